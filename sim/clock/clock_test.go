@@ -1,0 +1,42 @@
+package clock
+
+import (
+	"testing"
+	"time"
+)
+
+func TestFrozenAdvanceSetResume(t *testing.T) {
+	start := time.Date(2026, 3, 8, 7, 0, 0, 0, time.UTC)
+	c := NewFrozen(start)
+	if got := c.Now(); !got.Equal(start) {
+		t.Fatalf("frozen Now = %v, want %v", got, start)
+	}
+	c.Advance(16 * time.Minute)
+	if got, want := c.Now(), start.Add(16*time.Minute); !got.Equal(want) {
+		t.Fatalf("after Advance Now = %v, want %v", got, want)
+	}
+	later := start.Add(48 * time.Hour)
+	c.Set(later)
+	if !c.Now().Equal(later) {
+		t.Fatalf("after Set Now = %v, want %v", c.Now(), later)
+	}
+	c.Resume()
+	if c.Frozen() {
+		t.Fatal("Resume left the clock frozen")
+	}
+	if d := c.Now().Sub(later); d < 0 || d > time.Second {
+		t.Fatalf("resumed clock is %v from where it was frozen", d)
+	}
+}
+
+func TestRunningAdvanceKeepsOffset(t *testing.T) {
+	c := NewVirtual()
+	c.Advance(time.Hour)
+	if d := c.Now().Sub(time.Now()); d < 59*time.Minute || d > 61*time.Minute {
+		t.Fatalf("running clock offset = %v, want about 1h", d)
+	}
+	frozenAt := c.Freeze()
+	if !c.Now().Equal(frozenAt) {
+		t.Fatal("Freeze did not stop the clock")
+	}
+}
