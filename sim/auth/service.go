@@ -1,0 +1,289 @@
+// Package auth is stsim's identity side: the OAuth 2.0 client-credentials
+// token endpoint (POST /connect/token, IdentityServer style), its discovery
+// document and JWKS, the credential registry (apps, tenants, connections,
+// secrets), and the check every API call passes before it reaches a handler.
+package auth
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/stsim/stsim/sim/apierr"
+	"github.com/stsim/stsim/sim/clock"
+)
+
+// Service bundles the registry and token service with the settings the
+// token endpoint needs.
+type Service struct {
+	Registry   *Registry
+	Tokens     *Tokens
+	Key        *SigningKey
+	Issuer     string
+	DefaultTTL time.Duration
+	Clock      clock.Clock
+}
+
+// NewService wires a registry and token service together.
+func NewService(key *SigningKey, issuer string, defaultTTL time.Duration, c clock.Clock) *Service {
+	return &Service{
+		Registry: NewRegistry(), Tokens: NewTokens(key, issuer, c),
+		Key: key, Issuer: issuer, DefaultTTL: defaultTTL, Clock: c,
+	}
+}
+
+// TokenResponse is the token endpoint's success body (contract §3).
+type TokenResponse struct {
+	AccessToken string `json:"access_token"`
+	ExpiresIn   int64  `json:"expires_in"`
+	TokenType   string `json:"token_type"`
+	Scope       string `json:"scope"`
+}
+
+// OAuthError is an RFC 6749 §5.2 error, always sent with status 400.
+type OAuthError struct {
+	Code        string `json:"error"`
+	Description string `json:"error_description,omitempty"`
+}
+
+func (e *OAuthError) Error() string { return e.Code + ": " + e.Description }
+
+func oauthErr(code, desc string) *OAuthError { return &OAuthError{Code: code, Description: desc} }
+
+// maxTokenRequest bounds the token request body.
+const maxTokenRequest = 16 << 10
+
+// IssueToken handles POST /connect/token.
+func (s *Service) IssueToken(w http.ResponseWriter, r *http.Request) {
+	resp, oerr := s.issue(r)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Pragma", "no-cache")
+	if oerr != nil {
+		writeJSON(w, http.StatusBadRequest, oerr)
+		return
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+func (s *Service) issue(r *http.Request) (*TokenResponse, *OAuthError) {
+	form, oerr := parseTokenForm(r)
+	if oerr != nil {
+		return nil, oerr
+	}
+	clientID, secret, oerr := clientCredentials(r, form)
+	if oerr != nil {
+		return nil, oerr
+	}
+	conn, err := s.Registry.AuthenticateClient(clientID, secret, s.Clock.Now())
+	if err != nil {
+		return nil, oauthErr("invalid_client", err.Error())
+	}
+	switch gt := form.Get("grant_type"); gt {
+	case "client_credentials":
+	case "":
+		return nil, oauthErr("unsupported_grant_type", "grant_type is required and must be client_credentials")
+	default:
+		return nil, oauthErr("unsupported_grant_type", "only the client_credentials grant is supported, not "+gt)
+	}
+	scopes := conn.Scopes
+	if requested := strings.Fields(form.Get("scope")); len(requested) > 0 {
+		for _, sc := range requested {
+			if !slices.Contains(conn.Scopes, sc) {
+				return nil, oauthErr("invalid_scope", "scope "+sc+" is not granted to this client")
+			}
+		}
+		scopes = requested
+	}
+	ttl := conn.TokenTTL
+	if ttl <= 0 {
+		ttl = s.DefaultTTL
+	}
+	raw, _, err := s.Tokens.Issue(conn, scopes, ttl)
+	if err != nil {
+		return nil, oauthErr("server_error", "the token could not be signed")
+	}
+	return &TokenResponse{AccessToken: raw, ExpiresIn: int64(ttl / time.Second), TokenType: "Bearer", Scope: strings.Join(scopes, " ")}, nil
+}
+
+// parseTokenForm reads the form body, refusing other content types and
+// repeated parameters (RFC 6749 §3.2: parameters MUST NOT be included more
+// than once).
+func parseTokenForm(r *http.Request) (url.Values, *OAuthError) {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/x-www-form-urlencoded" {
+		return nil, oauthErr("invalid_request", "the body must be application/x-www-form-urlencoded")
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxTokenRequest+1))
+	if err != nil {
+		return nil, oauthErr("invalid_request", "the request body could not be read")
+	}
+	if len(body) > maxTokenRequest {
+		return nil, oauthErr("invalid_request", "the request body is too large")
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return nil, oauthErr("invalid_request", "the form body is malformed")
+	}
+	for k, v := range form {
+		if len(v) > 1 {
+			return nil, oauthErr("invalid_request", "parameter "+k+" is repeated")
+		}
+	}
+	return form, nil
+}
+
+// clientCredentials takes the client's ID and secret from an HTTP Basic
+// header (RFC 6749 §2.3.1, form-encoded inside) or the form, not both.
+func clientCredentials(r *http.Request, form url.Values) (string, string, *OAuthError) {
+	authz := r.Header.Get("Authorization")
+	if authz == "" {
+		id := form.Get("client_id")
+		if id == "" {
+			return "", "", oauthErr("invalid_client", "client_id is required")
+		}
+		return id, form.Get("client_secret"), nil
+	}
+	scheme, payload, _ := strings.Cut(authz, " ")
+	if !strings.EqualFold(scheme, "Basic") {
+		return "", "", oauthErr("invalid_client", "only HTTP Basic client authentication is supported in the Authorization header")
+	}
+	decoded, err := base64.StdEncoding.DecodeString(strings.TrimSpace(payload))
+	if err != nil {
+		return "", "", oauthErr("invalid_request", "the Basic credentials are not valid base64")
+	}
+	rawID, rawSecret, ok := strings.Cut(string(decoded), ":")
+	if !ok {
+		return "", "", oauthErr("invalid_request", "the Basic credentials must be client_id:client_secret")
+	}
+	id, err1 := url.QueryUnescape(rawID)
+	secret, err2 := url.QueryUnescape(rawSecret)
+	if err1 != nil || err2 != nil {
+		return "", "", oauthErr("invalid_request", "the Basic credentials are not form-encoded correctly")
+	}
+	if form.Get("client_secret") != "" || (form.Get("client_id") != "" && form.Get("client_id") != id) {
+		return "", "", oauthErr("invalid_request", "use one client authentication method: Basic or form, not both")
+	}
+	return id, secret, nil
+}
+
+// Discovery handles GET /.well-known/openid-configuration.
+func (s *Service) Discovery(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{
+		"issuer":                                s.Issuer,
+		"jwks_uri":                              s.Issuer + "/.well-known/openid-configuration/jwks",
+		"token_endpoint":                        s.Issuer + "/connect/token",
+		"grant_types_supported":                 []string{"client_credentials"},
+		"token_endpoint_auth_methods_supported": []string{"client_secret_post", "client_secret_basic"},
+		"id_token_signing_alg_values_supported": []string{"RS256"},
+		"scopes_supported":                      []string{},
+		"claims_supported":                      []string{"client_id", "tenant", "scope", "jti", "iss", "nbf", "iat", "exp"},
+		"response_types_supported":              []string{"token"},
+		"subject_types_supported":               []string{"public"},
+	})
+}
+
+// JWKS handles GET /.well-known/openid-configuration/jwks.
+func (s *Service) JWKS(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string][]JWK{"keys": {s.Key.JWK()}})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// Headers through which an API call presents its app key (contract §4: the
+// spec's apiKeyHeader and apiKeyQuery schemes).
+const (
+	AppKeyHeader = "ST-App-Key"
+	AppKeyQuery  = "servicetitanapplicationkey"
+)
+
+// Principal is who is calling: the verified token, its connection and app.
+type Principal struct {
+	Token      *Token
+	Connection Connection
+	App        App
+}
+
+// Authenticate runs the checks every API call passes, in this order: a valid
+// token (401), an app key that is present and known (401) and belongs to the
+// token's app (401), the path tenant equal to the token's (403), the
+// connection still enabled (401), and the operation's scope (403).
+func (s *Service) Authenticate(r *http.Request, tenant int64, scope string) (*Principal, *apierr.Error) {
+	raw := bearerToken(r.Header.Get("Authorization"))
+	if raw == "" {
+		return nil, tokenError(ErrTokenMissing)
+	}
+	tok, err := s.Tokens.Verify(raw)
+	if err != nil {
+		return nil, tokenError(err)
+	}
+	key := r.Header.Get(AppKeyHeader)
+	if key == "" {
+		key = r.URL.Query().Get(AppKeyQuery)
+	}
+	if key == "" {
+		return nil, apierr.New(http.StatusUnauthorized, "Access denied due to a missing app key.").
+			Field(AppKeyHeader, "Send your application key in the ST-App-Key header (or the servicetitanapplicationkey query parameter).")
+	}
+	app, ok := s.Registry.AppByKey(key)
+	if !ok {
+		return nil, apierr.New(http.StatusUnauthorized, "Access denied due to an invalid app key.").
+			Field(AppKeyHeader, "No application has this key.")
+	}
+	conn, ok := s.Registry.Connection(tok.ClientID)
+	if !ok {
+		return nil, tokenError(errors.New("the client this token was issued to no longer exists"))
+	}
+	if conn.AppID != app.ID {
+		return nil, apierr.New(http.StatusUnauthorized, "Access denied: the app key does not belong to the app this token was issued to.").
+			Field(AppKeyHeader, "The token's client belongs to a different application.")
+	}
+	if tok.Tenant != tenant {
+		return nil, apierr.New(http.StatusForbidden, "Access denied: the token was issued for another tenant.").
+			Field("tenant", "The token is for tenant "+strconv.FormatInt(tok.Tenant, 10)+", the path names tenant "+strconv.FormatInt(tenant, 10)+".")
+	}
+	if !conn.Enabled {
+		return nil, apierr.New(http.StatusUnauthorized, "Access denied: the tenant has disabled this app's connection.").
+			Field("client_id", "The tenant admin disabled this client ID and secret.")
+	}
+	if !conn.TokensNotBefore.IsZero() && tok.IssuedAt.Before(conn.TokensNotBefore) {
+		return nil, tokenError(errors.New("the access token was revoked"))
+	}
+	if scope != "" && !tok.Scopes[scope] {
+		return nil, apierr.New(http.StatusForbidden, "Access denied: the token lacks the scope this operation needs.").
+			Field("scope", "This operation needs scope "+scope+".")
+	}
+	return &Principal{Token: tok, Connection: conn, App: app}, nil
+}
+
+// bearerToken accepts "Bearer <token>" and, like the official curl sample,
+// a bare "<token>".
+func bearerToken(h string) string {
+	h = strings.TrimSpace(h)
+	if len(h) > 7 && strings.EqualFold(h[:7], "Bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	if strings.ContainsRune(h, ' ') {
+		return "" // another scheme, e.g. Basic
+	}
+	return h
+}
+
+// tokenError is the 401 for a missing or invalid token, with the RFC 6750
+// WWW-Authenticate challenge ASP.NET's JWT bearer handler sends.
+func tokenError(err error) *apierr.Error {
+	desc := strings.ReplaceAll(err.Error(), `"`, "'")
+	return apierr.New(http.StatusUnauthorized, "Access denied: "+err.Error()+".").
+		WithHeader("WWW-Authenticate", `Bearer error="invalid_token", error_description="`+desc+`"`)
+}

@@ -1,0 +1,211 @@
+package auth
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/stsim/stsim/sim/clock"
+)
+
+// Claims are the claims of a ServiceTitan access token, in the order of the
+// official sample (contract §3). tenant is a string; scope is an array.
+type Claims struct {
+	NotBefore int64    `json:"nbf"`
+	ExpiresAt int64    `json:"exp"`
+	Issuer    string   `json:"iss"`
+	ClientID  string   `json:"client_id"`
+	Tenant    string   `json:"tenant"`
+	ID        string   `json:"jti"`
+	IssuedAt  int64    `json:"iat"`
+	Scope     []string `json:"scope"`
+}
+
+// GetExpirationTime and the methods below satisfy jwt.Claims; time checks
+// themselves are done by Tokens against the simulator clock.
+func (c *Claims) GetExpirationTime() (*jwt.NumericDate, error) {
+	return jwt.NewNumericDate(time.Unix(c.ExpiresAt, 0)), nil
+}
+func (c *Claims) GetIssuedAt() (*jwt.NumericDate, error) {
+	return jwt.NewNumericDate(time.Unix(c.IssuedAt, 0)), nil
+}
+func (c *Claims) GetNotBefore() (*jwt.NumericDate, error) {
+	return jwt.NewNumericDate(time.Unix(c.NotBefore, 0)), nil
+}
+func (c *Claims) GetIssuer() (string, error)             { return c.Issuer, nil }
+func (c *Claims) GetSubject() (string, error)            { return "", nil }
+func (c *Claims) GetAudience() (jwt.ClaimStrings, error) { return nil, nil }
+
+// Token is a verified access token.
+type Token struct {
+	ClientID  string
+	Tenant    int64
+	Scopes    map[string]bool
+	ID        string
+	IssuedAt  time.Time // to the nanosecond for tokens this process issued
+	NotBefore time.Time
+	ExpiresAt time.Time
+}
+
+// Tokens signs and verifies access tokens. Verified tokens are cached by
+// their text, so a client reusing its token (as it should) costs a map
+// lookup, not an RSA verification, per call.
+type Tokens struct {
+	key    *SigningKey
+	issuer string
+	clock  clock.Clock
+	parser *jwt.Parser
+
+	cache     sync.Map // raw token -> *Token
+	cacheSize atomic.Int64
+}
+
+// maxCachedTokens bounds the verification cache; past it, expired entries
+// are swept and, if that is not enough, the cache starts over.
+const maxCachedTokens = 100_000
+
+// NewTokens returns a token service signing with key as issuer.
+func NewTokens(key *SigningKey, issuer string, c clock.Clock) *Tokens {
+	return &Tokens{
+		key: key, issuer: issuer, clock: c,
+		// Only RS256 is accepted, whatever the token's header claims.
+		parser: jwt.NewParser(jwt.WithValidMethods([]string{"RS256"}), jwt.WithoutClaimsValidation()),
+	}
+}
+
+// Issue signs a token for a connection with the given scopes and lifetime.
+func (t *Tokens) Issue(conn Connection, scopes []string, ttl time.Duration) (string, *Token, error) {
+	now := t.clock.Now()
+	jti := make([]byte, 16)
+	if _, err := rand.Read(jti); err != nil {
+		return "", nil, err
+	}
+	claims := &Claims{
+		NotBefore: now.Unix(), IssuedAt: now.Unix(), ExpiresAt: now.Add(ttl).Unix(),
+		Issuer: t.issuer, ClientID: conn.ClientID, Tenant: strconv.FormatInt(conn.Tenant, 10),
+		ID: strings.ToUpper(hex.EncodeToString(jti)), Scope: scopes,
+	}
+	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, claims)
+	tok.Header["typ"] = "at+jwt"
+	tok.Header["kid"] = t.key.KID
+	tok.Header["x5t"] = t.key.X5T
+	raw, err := tok.SignedString(t.key.Private)
+	if err != nil {
+		return "", nil, fmt.Errorf("auth: signing token: %w", err)
+	}
+	v := claimsToken(claims)
+	v.IssuedAt = now
+	t.remember(raw, v)
+	return raw, v, nil
+}
+
+func claimsToken(c *Claims) *Token {
+	tenant, _ := strconv.ParseInt(c.Tenant, 10, 64)
+	scopes := make(map[string]bool, len(c.Scope))
+	for _, s := range c.Scope {
+		scopes[s] = true
+	}
+	return &Token{
+		ClientID: c.ClientID, Tenant: tenant, Scopes: scopes, ID: c.ID,
+		IssuedAt: time.Unix(c.IssuedAt, 0), NotBefore: time.Unix(c.NotBefore, 0), ExpiresAt: time.Unix(c.ExpiresAt, 0),
+	}
+}
+
+func (t *Tokens) remember(raw string, v *Token) {
+	if t.cacheSize.Add(1) > maxCachedTokens {
+		t.sweep()
+	}
+	t.cache.Store(raw, v)
+}
+
+// sweep drops expired tokens, or everything if too few had expired.
+func (t *Tokens) sweep() {
+	now := t.clock.Now()
+	var kept int64
+	t.cache.Range(func(k, v any) bool {
+		if v.(*Token).ExpiresAt.Before(now) {
+			t.cache.Delete(k)
+		} else {
+			kept++
+		}
+		return true
+	})
+	if kept > maxCachedTokens/2 {
+		t.cache.Clear()
+		kept = 0
+	}
+	t.cacheSize.Store(kept)
+}
+
+// Token verification failures; each message is what the WWW-Authenticate
+// error_description says.
+var (
+	ErrTokenMissing   = errors.New("no access token: send Authorization: Bearer <token>")
+	ErrTokenMalformed = errors.New("the access token is malformed")
+	ErrTokenSignature = errors.New("the access token signature is invalid")
+	ErrTokenExpired   = errors.New("the access token has expired")
+	ErrTokenNotYet    = errors.New("the access token is not valid yet")
+	ErrTokenClaims    = errors.New("the access token lacks the client_id or tenant claim")
+)
+
+// Verify checks a token's signature (RS256 only), its claims, and its
+// lifetime against the simulator clock.
+func (t *Tokens) Verify(raw string) (*Token, error) {
+	v, ok := t.cache.Load(raw)
+	if !ok {
+		parsed, err := t.parse(raw)
+		if err != nil {
+			return nil, err
+		}
+		t.remember(raw, parsed)
+		v = parsed
+	}
+	tok := v.(*Token)
+	now := t.clock.Now()
+	if now.Before(tok.NotBefore) {
+		return nil, ErrTokenNotYet
+	}
+	if !now.Before(tok.ExpiresAt) {
+		return nil, fmt.Errorf("%w (expired at %s)", ErrTokenExpired, tok.ExpiresAt.UTC().Format(time.RFC3339))
+	}
+	return tok, nil
+}
+
+func (t *Tokens) parse(raw string) (*Token, error) {
+	var claims Claims
+	_, err := t.parser.ParseWithClaims(raw, &claims, func(tok *jwt.Token) (any, error) {
+		if kid, _ := tok.Header["kid"].(string); kid != "" && kid != t.key.KID {
+			return nil, fmt.Errorf("unknown key id %q", kid)
+		}
+		return &t.key.Private.PublicKey, nil
+	})
+	switch {
+	case err == nil:
+	case errors.Is(err, jwt.ErrTokenMalformed):
+		return nil, ErrTokenMalformed
+	case errors.Is(err, jwt.ErrTokenSignatureInvalid), errors.Is(err, jwt.ErrTokenUnverifiable):
+		return nil, ErrTokenSignature
+	default:
+		return nil, ErrTokenMalformed
+	}
+	if claims.ClientID == "" || claims.Tenant == "" {
+		return nil, ErrTokenClaims
+	}
+	if _, err := strconv.ParseInt(claims.Tenant, 10, 64); err != nil {
+		return nil, ErrTokenClaims
+	}
+	return claimsToken(&claims), nil
+}
+
+// Forget drops every cached verification (after a key change, for example).
+func (t *Tokens) Forget() {
+	t.cache.Clear()
+	t.cacheSize.Store(0)
+}

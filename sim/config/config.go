@@ -1,0 +1,208 @@
+// Package config turns command-line flags and STSIM_* environment variables
+// into a validated Config. It is a pure function of its inputs: Load never
+// reads the process environment itself, so it can be table-tested.
+//
+// Precedence: a flag given on the command line beats its environment twin,
+// which beats the default.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Validation modes for incoming requests.
+const (
+	ValidationEnforce = "enforce" // 400 on a request that breaks the contract
+	ValidationWarn    = "warn"    // serve it, but say what was wrong in a header
+	ValidationOff     = "off"     // no request validation
+)
+
+// Config is everything stsim needs to start.
+type Config struct {
+	Addr            string        // listen address
+	DataFile        string        // bbolt file; empty keeps data in memory
+	FixturesDir     string        // fixture override; empty uses the embedded demo data
+	OpenAPIDir      string        // OpenAPI document override; empty uses the embedded documents
+	LogFormat       string        // text or json
+	LogLevel        slog.Level    // debug, info, warn or error
+	Validation      string        // enforce, warn or off
+	StrictResponses bool          // a response that breaks its schema becomes a 500
+	SigningKeyFile  string        // PEM RSA private key; empty uses the embedded demo key
+	TokenTTL        time.Duration // default access-token lifetime
+	RateLimit       int           // default calls per second per (app, tenant); 0 disables
+	Issuer          string        // the tokens' iss claim and discovery issuer; empty derives it from Addr
+}
+
+// Defaults returns the configuration used when nothing is set.
+func Defaults() Config {
+	return Config{
+		Addr:       "127.0.0.1:8080",
+		LogFormat:  "text",
+		LogLevel:   slog.LevelInfo,
+		Validation: ValidationEnforce,
+		TokenTTL:   900 * time.Second, // contract §3: expires_in is 900 s
+		RateLimit:  60,                // contract §5: 60 calls/s per app per tenant
+	}
+}
+
+// Option describes one setting, for flag registration and the README table.
+type Option struct {
+	Flag, Env, Usage string
+	def              string
+	set              func(*Config, string) error
+}
+
+// Default is the option's default value as text.
+func (o Option) Default() string { return o.def }
+
+// Options lists every setting in the order the README documents them.
+func Options() []Option {
+	d := Defaults()
+	return []Option{
+		{"addr", "STSIM_ADDR", "listen address (host:port)", d.Addr, func(c *Config, v string) error {
+			if _, _, err := net.SplitHostPort(v); err != nil {
+				return fmt.Errorf("must be host:port, e.g. 127.0.0.1:8080")
+			}
+			c.Addr = v
+			return nil
+		}},
+		{"data", "STSIM_DATA", "bbolt data file; empty keeps all data in memory", "", func(c *Config, v string) error {
+			c.DataFile = v
+			return nil
+		}},
+		{"fixtures", "STSIM_FIXTURES", "fixtures directory; empty uses the embedded demo tenant", "", func(c *Config, v string) error {
+			c.FixturesDir = v
+			return nil
+		}},
+		{"openapi", "STSIM_OPENAPI", "directory of OpenAPI documents overriding the embedded ones", "", func(c *Config, v string) error {
+			c.OpenAPIDir = v
+			return nil
+		}},
+		{"log-format", "STSIM_LOG_FORMAT", "log format: text or json", d.LogFormat, func(c *Config, v string) error {
+			if v != "text" && v != "json" {
+				return fmt.Errorf("must be text or json")
+			}
+			c.LogFormat = v
+			return nil
+		}},
+		{"log-level", "STSIM_LOG_LEVEL", "log level: debug, info, warn or error", "info", func(c *Config, v string) error {
+			var l slog.Level
+			if err := l.UnmarshalText([]byte(v)); err != nil {
+				return fmt.Errorf("must be debug, info, warn or error")
+			}
+			c.LogLevel = l
+			return nil
+		}},
+		{"validation", "STSIM_VALIDATION", "request validation: enforce, warn or off (a request may override it with X-Stsim-Validation)", d.Validation, func(c *Config, v string) error {
+			m, ok := ParseValidation(v)
+			if !ok {
+				return fmt.Errorf("must be enforce, warn or off")
+			}
+			c.Validation = m
+			return nil
+		}},
+		{"strict-responses", "STSIM_STRICT_RESPONSES", "turn any response that breaks its OpenAPI schema into a 500 saying why", "false", func(c *Config, v string) error {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return fmt.Errorf("must be true or false")
+			}
+			c.StrictResponses = b
+			return nil
+		}},
+		{"signing-key", "STSIM_SIGNING_KEY", "PEM file with the RSA key that signs tokens; empty uses the embedded demo key", "", func(c *Config, v string) error {
+			c.SigningKeyFile = v
+			return nil
+		}},
+		{"token-ttl", "STSIM_TOKEN_TTL", "default access-token lifetime (Go duration)", d.TokenTTL.String(), func(c *Config, v string) error {
+			t, err := time.ParseDuration(v)
+			if err != nil || t < time.Second {
+				return fmt.Errorf("must be a duration of at least 1s, e.g. 15m")
+			}
+			c.TokenTTL = t
+			return nil
+		}},
+		{"rate-limit", "STSIM_RATE_LIMIT", "default calls per second per (app, tenant); 0 turns limiting off", strconv.Itoa(d.RateLimit), func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return fmt.Errorf("must be a whole number >= 0")
+			}
+			c.RateLimit = n
+			return nil
+		}},
+		{"issuer", "STSIM_ISSUER", "token issuer URL; empty means http://<addr>", "", func(c *Config, v string) error {
+			if v != "" && !strings.HasPrefix(v, "http://") && !strings.HasPrefix(v, "https://") {
+				return fmt.Errorf("must be an http:// or https:// URL")
+			}
+			c.Issuer = strings.TrimSuffix(v, "/")
+			return nil
+		}},
+	}
+}
+
+// ParseValidation normalizes a validation mode name.
+func ParseValidation(v string) (string, bool) {
+	switch m := strings.ToLower(strings.TrimSpace(v)); m {
+	case ValidationEnforce, ValidationWarn, ValidationOff:
+		return m, true
+	}
+	return "", false
+}
+
+// ErrHelp is returned when -h or -help was asked for; usage has been printed.
+var ErrHelp = flag.ErrHelp
+
+// Load builds a Config from args (without the program name) and getenv.
+// Errors are one line, naming the flag or variable and what it must be.
+func Load(args []string, getenv func(string) string, usage io.Writer) (Config, error) {
+	cfg := Defaults()
+	opts := Options()
+	fs := flag.NewFlagSet("stsim", flag.ContinueOnError)
+	fs.SetOutput(usage)
+	values := make([]*string, len(opts))
+	for i, o := range opts {
+		values[i] = fs.String(o.Flag, o.def, o.Usage+" ["+o.Env+"]")
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return cfg, ErrHelp
+		}
+		return cfg, fmt.Errorf("stsim: %v", err)
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("stsim: unexpected argument %q", fs.Arg(0))
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	for i, o := range opts {
+		v, source := *values[i], "-"+o.Flag
+		if !given[o.Flag] {
+			env := getenv(o.Env)
+			if env == "" {
+				v, source = o.def, ""
+			} else {
+				v, source = env, o.Env
+			}
+		}
+		if source == "" && v == "" {
+			continue
+		}
+		if err := o.set(&cfg, v); err != nil {
+			if source == "" {
+				source = "-" + o.Flag
+			}
+			return cfg, fmt.Errorf("stsim: invalid %s %q: %v", source, v, err)
+		}
+	}
+	if cfg.Issuer == "" {
+		cfg.Issuer = "http://" + cfg.Addr
+	}
+	return cfg, nil
+}

@@ -1,0 +1,293 @@
+package oas
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+)
+
+// Violation is one way a request or response breaks its operation's contract.
+type Violation struct {
+	Field   string // parameter, header or body field (JSON path such as locations[0].address.city)
+	Message string // readable, naming the JSON pointer for body fields
+}
+
+func (v Violation) String() string { return v.Field + ": " + v.Message }
+
+// Documented limits that the specs do not state but ServiceTitan documents
+// (contract §6, [OFFICIAL] P-page): pageSize is 1–5000.
+const (
+	minPageSize = 1
+	maxPageSize = 5000
+)
+
+// applyDocumentedLimits adds the documented pageSize range to every
+// operation's pageSize parameter, so it is validated like any schema rule.
+func applyDocumentedLimits(t *openapi3.T) {
+	for _, item := range t.Paths.Map() {
+		for _, op := range item.Operations() {
+			for i, p := range op.Parameters {
+				if p.Value == nil || p.Value.Name != "pageSize" || p.Value.In != "query" ||
+					p.Value.Schema == nil || p.Value.Schema.Value == nil {
+					continue
+				}
+				param := *p.Value
+				schema := *param.Schema.Value
+				lo, hi := float64(minPageSize), float64(maxPageSize)
+				schema.Min, schema.Max = &lo, &hi
+				param.Schema = openapi3.NewSchemaRef("", &schema)
+				op.Parameters[i] = &openapi3.ParameterRef{Value: &param}
+			}
+		}
+	}
+}
+
+var requestOptions = &openapi3filter.Options{
+	MultiError:          true,
+	SkipSettingDefaults: true,                                  // validation must never rewrite the body
+	AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc, // the auth package checks credentials
+}
+
+// ValidateRequest checks a request's parameters, headers and body against
+// the operation. The body is read and put back unchanged.
+func (o *Operation) ValidateRequest(r *http.Request, pathValues []string) []Violation {
+	input := o.input(r, pathValues)
+	err := openapi3filter.ValidateRequest(r.Context(), input)
+	if err == nil {
+		return nil
+	}
+	var out []Violation
+	collect(err, "", &out)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Field < out[j].Field })
+	return out
+}
+
+func (o *Operation) input(r *http.Request, pathValues []string) *openapi3filter.RequestValidationInput {
+	params := make(map[string]string, len(o.ParamNames))
+	for i, name := range o.ParamNames {
+		if i < len(pathValues) {
+			params[name] = pathValues[i]
+		}
+	}
+	return &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: o.route, Options: requestOptions}
+}
+
+// collect flattens kin-openapi's errors into violations. field is the
+// parameter or body context the error belongs to.
+func collect(err error, field string, out *[]Violation) {
+	var multi openapi3.MultiError
+	if errors.As(err, &multi) && !isSingle(err) {
+		for _, e := range multi {
+			collect(e, field, out)
+		}
+		return
+	}
+	var reqErr *openapi3filter.RequestError
+	if errors.As(err, &reqErr) {
+		switch {
+		case reqErr.Parameter != nil:
+			collectParam(reqErr, out)
+		case reqErr.RequestBody != nil:
+			if reqErr.Err == nil {
+				*out = append(*out, Violation{"body", reqErr.Reason})
+				return
+			}
+			collect(reqErr.Err, "body", out)
+		default:
+			*out = append(*out, Violation{"request", reqErr.Error()})
+		}
+		return
+	}
+	var schemaErr *openapi3.SchemaError
+	if errors.As(err, &schemaErr) {
+		*out = append(*out, bodyViolation(schemaErr))
+		return
+	}
+	var parseErr *openapi3filter.ParseError
+	if errors.As(err, &parseErr) {
+		msg := parseErr.Error()
+		if field == "body" {
+			msg = "The request body is not valid JSON: " + msg
+		}
+		*out = append(*out, Violation{nonEmpty(field, "body"), msg})
+		return
+	}
+	*out = append(*out, Violation{nonEmpty(field, "request"), err.Error()})
+}
+
+// isSingle reports whether err is a wrapper (not itself a MultiError) that
+// merely contains one, such as a RequestError around a body's MultiError.
+func isSingle(err error) bool {
+	_, ok := err.(openapi3.MultiError)
+	return !ok
+}
+
+func collectParam(e *openapi3filter.RequestError, out *[]Violation) {
+	p := e.Parameter
+	where := "query parameter"
+	switch p.In {
+	case "path":
+		where = "path parameter"
+	case "header":
+		where = "header"
+	}
+	var inner []Violation
+	if e.Err != nil {
+		var multi openapi3.MultiError
+		if errors.As(e.Err, &multi) {
+			for _, m := range multi {
+				inner = append(inner, Violation{p.Name, describe(m)})
+			}
+		} else {
+			inner = append(inner, Violation{p.Name, describe(e.Err)})
+		}
+	} else {
+		inner = append(inner, Violation{p.Name, e.Reason})
+	}
+	for _, v := range inner {
+		v.Message = fmt.Sprintf("The %s %q is not valid: %s", where, p.Name, v.Message)
+		*out = append(*out, v)
+	}
+}
+
+// describe gives a schema or parse error's reason without kin's prefixes.
+func describe(err error) string {
+	var schemaErr *openapi3.SchemaError
+	if errors.As(err, &schemaErr) {
+		return schemaErr.Reason
+	}
+	var parseErr *openapi3filter.ParseError
+	if errors.As(err, &parseErr) {
+		return parseErr.Error()
+	}
+	return err.Error()
+}
+
+// bodyViolation names a body field by its JSON path and pointer.
+func bodyViolation(e *openapi3.SchemaError) Violation {
+	ptr := e.JSONPointer()
+	return Violation{Field: jsonPath(ptr), Message: fmt.Sprintf("%s (at %s)", sentence(e.Reason), pointer(ptr))}
+}
+
+// jsonPath renders a pointer as locations[0].address.city; the root is "body".
+func jsonPath(ptr []string) string {
+	if len(ptr) == 0 {
+		return "body"
+	}
+	var b strings.Builder
+	for _, seg := range ptr {
+		if _, err := strconv.Atoi(seg); err == nil {
+			b.WriteString("[" + seg + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(seg)
+	}
+	return b.String()
+}
+
+func pointer(ptr []string) string {
+	if len(ptr) == 0 {
+		return "/"
+	}
+	esc := make([]string, len(ptr))
+	for i, s := range ptr {
+		esc[i] = strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
+	}
+	return "/" + strings.Join(esc, "/")
+}
+
+func sentence(s string) string {
+	if s == "" {
+		return "Does not match the schema"
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func nonEmpty(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+var responseOptions = &openapi3filter.Options{
+	IncludeResponseStatus: true,
+	MultiError:            true,
+	AuthenticationFunc:    openapi3filter.NoopAuthenticationFunc,
+}
+
+// ValidateResponse checks a response against the operation: a documented
+// status against its schema; an undocumented 4xx/5xx against the document's
+// ApiErrorResponse (ServiceTitan answers 401, 403 and 429 outside the spec);
+// an undocumented success status, or a body where the document promises
+// none, is a violation.
+func (o *Operation) ValidateResponse(r *http.Request, pathValues []string, status int, header http.Header, body []byte) error {
+	resp := o.route.Operation.Responses.Status(status)
+	if resp == nil || resp.Value == nil {
+		if status >= 400 {
+			return o.doc.validateErrorBody(body)
+		}
+		return fmt.Errorf("status %d is not documented for %s", status, o.QualifiedID())
+	}
+	if len(resp.Value.Content) == 0 {
+		if len(body) > 0 {
+			return fmt.Errorf("status %d is documented with no body, but %d bytes were sent", status, len(body))
+		}
+		return nil
+	}
+	input := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: o.input(r, pathValues),
+		Status:                 status, Header: header,
+		Body:    io.NopCloser(bytes.NewReader(body)),
+		Options: responseOptions,
+	}
+	err := openapi3filter.ValidateResponse(context.Background(), input)
+	if err == nil {
+		return nil
+	}
+	var out []Violation
+	collect(err, "body", &out)
+	return violationsError(status, out)
+}
+
+func (d *Document) validateErrorBody(body []byte) error {
+	ref := d.T.Components.Schemas["ApiErrorResponse"]
+	if ref == nil || ref.Value == nil {
+		return nil // a document without the shared error schema (token, sim)
+	}
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		return fmt.Errorf("error body is not JSON: %v", err)
+	}
+	if err := ref.Value.VisitJSON(v, openapi3.MultiErrors()); err != nil {
+		var out []Violation
+		collect(err, "body", &out)
+		return violationsError(0, out)
+	}
+	return nil
+}
+
+func violationsError(status int, vs []Violation) error {
+	parts := make([]string, len(vs))
+	for i, v := range vs {
+		parts[i] = v.String()
+	}
+	prefix := "response"
+	if status != 0 {
+		prefix = fmt.Sprintf("status %d response", status)
+	}
+	return fmt.Errorf("%s breaks the schema: %s", prefix, strings.Join(parts, "; "))
+}
