@@ -1,0 +1,246 @@
+package store
+
+import (
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+// Benchmarks. Typical run:
+//
+//	go test -run xxx -bench . -benchtime 2000x ./sim/store/
+//
+// "bolt" benchmarks of serial Updates use BoltOptions.NoSync so that they
+// measure the engine rather than the disk's fsync latency ("bolt-sync" shows
+// the latter); BenchmarkBoltParallelCreate keeps sync on.
+
+var benchValue = make([]byte, 200) // roughly a small JSON record
+
+type benchBackend struct {
+	name string
+	open func(b *testing.B) Store
+}
+
+func benchBackends() []benchBackend {
+	openBolt := func(noSync bool) func(b *testing.B) Store {
+		return func(b *testing.B) Store {
+			s, err := OpenBolt(filepath.Join(b.TempDir(), "bench.db"), BoltOptions{NoSync: noSync})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { s.Close() })
+			return s
+		}
+	}
+	return []benchBackend{
+		{"memory", func(b *testing.B) Store { s := OpenMemory(); b.Cleanup(func() { s.Close() }); return s }},
+		{"bolt", openBolt(true)},
+	}
+}
+
+// fill puts keys Uint64Key(0..n-1) in bucket "bench" of tenant 1.
+func fill(b *testing.B, s Store, n int) {
+	b.Helper()
+	const chunk = 10000
+	for lo := 0; lo < n; lo += chunk {
+		err := s.Update(1, func(tx Tx) error {
+			for i := lo; i < min(lo+chunk, n); i++ {
+				if err := tx.Put("bench", Uint64Key(uint64(i)), benchValue); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	// Read everything once so that bbolt's mmap is paged in: measure the
+	// engine, not first-touch page faults.
+	err := s.View(1, func(tx Tx) error {
+		return tx.Scan("bench", nil, func(k, v []byte) bool { return true })
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+}
+
+// pick spreads successive i over [0, n) in a scattered order.
+func pick(i, n int) uint64 { return uint64((i * 7919) % n) }
+
+func BenchmarkGet(b *testing.B) {
+	for _, be := range benchBackends() {
+		for _, n := range []int{10_000, 100_000} {
+			b.Run(fmt.Sprintf("%s/%dk", be.name, n/1000), func(b *testing.B) {
+				s := be.open(b)
+				fill(b, s, n)
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					err := s.View(1, func(tx Tx) error {
+						_, err := tx.Get("bench", Uint64Key(pick(i, n)))
+						return err
+					})
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
+func BenchmarkUpdatePut(b *testing.B) {
+	backends := benchBackends()
+	backends = append(backends, benchBackend{"bolt-sync", func(b *testing.B) Store {
+		s, err := OpenBolt(filepath.Join(b.TempDir(), "bench.db"), BoltOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { s.Close() })
+		return s
+	}})
+	for _, be := range backends {
+		for _, n := range []int{10_000, 100_000} {
+			if be.name == "bolt-sync" && n != 10_000 {
+				continue // fsync-bound: the size makes no difference
+			}
+			b.Run(fmt.Sprintf("%s/%dk", be.name, n/1000), func(b *testing.B) {
+				s := be.open(b)
+				fill(b, s, n)
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					err := s.Update(1, func(tx Tx) error {
+						return tx.Put("bench", Uint64Key(pick(i, n)), benchValue)
+					})
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
+func BenchmarkScan100(b *testing.B) {
+	for _, be := range benchBackends() {
+		b.Run(be.name+"/100k", func(b *testing.B) {
+			s := be.open(b)
+			fill(b, s, 100_000)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				err := s.View(1, func(tx Tx) error {
+					n := 0
+					return tx.Scan("bench", Uint64Key(pick(i, 100_000)), func(k, v []byte) bool {
+						n++
+						return n < 100
+					})
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkCount(b *testing.B) {
+	for _, be := range benchBackends() {
+		b.Run(be.name+"/100k", func(b *testing.B) {
+			s := be.open(b)
+			fill(b, s, 100_000)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				err := s.View(1, func(tx Tx) error {
+					_, err := tx.Count("bench")
+					return err
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkSnapshot covers the memory backend only: its Snapshot is O(number
+// of buckets). bbolt's copies the tenant's data (tens of ms per 10k keys),
+// which would make -benchtime 2000x take minutes.
+func BenchmarkSnapshot(b *testing.B) {
+	for _, be := range benchBackends()[:1] {
+		b.Run(be.name+"/10k", func(b *testing.B) {
+			s := be.open(b)
+			fill(b, s, 10_000)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if err := s.Snapshot(1, "bench"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkBoltParallelCreate measures durable (sync on) creates — a
+// NextSequence plus a Put of a 200-byte record, like a POST — from many
+// concurrent writers, as a server under load would issue them. writers is
+// the number of goroutines; the metric creates/s is the throughput.
+func BenchmarkBoltParallelCreate(b *testing.B) {
+	for _, writers := range []int{16, 64, 256} {
+		b.Run(fmt.Sprintf("writers=%d", writers), func(b *testing.B) { benchBoltParallelCreate(b, writers) })
+	}
+}
+
+func benchBoltParallelCreate(b *testing.B, writers int) {
+	s, err := OpenBolt(filepath.Join(b.TempDir(), "bench.db"), BoltOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	b.SetParallelism(max(1, writers/runtime.GOMAXPROCS(0)))
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			err := s.Update(1, func(tx Tx) error {
+				id, err := tx.NextSequence("customers")
+				if err != nil {
+					return err
+				}
+				return tx.Put("customers", Uint64Key(id), benchValue)
+			})
+			if err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "creates/s")
+}
+
+// BenchmarkMemoryParallelCreate is the memory backend's counterpart of
+// BenchmarkBoltParallelCreate, for comparison.
+func BenchmarkMemoryParallelCreate(b *testing.B) {
+	s := OpenMemory()
+	defer s.Close()
+	b.SetParallelism(32)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			err := s.Update(1, func(tx Tx) error {
+				id, err := tx.NextSequence("customers")
+				if err != nil {
+					return err
+				}
+				return tx.Put("customers", Uint64Key(id), benchValue)
+			})
+			if err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "creates/s")
+}
