@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -85,8 +86,7 @@ func (o *Operation) input(r *http.Request, pathValues []string) *openapi3filter.
 // collect flattens kin-openapi's errors into violations. field is the
 // parameter or body context the error belongs to.
 func collect(err error, field string, out *[]Violation) {
-	var multi openapi3.MultiError
-	if errors.As(err, &multi) && !isSingle(err) {
+	if multi, ok := err.(openapi3.MultiError); ok {
 		for _, e := range multi {
 			collect(e, field, out)
 		}
@@ -97,15 +97,18 @@ func collect(err error, field string, out *[]Violation) {
 		switch {
 		case reqErr.Parameter != nil:
 			collectParam(reqErr, out)
-		case reqErr.RequestBody != nil:
-			if reqErr.Err == nil {
-				*out = append(*out, Violation{"body", reqErr.Reason})
-				return
-			}
+		case reqErr.RequestBody != nil && reqErr.Err != nil:
 			collect(reqErr.Err, "body", out)
+		case reqErr.RequestBody != nil:
+			*out = append(*out, Violation{"body", reqErr.Reason})
 		default:
 			*out = append(*out, Violation{"request", reqErr.Error()})
 		}
+		return
+	}
+	var multi openapi3.MultiError // inside a wrapper such as ResponseError
+	if errors.As(err, &multi) {
+		collect(multi, field, out)
 		return
 	}
 	var schemaErr *openapi3.SchemaError
@@ -123,13 +126,6 @@ func collect(err error, field string, out *[]Violation) {
 		return
 	}
 	*out = append(*out, Violation{nonEmpty(field, "request"), err.Error()})
-}
-
-// isSingle reports whether err is a wrapper (not itself a MultiError) that
-// merely contains one, such as a RequestError around a body's MultiError.
-func isSingle(err error) bool {
-	_, ok := err.(openapi3.MultiError)
-	return !ok
 }
 
 func collectParam(e *openapi3filter.RequestError, out *[]Violation) {
@@ -173,9 +169,16 @@ func describe(err error) string {
 	return err.Error()
 }
 
+// unsupportedProperty matches kin-openapi's reason for a property that
+// additionalProperties: false forbids; kin reports it at the parent object.
+var unsupportedProperty = regexp.MustCompile(`^property "(.*)" is unsupported$`)
+
 // bodyViolation names a body field by its JSON path and pointer.
 func bodyViolation(e *openapi3.SchemaError) Violation {
 	ptr := e.JSONPointer()
+	if m := unsupportedProperty.FindStringSubmatch(e.Reason); m != nil {
+		ptr = append(ptr, m[1])
+	}
 	return Violation{Field: jsonPath(ptr), Message: fmt.Sprintf("%s (at %s)", sentence(e.Reason), pointer(ptr))}
 }
 

@@ -1,0 +1,18 @@
+// Command stsim runs the ServiceTitan V2 API simulator.
+//
+//	stsim [flags]        serve (flags and STSIM_* variables: stsim -h)
+//	stsim ops [-all]     list the emulated operations, module by module
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+}

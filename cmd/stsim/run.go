@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/stsim/stsim/sim"
+	"github.com/stsim/stsim/sim/config"
+	"github.com/stsim/stsim/sim/fixture"
+)
+
+// run is the whole command; main only wires signals and the process.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "ops" {
+		return runOps(args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "serve" {
+		args = args[1:]
+	}
+	cfg, err := config.Load(args, getenv, stderr)
+	if errors.Is(err, config.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 2
+	}
+	logger := newLogger(cfg, stderr)
+	srv, err := sim.New(sim.Options{Config: cfg, Logger: logger})
+	if err != nil {
+		fmt.Fprintln(stderr, "stsim:", err)
+		return 1
+	}
+	defer srv.Close()
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "stsim: cannot listen on %s: %v\n", cfg.Addr, err)
+		return 1
+	}
+	printBanner(stdout, cfg, ln.Addr().String())
+	if err := srv.Serve(ctx, ln); err != nil {
+		fmt.Fprintln(stderr, "stsim:", err)
+		return 1
+	}
+	return 0
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// printBanner tells a user everything needed for a first call. The demo
+// credentials are public by design (like stripe-mock's sk_test_123).
+func printBanner(w io.Writer, cfg config.Config, addr string) {
+	base := "http://" + addr
+	storage := "in memory"
+	if cfg.DataFile != "" {
+		storage = "bbolt file " + cfg.DataFile
+	}
+	fmt.Fprintf(w, `stsim: ServiceTitan V2 API simulator
+  listening      %s  (data %s)
+  tenant         %d
+  app key        %s   (send as ST-App-Key)
+  client id      %s
+  client secret  %s
+  get a token:
+    curl -s %s/connect/token -d grant_type=client_credentials -d client_id=%s -d client_secret=%s
+`, base, storage, fixture.DemoTenant, fixture.DemoAppKey, fixture.DemoClientID, fixture.DemoClientSecret,
+		base, fixture.DemoClientID, fixture.DemoClientSecret)
+}
+
+// runOps prints the documented operations and which ones stsim emulates.
+func runOps(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("stsim ops", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	all := fs.Bool("all", false, "also list the operations stsim does not emulate")
+	module := fs.String("module", "", "only this module (crm, jpm, dispatch, settings, marketing, jbce)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	srv, err := sim.New(sim.Options{})
+	if err != nil {
+		fmt.Fprintln(stderr, "stsim:", err)
+		return 1
+	}
+	defer srv.Close()
+	ops, err := srv.Operations()
+	if err != nil {
+		fmt.Fprintln(stderr, "stsim:", err)
+		return 1
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	type count struct{ emulated, total int }
+	counts := map[string]*count{}
+	var order []string
+	for _, op := range ops {
+		if *module != "" && op.Module != *module {
+			continue
+		}
+		c := counts[op.Module]
+		if c == nil {
+			c = &count{}
+			counts[op.Module] = c
+			order = append(order, op.Module)
+		}
+		c.total++
+		mark := "  "
+		if op.Emulated {
+			c.emulated++
+			mark = "✓ "
+		} else if !*all {
+			continue
+		}
+		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\t%s\n", mark, op.Module+"."+op.ID, op.Method, op.Path, op.Scope, op.Reason)
+	}
+	tw.Flush()
+	if len(order) == 0 {
+		fmt.Fprintf(stderr, "stsim: no module %q\n", *module)
+		return 2
+	}
+	fmt.Fprintln(stdout)
+	emulated, total := 0, 0
+	var parts []string
+	for _, m := range order {
+		c := counts[m]
+		parts = append(parts, fmt.Sprintf("%s %d/%d", m, c.emulated, c.total))
+		emulated += c.emulated
+		total += c.total
+	}
+	fmt.Fprintf(stdout, "emulated: %s — total %d of %d operations\n", strings.Join(parts, ", "), emulated, total)
+	return 0
+}

@@ -1,0 +1,271 @@
+package sim
+
+import (
+	"bytes"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/stsim/stsim/sim/api"
+	"github.com/stsim/stsim/sim/apierr"
+	"github.com/stsim/stsim/sim/config"
+	"github.com/stsim/stsim/sim/oas"
+	"github.com/stsim/stsim/sim/ratelimit"
+)
+
+// Headers stsim adds to or reads from API calls.
+const (
+	// ValidationHeader overrides the request-validation mode for one call.
+	ValidationHeader = "X-Stsim-Validation"
+	// WarningHeader names what a request broke when validation is in warn mode.
+	WarningHeader = "X-Stsim-Validation-Warning"
+)
+
+const traceKey = "stsim.trace"
+
+func (s *Server) buildEngine() *gin.Engine {
+	e := gin.New()
+	e.HandleMethodNotAllowed = false
+	e.RedirectTrailingSlash = false
+	e.RedirectFixedPath = false
+	e.Use(s.recoverer, s.traceAndLog)
+
+	e.POST("/connect/token", gin.WrapF(s.auth.IssueToken))
+	e.GET("/.well-known/openid-configuration", gin.WrapF(s.auth.Discovery))
+	e.GET("/.well-known/openid-configuration/jwks", gin.WrapF(s.auth.JWKS))
+	e.GET("/_sim/health", s.health)
+	e.NoRoute(s.dispatch)
+	return e
+}
+
+// recoverer turns a panic into a logged 500 in ServiceTitan's shape.
+func (s *Server) recoverer(c *gin.Context) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.log.Error("panic serving request", "trace", c.GetString(traceKey), "path", c.Request.URL.Path, "panic", fmt.Sprint(v))
+			if !c.Writer.Written() {
+				apierr.Write(c.Writer, c.GetString(traceKey), apierr.Internal(fmt.Errorf("panic: %v", v)))
+			}
+			c.Abort()
+		}
+	}()
+	c.Next()
+}
+
+// traceAndLog gives each request a trace ID (header and error bodies) and
+// logs it afterwards. It never logs query strings or headers: they may hold
+// app keys, tokens or secrets.
+func (s *Server) traceAndLog(c *gin.Context) {
+	start := time.Now()
+	trace := newTraceID()
+	c.Set(traceKey, trace)
+	c.Header(apierr.TraceHeader, trace)
+	c.Next()
+	if s.log.Enabled(c.Request.Context(), slog.LevelInfo) {
+		s.log.LogAttrs(c.Request.Context(), slog.LevelInfo, "request",
+			slog.String("method", c.Request.Method), slog.String("path", c.Request.URL.Path),
+			slog.Int("status", c.Writer.Status()), slog.Duration("latency", time.Since(start)),
+			slog.String("trace", trace), slog.String("operation", c.GetString("stsim.op")))
+	}
+}
+
+// newTraceID returns a W3C trace-context style ID, as ASP.NET reports.
+func newTraceID() string {
+	var b [24]byte
+	hi, mid, lo := rand.Uint64(), rand.Uint64(), rand.Uint64()
+	for i := 0; i < 8; i++ {
+		b[i], b[8+i], b[16+i] = byte(hi>>(8*i)), byte(mid>>(8*i)), byte(lo>>(8*i))
+	}
+	return "00-" + hex.EncodeToString(b[:16]) + "-" + hex.EncodeToString(b[16:]) + "-00"
+}
+
+func (s *Server) health(c *gin.Context) {
+	if err := s.spec.Wait(); err != nil {
+		apierr.Write(c.Writer, c.GetString(traceKey), apierr.New(http.StatusServiceUnavailable, "stsim is not ready: "+err.Error()))
+		return
+	}
+	api.OK(c, gin.H{"status": "ok"})
+}
+
+func (s *Server) fail(c *gin.Context, err error) {
+	apierr.Write(c.Writer, c.GetString(traceKey), err)
+	c.Abort()
+}
+
+// dispatch serves every path gin has no fixed route for: the ServiceTitan
+// API, retired V1 paths, and ServiceTitan-shaped 404s for the rest.
+func (s *Server) dispatch(c *gin.Context) {
+	path := c.Request.URL.Path
+	if isV1(path) {
+		s.fail(c, apierr.New(http.StatusGone, "API V1 has been retired. Use the V2 API: /{module}/v2/tenant/{tenant}/… with an OAuth 2.0 client-credentials token from /connect/token and your ST-App-Key.").
+			With("docs", "https://developer.servicetitan.io/docs/get-going-first-api-call/"))
+		return
+	}
+	op, values, outcome := s.spec.Match(c.Request.Method, path)
+	switch outcome {
+	case oas.NoSuchPath:
+		s.fail(c, apierr.New(http.StatusNotFound, "No API operation matches "+c.Request.Method+" "+path+".").
+			Field("path", "Paths look like /{module}/v2/tenant/{tenant}/{resource}; run `stsim ops` to list them."))
+		return
+	case oas.MethodNotAllowed:
+		c.Header("Allow", strings.Join(values, ", "))
+		s.fail(c, apierr.New(http.StatusMethodNotAllowed, "Method "+c.Request.Method+" is not allowed on "+path+".").
+			Field("method", "Allowed: "+strings.Join(values, ", ")+"."))
+		return
+	case oas.LoadFailed:
+		s.fail(c, apierr.Internal(fmt.Errorf("OpenAPI document for %s did not load", path)))
+		return
+	}
+	c.Set("stsim.op", op.QualifiedID())
+	s.serveOperation(c, op, values)
+}
+
+// isV1 reports whether path is a V1 API path: /v1/… or /{module}/v1/….
+func isV1(path string) bool {
+	segs := strings.SplitN(strings.TrimPrefix(path, "/"), "/", 3)
+	return segs[0] == "v1" || (len(segs) > 1 && segs[1] == "v1")
+}
+
+func (s *Server) serveOperation(c *gin.Context, op *oas.Operation, values []string) {
+	call := &api.Call{TraceID: c.GetString(traceKey), Op: op, PathValues: values, Now: s.clock.Now()}
+	tenant, err := strconv.ParseInt(call.Param("tenant"), 10, 64)
+	if err != nil || tenant <= 0 {
+		s.fail(c, apierr.BadRequest("tenant", "The tenant in the path must be a positive int64 tenant ID."))
+		return
+	}
+	call.Tenant = tenant
+	principal, aerr := s.auth.Authenticate(c.Request, tenant, op.Scope)
+	if aerr != nil {
+		s.fail(c, aerr)
+		return
+	}
+	call.Principal = principal
+	if d := s.limiter.Allow(ratelimit.Key{AppKey: principal.App.Key, Tenant: tenant}, s.rateLimit(principal.App.RateLimit)); !d.Allowed {
+		secs := ratelimit.RetryAfterSeconds(d.RetryAfter)
+		s.fail(c, apierr.New(http.StatusTooManyRequests, fmt.Sprintf("Rate limit is exceeded. Try again in %d seconds.", secs)).
+			WithHeader("Retry-After", strconv.Itoa(secs)).
+			With("limit", d.Limit).With("window", "1s"))
+		return
+	}
+	handler := s.routes[op.QualifiedID()]
+	if handler == nil {
+		s.fail(c, apierr.New(http.StatusNotImplemented, "stsim does not emulate "+op.QualifiedID()+" ("+op.Method+" "+op.Path+").").
+			With("operationId", op.ID).With("module", op.Module).With("reason", notEmulated[op.QualifiedID()]))
+		return
+	}
+	if !s.validateRequest(c, op, values) {
+		return
+	}
+	if s.cfg.StrictResponses {
+		s.serveStrict(c, op, values, handler, call)
+		return
+	}
+	handler(c, call)
+}
+
+func (s *Server) rateLimit(appLimit int) int {
+	if appLimit > 0 {
+		return appLimit
+	}
+	return s.cfg.RateLimit
+}
+
+// validateRequest applies the validation mode (the server's, or the call's
+// X-Stsim-Validation header) and reports whether to go on.
+func (s *Server) validateRequest(c *gin.Context, op *oas.Operation, values []string) bool {
+	mode := s.cfg.Validation
+	if h := c.GetHeader(ValidationHeader); h != "" {
+		m, ok := config.ParseValidation(h)
+		if !ok {
+			s.fail(c, apierr.BadRequest(ValidationHeader, "Must be enforce, warn or off."))
+			return false
+		}
+		mode = m
+	}
+	if mode == config.ValidationOff {
+		return true
+	}
+	violations := op.ValidateRequest(c.Request, values)
+	if len(violations) == 0 {
+		return true
+	}
+	if mode == config.ValidationWarn {
+		parts := make([]string, len(violations))
+		for i, v := range violations {
+			parts[i] = v.String()
+		}
+		c.Header(WarningHeader, headerSafe(strings.Join(parts, "; ")))
+		return true
+	}
+	e := apierr.New(http.StatusBadRequest, "One or more validation errors occurred.")
+	for _, v := range violations {
+		e.Field(v.Field, v.Message)
+	}
+	s.fail(c, e)
+	return false
+}
+
+// headerSafe keeps a header value on one printable line of bounded size.
+func headerSafe(v string) string {
+	v = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, v)
+	if len(v) > 2000 {
+		v = v[:2000] + "…"
+	}
+	return v
+}
+
+// serveStrict runs the handler into a buffer and only lets a response that
+// matches its schema through; anything else becomes a 500 naming the break.
+func (s *Server) serveStrict(c *gin.Context, op *oas.Operation, values []string, handler api.Handler, call *api.Call) {
+	real := c.Writer
+	buf := &bufferedWriter{ResponseWriter: real, status: http.StatusOK}
+	c.Writer = buf
+	handler(c, call)
+	c.Writer = real
+	if err := op.ValidateResponse(c.Request, values, buf.status, real.Header(), buf.body.Bytes()); err != nil {
+		s.log.Error("response breaks the contract", "operation", op.QualifiedID(), "trace", call.TraceID, "error", err)
+		real.Header().Del("Content-Length")
+		apierr.Write(real, call.TraceID, apierr.New(http.StatusInternalServerError, "stsim produced a response that breaks the OpenAPI contract (strict response validation).").
+			Field("response", err.Error()).With("operationId", op.ID).With("status", buf.status))
+		return
+	}
+	real.WriteHeader(buf.status)
+	_, _ = real.Write(buf.body.Bytes())
+}
+
+// bufferedWriter holds a handler's response until it has been validated.
+type bufferedWriter struct {
+	gin.ResponseWriter
+	status  int
+	written bool
+	body    bytes.Buffer
+}
+
+func (w *bufferedWriter) WriteHeader(code int) {
+	if !w.written {
+		w.status = code
+	}
+}
+func (w *bufferedWriter) WriteHeaderNow()             { w.written = true }
+func (w *bufferedWriter) Write(b []byte) (int, error) { w.written = true; return w.body.Write(b) }
+func (w *bufferedWriter) WriteString(s string) (int, error) {
+	w.written = true
+	return w.body.WriteString(s)
+}
+func (w *bufferedWriter) Status() int   { return w.status }
+func (w *bufferedWriter) Size() int     { return w.body.Len() }
+func (w *bufferedWriter) Written() bool { return w.written }

@@ -1,0 +1,142 @@
+// Package sim is stsim as a library: New builds a complete ServiceTitan V2
+// simulator from Options, Handler serves it, Close releases it. The binary in
+// cmd/stsim and every test start the same Server.
+//
+// Request pipeline (the one place its order is written down):
+//
+//	recover → trace ID + access log
+//	  /connect/token, /.well-known/…      auth package (OAuth client credentials)
+//	  /_sim/…                             control plane
+//	  /v1/…, /{module}/v1/…               410: V1 is retired
+//	  /{module}/v2/tenant/{tenant}/…      API pipeline:
+//	      resolve operation (404/405) → authenticate (401/403) → rate limit (429)
+//	      → emulated? (501) → validate request (400 or warning) → handler
+//	      → validate response (strict mode: 500 on a contract break)
+package sim
+
+import (
+	"context"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/stsim/stsim/sim/api"
+	"github.com/stsim/stsim/sim/auth"
+	"github.com/stsim/stsim/sim/clock"
+	"github.com/stsim/stsim/sim/config"
+	"github.com/stsim/stsim/sim/fixture"
+	"github.com/stsim/stsim/sim/oas"
+	"github.com/stsim/stsim/sim/ratelimit"
+)
+
+// Options configure a Server.
+type Options struct {
+	Config config.Config
+	// Clock drives tokens, limits and stamps; nil gives a virtual clock that
+	// runs at wall-clock speed until the control API moves it.
+	Clock *clock.Virtual
+	// Logger receives the access log and errors; nil discards them.
+	Logger *slog.Logger
+	// Handlers add or replace operation handlers, keyed by qualified
+	// operation ID ("crm.Customers_Get"): for embedders who want custom
+	// behaviour on one operation, and for tests.
+	Handlers api.Routes
+}
+
+// Server is a running simulator.
+type Server struct {
+	cfg     config.Config
+	clock   *clock.Virtual
+	log     *slog.Logger
+	auth    *auth.Service
+	spec    *oas.Spec
+	limiter *ratelimit.Limiter
+	routes  api.Routes
+	engine  *gin.Engine
+	demo    *fixture.Set
+	stop    context.CancelFunc // ends background work started by New
+}
+
+func init() { gin.SetMode(gin.ReleaseMode) }
+
+// New builds a server. It returns quickly: OpenAPI documents finish loading
+// in the background, and a request for a module waits only for its own.
+func New(opts Options) (*Server, error) {
+	cfg := opts.Config
+	if cfg.Addr == "" {
+		cfg = config.Defaults()
+	}
+	if cfg.Issuer == "" {
+		cfg.Issuer = "http://" + cfg.Addr
+	}
+	s := &Server{cfg: cfg, clock: opts.Clock, log: opts.Logger}
+	if s.clock == nil {
+		s.clock = clock.NewVirtual()
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	s.spec = oas.Load(dirFS(cfg.OpenAPIDir))
+
+	key, err := auth.LoadSigningKey(cfg.SigningKeyFile)
+	if err != nil {
+		return nil, err
+	}
+	s.auth = auth.NewService(key, cfg.Issuer, cfg.TokenTTL, s.clock)
+	s.limiter = ratelimit.New(s.clock, time.Second)
+	background, stop := context.WithCancel(context.Background())
+	s.stop = stop
+	go s.limiter.RunSweeper(background, time.Minute) // keeps idle (app, tenant) keys from piling up
+
+	demo, err := fixture.Load(dirFS(cfg.FixturesDir))
+	if err != nil {
+		return nil, err
+	}
+	if err := demo.Register(s.auth.Registry, s.clock.Now()); err != nil {
+		return nil, err
+	}
+	s.demo = demo
+	s.routes = api.Routes{}
+	for id, h := range opts.Handlers {
+		s.routes[id] = h
+	}
+	s.engine = s.buildEngine()
+	return s, nil
+}
+
+// Handler returns the HTTP handler serving the whole simulator.
+func (s *Server) Handler() http.Handler { return s.engine }
+
+// Clock returns the simulator clock.
+func (s *Server) Clock() *clock.Virtual { return s.clock }
+
+// Auth returns the credential registry and token service.
+func (s *Server) Auth() *auth.Service { return s.auth }
+
+// Spec returns the OpenAPI documents the server validates against.
+func (s *Server) Spec() *oas.Spec { return s.spec }
+
+// Demo returns the fixture set the server was seeded from.
+func (s *Server) Demo() *fixture.Set { return s.demo }
+
+// Ready blocks until every OpenAPI document has loaded, returning the first
+// load error.
+func (s *Server) Ready() error { return s.spec.Wait() }
+
+// Close stops the server's background work and releases its resources.
+func (s *Server) Close() error {
+	s.stop()
+	return nil
+}
+
+// dirFS is the override directory as a file system, or nil for the embedded one.
+func dirFS(dir string) fs.FS {
+	if dir == "" {
+		return nil
+	}
+	return os.DirFS(dir)
+}

@@ -1,0 +1,183 @@
+package sim_test
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+	"github.com/stsim/stsim/sim/api"
+	"github.com/stsim/stsim/sim/config"
+	"github.com/stsim/stsim/sim/simtest"
+)
+
+const (
+	tagsPath      = "/crm/v2/tenant/1234567/tags"
+	customersPath = "/crm/v2/tenant/1234567/customers"
+)
+
+// bodyRecorder is a handler for PUT /tags (200, no body) that keeps the
+// request body it was given, to prove validation passes it through intact.
+type bodyRecorder struct {
+	mu   sync.Mutex // guards last
+	last []byte
+}
+
+func (b *bodyRecorder) handle(c *gin.Context, call *api.Call) {
+	data, _ := io.ReadAll(c.Request.Body)
+	b.mu.Lock()
+	b.last = data
+	b.mu.Unlock()
+	api.Empty(c)
+}
+
+func emptyCustomerPage(c *gin.Context, call *api.Call) {
+	api.OK(c, gin.H{"page": 1, "pageSize": 50, "hasMore": false, "totalCount": nil, "data": []any{}})
+}
+
+func validationServer(t *testing.T, mode string) (*simtest.Server, *bodyRecorder) {
+	rec := &bodyRecorder{}
+	srv := simtest.Start(t,
+		simtest.WithConfig(func(c *config.Config) { c.Validation = mode }),
+		simtest.WithHandler("crm.BulkTags_AddTags", rec.handle),
+		simtest.WithHandler("crm.Customers_GetList", emptyCustomerPage))
+	return srv, rec
+}
+
+var invalidRequests = []struct {
+	name, method, path, body string
+	field, text              string // expected errors key and a fragment of its message
+}{
+	{"missing required field", "PUT", tagsPath, `{"customerIds":[1]}`, "tagTypeIds", `Property "tagTypeIds" is missing (at /tagTypeIds)`},
+	{"wrong type", "PUT", tagsPath, `{"customerIds":["seven"],"tagTypeIds":[1]}`, "customerIds[0]", "(at /customerIds/0)"},
+	{"unknown JSON property", "PUT", tagsPath, `{"customerIds":[1],"tagTypeIds":[2],"colour":"red"}`, "colour", `Property "colour" is unsupported (at /colour)`},
+	{"malformed JSON", "PUT", tagsPath, `{"customerIds":[1],`, "body", "not valid JSON"},
+	{"unknown enum value", "GET", customersPath + "?active=Sometimes", "", "active", `query parameter "active"`},
+	{"wrong parameter type", "GET", customersPath + "?page=first", "", "page", `query parameter "page"`},
+	{"pageSize above the documented 5000", "GET", customersPath + "?pageSize=5001", "", "pageSize", "5000"},
+	{"pageSize below 1", "GET", customersPath + "?pageSize=0", "", "pageSize", "1"},
+}
+
+func TestEnforceModeRejectsBrokenRequestsNamingTheProblem(t *testing.T) {
+	srv, _ := validationServer(t, config.ValidationEnforce)
+	token := srv.Token(t)
+	for _, tt := range invalidRequests {
+		t.Run(tt.name, func(t *testing.T) {
+			var body any
+			if tt.body != "" {
+				body = tt.body
+			}
+			r := srv.Do(t, tt.method, tt.path, token, body)
+			if r.Status != 400 {
+				t.Fatalf("status %d, want 400: %s", r.Status, r.Body)
+			}
+			var e struct {
+				Status  int
+				TraceID string
+				Errors  map[string][]string
+			}
+			r.JSON(t, &e)
+			msgs, ok := e.Errors[tt.field]
+			if !ok {
+				t.Fatalf("errors has no key %q: %s", tt.field, r.Body)
+			}
+			if !strings.Contains(strings.Join(msgs, " "), tt.text) {
+				t.Fatalf("errors[%q] = %q, want it to mention %q", tt.field, msgs, tt.text)
+			}
+		})
+	}
+}
+
+func TestWarnModeServesBrokenRequestsWithAWarningHeader(t *testing.T) {
+	check := func(t *testing.T, srv *simtest.Server, header http.Header) {
+		token := srv.Token(t)
+		for _, tt := range invalidRequests {
+			if tt.name == "malformed JSON" || tt.name == "wrong type" {
+				continue // served too, but the recorder test below covers bodies
+			}
+			req, _ := http.NewRequest(tt.method, srv.URL+tt.path, strings.NewReader(tt.body))
+			req.Header.Set("Authorization", "Bearer "+token)
+			req.Header.Set("ST-App-Key", simtest.AppKey)
+			req.Header.Set("Content-Type", "application/json")
+			for k, v := range header {
+				req.Header[k] = v
+			}
+			r := srv.Request(t, req)
+			if r.Status != 200 {
+				t.Fatalf("%s: status %d, want 200 in warn mode: %s", tt.name, r.Status, r.Body)
+			}
+			if w := r.Header.Get("X-Stsim-Validation-Warning"); !strings.Contains(w, tt.field) {
+				t.Fatalf("%s: warning header %q does not name %q", tt.name, w, tt.field)
+			}
+		}
+	}
+	t.Run("server in warn mode", func(t *testing.T) {
+		srv, _ := validationServer(t, config.ValidationWarn)
+		check(t, srv, nil)
+	})
+	t.Run("enforcing server, one request asks for warn", func(t *testing.T) {
+		srv, _ := validationServer(t, config.ValidationEnforce)
+		check(t, srv, http.Header{"X-Stsim-Validation": {"warn"}})
+	})
+}
+
+func TestValidationNeverRewritesTheBody(t *testing.T) {
+	srv, rec := validationServer(t, config.ValidationWarn)
+	token := srv.Token(t)
+	for _, sent := range []string{`{"customerIds":[1],"tagTypeIds":[2]}`, `{"customerIds":["seven"],"tagTypeIds":[1]}`, `{"customerIds":[1],`} {
+		r := srv.Do(t, "PUT", tagsPath, token, sent)
+		if r.Status != 200 {
+			t.Fatalf("status %d: %s", r.Status, r.Body)
+		}
+		rec.mu.Lock()
+		got := string(rec.last)
+		rec.mu.Unlock()
+		if got != sent {
+			t.Fatalf("handler got %q, client sent %q", got, sent)
+		}
+	}
+}
+
+func TestValidationOffAndBadOverride(t *testing.T) {
+	srv, _ := validationServer(t, config.ValidationOff)
+	token := srv.Token(t)
+	r := srv.Do(t, "GET", customersPath+"?pageSize=9999", token, nil)
+	if r.Status != 200 || r.Header.Get("X-Stsim-Validation-Warning") != "" {
+		t.Fatalf("off mode: %d %v", r.Status, r.Header)
+	}
+	req, _ := http.NewRequest("GET", srv.URL+customersPath+"?pageSize=9999", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("ST-App-Key", simtest.AppKey)
+	req.Header.Set("X-Stsim-Validation", "enforce")
+	if r := srv.Request(t, req); r.Status != 400 {
+		t.Fatalf("a request asking for enforce on a lenient server: %d", r.Status)
+	}
+	req.Header.Set("X-Stsim-Validation", "sometimes")
+	if r := srv.Request(t, req); r.Status != 400 || !strings.Contains(string(r.Body), "X-Stsim-Validation") {
+		t.Fatalf("bad override header: %d %s", r.Status, r.Body)
+	}
+}
+
+func TestStrictModeCatchesAResponseThatBreaksTheContract(t *testing.T) {
+	broken := func(c *gin.Context, call *api.Call) {
+		api.OK(c, gin.H{"page": 1, "pageSize": 50, "data": []any{gin.H{"id": "not-a-number"}}})
+	}
+	srv := simtest.Start(t, simtest.WithHandler("crm.Customers_GetList", broken))
+	r := srv.Do(t, "GET", customersPath, srv.Token(t), nil)
+	if r.Status != 500 {
+		t.Fatalf("broken response got through strict mode: %d %s", r.Status, r.Body)
+	}
+	var e struct{ Errors map[string][]string }
+	r.JSON(t, &e)
+	msg := strings.Join(e.Errors["response"], " ")
+	for _, want := range []string{"hasMore", "is missing"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("strict-mode error does not say %q: %s", want, msg)
+		}
+	}
+	if !strings.Contains(srv.Logs.String(), "breaks the contract") {
+		t.Error("the contract break was not logged")
+	}
+}
