@@ -60,6 +60,10 @@ type Option struct {
 	set              func(*Config, string) error
 }
 
+// isBool reports whether the option is a switch that may be given as a bare
+// flag (-strict-responses): its default is true or false.
+func (o Option) isBool() bool { return o.def == "true" || o.def == "false" }
+
 // Default is the option's default value as text.
 func (o Option) Default() string { return o.def }
 
@@ -166,9 +170,10 @@ func Load(args []string, getenv func(string) string, usage io.Writer) (Config, e
 	opts := Options()
 	fs := flag.NewFlagSet("stsim", flag.ContinueOnError)
 	fs.SetOutput(usage)
-	values := make([]*string, len(opts))
+	values := make([]*flagValue, len(opts))
 	for i, o := range opts {
-		values[i] = fs.String(o.Flag, o.def, o.Usage+" ["+o.Env+"]")
+		values[i] = &flagValue{text: o.def, boolean: o.isBool()}
+		fs.Var(values[i], o.Flag, o.Usage+" ["+o.Env+"]")
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -182,7 +187,7 @@ func Load(args []string, getenv func(string) string, usage io.Writer) (Config, e
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	for i, o := range opts {
-		v, source := *values[i], "-"+o.Flag
+		v, source := values[i].text, "-"+o.Flag
 		if !given[o.Flag] {
 			env := getenv(o.Env)
 			if env == "" {
@@ -206,3 +211,19 @@ func Load(args []string, getenv func(string) string, usage io.Writer) (Config, e
 	}
 	return cfg, nil
 }
+
+// flagValue holds a flag's text until Load validates it with the option's
+// setter, so flags and environment variables share one set of checks.
+type flagValue struct {
+	text    string
+	boolean bool
+}
+
+func (f *flagValue) String() string {
+	if f == nil {
+		return ""
+	}
+	return f.text
+}
+func (f *flagValue) Set(v string) error { f.text = v; return nil }
+func (f *flagValue) IsBoolFlag() bool   { return f.boolean }

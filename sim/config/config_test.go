@@ -45,6 +45,11 @@ func TestLoad(t *testing.T) {
 					t.Fatalf("flags did not win: %+v", c)
 				}
 			}},
+		{name: "bare boolean flag", args: []string{"-strict-responses"}, check: func(t *testing.T, c Config) {
+			if !c.StrictResponses {
+				t.Fatal("-strict-responses alone did not turn strict mode on")
+			}
+		}},
 		{name: "issuer given", args: []string{"-issuer", "https://auth.example.test/"}, check: func(t *testing.T, c Config) {
 			if c.Issuer != "https://auth.example.test" {
 				t.Fatalf("issuer = %q", c.Issuer)

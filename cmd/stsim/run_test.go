@@ -1,0 +1,128 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+func noEnv(string) string { return "" }
+
+// TestServeBannerTokenCall runs the command as a user would: on a real port,
+// reading the banner for the address and credentials, then calling it.
+func TestServeBannerTokenCall(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	out, outW := io.Pipe()
+	var stderr strings.Builder
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-strict-responses"}, noEnv, outW, &stderr)
+		outW.Close()
+	}()
+	banner := bufio.NewScanner(out)
+	var base, curl string
+	for banner.Scan() {
+		line := banner.Text()
+		if m := regexp.MustCompile(`listening\s+(http://\S+)`).FindStringSubmatch(line); m != nil {
+			base = m[1]
+		}
+		if strings.Contains(line, "curl -s") {
+			curl = line
+			break
+		}
+	}
+	go io.Copy(io.Discard, out)
+	if base == "" || !strings.Contains(curl, "client_secret=cs1.stsimdemosecret") {
+		t.Fatalf("banner lacks the address or the token curl: base=%q curl=%q", base, curl)
+	}
+
+	health, err := http.Get(base + "/_sim/health")
+	if err != nil || health.StatusCode != 200 {
+		t.Fatalf("health: %v %v", err, health)
+	}
+	resp, err := http.PostForm(base+"/connect/token", url.Values{"grant_type": {"client_credentials"},
+		"client_id": {"cid.stsimdemoclient0000000001"}, "client_secret": {"cs1.stsimdemosecret00000000000000000000000000000000001"}})
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("token: %v %v", err, resp)
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&tok)
+	resp.Body.Close()
+	req, _ := http.NewRequest("GET", base+"/jbce/v2/tenant/1234567/call-reasons", nil)
+	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	req.Header.Set("ST-App-Key", "ak1.stsimdemoappkey0000000001")
+	call, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	call.Body.Close()
+	if call.StatusCode == 401 || call.StatusCode == 403 || call.StatusCode >= 500 && call.StatusCode != 501 {
+		t.Fatalf("authenticated call answered %d", call.StatusCode)
+	}
+
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("run exited %d: %s", code, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not shut down after cancel")
+	}
+	if !strings.Contains(stderr.String(), "path=/connect/token") {
+		t.Errorf("the access log did not reach stderr: %q", stderr.String())
+	}
+}
+
+func TestBadFlagsFailWithOneLine(t *testing.T) {
+	for _, args := range [][]string{{"-addr", "nonsense"}, {"-validation", "maybe"}, {"-nope"}} {
+		var stdout, stderr strings.Builder
+		code := run(context.Background(), args, noEnv, &stdout, &stderr)
+		if code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+		if msg := strings.TrimSpace(stderr.String()); msg == "" || (args[0] != "-nope" && strings.Contains(msg, "\n")) {
+			t.Errorf("%v: stderr = %q, want one line", args, msg)
+		}
+	}
+	var stderr strings.Builder
+	if code := run(context.Background(), nil, func(k string) string {
+		if k == "STSIM_RATE_LIMIT" {
+			return "lots"
+		}
+		return ""
+	}, io.Discard, &stderr); code != 2 || !strings.Contains(stderr.String(), "STSIM_RATE_LIMIT") {
+		t.Errorf("bad env: exit %d, %q", code, stderr.String())
+	}
+}
+
+func TestOpsListsEveryModuleWithATotal(t *testing.T) {
+	var stdout, stderr strings.Builder
+	if code := run(context.Background(), []string{"ops", "-all"}, noEnv, &stdout, &stderr); code != 0 {
+		t.Fatalf("ops exit %d: %s", code, stderr.String())
+	}
+	out := stdout.String()
+	for _, want := range []string{"crm.Customers_Get", "GET", "/crm/v2/tenant/{tenant}/customers/{id}", "tn.crm.customers:r",
+		"crm ", "jpm ", "dispatch ", "settings ", "marketing ", "jbce ", "of 202 operations"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("ops output lacks %q", want)
+		}
+	}
+	stdout.Reset()
+	if code := run(context.Background(), []string{"ops", "-module", "jbce", "-all"}, noEnv, &stdout, &stderr); code != 0 ||
+		!strings.Contains(stdout.String(), "jbce 0/1") || strings.Contains(stdout.String(), "crm.") {
+		t.Errorf("ops -module jbce: %d %q", code, stdout.String())
+	}
+	if code := run(context.Background(), []string{"ops", "-module", "nosuch"}, noEnv, io.Discard, io.Discard); code != 2 {
+		t.Errorf("unknown module: exit %d, want 2", code)
+	}
+}
