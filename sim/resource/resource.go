@@ -1,0 +1,238 @@
+// Package resource turns the store's ordered buckets into ServiceTitan
+// records, once for every module: ID allocation, createdOn/modifiedOn stamps,
+// secondary indexes, the per-tenant change log that export feeds read, paged
+// and filtered lists, and export feeds. A module declares a Kind (its bucket,
+// label, indexes and sortable fields); the code here does the rest.
+//
+// Layout inside a tenant (bucket names; keys big-endian so they sort):
+//
+//	r/<kind>            id -> JSON record
+//	i/<kind>/<index>    value \x00 id -> ""        (one entry per index value)
+//	c/<kind>            change seq -> id           (one entry per record: its last change)
+//	sequences "id" (IDs, shared by every kind of the tenant) and "change"
+package resource
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/stsim/stsim/sim/apierr"
+	"github.com/stsim/stsim/sim/store"
+)
+
+// Meta is what every record carries. Modules embed it in their record types.
+type Meta struct {
+	ID         int64 `json:"id"`
+	CreatedOn  Time  `json:"createdOn"`
+	ModifiedOn Time  `json:"modifiedOn"`
+	Active     bool  `json:"active"`
+	// Deleted records are gone for gets and lists but stay in export feeds,
+	// which report deletions (contract §6).
+	Deleted bool   `json:"deleted,omitempty"`
+	Seq     uint64 `json:"seq"` // change sequence of the last write
+}
+
+func (m *Meta) meta() *Meta { return m }
+
+// Record is a pointer to a module's record type that embeds Meta.
+type Record[T any] interface {
+	*T
+	meta() *Meta
+}
+
+// Kind declares one resource collection.
+type Kind[T any] struct {
+	Name    string     // bucket name, e.g. "crm.customers"
+	Label   string     // for messages, e.g. "Customer"
+	Indexes []Index[T] // secondary indexes for selective filters
+}
+
+// Index maps a record to the values it is found under. Values must be
+// normalized the way lookups normalize them (e.g. lower case, digits only).
+type Index[T any] struct {
+	Name string
+	Keys func(*T) []string
+}
+
+func recordsBucket(kind string) string      { return "r/" + kind }
+func changesBucket(kind string) string      { return "c/" + kind }
+func indexBucket(kind, index string) string { return "i/" + kind + "/" + index }
+func indexKey(value string, id int64) []byte {
+	return append(append([]byte(value), 0), store.Int64Key(id)...)
+}
+
+// Tx is a store transaction with the simulator time of the call.
+type Tx struct {
+	store.Tx
+	Now time.Time
+}
+
+// ErrNotFound is returned (wrapped in a 404 *apierr.Error) for missing records.
+var ErrNotFound = errors.New("resource: not found")
+
+// Get loads a live record; a missing or deleted one is a 404 naming it.
+func Get[T any, P Record[T]](tx *Tx, k *Kind[T], id int64) (P, error) {
+	rec, err := load[T, P](tx, k, id)
+	if err != nil {
+		return nil, err
+	}
+	if P(rec).meta().Deleted {
+		return nil, notFound(k, id)
+	}
+	return rec, nil
+}
+
+func notFound[T any](k *Kind[T], id int64) error {
+	e := apierr.NotFound(k.Label, id)
+	return fmt.Errorf("%w: %w", e, ErrNotFound)
+}
+
+// load reads a record whether or not it is deleted.
+func load[T any, P Record[T]](tx *Tx, k *Kind[T], id int64) (P, error) {
+	data, err := tx.Get(recordsBucket(k.Name), store.Int64Key(id))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, notFound(k, id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	rec := P(new(T))
+	if err := decode(data, rec); err != nil {
+		return nil, fmt.Errorf("resource: decoding %s %d: %w", k.Name, id, err)
+	}
+	return rec, nil
+}
+
+// decode and encode are the one place records meet their stored form.
+func decode(data []byte, rec any) error { return json.Unmarshal(data, rec) }
+func encode(rec any) ([]byte, error)    { return json.Marshal(rec) }
+
+// Exists reports whether a live record exists.
+func Exists[T any, P Record[T]](tx *Tx, k *Kind[T], id int64) (bool, error) {
+	_, err := Get[T, P](tx, k, id)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// NewID allocates the next ID of the tenant. IDs are shared by all kinds and
+// never reused.
+func NewID(tx *Tx) (int64, error) {
+	n, err := tx.NextSequence("id")
+	return int64(n), err
+}
+
+// Create stores a new record, allocating its ID unless one is set and
+// stamping createdOn and modifiedOn.
+func Create[T any, P Record[T]](tx *Tx, k *Kind[T], rec P) error {
+	m := rec.meta()
+	if m.ID == 0 {
+		id, err := NewID(tx)
+		if err != nil {
+			return err
+		}
+		m.ID = id
+	}
+	m.CreatedOn = Stamp(tx.Now)
+	return write[T, P](tx, k, rec, nil)
+}
+
+// Save writes a changed record, stamping modifiedOn and moving it to the
+// head of the change log.
+func Save[T any, P Record[T]](tx *Tx, k *Kind[T], rec P) error {
+	old, err := load[T, P](tx, k, rec.meta().ID)
+	if err != nil {
+		return err
+	}
+	return write[T, P](tx, k, rec, old)
+}
+
+// Delete marks a record deleted (and inactive). Gets and lists no longer see
+// it; export feeds report it.
+func Delete[T any, P Record[T]](tx *Tx, k *Kind[T], rec P) error {
+	m := rec.meta()
+	m.Deleted, m.Active = true, false
+	return Save[T, P](tx, k, rec)
+}
+
+func write[T any, P Record[T]](tx *Tx, k *Kind[T], rec, old P) error {
+	m := rec.meta()
+	m.ModifiedOn = Stamp(tx.Now)
+	seq, err := tx.NextSequence("change")
+	if err != nil {
+		return err
+	}
+	if old != nil {
+		if err := tx.Delete(changesBucket(k.Name), store.Uint64Key(old.meta().Seq)); err != nil {
+			return err
+		}
+	}
+	m.Seq = seq
+	data, err := encode(rec)
+	if err != nil {
+		return err
+	}
+	if err := tx.Put(recordsBucket(k.Name), store.Int64Key(m.ID), data); err != nil {
+		return err
+	}
+	if err := tx.Put(changesBucket(k.Name), store.Uint64Key(seq), store.Int64Key(m.ID)); err != nil {
+		return err
+	}
+	for _, ix := range k.Indexes {
+		var oldKeys []string
+		if old != nil && !old.meta().Deleted {
+			oldKeys = ix.Keys((*T)(old))
+		}
+		var newKeys []string
+		if !m.Deleted {
+			newKeys = ix.Keys((*T)(rec))
+		}
+		if err := updateIndex(tx, indexBucket(k.Name, ix.Name), m.ID, oldKeys, newKeys); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func updateIndex(tx *Tx, bucket string, id int64, oldKeys, newKeys []string) error {
+	keep := make(map[string]bool, len(newKeys))
+	for _, v := range newKeys {
+		keep[v] = true
+	}
+	for _, v := range oldKeys {
+		if !keep[v] {
+			if err := tx.Delete(bucket, indexKey(v, id)); err != nil {
+				return err
+			}
+		}
+	}
+	for _, v := range newKeys {
+		if v == "" {
+			continue
+		}
+		if err := tx.Put(bucket, indexKey(v, id), nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Lookup returns the IDs filed under an exact index value, ascending.
+func Lookup[T any](tx *Tx, k *Kind[T], index, value string) ([]int64, error) {
+	prefix := append([]byte(value), 0)
+	var ids []int64
+	err := tx.Scan(indexBucket(k.Name, index), prefix, func(key, _ []byte) bool {
+		if len(key) != len(prefix)+8 || string(key[:len(prefix)]) != string(prefix) {
+			return false
+		}
+		id, err := store.ParseInt64Key(key[len(prefix):])
+		if err == nil {
+			ids = append(ids, id)
+		}
+		return true
+	})
+	return ids, err
+}
