@@ -136,7 +136,7 @@ func isV1(path string) bool {
 }
 
 func (s *Server) serveOperation(c *gin.Context, op *oas.Operation, values []string) {
-	call := &api.Call{TraceID: c.GetString(traceKey), Op: op, PathValues: values, Now: s.clock.Now()}
+	call := &api.Call{TraceID: c.GetString(traceKey), Op: op, PathValues: values, Now: s.clock.Now(), Store: s.store}
 	tenant, err := strconv.ParseInt(call.Param("tenant"), 10, 64)
 	if err != nil || tenant <= 0 {
 		s.fail(c, apierr.BadRequest("tenant", "The tenant in the path must be a positive int64 tenant ID."))

@@ -28,9 +28,11 @@ import (
 	"github.com/stsim/stsim/sim/auth"
 	"github.com/stsim/stsim/sim/clock"
 	"github.com/stsim/stsim/sim/config"
+	"github.com/stsim/stsim/sim/crm"
 	"github.com/stsim/stsim/sim/fixture"
 	"github.com/stsim/stsim/sim/oas"
 	"github.com/stsim/stsim/sim/ratelimit"
+	"github.com/stsim/stsim/sim/store"
 )
 
 // Options configure a Server.
@@ -58,6 +60,7 @@ type Server struct {
 	routes  api.Routes
 	engine  *gin.Engine
 	demo    *fixture.Set
+	store   store.Store
 	stop    context.CancelFunc // ends background work started by New
 }
 
@@ -100,7 +103,19 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.demo = demo
-	s.routes = api.Routes{}
+	if cfg.DataFile != "" {
+		s.store, err = store.OpenBolt(cfg.DataFile, store.BoltOptions{})
+	} else {
+		s.store = store.OpenMemory()
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := seedTenant(s.store, demo, s.clock.Now()); err != nil {
+		s.store.Close()
+		return nil, err
+	}
+	s.routes = crm.Routes()
 	for id, h := range opts.Handlers {
 		s.routes[id] = h
 	}
@@ -127,11 +142,14 @@ func (s *Server) Demo() *fixture.Set { return s.demo }
 // load error.
 func (s *Server) Ready() error { return s.spec.Wait() }
 
-// Close stops the server's background work and releases its resources.
+// Close stops the server's background work and closes its store.
 func (s *Server) Close() error {
 	s.stop()
-	return nil
+	return s.store.Close()
 }
+
+// Store returns the tenant data store.
+func (s *Server) Store() store.Store { return s.store }
 
 // dirFS is the override directory as a file system, or nil for the embedded one.
 func dirFS(dir string) fs.FS {

@@ -6,7 +6,9 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -15,6 +17,8 @@ import (
 	"github.com/stsim/stsim/sim/apierr"
 	"github.com/stsim/stsim/sim/auth"
 	"github.com/stsim/stsim/sim/oas"
+	"github.com/stsim/stsim/sim/resource"
+	"github.com/stsim/stsim/sim/store"
 )
 
 // Call is one authenticated API call.
@@ -24,8 +28,62 @@ type Call struct {
 	PathValues []string // in Op.ParamNames order
 	Tenant     int64
 	Principal  *auth.Principal
-	Now        time.Time // the simulator clock when the call arrived
+	Now        time.Time   // the simulator clock when the call arrived
+	Store      store.Store // the tenant data
 }
+
+// View runs fn in a read-only transaction of the call's tenant.
+func (call *Call) View(fn func(*resource.Tx) error) error {
+	return resource.View(call.Store, call.Tenant, call.Now, fn)
+}
+
+// Update runs fn in a read-write transaction of the call's tenant. With a
+// bbolt store fn may run more than once: it must only read and write
+// through the transaction and overwrite (not append to) variables it sets.
+func (call *Call) Update(fn func(*resource.Tx) error) error {
+	return resource.Update(call.Store, call.Tenant, call.Now, fn)
+}
+
+// Respond writes v with 200, or err as ServiceTitan's error body.
+func (call *Call) Respond(c *gin.Context, v any, err error) {
+	if err != nil {
+		call.Fail(c, err)
+		return
+	}
+	OK(c, v)
+}
+
+// RespondEmpty writes the empty 200 of an action endpoint, or err.
+func (call *Call) RespondEmpty(c *gin.Context, err error) {
+	if err != nil {
+		call.Fail(c, err)
+		return
+	}
+	Empty(c)
+}
+
+// Bind decodes the JSON body into v. Request validation has normally
+// checked it already; in warn or off mode a body that cannot be decoded is
+// still a 400 naming the problem.
+func Bind(c *gin.Context, v any) error {
+	data, err := io.ReadAll(io.LimitReader(c.Request.Body, maxBody+1))
+	if err != nil {
+		return apierr.BadRequest("body", "The request body could not be read.")
+	}
+	if len(data) > maxBody {
+		return apierr.BadRequest("body", "The request body is larger than 10 MiB.")
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return apierr.BadRequest("body", "A JSON request body is required.")
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return apierr.BadRequest("body", "The request body is not valid JSON for this operation: "+err.Error())
+	}
+	return nil
+}
+
+// maxBody bounds request bodies.
+const maxBody = 10 << 20
 
 // Handler serves one operation.
 type Handler func(c *gin.Context, call *Call)

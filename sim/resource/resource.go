@@ -236,3 +236,13 @@ func Lookup[T any](tx *Tx, k *Kind[T], index, value string) ([]int64, error) {
 	})
 	return ids, err
 }
+
+// Update runs fn in a read-write transaction of one tenant at time now.
+func Update(st store.Store, tenant int64, now time.Time, fn func(*Tx) error) error {
+	return st.Update(tenant, func(stx store.Tx) error { return fn(&Tx{Tx: stx, Now: now}) })
+}
+
+// View runs fn in a read-only transaction of one tenant at time now.
+func View(st store.Store, tenant int64, now time.Time, fn func(*Tx) error) error {
+	return st.View(tenant, func(stx store.Tx) error { return fn(&Tx{Tx: stx, Now: now}) })
+}

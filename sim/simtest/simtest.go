@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -225,4 +226,52 @@ func (s *Server) Call(t testing.TB, method, path, token, appKey string, body any
 func (s *Server) Do(t testing.TB, method, path, token string, body any) *Response {
 	t.Helper()
 	return s.Call(t, method, path, token, AppKey, body)
+}
+
+// Backends runs fn once per store backend, memory and a bbolt file in a
+// temporary directory; pass the given option to Start.
+func Backends(t *testing.T, fn func(t *testing.T, backend Option)) {
+	t.Helper()
+	t.Run("memory", func(t *testing.T) { fn(t, func(*sim.Options) {}) })
+	t.Run("bolt", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "stsim.db")
+		fn(t, WithConfig(func(c *config.Config) { c.DataFile = path }))
+	})
+}
+
+// Tenant path prefixes of the demo tenant.
+const (
+	CRM = "/crm/v2/tenant/1234567"
+	JPM = "/jpm/v2/tenant/1234567"
+)
+
+// OK fails the test unless r has status 200, and returns r.
+func (r *Response) OK(t testing.TB) *Response {
+	t.Helper()
+	if r.Status != http.StatusOK {
+		t.Fatalf("status %d, want 200: %s", r.Status, r.Body)
+	}
+	return r
+}
+
+// WantError fails the test unless r is a ServiceTitan error with the status
+// and, when field is not empty, an errors entry for field.
+func (r *Response) WantError(t testing.TB, status int, field string) {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("status %d, want %d: %s", r.Status, status, r.Body)
+	}
+	var e struct {
+		Status int                 `json:"status"`
+		Errors map[string][]string `json:"errors"`
+	}
+	r.JSON(t, &e)
+	if e.Status != status {
+		t.Fatalf("body status %d, want %d: %s", e.Status, status, r.Body)
+	}
+	if field != "" {
+		if _, ok := e.Errors[field]; !ok {
+			t.Fatalf("errors has no %q entry: %s", field, r.Body)
+		}
+	}
 }

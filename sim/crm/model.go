@@ -1,0 +1,170 @@
+// Package crm emulates ServiceTitan's CRM module (crm/v2): customers,
+// locations, their contacts, notes and tags, booking-provider tags,
+// bookings, and the CRM export feeds. Records are stored through package
+// resource; this package holds the domain rules (contract §9) and the wire
+// shapes of the CRM OpenAPI document.
+package crm
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/stsim/stsim/sim/resource"
+)
+
+// IntegrationUserID is the employee that API writes are attributed to
+// (createdById). The demo tenant's seed reserves it.
+const IntegrationUserID int64 = 1
+
+// Address is a customer's or location's address.
+type Address struct {
+	Street    string   `json:"street"`
+	Unit      *string  `json:"unit"`
+	City      string   `json:"city"`
+	State     string   `json:"state"`
+	Zip       string   `json:"zip"`
+	Country   string   `json:"country"`
+	Latitude  *float64 `json:"latitude"`
+	Longitude *float64 `json:"longitude"`
+}
+
+// CustomField is a custom field value on a customer or location.
+type CustomField struct {
+	TypeID int64   `json:"typeId"`
+	Name   *string `json:"name"`
+	Value  *string `json:"value"`
+}
+
+// KV is one external-data entry.
+type KV struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// ExternalData holds each application's entries under its GUID (lower case).
+// Reads show only the entries of the GUID a caller names (contract §9).
+type ExternalData map[string][]KV
+
+// For returns the entries of one application, never nil.
+func (e ExternalData) For(guid string) []KV {
+	if kv := e[strings.ToLower(guid)]; kv != nil {
+		return kv
+	}
+	return []KV{}
+}
+
+// indexKeys files every entry as guid|key|value, for the
+// externalDataKey/externalDataValues filters.
+func (e ExternalData) indexKeys() []string {
+	var keys []string
+	for guid, kvs := range e {
+		for _, kv := range kvs {
+			keys = append(keys, extKey(guid, kv.Key, kv.Value))
+		}
+	}
+	return keys
+}
+
+func extKey(guid, key, value string) string {
+	return strings.ToLower(guid) + "|" + strings.ToLower(key) + "|" + value
+}
+
+// Customer is a customer record.
+type Customer struct {
+	resource.Meta
+	Name         string        `json:"name"`
+	Type         string        `json:"type"`
+	Address      Address       `json:"address"`
+	CustomFields []CustomField `json:"customFields"`
+	Balance      float64       `json:"balance"`
+	TagTypeIDs   []int64       `json:"tagTypeIds"`
+	DoNotMail    bool          `json:"doNotMail"`
+	DoNotService bool          `json:"doNotService"`
+	CreatedByID  int64         `json:"createdById"`
+	MergedToID   *int64        `json:"mergedToId"`
+	ExternalData ExternalData  `json:"externalData"`
+}
+
+// Location is a service location; it belongs to exactly one customer.
+type Location struct {
+	resource.Meta
+	CustomerID   int64         `json:"customerId"`
+	Name         string        `json:"name"`
+	Address      Address       `json:"address"`
+	CustomFields []CustomField `json:"customFields"`
+	TagTypeIDs   []int64       `json:"tagTypeIds"`
+	CreatedByID  int64         `json:"createdById"`
+	MergedToID   *int64        `json:"mergedToId"`
+	ZoneID       *int64        `json:"zoneId"`
+	TaxZoneID    *int64        `json:"taxZoneId"`
+	ExternalData ExternalData  `json:"externalData"`
+}
+
+// Contact is a phone number, email or fax of a customer or a location.
+// Customer and location contacts are separate records even when equal.
+type Contact struct {
+	resource.Meta
+	OwnerID   int64   `json:"ownerId"` // the customer or location
+	Type      string  `json:"type"`
+	Value     string  `json:"value"`
+	Memo      *string `json:"memo"`
+	DoNotText bool    `json:"doNotText"`
+}
+
+// Kinds of the CRM module.
+var (
+	Customers = resource.Kind[Customer]{Name: "crm.customers", Label: "Customer", Indexes: []resource.Index[Customer]{
+		{Name: "zip", Keys: func(c *Customer) []string { return []string{strings.ToLower(c.Address.Zip)} }},
+		{Name: "ext", Keys: func(c *Customer) []string { return c.ExternalData.indexKeys() }},
+	}}
+	Locations = resource.Kind[Location]{Name: "crm.locations", Label: "Location", Indexes: []resource.Index[Location]{
+		{Name: "customer", Keys: func(l *Location) []string { return []string{idKey(l.CustomerID)} }},
+		{Name: "zip", Keys: func(l *Location) []string { return []string{strings.ToLower(l.Address.Zip)} }},
+		{Name: "ext", Keys: func(l *Location) []string { return l.ExternalData.indexKeys() }},
+	}}
+	CustomerContacts = resource.Kind[Contact]{Name: "crm.customer-contacts", Label: "Contact", Indexes: contactIndexes}
+	LocationContacts = resource.Kind[Contact]{Name: "crm.location-contacts", Label: "Contact", Indexes: contactIndexes}
+)
+
+var contactIndexes = []resource.Index[Contact]{
+	{Name: "owner", Keys: func(c *Contact) []string { return []string{idKey(c.OwnerID)} }},
+	{Name: "phone", Keys: func(c *Contact) []string {
+		if c.Type == "Phone" || c.Type == "MobilePhone" {
+			return []string{NormalizePhone(c.Value)}
+		}
+		return nil
+	}},
+}
+
+func idKey(id int64) string { return strconv.FormatInt(id, 10) }
+
+// NormalizePhone reduces a phone number to its last ten digits, so
+// "(555) 010-4477", "555.010.4477" and "+1 555 010 4477" all match
+// (contract §9: phone search ignores formatting).
+func NormalizePhone(v string) string {
+	var b strings.Builder
+	for _, r := range v {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	d := b.String()
+	if len(d) > 10 {
+		d = d[len(d)-10:]
+	}
+	return d
+}
+
+// CustomFieldType is a custom field defined for customers or locations.
+type CustomFieldType struct {
+	resource.Meta
+	Name            string   `json:"name"`
+	DataType        string   `json:"dataType"`
+	DataTypeOptions []string `json:"dataTypeOptions"`
+}
+
+// Custom field types of customers and of locations.
+var (
+	CustomerFieldTypes = resource.Kind[CustomFieldType]{Name: "crm.customer-custom-fields", Label: "Custom field type"}
+	LocationFieldTypes = resource.Kind[CustomFieldType]{Name: "crm.location-custom-fields", Label: "Custom field type"}
+)

@@ -1,0 +1,18 @@
+package crm
+
+import "github.com/stsim/stsim/sim/api"
+
+// Routes returns the CRM operations stsim emulates, by qualified
+// operation ID.
+func Routes() api.Routes {
+	return api.Routes{
+		"crm.Customers_Create":  createCustomer,
+		"crm.Customers_Get":     getCustomer,
+		"crm.Customers_GetList": listCustomers,
+		"crm.Customers_Update":  updateCustomer,
+		"crm.Locations_Create":  createLocationHandler,
+		"crm.Locations_Get":     getLocation,
+		"crm.Locations_GetList": listLocations,
+		"crm.Locations_Update":  updateLocation,
+	}
+}
