@@ -22,6 +22,12 @@ type App struct {
 	RateLimit int      // calls per second per tenant; 0 means the server default
 }
 
+func (a *App) copy() App {
+	c := *a
+	c.Scopes = slices.Clone(a.Scopes)
+	return c
+}
+
 // Tenant is a ServiceTitan customer account.
 type Tenant struct {
 	ID   int64
@@ -40,8 +46,9 @@ type Connection struct {
 	AcceptedVersion   int           // that app version
 	TokenTTL          time.Duration // 0 means the server default
 	BookingProviderID int64         // booking-provider tag bound at connect time; 0 is "No Restriction"
-	// TokensNotBefore rejects every token issued before it (expire-all-tokens).
-	TokensNotBefore time.Time
+	// TokenGeneration is bumped to revoke every token issued so far
+	// (expire-all-tokens); tokens carry the generation they were issued in.
+	TokenGeneration uint32
 	Secrets         [2]SecretInfo
 }
 
@@ -157,7 +164,7 @@ func (r *Registry) App(id string) (App, bool) {
 	if !ok {
 		return App{}, false
 	}
-	return *a, true
+	return a.copy(), true
 }
 
 // AppByKey returns the app an ST-App-Key belongs to.
@@ -168,7 +175,7 @@ func (r *Registry) AppByKey(key string) (App, bool) {
 	if !ok {
 		return App{}, false
 	}
-	return *a, true
+	return a.copy(), true
 }
 
 // Connect connects an app to a tenant, as the tenant admin's "Connect New
@@ -205,6 +212,7 @@ func (r *Registry) Connect(appID string, tenant int64, clientID string) (Connect
 
 func (c *connection) view() Connection {
 	v := c.Connection
+	v.Scopes = slices.Clone(c.Scopes)
 	v.Secrets = [2]SecretInfo{c.secrets[0].SecretInfo, c.secrets[1].SecretInfo}
 	return v
 }
@@ -293,9 +301,10 @@ func (r *Registry) SetEnabled(clientID string, enabled bool) error {
 	return r.update(clientID, func(c *connection) { c.Enabled = enabled })
 }
 
-// ExpireTokens refuses every token of a connection issued before at.
-func (r *Registry) ExpireTokens(clientID string, at time.Time) error {
-	return r.update(clientID, func(c *connection) { c.TokensNotBefore = at })
+// ExpireTokens revokes every token the connection has been issued so far;
+// tokens issued afterwards work.
+func (r *Registry) ExpireTokens(clientID string) error {
+	return r.update(clientID, func(c *connection) { c.TokenGeneration++ })
 }
 
 // SetTokenTTL sets the lifetime of the connection's future tokens (0: default).

@@ -95,12 +95,15 @@ func (s *Service) issue(r *http.Request) (*TokenResponse, *OAuthError) {
 	}
 	scopes := conn.Scopes
 	if requested := strings.Fields(form.Get("scope")); len(requested) > 0 {
+		scopes = nil // a set (RFC 6749 §3.3): each scope once
 		for _, sc := range requested {
 			if !slices.Contains(conn.Scopes, sc) {
 				return nil, oauthErr("invalid_scope", "scope "+sc+" is not granted to this client")
 			}
+			if !slices.Contains(scopes, sc) {
+				scopes = append(scopes, sc)
+			}
 		}
-		scopes = requested
 	}
 	ttl := conn.TokenTTL
 	if ttl <= 0 {
@@ -257,7 +260,7 @@ func (s *Service) Authenticate(r *http.Request, tenant int64, scope string) (*Pr
 		return nil, apierr.New(http.StatusUnauthorized, "Access denied: the tenant has disabled this app's connection.").
 			Field("client_id", "The tenant admin disabled this client ID and secret.")
 	}
-	if !conn.TokensNotBefore.IsZero() && tok.IssuedAt.Before(conn.TokensNotBefore) {
+	if tok.Generation < conn.TokenGeneration {
 		return nil, tokenError(errors.New("the access token was revoked"))
 	}
 	if scope != "" && !tok.Scopes[scope] {

@@ -45,13 +45,14 @@ func (c *Claims) GetAudience() (jwt.ClaimStrings, error) { return nil, nil }
 
 // Token is a verified access token.
 type Token struct {
-	ClientID  string
-	Tenant    int64
-	Scopes    map[string]bool
-	ID        string
-	IssuedAt  time.Time // to the nanosecond for tokens this process issued
-	NotBefore time.Time
-	ExpiresAt time.Time
+	ClientID   string
+	Tenant     int64
+	Scopes     map[string]bool
+	ID         string
+	Generation uint32 // the connection's token generation at issue (from the jti)
+	IssuedAt   time.Time
+	NotBefore  time.Time
+	ExpiresAt  time.Time
 }
 
 // Tokens signs and verifies access tokens. Verified tokens are cached by
@@ -76,21 +77,24 @@ func NewTokens(key *SigningKey, issuer string, c clock.Clock) *Tokens {
 	return &Tokens{
 		key: key, issuer: issuer, clock: c,
 		// Only RS256 is accepted, whatever the token's header claims.
-		parser: jwt.NewParser(jwt.WithValidMethods([]string{"RS256"}), jwt.WithoutClaimsValidation()),
+		parser: jwt.NewParser(jwt.WithValidMethods([]string{"RS256"}), jwt.WithoutClaimsValidation(), jwt.WithStrictDecoding()),
 	}
 }
 
 // Issue signs a token for a connection with the given scopes and lifetime.
 func (t *Tokens) Issue(conn Connection, scopes []string, ttl time.Duration) (string, *Token, error) {
 	now := t.clock.Now()
-	jti := make([]byte, 16)
-	if _, err := rand.Read(jti); err != nil {
+	random := make([]byte, 12)
+	if _, err := rand.Read(random); err != nil {
 		return "", nil, err
 	}
+	// The jti is 32 hex digits like ServiceTitan's; the first 8 carry the
+	// connection's token generation so revocation needs no token list.
+	jti := fmt.Sprintf("%08X%s", conn.TokenGeneration, strings.ToUpper(hex.EncodeToString(random)))
 	claims := &Claims{
 		NotBefore: now.Unix(), IssuedAt: now.Unix(), ExpiresAt: now.Add(ttl).Unix(),
 		Issuer: t.issuer, ClientID: conn.ClientID, Tenant: strconv.FormatInt(conn.Tenant, 10),
-		ID: strings.ToUpper(hex.EncodeToString(jti)), Scope: scopes,
+		ID: jti, Scope: scopes,
 	}
 	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, claims)
 	tok.Header["typ"] = "at+jwt"
@@ -101,7 +105,6 @@ func (t *Tokens) Issue(conn Connection, scopes []string, ttl time.Duration) (str
 		return "", nil, fmt.Errorf("auth: signing token: %w", err)
 	}
 	v := claimsToken(claims)
-	v.IssuedAt = now
 	t.remember(raw, v)
 	return raw, v, nil
 }
@@ -112,8 +115,12 @@ func claimsToken(c *Claims) *Token {
 	for _, s := range c.Scope {
 		scopes[s] = true
 	}
+	var generation uint64
+	if len(c.ID) >= 8 {
+		generation, _ = strconv.ParseUint(c.ID[:8], 16, 32)
+	}
 	return &Token{
-		ClientID: c.ClientID, Tenant: tenant, Scopes: scopes, ID: c.ID,
+		ClientID: c.ClientID, Tenant: tenant, Scopes: scopes, ID: c.ID, Generation: uint32(generation),
 		IssuedAt: time.Unix(c.IssuedAt, 0), NotBefore: time.Unix(c.NotBefore, 0), ExpiresAt: time.Unix(c.ExpiresAt, 0),
 	}
 }
