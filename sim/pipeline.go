@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -14,7 +15,10 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/apierr"
+	"github.com/stsim/stsim/sim/auth"
 	"github.com/stsim/stsim/sim/config"
+	"github.com/stsim/stsim/sim/control"
+	"github.com/stsim/stsim/sim/journal"
 	"github.com/stsim/stsim/sim/oas"
 	"github.com/stsim/stsim/sim/ratelimit"
 )
@@ -27,7 +31,16 @@ const (
 	WarningHeader = "X-Stsim-Validation-Warning"
 )
 
-const traceKey = "stsim.trace"
+const (
+	traceKey = "stsim.trace"
+	entryKey = "stsim.entry" // the request's *journal.Entry
+)
+
+// entry is the journal entry the current request fills in.
+func entry(c *gin.Context) *journal.Entry {
+	e, _ := c.Get(entryKey)
+	return e.(*journal.Entry)
+}
 
 func (s *Server) buildEngine() *gin.Engine {
 	e := gin.New()
@@ -36,10 +49,11 @@ func (s *Server) buildEngine() *gin.Engine {
 	e.RedirectFixedPath = false
 	e.Use(s.recoverer, s.traceAndLog)
 
-	e.POST("/connect/token", gin.WrapF(s.auth.IssueToken))
+	e.POST("/connect/token", s.issueToken)
 	e.GET("/.well-known/openid-configuration", gin.WrapF(s.auth.Discovery))
 	e.GET("/.well-known/openid-configuration/jwks", gin.WrapF(s.auth.JWKS))
 	e.GET("/_sim/health", s.health)
+	s.control.Register(e.Group("", control.Guard(s.cfg.ControlToken, s.cfg.Loopback())))
 	e.NoRoute(s.dispatch)
 	return e
 }
@@ -61,20 +75,51 @@ func (s *Server) recoverer(c *gin.Context) {
 	c.Next()
 }
 
-// traceAndLog gives each request a trace ID (header and error bodies) and
-// logs it afterwards. It never logs query strings or headers: they may hold
-// app keys, tokens or secrets.
+// traceAndLog gives each request a trace ID (header and error bodies),
+// records it in the journal and logs it afterwards. Neither keeps headers,
+// and the app-key query parameter is removed: secrets, tokens and app keys
+// are never stored or logged.
 func (s *Server) traceAndLog(c *gin.Context) {
 	start := time.Now()
 	trace := newTraceID()
 	c.Set(traceKey, trace)
 	c.Header(apierr.TraceHeader, trace)
+	e := &journal.Entry{Time: s.clock.Now(), Method: c.Request.Method, Path: c.Request.URL.Path,
+		Query: redactQuery(c.Request.URL.Query()), TraceID: trace}
+	c.Set(entryKey, e)
 	c.Next()
+	e.Status, e.Latency, e.Problem = c.Writer.Status(), time.Since(start), c.GetString(api.ProblemKey)
+	if hasMore, ok := c.Get(api.HasMoreKey); ok {
+		b := hasMore.(bool)
+		e.HasMore = &b
+	}
+	if !strings.HasPrefix(e.Path, "/_sim/") {
+		s.journal.Record(*e)
+	}
 	if s.log.Enabled(c.Request.Context(), slog.LevelInfo) {
 		s.log.LogAttrs(c.Request.Context(), slog.LevelInfo, "request",
-			slog.String("method", c.Request.Method), slog.String("path", c.Request.URL.Path),
-			slog.Int("status", c.Writer.Status()), slog.Duration("latency", time.Since(start)),
-			slog.String("trace", trace), slog.String("operation", c.GetString("stsim.op")))
+			slog.String("method", e.Method), slog.String("path", e.Path),
+			slog.Int("status", e.Status), slog.Duration("latency", e.Latency),
+			slog.String("trace", trace), slog.String("operation", e.Operation))
+	}
+}
+
+// redactQuery renders a query without the app-key parameter.
+func redactQuery(q url.Values) string {
+	if len(q) == 0 {
+		return ""
+	}
+	q.Del(auth.AppKeyQuery)
+	return q.Encode()
+}
+
+// issueToken serves the token endpoint and notes which client asked.
+func (s *Server) issueToken(c *gin.Context) {
+	e := entry(c)
+	e.Operation = "token.Token_Create"
+	e.ClientID = s.auth.IssueToken(c.Writer, c.Request)
+	if conn, ok := s.auth.Registry.Connection(e.ClientID); ok {
+		e.Tenant = conn.Tenant // so per-tenant journal queries see token requests too
 	}
 }
 
@@ -96,10 +141,7 @@ func (s *Server) health(c *gin.Context) {
 	api.OK(c, gin.H{"status": "ok"})
 }
 
-func (s *Server) fail(c *gin.Context, err error) {
-	apierr.Write(c.Writer, c.GetString(traceKey), err)
-	c.Abort()
-}
+func (s *Server) fail(c *gin.Context, err error) { api.WriteError(c, c.GetString(traceKey), err) }
 
 // dispatch serves every path gin has no fixed route for: the ServiceTitan
 // API, retired V1 paths, and ServiceTitan-shaped 404s for the rest.
@@ -125,7 +167,7 @@ func (s *Server) dispatch(c *gin.Context) {
 		s.fail(c, apierr.Internal(fmt.Errorf("OpenAPI document for %s did not load", path)))
 		return
 	}
-	c.Set("stsim.op", op.QualifiedID())
+	entry(c).Operation = op.QualifiedID()
 	s.serveOperation(c, op, values)
 }
 
@@ -143,13 +185,24 @@ func (s *Server) serveOperation(c *gin.Context, op *oas.Operation, values []stri
 		return
 	}
 	call.Tenant = tenant
+	e := entry(c)
+	e.Tenant = tenant
+	if op.Paged {
+		e.Page = 1
+		if p, err := strconv.Atoi(c.Query("page")); err == nil && p > 1 {
+			e.Page = p
+		}
+	}
 	principal, aerr := s.auth.Authenticate(c.Request, tenant, op.Scope)
 	if aerr != nil {
+		e.ClientID = auth.PeekClientID(c.Request)
 		s.fail(c, aerr)
 		return
 	}
 	call.Principal = principal
+	e.ClientID = principal.Connection.ClientID
 	if d := s.limiter.Allow(ratelimit.Key{AppKey: principal.App.Key, Tenant: tenant}, s.rateLimit(principal.App.RateLimit)); !d.Allowed {
+		e.RetryAfter = d.RetryAfter
 		secs := ratelimit.RetryAfterSeconds(d.RetryAfter)
 		s.fail(c, apierr.New(http.StatusTooManyRequests, fmt.Sprintf("Rate limit is exceeded. Try again in %d seconds.", secs)).
 			WithHeader("Retry-After", strconv.Itoa(secs)).
@@ -203,6 +256,7 @@ func (s *Server) validateRequest(c *gin.Context, op *oas.Operation, values []str
 		for i, v := range violations {
 			parts[i] = v.String()
 		}
+		entry(c).Warnings = parts
 		c.Header(WarningHeader, headerSafe(strings.Join(parts, "; ")))
 		return true
 	}

@@ -4,10 +4,12 @@ import (
 	"errors"
 	"time"
 
+	"github.com/stsim/stsim/sim/auth"
 	"github.com/stsim/stsim/sim/crm"
 	"github.com/stsim/stsim/sim/fixture"
 	"github.com/stsim/stsim/sim/resource"
 	"github.com/stsim/stsim/sim/store"
+	"github.com/stsim/stsim/sim/tenant"
 )
 
 // seededKey marks a tenant whose fixture data has been written, so a bbolt
@@ -16,17 +18,57 @@ var seededKey = []byte("seeded")
 
 const metaBucket = "meta"
 
-// seedTenant writes a fixture set's records into its tenant once.
-func seedTenant(st store.Store, set *fixture.Set, now time.Time) error {
-	return resource.Update(st, set.Tenant.ID, now, func(tx *resource.Tx) error {
-		if _, err := tx.Get(metaBucket, seededKey); err == nil {
-			return nil
-		} else if !errors.Is(err, store.ErrNotFound) {
+// seedTenant writes a fixture set's settings and records into its tenant
+// once, then binds connections to their booking-provider tags.
+func seedTenant(st store.Store, reg *auth.Registry, set *fixture.Set, now time.Time) error {
+	bindings := map[string]int64{} // client ID -> booking-provider tag
+	err := resource.Update(st, set.Tenant.ID, now, func(tx *resource.Tx) error {
+		clear(bindings) // Update may run more than once
+		if _, err := tx.Get(metaBucket, seededKey); errors.Is(err, store.ErrNotFound) {
+			if err := seedRecords(tx, set, now); err != nil {
+				return err
+			}
+		} else if err != nil {
 			return err
 		}
-		if err := crm.Seed(tx, set.Tenant.ID); err != nil {
-			return err
+		for _, c := range set.Connections {
+			if c.BookingProviderTag == "" {
+				continue
+			}
+			id, err := crm.EnsureBookingProviderTag(tx, c.BookingProviderTag)
+			if err != nil {
+				return err
+			}
+			bindings[c.ClientID] = id
 		}
-		return tx.Put(metaBucket, seededKey, []byte(now.UTC().Format(time.RFC3339)))
+		return nil
 	})
+	if err != nil {
+		return err
+	}
+	for clientID, tag := range bindings {
+		if err := reg.SetBookingProvider(clientID, tag); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func seedRecords(tx *resource.Tx, set *fixture.Set, now time.Time) error {
+	settings := tenant.Defaults()
+	if set.Tenant.TimeZone != "" {
+		settings.TimeZone = set.Tenant.TimeZone
+	}
+	if set.Tenant.CapacityPolicy != "" {
+		settings.CapacityPolicy = set.Tenant.CapacityPolicy
+	}
+	if err := tenant.Save(tx, settings); err != nil {
+		return err
+	}
+	for _, seed := range moduleSeeds {
+		if err := seed(tx); err != nil {
+			return err
+		}
+	}
+	return tx.Put(metaBucket, seededKey, []byte(now.UTC().Format(time.RFC3339)))
 }

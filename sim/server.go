@@ -16,7 +16,6 @@ package sim
 
 import (
 	"context"
-	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -28,8 +27,9 @@ import (
 	"github.com/stsim/stsim/sim/auth"
 	"github.com/stsim/stsim/sim/clock"
 	"github.com/stsim/stsim/sim/config"
-	"github.com/stsim/stsim/sim/crm"
+	"github.com/stsim/stsim/sim/control"
 	"github.com/stsim/stsim/sim/fixture"
+	"github.com/stsim/stsim/sim/journal"
 	"github.com/stsim/stsim/sim/oas"
 	"github.com/stsim/stsim/sim/ratelimit"
 	"github.com/stsim/stsim/sim/store"
@@ -61,6 +61,8 @@ type Server struct {
 	engine  *gin.Engine
 	demo    *fixture.Set
 	store   store.Store
+	control *control.Plane
+	journal *journal.Journal
 	stop    context.CancelFunc // ends background work started by New
 }
 
@@ -81,7 +83,7 @@ func New(opts Options) (*Server, error) {
 		s.clock = clock.NewVirtual()
 	}
 	if s.log == nil {
-		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+		s.log = slog.New(slog.DiscardHandler)
 	}
 	s.spec = oas.Load(dirFS(cfg.OpenAPIDir))
 
@@ -91,6 +93,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s.auth = auth.NewService(key, cfg.Issuer, cfg.TokenTTL, s.clock)
 	s.limiter = ratelimit.New(s.clock, time.Second)
+	s.journal = journal.New(cfg.JournalSize)
 	background, stop := context.WithCancel(context.Background())
 	s.stop = stop
 	go s.limiter.RunSweeper(background, time.Minute) // keeps idle (app, tenant) keys from piling up
@@ -111,16 +114,25 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := seedTenant(s.store, demo, s.clock.Now()); err != nil {
+	if err := s.seed(demo); err != nil {
 		s.store.Close()
 		return nil, err
 	}
-	s.routes = crm.Routes()
+	s.control = &control.Plane{Registry: s.auth.Registry, Store: s.store, Clock: s.clock, Limiter: s.limiter,
+		Journal: s.journal, Fixtures: dirFS(cfg.FixturesDir), Seed: s.seed}
+	s.control.Track(demo)
+	s.routes = moduleRoutes()
 	for id, h := range opts.Handlers {
 		s.routes[id] = h
 	}
 	s.engine = s.buildEngine()
 	return s, nil
+}
+
+// seed writes a fixture set's records into its tenant (once) at the
+// simulator's current time.
+func (s *Server) seed(set *fixture.Set) error {
+	return seedTenant(s.store, s.auth.Registry, set, s.clock.Now())
 }
 
 // Handler returns the HTTP handler serving the whole simulator.

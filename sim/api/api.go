@@ -111,8 +111,15 @@ func (call *Call) IDParam(name string) (int64, error) {
 	return id, nil
 }
 
+// HasMoreKey is the gin context key under which JSON leaves a page's
+// hasMore, for the request journal.
+const HasMoreKey = "stsim.hasMore"
+
 // JSON writes v with the given status.
 func JSON(c *gin.Context, status int, v any) {
+	if p, ok := v.(interface{ MoreToCome() bool }); ok {
+		c.Set(HasMoreKey, p.MoreToCome())
+	}
 	body, err := json.Marshal(v)
 	if err != nil {
 		apierr.Write(c.Writer, c.Writer.Header().Get(apierr.TraceHeader), apierr.Internal(err))
@@ -129,7 +136,16 @@ func OK(c *gin.Context, v any) { JSON(c, http.StatusOK, v) }
 func Empty(c *gin.Context) { c.Status(http.StatusOK); c.Writer.WriteHeaderNow() }
 
 // Fail writes err as ServiceTitan's error body.
-func (call *Call) Fail(c *gin.Context, err error) {
-	apierr.Write(c.Writer, call.TraceID, err)
+func (call *Call) Fail(c *gin.Context, err error) { WriteError(c, call.TraceID, err) }
+
+// ProblemKey is the gin context key under which WriteError leaves the
+// error's machine-readable code, for the request journal.
+const ProblemKey = "stsim.problem"
+
+// WriteError writes err as ServiceTitan's error body and stops the chain.
+func WriteError(c *gin.Context, traceID string, err error) {
+	if e := apierr.Write(c.Writer, traceID, err); e.Code != "" {
+		c.Set(ProblemKey, e.Code)
+	}
 	c.Abort()
 }

@@ -48,6 +48,9 @@ type Error struct {
 	Data map[string]any
 	// Header holds extra response headers, such as Retry-After.
 	Header http.Header
+	// Code names the failure for machines (the request journal's lint);
+	// it is never sent.
+	Code string
 	// cause is an internal error: logged, never shown.
 	cause error
 }
@@ -71,6 +74,19 @@ func (e *Error) Error() string {
 
 // Unwrap exposes the internal cause to errors.Is/As.
 func (e *Error) Unwrap() error { return e.cause }
+
+// Codes of failures the request journal reports as client mistakes.
+const (
+	CodeNoAppKey     = "no-app-key"
+	CodeTokenExpired = "token-expired"
+	CodeTooManyIDs   = "ids-over-50"
+)
+
+// WithCode sets the machine-readable code and returns e.
+func (e *Error) WithCode(code string) *Error {
+	e.Code = code
+	return e
+}
 
 // New returns an error with a status and title.
 func New(status int, title string) *Error { return &Error{Status: status, Title: title} }

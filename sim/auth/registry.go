@@ -178,6 +178,33 @@ func (r *Registry) AppByKey(key string) (App, bool) {
 	return a.copy(), true
 }
 
+// callView is what the per-call check needs of an app and a connection,
+// read under one lock without copying scope lists (they are not needed:
+// the token carries its scopes).
+type callView struct {
+	app     App
+	conn    Connection
+	appOK   bool
+	connOK  bool
+	sameApp bool
+}
+
+func (r *Registry) forCall(appKey, clientID string) callView {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	var v callView
+	if a, ok := r.appsByKey[appKey]; ok {
+		v.app, v.appOK = *a, true
+		v.app.Scopes = nil
+	}
+	if c, ok := r.conns[clientID]; ok {
+		v.conn, v.connOK = c.Connection, true
+		v.conn.Scopes = nil
+		v.sameApp = v.appOK && c.AppID == v.app.ID
+	}
+	return v
+}
+
 // Connect connects an app to a tenant, as the tenant admin's "Connect New
 // App" does, and returns the connection. An empty clientID gets a fresh one.
 // The connection accepts the app's current version and scopes.
@@ -197,7 +224,7 @@ func (r *Registry) Connect(appID string, tenant int64, clientID string) (Connect
 		}
 	}
 	if clientID == "" {
-		clientID = "cid." + randomLower(25)
+		clientID = NewClientID()
 	}
 	if _, dup := r.conns[clientID]; dup {
 		return Connection{}, fmt.Errorf("auth: client ID already in use")
@@ -269,7 +296,7 @@ func (r *Registry) SetSecret(clientID string, slot int, secret string, now, expi
 // GenerateSecret creates a random secret in a slot and returns it; it cannot
 // be read again. Slot 1 secrets start "cs1.", slot 2 "cs2." (contract §2).
 func (r *Registry) GenerateSecret(clientID string, slot int, now, expiresAt time.Time) (string, error) {
-	secret := fmt.Sprintf("cs%d.%s", slot, randomLower(50))
+	secret := NewSecret(slot)
 	if err := r.SetSecret(clientID, slot, secret, now, expiresAt); err != nil {
 		return "", err
 	}
@@ -384,4 +411,51 @@ func randomLower(n int) string {
 		b[i] = lowerAlnum[int(b[i])%len(lowerAlnum)]
 	}
 	return string(b)
+}
+
+// NewClientID returns a fresh client ID in ServiceTitan's format.
+func NewClientID() string { return "cid." + randomLower(25) }
+
+// NewSecret returns a fresh client secret for a slot (1 or 2).
+func NewSecret(slot int) string { return fmt.Sprintf("cs%d.%s", slot, randomLower(50)) }
+
+// Apps lists every app, sorted by name.
+func (r *Registry) Apps() []App {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	out := make([]App, 0, len(r.apps))
+	for _, a := range r.apps {
+		out = append(out, a.copy())
+	}
+	slices.SortFunc(out, func(a, b App) int { return compareStrings(a.Name, b.Name) })
+	return out
+}
+
+// SetAppScopes publishes a new version of an app with other scopes. As in
+// ServiceTitan, connected tenants keep the scopes they accepted until they
+// accept the new version (AcceptAppVersion).
+func (r *Registry) SetAppScopes(appID string, scopes []string) (App, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	a, ok := r.apps[appID]
+	if !ok {
+		return App{}, fmt.Errorf("auth: unknown app %q", appID)
+	}
+	a.Scopes = slices.Clone(scopes)
+	a.Version++
+	return a.copy(), nil
+}
+
+// AcceptAppVersion is the tenant admin's "Upgrade to New Version": the
+// connection takes the app's current scopes.
+func (r *Registry) AcceptAppVersion(clientID string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c, ok := r.conns[clientID]
+	if !ok {
+		return ErrUnknownClient
+	}
+	a := r.apps[c.AppID]
+	c.Scopes, c.AcceptedVersion = slices.Clone(a.Scopes), a.Version
+	return nil
 }

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
 	"github.com/stsim/stsim/sim/apierr"
 	"github.com/stsim/stsim/sim/clock"
 )
@@ -61,27 +62,36 @@ func oauthErr(code, desc string) *OAuthError { return &OAuthError{Code: code, De
 // maxTokenRequest bounds the token request body.
 const maxTokenRequest = 16 << 10
 
-// IssueToken handles POST /connect/token.
-func (s *Service) IssueToken(w http.ResponseWriter, r *http.Request) {
-	resp, oerr := s.issue(r)
+// IssueToken handles POST /connect/token and returns the client ID the
+// request named (for the request journal; empty when there was none).
+func (s *Service) IssueToken(w http.ResponseWriter, r *http.Request) string {
+	clientID, resp, oerr := s.issue(r)
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Pragma", "no-cache")
 	if oerr != nil {
 		writeJSON(w, http.StatusBadRequest, oerr)
-		return
+		return clientID
 	}
 	writeJSON(w, http.StatusOK, resp)
+	return clientID
 }
 
-func (s *Service) issue(r *http.Request) (*TokenResponse, *OAuthError) {
+func (s *Service) issue(r *http.Request) (string, *TokenResponse, *OAuthError) {
 	form, oerr := parseTokenForm(r)
 	if oerr != nil {
-		return nil, oerr
+		return "", nil, oerr
 	}
 	clientID, secret, oerr := clientCredentials(r, form)
 	if oerr != nil {
-		return nil, oerr
+		return clientID, nil, oerr
 	}
+	resp, oerr := s.grant(form, clientID, secret)
+	return clientID, resp, oerr
+}
+
+// grant checks an authenticated request's client, grant and scope and signs
+// the token.
+func (s *Service) grant(form url.Values, clientID, secret string) (*TokenResponse, *OAuthError) {
 	conn, err := s.Registry.AuthenticateClient(clientID, secret, s.Clock.Now())
 	if err != nil {
 		return nil, oauthErr("invalid_client", err.Error())
@@ -211,7 +221,8 @@ const (
 	AppKeyQuery  = "servicetitanapplicationkey"
 )
 
-// Principal is who is calling: the verified token, its connection and app.
+// Principal is who is calling: the verified token, its connection and app
+// (their Scopes are left empty: the token's scopes are what count).
 type Principal struct {
 	Token      *Token
 	Connection Connection
@@ -237,18 +248,19 @@ func (s *Service) Authenticate(r *http.Request, tenant int64, scope string) (*Pr
 	}
 	if key == "" {
 		return nil, apierr.New(http.StatusUnauthorized, "Access denied due to a missing app key.").
-			Field(AppKeyHeader, "Send your application key in the ST-App-Key header (or the servicetitanapplicationkey query parameter).")
+			Field(AppKeyHeader, "Send your application key in the ST-App-Key header (or the servicetitanapplicationkey query parameter).").
+			WithCode(apierr.CodeNoAppKey)
 	}
-	app, ok := s.Registry.AppByKey(key)
-	if !ok {
+	v := s.Registry.forCall(key, tok.ClientID)
+	app, conn := v.app, v.conn
+	if !v.appOK {
 		return nil, apierr.New(http.StatusUnauthorized, "Access denied due to an invalid app key.").
 			Field(AppKeyHeader, "No application has this key.")
 	}
-	conn, ok := s.Registry.Connection(tok.ClientID)
-	if !ok {
+	if !v.connOK {
 		return nil, tokenError(errors.New("the client this token was issued to no longer exists"))
 	}
-	if conn.AppID != app.ID {
+	if !v.sameApp {
 		return nil, apierr.New(http.StatusUnauthorized, "Access denied: the app key does not belong to the app this token was issued to.").
 			Field(AppKeyHeader, "The token's client belongs to a different application.")
 	}
@@ -270,6 +282,20 @@ func (s *Service) Authenticate(r *http.Request, tenant int64, scope string) (*Pr
 	return &Principal{Token: tok, Connection: conn, App: app}, nil
 }
 
+// PeekClientID names the client a request's token claims to be from,
+// without verifying it: for attributing refused calls in the journal only.
+func PeekClientID(r *http.Request) string {
+	raw := bearerToken(r.Header.Get("Authorization"))
+	if raw == "" {
+		return ""
+	}
+	var claims Claims
+	if _, _, err := jwt.NewParser().ParseUnverified(raw, &claims); err != nil {
+		return ""
+	}
+	return claims.ClientID
+}
+
 // bearerToken accepts "Bearer <token>" and, like the official curl sample,
 // a bare "<token>".
 func bearerToken(h string) string {
@@ -287,6 +313,10 @@ func bearerToken(h string) string {
 // WWW-Authenticate challenge ASP.NET's JWT bearer handler sends.
 func tokenError(err error) *apierr.Error {
 	desc := strings.ReplaceAll(err.Error(), `"`, "'")
-	return apierr.New(http.StatusUnauthorized, "Access denied: "+err.Error()+".").
+	e := apierr.New(http.StatusUnauthorized, "Access denied: "+err.Error()+".").
 		WithHeader("WWW-Authenticate", `Bearer error="invalid_token", error_description="`+desc+`"`)
+	if errors.Is(err, ErrTokenExpired) {
+		e.Code = apierr.CodeTokenExpired
+	}
+	return e
 }

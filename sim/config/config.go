@@ -39,17 +39,20 @@ type Config struct {
 	TokenTTL        time.Duration // default access-token lifetime
 	RateLimit       int           // default calls per second per (app, tenant); 0 disables
 	Issuer          string        // the tokens' iss claim and discovery issuer; empty derives it from Addr
+	ControlToken    string        // bearer token the /_sim control API requires; empty: open on loopback only
+	JournalSize     int           // requests the journal keeps
 }
 
 // Defaults returns the configuration used when nothing is set.
 func Defaults() Config {
 	return Config{
-		Addr:       "127.0.0.1:8080",
-		LogFormat:  "text",
-		LogLevel:   slog.LevelInfo,
-		Validation: ValidationEnforce,
-		TokenTTL:   900 * time.Second, // contract §3: expires_in is 900 s
-		RateLimit:  60,                // contract §5: 60 calls/s per app per tenant
+		Addr:        "127.0.0.1:8080",
+		LogFormat:   "text",
+		LogLevel:    slog.LevelInfo,
+		Validation:  ValidationEnforce,
+		TokenTTL:    900 * time.Second, // contract §3: expires_in is 900 s
+		RateLimit:   60,                // contract §5: 60 calls/s per app per tenant
+		JournalSize: 10000,
 	}
 }
 
@@ -148,7 +151,32 @@ func Options() []Option {
 			c.Issuer = strings.TrimSuffix(v, "/")
 			return nil
 		}},
+		{"journal-size", "STSIM_JOURNAL_SIZE", "requests the /_sim/requests journal keeps (oldest dropped first)", strconv.Itoa(d.JournalSize), func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				return fmt.Errorf("must be a whole number >= 1")
+			}
+			c.JournalSize = n
+			return nil
+		}},
+		{"control-token", "STSIM_CONTROL_TOKEN", "bearer token for the /_sim control API; required when -addr is not loopback", "", func(c *Config, v string) error {
+			c.ControlToken = v
+			return nil
+		}},
 	}
+}
+
+// Loopback reports whether the listen address is a loopback address.
+func (c Config) Loopback() bool {
+	host, _, err := net.SplitHostPort(c.Addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // ParseValidation normalizes a validation mode name.

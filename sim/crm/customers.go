@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/apierr"
+	"github.com/stsim/stsim/sim/extdata"
 	"github.com/stsim/stsim/sim/resource"
 )
 
@@ -56,7 +57,7 @@ type createCustomerIn struct {
 	Contacts     []contactIn     `json:"contacts"`
 	CustomFields []customFieldIn `json:"customFields"`
 	TagTypeIDs   []int64         `json:"tagTypeIds"`
-	ExternalData *externalDataIn `json:"externalData"`
+	ExternalData *extdata.Create `json:"externalData"`
 }
 
 // createCustomer handles POST /customers: the customer, its locations (a
@@ -89,7 +90,7 @@ func createCustomer(c *gin.Context, call *api.Call) {
 		cust := &Customer{
 			Meta: resource.Meta{Active: true}, Name: in.Name, Type: in.Type, Address: in.Address,
 			CustomFields: fields, TagTypeIDs: nonNil(in.TagTypeIDs), DoNotMail: deref(in.DoNotMail),
-			DoNotService: deref(in.DoNotService), CreatedByID: IntegrationUserID, ExternalData: in.ExternalData.apply(nil),
+			DoNotService: deref(in.DoNotService), CreatedByID: IntegrationUserID, ExternalData: in.ExternalData.Apply(nil),
 		}
 		if err := resource.Create(tx, &Customers, cust); err != nil {
 			return err
@@ -108,7 +109,7 @@ func createCustomer(c *gin.Context, call *api.Call) {
 				return err
 			}
 		}
-		out = createdCustomerOut{customerOut: renderCustomer(cust, guidOf(in.ExternalData)), Locations: []createdLocationOut{}}
+		out = createdCustomerOut{customerOut: renderCustomer(cust, in.ExternalData.GUID()), Locations: []createdLocationOut{}}
 		for i, nl := range in.Locations {
 			field := "locations[" + strconv.Itoa(i) + "]"
 			loc, contacts, err := createLocation(tx, field, cust.ID, nl)
@@ -120,7 +121,7 @@ func createCustomer(c *gin.Context, call *api.Call) {
 					return err
 				}
 			}
-			out.Locations = append(out.Locations, createdLocationOut{locationOut: renderLocation(loc, guidOf(nl.ExternalData)), Contacts: contactsOut(contacts)})
+			out.Locations = append(out.Locations, createdLocationOut{locationOut: renderLocation(loc, nl.ExternalData.GUID()), Contacts: contactsOut(contacts)})
 		}
 		out.Contacts = contactsOut(custContacts)
 		return nil
@@ -128,7 +129,7 @@ func createCustomer(c *gin.Context, call *api.Call) {
 	call.Respond(c, out, err)
 }
 
-func guidOf(in *externalDataIn) string {
+func guidOf(in *extdata.Create) string {
 	if in == nil {
 		return ""
 	}
@@ -170,7 +171,7 @@ func listCustomers(c *gin.Context, call *api.Call) {
 		call.Fail(c, err)
 		return
 	}
-	ext, err := parseExternalFilter(c)
+	ext, err := extdata.ParseFilter(c)
 	if err != nil {
 		call.Fail(c, err)
 		return
@@ -191,7 +192,7 @@ func listCustomers(c *gin.Context, call *api.Call) {
 			sel.IDs = ids
 		}
 		if ext != nil {
-			ids, err := lookupExternal(tx, &Customers, ext)
+			ids, err := extdata.Lookup(tx, &Customers, ext)
 			if err != nil {
 				return err
 			}
@@ -207,15 +208,15 @@ func listCustomers(c *gin.Context, call *api.Call) {
 }
 
 type updateCustomerIn struct {
-	Name         *string            `json:"name"`
-	Type         *string            `json:"type"`
-	Address      *Address           `json:"address"`
-	CustomFields *[]customFieldIn   `json:"customFields"`
-	ExternalData *externalDataPatch `json:"externalData"`
-	DoNotMail    *bool              `json:"doNotMail"`
-	DoNotService *bool              `json:"doNotService"`
-	Active       *bool              `json:"active"`
-	TagTypeIDs   *[]int64           `json:"tagTypeIds"`
+	Name         *string          `json:"name"`
+	Type         *string          `json:"type"`
+	Address      *Address         `json:"address"`
+	CustomFields *[]customFieldIn `json:"customFields"`
+	ExternalData *extdata.Patch   `json:"externalData"`
+	DoNotMail    *bool            `json:"doNotMail"`
+	DoNotService *bool            `json:"doNotService"`
+	Active       *bool            `json:"active"`
+	TagTypeIDs   *[]int64         `json:"tagTypeIds"`
 }
 
 // updateCustomer handles PATCH /customers/{id}: only the members sent change.
@@ -256,7 +257,7 @@ func updateCustomer(c *gin.Context, call *api.Call) {
 			}
 			cust.CustomFields = mergeCustomFields(cust.CustomFields, fields)
 		}
-		cust.ExternalData = in.ExternalData.apply(cust.ExternalData)
+		cust.ExternalData = in.ExternalData.Apply(cust.ExternalData)
 		if err := resource.Save(tx, &Customers, cust); err != nil {
 			return err
 		}

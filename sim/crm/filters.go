@@ -1,63 +1,11 @@
 package crm
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
-	"github.com/stsim/stsim/sim/apierr"
-	"github.com/stsim/stsim/sim/resource"
 )
-
-// extFilter is externalDataApplicationGuid + externalDataKey +
-// externalDataValues (at most 50, like ids).
-type extFilter struct {
-	guid, key string
-	values    []string
-}
-
-func parseExternalFilter(c *gin.Context) (*extFilter, error) {
-	key := c.Query("externalDataKey")
-	if key == "" {
-		return nil, nil
-	}
-	guid := c.Query("externalDataApplicationGuid")
-	if guid == "" {
-		return nil, apierr.BadRequest("externalDataApplicationGuid", "externalDataKey filters within one application: give its externalDataApplicationGuid too.")
-	}
-	f := &extFilter{guid: guid, key: key}
-	for _, v := range strings.Split(c.Query("externalDataValues"), ",") {
-		if v = strings.TrimSpace(v); v != "" {
-			f.values = append(f.values, v)
-		}
-	}
-	if len(f.values) > resource.MaxIDs {
-		return nil, apierr.BadRequest("externalDataValues", "At most 50 values may be given, got "+strconv.Itoa(len(f.values))+".")
-	}
-	if len(f.values) == 0 {
-		return nil, apierr.BadRequest("externalDataValues", "Give the values to look for with externalDataKey.")
-	}
-	return f, nil
-}
-
-// lookupExternal returns the IDs with any of the filter's values, from the
-// "ext" index of kind.
-func lookupExternal[T any](tx *resource.Tx, kind *resource.Kind[T], f *extFilter) ([]int64, error) {
-	ids := []int64{}
-	for _, v := range f.values {
-		found, err := resource.Lookup(tx, kind, "ext", extKey(f.guid, f.key, v))
-		if err != nil {
-			return nil, err
-		}
-		for _, id := range found {
-			if !slices.Contains(ids, id) {
-				ids = append(ids, id)
-			}
-		}
-	}
-	return ids, nil
-}
 
 // addressFilter applies the street (contains), unit, city, state, country
 // (equal, ignoring case), latitude and longitude filters of customer and

@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/apierr"
+	"github.com/stsim/stsim/sim/extdata"
 	"github.com/stsim/stsim/sim/resource"
 )
 
@@ -51,7 +52,7 @@ type newLocationIn struct {
 	Contacts     []contactIn     `json:"contacts"`
 	CustomFields []customFieldIn `json:"customFields"`
 	TagTypeIDs   []int64         `json:"tagTypeIds"`
-	ExternalData *externalDataIn `json:"externalData"`
+	ExternalData *extdata.Create `json:"externalData"`
 }
 
 // createLocation stores a location of an existing customer with its contacts.
@@ -66,7 +67,7 @@ func createLocation(tx *resource.Tx, field string, customerID int64, in newLocat
 	loc := &Location{
 		Meta: resource.Meta{Active: true}, CustomerID: customerID, Name: in.Name, Address: in.Address,
 		CustomFields: fields, TagTypeIDs: nonNil(in.TagTypeIDs), CreatedByID: IntegrationUserID,
-		ExternalData: in.ExternalData.apply(nil),
+		ExternalData: in.ExternalData.Apply(nil),
 	}
 	if err := resource.Create(tx, &Locations, loc); err != nil {
 		return nil, nil, err
@@ -106,7 +107,7 @@ func createLocationHandler(c *gin.Context, call *api.Call) {
 		if err != nil {
 			return err
 		}
-		out = createdLocationOut{locationOut: renderLocation(loc, guidOf(in.ExternalData)), Contacts: contactsOut(contacts)}
+		out = createdLocationOut{locationOut: renderLocation(loc, in.ExternalData.GUID()), Contacts: contactsOut(contacts)}
 		return nil
 	})
 	call.Respond(c, out, err)
@@ -147,7 +148,7 @@ func listLocations(c *gin.Context, call *api.Call) {
 		call.Fail(c, err)
 		return
 	}
-	ext, err := parseExternalFilter(c)
+	ext, err := extdata.ParseFilter(c)
 	if err != nil {
 		call.Fail(c, err)
 		return
@@ -164,7 +165,7 @@ func listLocations(c *gin.Context, call *api.Call) {
 			sel = resource.Select{Index: "zip", Value: strings.ToLower(c.Query("zip"))}
 		}
 		if ext != nil {
-			ids, err := lookupExternal(tx, &Locations, ext)
+			ids, err := extdata.Lookup(tx, &Locations, ext)
 			if err != nil {
 				return err
 			}
@@ -182,14 +183,14 @@ func listLocations(c *gin.Context, call *api.Call) {
 }
 
 type updateLocationIn struct {
-	CustomerID   *int64             `json:"customerId"`
-	Name         *string            `json:"name"`
-	Address      *Address           `json:"address"`
-	Active       *bool              `json:"active"`
-	TaxZoneID    *int64             `json:"taxZoneId"`
-	CustomFields *[]customFieldIn   `json:"customFields"`
-	TagTypeIDs   *[]int64           `json:"tagTypeIds"`
-	ExternalData *externalDataPatch `json:"externalData"`
+	CustomerID   *int64           `json:"customerId"`
+	Name         *string          `json:"name"`
+	Address      *Address         `json:"address"`
+	Active       *bool            `json:"active"`
+	TaxZoneID    *int64           `json:"taxZoneId"`
+	CustomFields *[]customFieldIn `json:"customFields"`
+	TagTypeIDs   *[]int64         `json:"tagTypeIds"`
+	ExternalData *extdata.Patch   `json:"externalData"`
 }
 
 // updateLocation handles PATCH /locations/{id}. Moving a location to another
@@ -237,7 +238,7 @@ func updateLocation(c *gin.Context, call *api.Call) {
 			}
 			loc.CustomFields = mergeCustomFields(loc.CustomFields, fields)
 		}
-		loc.ExternalData = in.ExternalData.apply(loc.ExternalData)
+		loc.ExternalData = in.ExternalData.Apply(loc.ExternalData)
 		if err := resource.Save(tx, &Locations, loc); err != nil {
 			return err
 		}

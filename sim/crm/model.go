@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/stsim/stsim/sim/extdata"
 	"github.com/stsim/stsim/sim/resource"
 )
 
@@ -35,39 +36,11 @@ type CustomField struct {
 	Value  *string `json:"value"`
 }
 
-// KV is one external-data entry.
-type KV struct {
-	Key   string `json:"key"`
-	Value string `json:"value"`
-}
-
-// ExternalData holds each application's entries under its GUID (lower case).
-// Reads show only the entries of the GUID a caller names (contract §9).
-type ExternalData map[string][]KV
-
-// For returns the entries of one application, never nil.
-func (e ExternalData) For(guid string) []KV {
-	if kv := e[strings.ToLower(guid)]; kv != nil {
-		return kv
-	}
-	return []KV{}
-}
-
-// indexKeys files every entry as guid|key|value, for the
-// externalDataKey/externalDataValues filters.
-func (e ExternalData) indexKeys() []string {
-	var keys []string
-	for guid, kvs := range e {
-		for _, kv := range kvs {
-			keys = append(keys, extKey(guid, kv.Key, kv.Value))
-		}
-	}
-	return keys
-}
-
-func extKey(guid, key, value string) string {
-	return strings.ToLower(guid) + "|" + strings.ToLower(key) + "|" + value
-}
+// KV and ExternalData are the external-data types every module shares.
+type (
+	KV           = extdata.KV
+	ExternalData = extdata.Data
+)
 
 // Customer is a customer record.
 type Customer struct {
@@ -115,12 +88,12 @@ type Contact struct {
 var (
 	Customers = resource.Kind[Customer]{Name: "crm.customers", Label: "Customer", Indexes: []resource.Index[Customer]{
 		{Name: "zip", Keys: func(c *Customer) []string { return []string{strings.ToLower(c.Address.Zip)} }},
-		{Name: "ext", Keys: func(c *Customer) []string { return c.ExternalData.indexKeys() }},
+		{Name: "ext", Keys: func(c *Customer) []string { return c.ExternalData.IndexKeys() }},
 	}}
 	Locations = resource.Kind[Location]{Name: "crm.locations", Label: "Location", Indexes: []resource.Index[Location]{
 		{Name: "customer", Keys: func(l *Location) []string { return []string{idKey(l.CustomerID)} }},
 		{Name: "zip", Keys: func(l *Location) []string { return []string{strings.ToLower(l.Address.Zip)} }},
-		{Name: "ext", Keys: func(l *Location) []string { return l.ExternalData.indexKeys() }},
+		{Name: "ext", Keys: func(l *Location) []string { return l.ExternalData.IndexKeys() }},
 	}}
 	CustomerContacts = resource.Kind[Contact]{Name: "crm.customer-contacts", Label: "Contact", Indexes: contactIndexes}
 	LocationContacts = resource.Kind[Contact]{Name: "crm.location-contacts", Label: "Contact", Indexes: contactIndexes}

@@ -1,10 +1,22 @@
 package crm
 
-import "github.com/stsim/stsim/sim/api"
+import (
+	"maps"
+
+	"github.com/stsim/stsim/sim/api"
+)
 
 // Routes returns the CRM operations stsim emulates, by qualified
 // operation ID.
 func Routes() api.Routes {
+	r := api.Routes{}
+	for _, area := range []api.Routes{customerRoutes(), contactRoutes(), bookingRoutes(), exportRoutes()} {
+		maps.Copy(r, area)
+	}
+	return r
+}
+
+func customerRoutes() api.Routes {
 	return api.Routes{
 		"crm.Customers_Create":  createCustomer,
 		"crm.Customers_Get":     getCustomer,

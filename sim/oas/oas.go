@@ -28,6 +28,7 @@ type Operation struct {
 	Path       string   // full path template, e.g. /crm/v2/tenant/{tenant}/customers/{id}
 	Scope      string   // OAuth scope the call needs, e.g. tn.crm.customers:r ("" for non-tenant APIs)
 	ParamNames []string // path parameter names in path order
+	Paged      bool     // a paged list (takes a page parameter)
 
 	route *routers.Route
 	doc   *Document
@@ -104,6 +105,11 @@ func (d *Document) load(fsys fs.FS, file string) {
 				route: &routers.Route{Spec: t, Path: path, PathItem: item, Method: method, Operation: op},
 			}
 			o.ParamNames = d.tree.insert(splitPath(path), o)
+			for _, p := range op.Parameters {
+				if p.Value != nil && p.Value.Name == "page" && p.Value.In == "query" {
+					o.Paged = true
+				}
+			}
 			if d.Base != "" {
 				o.Scope = scopeFor(d.Name, method, path)
 			}
@@ -212,3 +218,20 @@ func moduleOf(path string) (string, bool) {
 
 // Methods lists the HTTP methods in the order operations are reported.
 var Methods = []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
+
+// MatchDocument resolves a path in one document served at fixed routes
+// (the token or control document), for validating their responses.
+func (s *Spec) MatchDocument(name, method, path string) (*Operation, []string, Outcome) {
+	d, err := s.Document(name)
+	if err != nil {
+		return nil, nil, LoadFailed
+	}
+	leaf, values := d.tree.match(splitPath(path), nil)
+	if leaf == nil {
+		return nil, nil, NoSuchPath
+	}
+	if op := leaf.methods[method]; op != nil {
+		return op, values, Matched
+	}
+	return nil, nil, MethodNotAllowed
+}

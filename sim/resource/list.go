@@ -86,6 +86,9 @@ func ParseQuery(q url.Values, opts ListOptions) (Query, error) {
 		ids, msg := ParseIDs(v)
 		if msg != "" {
 			e.Field("ids", msg)
+			if len(ids) == 0 && strings.HasPrefix(msg, "At most") {
+				e.Code = apierr.CodeTooManyIDs
+			}
 		}
 		query.IDs = ids
 	}
@@ -170,6 +173,9 @@ type Page[R any] struct {
 	HasMore    bool `json:"hasMore"`
 	Data       []R  `json:"data"`
 }
+
+// MoreToCome reports hasMore, so the request journal can see it.
+func (p Page[R]) MoreToCome() bool { return p.HasMore }
 
 // Select says where a list's candidates come from: listed IDs, one index
 // value, or (neither) the whole collection in ID order.

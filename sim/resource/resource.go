@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/stsim/stsim/sim/apierr"
@@ -246,3 +247,6 @@ func Update(st store.Store, tenant int64, now time.Time, fn func(*Tx) error) err
 func View(st store.Store, tenant int64, now time.Time, fn func(*Tx) error) error {
 	return st.View(tenant, func(stx store.Tx) error { return fn(&Tx{Tx: stx, Now: now}) })
 }
+
+// IDKey formats an ID as an index value.
+func IDKey(id int64) string { return strconv.FormatInt(id, 10) }

@@ -26,6 +26,7 @@ import (
 	"github.com/stsim/stsim/sim/clock"
 	"github.com/stsim/stsim/sim/config"
 	"github.com/stsim/stsim/sim/fixture"
+	"github.com/stsim/stsim/sim/oas"
 )
 
 // Demo credentials, re-exported for tests.
@@ -274,4 +275,21 @@ func (r *Response) WantError(t testing.TB, status int, field string) {
 			t.Fatalf("errors has no %q entry: %s", field, r.Body)
 		}
 	}
+}
+
+// Control calls the /_sim control API and fails the test unless the answer
+// matches its operation in sim.yaml (the same strictness API responses get).
+func (s *Server) Control(t testing.TB, method, path string, body any) *Response {
+	t.Helper()
+	r := s.Call(t, method, path, "", "", body)
+	u, _ := url.Parse(path)
+	op, values, outcome := s.Spec().MatchDocument("sim", method, u.Path)
+	if outcome != oas.Matched {
+		t.Fatalf("%s %s is not in sim.yaml", method, path)
+	}
+	req, _ := http.NewRequest(method, s.URL+path, nil)
+	if err := op.ValidateResponse(req, values, r.Status, r.Header, r.Body); err != nil {
+		t.Fatalf("%s %s: the control API broke sim.yaml: %v", method, path, err)
+	}
+	return r
 }

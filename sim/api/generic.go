@@ -1,0 +1,129 @@
+package api
+
+import (
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/stsim/stsim/sim/resource"
+)
+
+// Generic handlers for the shapes most ServiceTitan operations share: get
+// by ID, a paged list, an export feed. A module supplies the kind, its
+// filters and how a record renders; the mechanics live here once.
+
+// Render turns a stored record into its wire shape for one request (it may
+// read query parameters such as externalDataApplicationGuid).
+type Render[P, W any] func(c *gin.Context, rec P) W
+
+// GetByID serves GET …/{id}: the live record or a 404 naming it.
+func GetByID[T any, P resource.Record[T], W any](k *resource.Kind[T], render Render[P, W]) Handler {
+	return func(c *gin.Context, call *Call) {
+		id, err := call.IDParam(idParam(call))
+		if err != nil {
+			call.Fail(c, err)
+			return
+		}
+		var out W
+		err = call.View(func(tx *resource.Tx) error {
+			rec, err := resource.Get[T, P](tx, k, id)
+			if err == nil {
+				out = render(c, rec)
+			}
+			return err
+		})
+		call.Respond(c, out, err)
+	}
+}
+
+// idParam is the operation's last path parameter ("id" in most documents).
+func idParam(call *Call) string {
+	return call.Op.ParamNames[len(call.Op.ParamNames)-1]
+}
+
+// Filter reads an operation's own query parameters inside the list's
+// transaction: where candidates come from (IDs or an index; the zero Select
+// scans the collection) and which of them match (nil: all).
+type Filter[T any, P resource.Record[T]] func(c *gin.Context, tx *resource.Tx) (resource.Select, func(P) bool, error)
+
+// ListSpec describes a paged list operation.
+type ListSpec[T any, P resource.Record[T]] struct {
+	Options resource.ListOptions
+	Filter  Filter[T, P]
+}
+
+// List serves a paged list with ServiceTitan's shared parameters and the
+// spec's own filters.
+func List[T any, P resource.Record[T], W any](k *resource.Kind[T], spec ListSpec[T, P], render Render[P, W]) Handler {
+	return func(c *gin.Context, call *Call) {
+		q, err := resource.ParseQuery(c.Request.URL.Query(), spec.Options)
+		if err != nil {
+			call.Fail(c, err)
+			return
+		}
+		var out resource.Page[W]
+		err = call.View(func(tx *resource.Tx) error {
+			var sel resource.Select
+			var where func(P) bool
+			if spec.Filter != nil {
+				var err error
+				if sel, where, err = spec.Filter(c, tx); err != nil {
+					return err
+				}
+			}
+			page, err := resource.List[T, P](tx, k, q, sel, where)
+			if err != nil {
+				return err
+			}
+			out = resource.Page[W]{Page: page.Page, PageSize: page.PageSize, TotalCount: page.TotalCount, HasMore: page.HasMore, Data: make([]W, 0, len(page.Data))}
+			for _, rec := range page.Data {
+				out.Data = append(out.Data, render(c, rec))
+			}
+			return nil
+		})
+		call.Respond(c, out, err)
+	}
+}
+
+// Export serves an export feed of a kind (contract §6: every record once
+// per latest change, 15-minute visibility, reusable continueFrom tokens).
+func Export[T any, P resource.Record[T], W any](k *resource.Kind[T], render Render[P, W]) Handler {
+	return func(c *gin.Context, call *Call) {
+		eq, err := resource.ParseExport(c.Request.URL.Query(), call.Tenant, k.Name)
+		if err != nil {
+			call.Fail(c, err)
+			return
+		}
+		var out resource.ExportPage[W]
+		err = call.View(func(tx *resource.Tx) error {
+			page, err := resource.Export[T, P](tx, k, call.Tenant, eq)
+			if err != nil {
+				return err
+			}
+			out = resource.ExportPage[W]{HasMore: page.HasMore, ContinueFrom: page.ContinueFrom, Data: make([]W, 0, len(page.Data))}
+			for _, rec := range page.Data {
+				out.Data = append(out.Data, render(c, rec))
+			}
+			return nil
+		})
+		call.Respond(c, out, err)
+	}
+}
+
+// Contains is a case-insensitive substring filter on one query parameter;
+// it matches everything when the parameter is absent.
+func Contains[P any](c *gin.Context, param string, field func(P) string) func(P) bool {
+	want := strings.ToLower(c.Query(param))
+	return func(rec P) bool { return want == "" || strings.Contains(strings.ToLower(field(rec)), want) }
+}
+
+// All combines filters; nil filters are skipped.
+func All[P any](filters ...func(P) bool) func(P) bool {
+	return func(rec P) bool {
+		for _, f := range filters {
+			if f != nil && !f(rec) {
+				return false
+			}
+		}
+		return true
+	}
+}

@@ -1,0 +1,223 @@
+package dispatch
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stsim/stsim/sim/jpm"
+	"github.com/stsim/stsim/sim/resource"
+	"github.com/stsim/stsim/sim/settings"
+	"github.com/stsim/stsim/sim/store"
+	"github.com/stsim/stsim/sim/tenant"
+)
+
+const benchTenant = 42
+
+// benchData builds, through the resource layer on a memory store, a tenant
+// with 5 business units of 10 technicians each, the five two-hour arrival
+// windows, Monday–Saturday 08:00–17:00 shifts over 28 days (the 14 queried
+// and the 14 before), and three appointments per technician and working
+// day over those 28 days (about 3,600, a sixth of them unassigned, every
+// twentieth canceled), each with its own job. It returns the store, the
+// query start and a job type.
+func benchData(b testing.TB) (store.Store, time.Time, int64) {
+	st := store.OpenMemory()
+	b.Cleanup(func() { st.Close() })
+	loc := location("America/Chicago")
+	start := time.Date(2026, 11, 23, 0, 0, 0, 0, loc) // a Monday
+	var jobType int64
+	err := resource.Update(st, benchTenant, start, func(tx *resource.Tx) error {
+		jt := &jpm.JobType{Meta: resource.Meta{Active: true}, Name: "Tune-up", Skills: []string{"HVAC"}, Duration: 5400}
+		if err := resource.Create(tx, &jpm.JobTypes, jt); err != nil {
+			return err
+		}
+		jobType = jt.ID
+		for _, d := range defaultBlocks {
+			if err := resource.Create(tx, &ArrivalWindows, &ArrivalWindow{Meta: resource.Meta{Active: true}, Start: d.start, Duration: d.length, BusinessUnitIDs: []int64{}}); err != nil {
+				return err
+			}
+		}
+		n := 0
+		for u := range 5 {
+			bu := &settings.BusinessUnit{Meta: resource.Meta{Active: true}, Name: fmt.Sprintf("BU %d", u)}
+			if err := resource.Create(tx, &settings.BusinessUnits, bu); err != nil {
+				return err
+			}
+			for i := range 10 {
+				buID := bu.ID
+				skills := []string{"HVAC"}
+				if i%4 == 3 {
+					skills = []string{"Plumbing"}
+				}
+				tech := &settings.Technician{Meta: resource.Meta{Active: true}, Name: fmt.Sprintf("Tech %d-%d", u, i), BusinessUnitID: &buID, Skills: skills}
+				if err := resource.Create(tx, &settings.Technicians, tech); err != nil {
+					return err
+				}
+				for day := -14; day < 14; day++ {
+					date := start.AddDate(0, 0, day)
+					if date.Weekday() == time.Sunday {
+						continue
+					}
+					at := func(h, m int) time.Time { return time.Date(date.Year(), date.Month(), date.Day(), h, m, 0, 0, loc) }
+					if err := resource.Create(tx, &Shifts, &Shift{Meta: resource.Meta{Active: true}, ShiftType: ShiftNormal, Title: "Day",
+						TechnicianID: tech.ID, Start: resource.Stamp(at(8, 0)), End: resource.Stamp(at(17, 0))}); err != nil {
+						return err
+					}
+					for _, slot := range [][2]int{{8, 0}, {10, 30}, {13, 0}} {
+						n++
+						job := &jpm.Job{Meta: resource.Meta{Active: true}, BusinessUnitID: bu.ID, JobTypeID: jt.ID, Priority: "Normal", JobStatus: "Scheduled"}
+						if err := resource.Create(tx, &jpm.Jobs, job); err != nil {
+							return err
+						}
+						status := "Scheduled"
+						if n%20 == 0 {
+							status = "Canceled"
+						}
+						s := at(slot[0], slot[1])
+						appt := &jpm.Appointment{Meta: resource.Meta{Active: true}, JobID: job.ID, Start: resource.Stamp(s), End: resource.Stamp(s.Add(90 * time.Minute)), Status: status}
+						if err := resource.Create(tx, &jpm.Appointments, appt); err != nil {
+							return err
+						}
+						if n%6 != 0 {
+							if err := jpm.AssignTechnicians(tx, appt, []int64{tech.ID}, 1, "technicianIds"); err != nil {
+								return err
+							}
+						}
+					}
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return st, start, jobType
+}
+
+// withDayIndex declares AppointmentDayIndex on jpm.Appointments for the
+// rest of the test (as jpm would), so records written afterwards carry it.
+func withDayIndex(tb testing.TB) {
+	saved := jpm.Appointments.Indexes
+	jpm.Appointments.Indexes = append(slices.Clone(saved), resource.Index[jpm.Appointment]{
+		Name: AppointmentDayIndex, Keys: func(a *jpm.Appointment) []string { return utcDates(a.Start.Time, a.End.Time) },
+	})
+	tb.Cleanup(func() { jpm.Appointments.Indexes = saved })
+}
+
+// BenchmarkCapacity14Days50Techs times one 14-day capacity query over all
+// 50 technicians (skill matching on), as the handler runs it inside its
+// read transaction: "scan" as jpm is today (every appointment decoded),
+// "dayIndex" with AppointmentDayIndex declared on jpm.Appointments.
+func BenchmarkCapacity14Days50Techs(b *testing.B) {
+	for _, indexed := range []bool{false, true} {
+		name := "scan"
+		if indexed {
+			name = "dayIndex"
+		}
+		b.Run(name, func(b *testing.B) {
+			if indexed {
+				withDayIndex(b)
+			}
+			st, start, jobType := benchData(b)
+			q := capacityQuery{from: start, to: start.AddDate(0, 0, 14), jobTypeID: jobType, skillBased: true}
+			var slots int
+			for b.Loop() {
+				err := resource.View(st, benchTenant, start, func(tx *resource.Tx) error {
+					out, err := computeCapacity(tx, q)
+					slots = len(out.Availabilities)
+					return err
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			if slots != 70 {
+				b.Fatalf("%d slots, want 70", slots)
+			}
+		})
+	}
+}
+
+// TestDayIndexPathAgrees checks that capacity gives the same answer with
+// and without AppointmentDayIndex on the benchmark's data.
+func TestDayIndexPathAgrees(t *testing.T) {
+	answer := func() []byte {
+		st, start, jobType := benchData(t)
+		q := capacityQuery{from: start.AddDate(0, 0, -3), to: start.AddDate(0, 0, 4), jobTypeID: jobType, skillBased: true}
+		var out capacityOut
+		if err := resource.View(st, benchTenant, start, func(tx *resource.Tx) error {
+			var err error
+			out, err = computeCapacity(tx, q)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		data, err := json.Marshal(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	scan := answer()
+	withDayIndex(t)
+	indexed := answer()
+	if string(scan) != string(indexed) {
+		t.Fatalf("the day index changes the answer:\nscan:    %.400s\nindexed: %.400s", scan, indexed)
+	}
+	if !strings.Contains(string(scan), `"status":"Available"`) || !strings.Contains(string(scan), `"status":"Unavailable"`) {
+		t.Fatalf("the benchmark data should give a mixed answer: %.400s", scan)
+	}
+}
+
+// BenchmarkCheckSlot50Techs times a strict CheckSlot of one two-hour slot
+// against a business unit of 10 technicians in the same data, as a booking
+// runs it inside its write transaction ("scan" and "dayIndex" as above).
+func BenchmarkCheckSlot50Techs(b *testing.B) {
+	for _, indexed := range []bool{false, true} {
+		name := "scan"
+		if indexed {
+			name = "dayIndex"
+		}
+		b.Run(name, func(b *testing.B) {
+			if indexed {
+				withDayIndex(b)
+			}
+			st, start, jobType := benchData(b)
+			from := time.Date(2026, 11, 24, 14, 0, 0, 0, start.Location())
+			var bu int64
+			if err := resource.Update(st, benchTenant, start, func(tx *resource.Tx) error {
+				bus, err := all(tx, &settings.BusinessUnits, func(*settings.BusinessUnit) bool { return true })
+				if err != nil {
+					return err
+				}
+				bu = bus[0].ID
+				return saveStrict(tx)
+			}); err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				err := resource.View(st, benchTenant, start, func(tx *resource.Tx) error {
+					return CheckSlot(tx, jobType, bu, from, from.Add(2*time.Hour), nil)
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// saveStrict sets the tenant's capacity policy to Strict.
+func saveStrict(tx *resource.Tx) error {
+	s, err := tenant.Load(tx)
+	if err != nil {
+		return err
+	}
+	s.CapacityPolicy = tenant.Strict
+	return tenant.Save(tx, s)
+}

@@ -1,0 +1,273 @@
+package dispatch_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stsim/stsim/sim/auth"
+	"github.com/stsim/stsim/sim/jpm"
+	"github.com/stsim/stsim/sim/resource"
+	"github.com/stsim/stsim/sim/settings"
+	"github.com/stsim/stsim/sim/simtest"
+	"github.com/stsim/stsim/sim/tenant"
+)
+
+// otherTenant is a tenant with no seed data: tests that compute capacity
+// build exactly what they need there.
+const otherTenant = 7654321
+
+// env is a test server and one tenant's credentials.
+type env struct {
+	t                *testing.T
+	srv              *simtest.Server
+	tenant           int64
+	clientID, secret string
+	tok              string
+}
+
+// newEnv starts a server (with the given backend) and connects the demo app
+// to the empty tenant otherTenant.
+func newEnv(t *testing.T, opts ...simtest.Option) *env {
+	t.Helper()
+	srv := simtest.Start(t, opts...)
+	reg := srv.Auth().Registry
+	if err := reg.AddTenant(auth.Tenant{ID: otherTenant, Name: "dispatch tests"}); err != nil {
+		t.Fatal(err)
+	}
+	app, _ := reg.AppByKey(simtest.AppKey)
+	conn, err := reg.Connect(app.ID, otherTenant, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, err := reg.GenerateSecret(conn.ClientID, 1, srv.Clock.Now(), time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, srv: srv, tenant: otherTenant, clientID: conn.ClientID, secret: secret}
+	e.refresh()
+	return e
+}
+
+// demoEnv is the demo tenant, with its seed.
+func demoEnv(t *testing.T, opts ...simtest.Option) *env {
+	t.Helper()
+	srv := simtest.Start(t, opts...)
+	return &env{t: t, srv: srv, tenant: simtest.Tenant, clientID: simtest.ClientID, secret: simtest.ClientSecret, tok: srv.Token(t)}
+}
+
+// refresh fetches a new token (tokens live 15 minutes of simulator time).
+func (e *env) refresh() { e.tok = e.srv.TokenFor(e.t, e.clientID, e.secret) }
+
+// advance moves the simulator clock and fetches a fresh token.
+func (e *env) advance(d time.Duration) {
+	e.srv.Clock.Advance(d)
+	e.refresh()
+}
+
+// path is a dispatch path of the env's tenant.
+func (e *env) path(format string, args ...any) string {
+	return fmt.Sprintf("/dispatch/v2/tenant/%d", e.tenant) + fmt.Sprintf(format, args...)
+}
+
+func (e *env) do(method, path string, body any) *simtest.Response {
+	e.t.Helper()
+	return e.srv.Do(e.t, method, e.path("%s", path), e.tok, body)
+}
+
+// ok sends a request, wants 200 and decodes the body into out (if not nil).
+func (e *env) ok(method, path string, body, out any) {
+	e.t.Helper()
+	r := e.do(method, path, body).OK(e.t)
+	if out != nil {
+		r.JSON(e.t, out)
+	}
+}
+
+// update runs fn in a write transaction of the env's tenant.
+func (e *env) update(fn func(tx *resource.Tx) error) {
+	e.t.Helper()
+	if err := resource.Update(e.srv.Store(), e.tenant, e.srv.Clock.Now(), fn); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// setPolicy saves the tenant's capacity policy.
+func (e *env) setPolicy(policy string, maxDays int) {
+	e.t.Helper()
+	e.update(func(tx *resource.Tx) error {
+		s, err := tenant.Load(tx)
+		if err != nil {
+			return err
+		}
+		s.CapacityPolicy = policy
+		if maxDays > 0 {
+			s.CapacityMaxDays = maxDays
+		}
+		return tenant.Save(tx, s)
+	})
+}
+
+// fixture is the records a capacity test starts from.
+type fixture struct {
+	bu      int64
+	techs   []int64
+	jobType int64
+}
+
+// newFixture creates a business unit, n active technicians in it (the
+// first with skills "Gas" and "Install"), and a job type of the given
+// duration needing "Gas".
+func (e *env) newFixture(n int, jobDuration time.Duration) fixture {
+	e.t.Helper()
+	var f fixture
+	e.update(func(tx *resource.Tx) error {
+		f = fixture{}
+		bu := &settings.BusinessUnit{Meta: resource.Meta{Active: true}, Name: "Test HVAC"}
+		if err := resource.Create(tx, &settings.BusinessUnits, bu); err != nil {
+			return err
+		}
+		f.bu = bu.ID
+		for i := range n {
+			skills := []string{"Install"}
+			if i == 0 {
+				skills = []string{"gas", "Install"}
+			}
+			buID := bu.ID
+			tech := &settings.Technician{Meta: resource.Meta{Active: true}, Name: fmt.Sprintf("Tech %d", i+1), BusinessUnitID: &buID, Skills: skills}
+			if err := resource.Create(tx, &settings.Technicians, tech); err != nil {
+				return err
+			}
+			f.techs = append(f.techs, tech.ID)
+		}
+		jt := &jpm.JobType{Meta: resource.Meta{Active: true}, Name: "Furnace repair", BusinessUnitIDs: []int64{bu.ID}, Skills: []string{"Gas"}, Duration: int64(jobDuration / time.Second)}
+		if err := resource.Create(tx, &jpm.JobTypes, jt); err != nil {
+			return err
+		}
+		f.jobType = jt.ID
+		return nil
+	})
+	return f
+}
+
+// chicago is the tenants' default time zone.
+var chicago = mustLoad("America/Chicago")
+
+func mustLoad(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+// local is a wall-clock time in Chicago.
+func local(y int, m time.Month, d, h, min int) time.Time {
+	return time.Date(y, m, d, h, min, 0, 0, chicago)
+}
+
+func rfc(t time.Time) string { return t.Format(time.RFC3339) }
+
+// shift creates a shift through the API.
+func (e *env) shift(tech int64, kind string, start, end time.Time) {
+	e.t.Helper()
+	e.ok("POST", "/technician-shifts", map[string]any{
+		"technicianIds": []int64{tech}, "shiftType": kind, "title": kind + " shift",
+		"start": rfc(start), "end": rfc(end), "repeatType": "Never",
+	}, nil)
+}
+
+// book creates a job of the fixture's business unit with one appointment
+// over [start, end), assigned to techs (none: unassigned), directly in the
+// store, and returns the appointment ID.
+func (e *env) book(f fixture, start, end time.Time, techs ...int64) int64 {
+	e.t.Helper()
+	var id int64
+	e.update(func(tx *resource.Tx) error {
+		var err error
+		id, err = bookTx(tx, f, start, end, techs...)
+		return err
+	})
+	return id
+}
+
+func bookTx(tx *resource.Tx, f fixture, start, end time.Time, techs ...int64) (int64, error) {
+	job := &jpm.Job{Meta: resource.Meta{Active: true}, BusinessUnitID: f.bu, JobTypeID: f.jobType, Priority: "Normal", JobStatus: "Scheduled"}
+	if err := resource.Create(tx, &jpm.Jobs, job); err != nil {
+		return 0, err
+	}
+	appt := &jpm.Appointment{Meta: resource.Meta{Active: true}, JobID: job.ID, Start: resource.Stamp(start), End: resource.Stamp(end), Status: "Scheduled"}
+	if err := resource.Create(tx, &jpm.Appointments, appt); err != nil {
+		return 0, err
+	}
+	if len(techs) > 0 {
+		if err := jpm.AssignTechnicians(tx, appt, techs, 1, "technicianIds"); err != nil {
+			return 0, err
+		}
+	}
+	return appt.ID, nil
+}
+
+// Wire shapes the tests read.
+type (
+	capTech struct {
+		ID                int64  `json:"id"`
+		Name              string `json:"name"`
+		Status            string `json:"status"`
+		HasRequiredSkills *bool  `json:"hasRequiredSkills"`
+	}
+	availability struct {
+		Start, End, StartUtc, EndUtc      string
+		BusinessUnitIDs                   []int64 `json:"businessUnitIds"`
+		TotalAvailability                 float64
+		OpenAvailability                  float64
+		Technicians                       []capTech
+		IsAvailable                       bool
+		IsExceedingIdealBookingPercentage bool
+	}
+	capacity struct {
+		TimeStamp      string
+		Availabilities []availability
+	}
+	page[T any] struct {
+		Page       int  `json:"page"`
+		PageSize   int  `json:"pageSize"`
+		TotalCount *int `json:"totalCount"`
+		HasMore    bool `json:"hasMore"`
+		Data       []T  `json:"data"`
+	}
+)
+
+// capacity asks for the capacity of [from, to) for the fixture's business
+// unit.
+func (e *env) capacity(f fixture, from, to time.Time, jobType int64, skills bool) capacity {
+	e.t.Helper()
+	body := map[string]any{"startsOnOrAfter": rfc(from), "endsOnOrBefore": rfc(to), "businessUnitIds": []int64{f.bu}, "skillBasedAvailability": skills}
+	if jobType != 0 {
+		body["jobTypeId"] = jobType
+	}
+	var out capacity
+	e.ok("POST", "/capacity", body, &out)
+	return out
+}
+
+// slot finds the availability starting at start.
+func (c capacity) slot(t *testing.T, start time.Time) availability {
+	t.Helper()
+	for _, a := range c.Availabilities {
+		if a.StartUtc == start.UTC().Format(time.RFC3339) {
+			return a
+		}
+	}
+	t.Fatalf("no slot starts at %s: %+v", start, c.Availabilities)
+	return availability{}
+}
+
+// status maps technician IDs to their status in a slot.
+func (a availability) status() map[int64]string {
+	out := map[int64]string{}
+	for _, t := range a.Technicians {
+		out[t.ID] = t.Status
+	}
+	return out
+}

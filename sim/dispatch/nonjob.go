@@ -1,0 +1,452 @@
+package dispatch
+
+import (
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/stsim/stsim/sim/api"
+	"github.com/stsim/stsim/sim/resource"
+)
+
+// Non-job appointments (meetings, training, breaks). Create and update
+// take the same body; update replaces the members it is given. A repeating
+// one is one record with its rule (frequency every interval days, weeks,
+// months or years; weekly on daysOfWeek, else on its start's weekday;
+// ending never, after countOccurrences, or on endOn's local date);
+// occurrences keep their local start time across DST changes. allDay
+// makes each occurrence cover whole local days (duration rounded up to
+// days, at least one). Delete removes the whole series.
+
+// Repeat frequencies and end types of non-job appointments.
+var (
+	njaFrequencies = []string{"Daily", "Weekly", "Monthly", "Yearly"}
+	njaEndTypes    = []string{"Never", "After", "On"}
+)
+
+// maxOccurrenceSteps bounds the work of expanding one repeat rule.
+const maxOccurrenceSteps = 20000
+
+// occurrences lists the non-job appointment's occurrences that overlap
+// [from, to).
+func (n *NonJobAppointment) occurrences(loc *time.Location, from, to time.Time) []span {
+	first := n.Start.In(loc)
+	length := time.Duration(n.Duration) * time.Second
+	lo, hi := from.Unix(), to.Unix()
+	at := func(y int, m time.Month, d int) span {
+		if n.AllDay {
+			days := max(1, int((length+24*time.Hour-time.Second)/(24*time.Hour)))
+			return spanOf(time.Date(y, m, d, 0, 0, 0, 0, loc), time.Date(y, m, d+days, 0, 0, 0, 0, loc))
+		}
+		s := time.Date(y, m, d, first.Hour(), first.Minute(), first.Second(), 0, loc)
+		return spanOf(s, s.Add(length))
+	}
+	var out []span
+	if !n.Repeat {
+		if sp := at(first.Date()); sp.from < hi && sp.to > lo {
+			out = append(out, sp)
+		}
+		return out
+	}
+	interval := 1
+	if n.Interval != nil && *n.Interval > 1 {
+		interval = int(*n.Interval)
+	}
+	freq, endType := deref(n.Frequency, "Daily"), deref(n.EndType, "Never")
+	limit := -1
+	if endType == "After" && n.CountOccurrences != nil {
+		limit = int(*n.CountOccurrences)
+	}
+	var last time.Time // the last local date, for endType On
+	if endType == "On" && n.EndOn != nil {
+		e := n.EndOn.In(loc)
+		last = time.Date(e.Year(), e.Month(), e.Day(), 0, 0, 0, 0, loc)
+	}
+	days, _ := parseWeekdays(n.DaysOfWeek)
+	if len(days) == 0 {
+		days = []time.Weekday{first.Weekday()}
+	}
+	y, m, d := first.Date()
+	k0 := 0
+	if limit < 0 && from.After(first) { // skip the steps wholly before from
+		switch freq {
+		case "Daily":
+			k0 = max(0, int(from.Sub(first)/(time.Duration(interval)*24*time.Hour))-1)
+		case "Weekly":
+			k0 = max(0, int(from.Sub(first)/(time.Duration(interval)*7*24*time.Hour))-1)
+		}
+	}
+	count := 0
+	for k := k0; k < k0+maxOccurrenceSteps; k++ {
+		var dates []time.Time
+		switch freq {
+		case "Weekly":
+			weekStart := d - int(first.Weekday()) + k*interval*7
+			for _, wd := range days {
+				if date := time.Date(y, m, weekStart+int(wd), 0, 0, 0, 0, loc); !date.Before(time.Date(y, m, d, 0, 0, 0, 0, loc)) {
+					dates = append(dates, date)
+				}
+			}
+		case "Monthly":
+			if date := time.Date(y, m+time.Month(k*interval), d, 0, 0, 0, 0, loc); date.Day() == d {
+				dates = append(dates, date)
+			}
+		case "Yearly":
+			if date := time.Date(y+k*interval, m, d, 0, 0, 0, 0, loc); date.Day() == d {
+				dates = append(dates, date)
+			}
+		default: // Daily
+			dates = append(dates, time.Date(y, m, d+k*interval, 0, 0, 0, 0, loc))
+		}
+		for _, date := range dates {
+			if !last.IsZero() && date.After(last) {
+				return out
+			}
+			if count++; limit >= 0 && count > limit {
+				return out
+			}
+			sp := at(date.Date())
+			if sp.from >= hi {
+				return out
+			}
+			if sp.to > lo {
+				out = append(out, sp)
+			}
+		}
+	}
+	return out
+}
+
+func deref[T any](p *T, def T) T {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+// nonJobIn is Dispatch.V2.CreateNonJobAppointmentRequest and
+// NonJobAppointmentUpdateRequest (the same members).
+type nonJobIn struct {
+	TechnicianID                         *int64  `json:"technicianId"`
+	Start                                *string `json:"start"`
+	Duration                             *string `json:"duration"`
+	Name                                 *string `json:"name"`
+	TimesheetCodeID                      *int64  `json:"timesheetCodeId"`
+	Summary                              *string `json:"summary"`
+	ClearDispatchBoard                   *bool   `json:"clearDispatchBoard"`
+	ClearTechnicianView                  *bool   `json:"clearTechnicianView"`
+	ShowOnTechnicianSchedule             *bool   `json:"showOnTechnicianSchedule"`
+	RemoveTechnicianFromCapacityPlanning *bool   `json:"removeTechnicianFromCapacityPlanning"`
+	AllDay                               *bool   `json:"allDay"`
+	Repeat                               *bool   `json:"repeat"`
+	CountOccurrences                     *int32  `json:"countOccurrences"`
+	Interval                             *int32  `json:"interval"`
+	Frequency                            *string `json:"frequency"`
+	EndType                              *string `json:"endType"`
+	EndOn                                *string `json:"endOn"`
+	DaysOfWeek                           *string `json:"daysOfWeek"`
+}
+
+// apply checks the body and writes it into n. technicianId, start,
+// duration and name are required (the document marks them so for create
+// and update alike).
+func (in *nonJobIn) apply(tx *resource.Tx, n *NonJobAppointment) error {
+	p := badRequest()
+	if in.TechnicianID == nil {
+		p.Field("technicianId", "technicianId is required.")
+	}
+	start := requiredTime(p, "start", in.Start)
+	if in.Duration == nil {
+		p.Field("duration", "duration is required.")
+	} else if secs, err := parseTimeSpan(*in.Duration); err != nil {
+		p.Field("duration", err.Error())
+	} else if secs < 0 || secs > 366*86400 {
+		p.Field("duration", "duration must be between 00:00:00 and 366 days.")
+	} else {
+		n.Duration = secs
+	}
+	if in.Name == nil || strings.TrimSpace(*in.Name) == "" {
+		p.Field("name", "name is required.")
+	} else {
+		n.Name = *in.Name
+	}
+	if in.Frequency != nil && !oneOf(*in.Frequency, njaFrequencies) {
+		p.Field("frequency", "frequency must be Daily, Weekly, Monthly or Yearly.")
+	}
+	if in.EndType != nil && !oneOf(*in.EndType, njaEndTypes) {
+		p.Field("endType", "endType must be Never, After or On.")
+	}
+	endOn := optionalTime(p, "endOn", in.EndOn)
+	if in.DaysOfWeek != nil {
+		days, err := parseWeekdays(*in.DaysOfWeek)
+		if err != nil {
+			p.Field("daysOfWeek", err.Error())
+		}
+		n.DaysOfWeek = formatWeekdays(days)
+	}
+	if err := p.orNil(); err != nil {
+		return err
+	}
+	n.Start = resource.Stamp(start)
+	setIf(&n.TimesheetCodeID, in.TimesheetCodeID)
+	setIf(&n.Summary, in.Summary)
+	setIf(&n.ClearDispatchBoard, in.ClearDispatchBoard)
+	setIf(&n.ClearTechnicianView, in.ClearTechnicianView)
+	setIf(&n.ShowOnTechnicianSchedule, in.ShowOnTechnicianSchedule)
+	setIf(&n.RemoveTechnicianFromCapacityPlanning, in.RemoveTechnicianFromCapacityPlanning)
+	setIf(&n.AllDay, in.AllDay)
+	setIf(&n.Repeat, in.Repeat)
+	if in.CountOccurrences != nil {
+		n.CountOccurrences = in.CountOccurrences
+	}
+	if in.Interval != nil {
+		n.Interval = in.Interval
+	}
+	if in.Frequency != nil {
+		n.Frequency = in.Frequency
+	}
+	if in.EndType != nil {
+		n.EndType = in.EndType
+	}
+	if in.EndOn != nil {
+		n.EndOn = resource.Stamp(endOn).Ptr()
+	}
+	if n.Duration == 0 && !n.AllDay {
+		p.Field("duration", "duration must be more than 00:00:00 (or set allDay).")
+	}
+	if n.Repeat {
+		if n.Frequency == nil {
+			p.Field("frequency", "A repeating non-job appointment needs a frequency.")
+		}
+		if n.Interval != nil && *n.Interval < 1 {
+			p.Field("interval", "interval must be 1 or more.")
+		}
+		switch deref(n.EndType, "Never") {
+		case "After":
+			if n.CountOccurrences == nil || *n.CountOccurrences < 1 {
+				p.Field("countOccurrences", "endType After needs countOccurrences of 1 or more.")
+			}
+		case "On":
+			if n.EndOn == nil {
+				p.Field("endOn", "endType On needs endOn.")
+			} else if n.EndOn.Before(n.Start.Time) {
+				p.Field("endOn", "endOn must not be before start.")
+			}
+		}
+	}
+	if err := p.orNil(); err != nil {
+		return err
+	}
+	if _, err := activeTechnician(tx, "technicianId", *in.TechnicianID); err != nil {
+		return err
+	}
+	n.TechnicianID = *in.TechnicianID
+	return nil
+}
+
+func oneOf(v string, allowed []string) bool {
+	for _, a := range allowed {
+		if v == a {
+			return true
+		}
+	}
+	return false
+}
+
+// getNonJobOut is Dispatch.V2.GetNonJobAppointmentResponse (get, update).
+type getNonJobOut struct {
+	ID                                   int64         `json:"id"`
+	TechnicianID                         int64         `json:"technicianId"`
+	Start                                resource.Time `json:"start"`
+	Name                                 string        `json:"name"`
+	Duration                             string        `json:"duration"`
+	TimesheetCodeID                      int64         `json:"timesheetCodeId"`
+	Summary                              string        `json:"summary"`
+	ClearDispatchBoard                   bool          `json:"clearDispatchBoard"`
+	ClearTechnicianView                  bool          `json:"clearTechnicianView"`
+	RemoveTechnicianFromCapacityPlanning bool          `json:"removeTechnicianFromCapacityPlanning"`
+	AllDay                               bool          `json:"allDay"`
+	ShowOnTechnicianSchedule             bool          `json:"showOnTechnicianSchedule"`
+	Active                               bool          `json:"active"`
+	CreatedOn                            resource.Time `json:"createdOn"`
+	CreatedByID                          int64         `json:"createdById"`
+}
+
+func renderGetNonJob(n *NonJobAppointment) getNonJobOut {
+	return getNonJobOut{
+		ID: n.ID, TechnicianID: n.TechnicianID, Start: n.Start, Name: n.Name, Duration: formatTimeSpan(n.Duration),
+		TimesheetCodeID: n.TimesheetCodeID, Summary: n.Summary, ClearDispatchBoard: n.ClearDispatchBoard,
+		ClearTechnicianView: n.ClearTechnicianView, RemoveTechnicianFromCapacityPlanning: n.RemoveTechnicianFromCapacityPlanning,
+		AllDay: n.AllDay, ShowOnTechnicianSchedule: n.ShowOnTechnicianSchedule, Active: n.Active,
+		CreatedOn: n.CreatedOn, CreatedByID: n.CreatedByID,
+	}
+}
+
+// nonJobOut is Dispatch.V2.NonJobAppointmentResponse (list items).
+type nonJobOut struct {
+	ID                                   int64         `json:"id"`
+	TechnicianID                         int64         `json:"technicianId"`
+	Start                                resource.Time `json:"start"`
+	Name                                 string        `json:"name"`
+	Duration                             string        `json:"duration"`
+	TimesheetCodeID                      int64         `json:"timesheetCodeId"`
+	Summary                              string        `json:"summary"`
+	ClearDispatchBoard                   bool          `json:"clearDispatchBoard"`
+	ClearTechnicianView                  bool          `json:"clearTechnicianView"`
+	RemoveTechnicianFromCapacityPlanning bool          `json:"removeTechnicianFromCapacityPlanning"`
+	AllDay                               bool          `json:"allDay"`
+	ShowOnTechnicianSchedule             bool          `json:"showOnTechnicianSchedule"`
+	Active                               bool          `json:"active"`
+	CreatedOn                            resource.Time `json:"createdOn"`
+	ModifiedOn                           resource.Time `json:"modifiedOn"`
+	CreatedByID                          int64         `json:"createdById"`
+}
+
+func renderNonJob(n *NonJobAppointment) nonJobOut {
+	g := renderGetNonJob(n)
+	return nonJobOut{
+		ID: g.ID, TechnicianID: g.TechnicianID, Start: g.Start, Name: g.Name, Duration: g.Duration,
+		TimesheetCodeID: g.TimesheetCodeID, Summary: g.Summary, ClearDispatchBoard: g.ClearDispatchBoard,
+		ClearTechnicianView: g.ClearTechnicianView, RemoveTechnicianFromCapacityPlanning: g.RemoveTechnicianFromCapacityPlanning,
+		AllDay: g.AllDay, ShowOnTechnicianSchedule: g.ShowOnTechnicianSchedule, Active: g.Active,
+		CreatedOn: g.CreatedOn, ModifiedOn: n.ModifiedOn, CreatedByID: g.CreatedByID,
+	}
+}
+
+// createdNonJobOut is Dispatch.Contracts.NonJobAppointment.CreateNonJobAppointmentResult.
+type createdNonJobOut struct {
+	getNonJobOut
+	Repeat           *bool          `json:"repeat"`
+	CountOccurrences *int32         `json:"countOccurrences"`
+	Interval         *int32         `json:"interval"`
+	Frequency        *string        `json:"frequency"`
+	EndType          *string        `json:"endType"`
+	EndOn            *resource.Time `json:"endOn"`
+	DaysOfWeek       string         `json:"daysOfWeek"`
+}
+
+func renderCreatedNonJob(n *NonJobAppointment) createdNonJobOut {
+	repeat := n.Repeat
+	return createdNonJobOut{
+		getNonJobOut: renderGetNonJob(n), Repeat: &repeat, CountOccurrences: n.CountOccurrences, Interval: n.Interval,
+		Frequency: n.Frequency, EndType: n.EndType, EndOn: n.EndOn, DaysOfWeek: n.DaysOfWeek,
+	}
+}
+
+// createNonJob handles POST /non-job-appointments.
+func createNonJob(c *gin.Context, call *api.Call) {
+	var in nonJobIn
+	if err := api.Bind(c, &in); err != nil {
+		call.Fail(c, err)
+		return
+	}
+	var out createdNonJobOut
+	err := call.Update(func(tx *resource.Tx) error {
+		n := &NonJobAppointment{Meta: resource.Meta{Active: true}, CreatedByID: integrationUserID}
+		if err := in.apply(tx, n); err != nil {
+			return err
+		}
+		if err := resource.Create(tx, &NonJobAppointments, n); err != nil {
+			return err
+		}
+		out = renderCreatedNonJob(n)
+		return nil
+	})
+	call.Respond(c, out, err)
+}
+
+// updateNonJob handles PUT /non-job-appointments/{id}. The document also
+// lists a 409; stsim has no case that gives it.
+func updateNonJob(c *gin.Context, call *api.Call) {
+	id, err := call.IDParam("id")
+	if err != nil {
+		call.Fail(c, err)
+		return
+	}
+	var in nonJobIn
+	if err := api.Bind(c, &in); err != nil {
+		call.Fail(c, err)
+		return
+	}
+	var out getNonJobOut
+	err = call.Update(func(tx *resource.Tx) error {
+		n, err := resource.Get(tx, &NonJobAppointments, id)
+		if err != nil {
+			return err
+		}
+		if err := in.apply(tx, n); err != nil {
+			return err
+		}
+		if err := resource.Save(tx, &NonJobAppointments, n); err != nil {
+			return err
+		}
+		out = renderGetNonJob(n)
+		return nil
+	})
+	call.Respond(c, out, err)
+}
+
+// deleteResultOut is the {message, id} answer of the delete operations.
+type deleteResultOut struct {
+	Message string `json:"message"`
+	ID      int64  `json:"id"`
+}
+
+// deleteNonJob handles DELETE /non-job-appointments/{id}.
+func deleteNonJob(c *gin.Context, call *api.Call) {
+	id, err := call.IDParam("id")
+	if err != nil {
+		call.Fail(c, err)
+		return
+	}
+	var out deleteResultOut
+	err = call.Update(func(tx *resource.Tx) error {
+		n, err := resource.Get(tx, &NonJobAppointments, id)
+		if err != nil {
+			return err
+		}
+		out = deleteResultOut{Message: "Non-job appointment " + resource.IDKey(id) + " was deleted.", ID: id}
+		return resource.Delete(tx, &NonJobAppointments, n)
+	})
+	call.Respond(c, out, err)
+}
+
+// listNonJobs handles GET /non-job-appointments: technicianId (from an
+// index), startsOnOrAfter and startsOnOrBefore (the first occurrence's
+// start, both inclusive), timesheetCodeId, activeOnly (default false),
+// showOnTechnicianSchedule, ids, the four date filters and sort.
+func listNonJobs(c *gin.Context, call *api.Call) {
+	q, err := resource.ParseQuery(c.Request.URL.Query(), resource.ListOptions{Sorts: resource.StandardSorts})
+	if err != nil {
+		call.Fail(c, err)
+		return
+	}
+	p := badRequest()
+	techID, byTech := queryID(c, p, "technicianId")
+	codeID, byCode := queryID(c, p, "timesheetCodeId")
+	from, to := queryTime(c, p, "startsOnOrAfter"), queryTime(c, p, "startsOnOrBefore")
+	activeOnly := queryBool(c, p, "activeOnly", false)
+	byShow := c.Query("showOnTechnicianSchedule") != ""
+	show := queryBool(c, p, "showOnTechnicianSchedule", false)
+	if err := p.orNil(); err != nil {
+		call.Fail(c, err)
+		return
+	}
+	var page resource.Page[*NonJobAppointment]
+	err = call.View(func(tx *resource.Tx) error {
+		var sel resource.Select
+		if byTech {
+			sel = resource.Select{Index: "technician", Value: resource.IDKey(techID)}
+		}
+		page, err = resource.List(tx, &NonJobAppointments, q, sel, func(n *NonJobAppointment) bool {
+			return (!byCode || n.TimesheetCodeID == codeID) && (!activeOnly || n.Active) &&
+				(!byShow || n.ShowOnTechnicianSchedule == show) &&
+				(from.IsZero() || !n.Start.Before(from)) && (to.IsZero() || !n.Start.After(to))
+		})
+		return err
+	})
+	call.Respond(c, mapPage(page, renderNonJob), err)
+}
+
+// getNonJob handles GET /non-job-appointments/{id}.
+var getNonJob = api.GetByID(&NonJobAppointments, func(_ *gin.Context, n *NonJobAppointment) getNonJobOut { return renderGetNonJob(n) })

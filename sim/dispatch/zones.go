@@ -1,0 +1,245 @@
+package dispatch
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/stsim/stsim/sim/api"
+	"github.com/stsim/stsim/sim/apierr"
+	"github.com/stsim/stsim/sim/resource"
+)
+
+// Zones. Create needs a name; update (PATCH) replaces the members given.
+// serviceDaysIds are .NET DayOfWeek numbers (0 Sunday … 6 Saturday) and
+// ZoneResponse.serviceDays names them. Business units must exist. ZIP
+// codes, cities, territory and LOCN numbers are trimmed and kept without
+// blanks or repeats. The document types the 400 of create and update as a
+// plain string, so those two answer 400 with a JSON string (the message);
+// their other errors and every error of the other zone operations are
+// ServiceTitan's error object.
+
+// zoneOut is Dispatch.V2.ZoneResponse (get and list).
+type zoneOut struct {
+	ID                 int64         `json:"id"`
+	Active             bool          `json:"active"`
+	Name               *string       `json:"name"`
+	Zips               []string      `json:"zips"`
+	Cities             []string      `json:"cities"`
+	TerritoryNumbers   []string      `json:"territoryNumbers"`
+	LocnNumbers        []string      `json:"locnNumbers"`
+	CreatedBy          int64         `json:"createdBy"`
+	CreatedOn          resource.Time `json:"createdOn"`
+	ModifiedOn         resource.Time `json:"modifiedOn"`
+	ServiceDaysEnabled bool          `json:"serviceDaysEnabled"`
+	ServiceDays        []string      `json:"serviceDays"`
+	BusinessUnits      []int64       `json:"businessUnits"`
+	Technicians        []int64       `json:"technicians"`
+}
+
+func renderZone(z *Zone) zoneOut {
+	days := []string{}
+	for _, d := range z.ServiceDaysIDs {
+		days = append(days, weekdayNames[d])
+	}
+	name := z.Name
+	return zoneOut{
+		ID: z.ID, Active: z.Active, Name: &name, Zips: nonNil(z.Zips), Cities: nonNil(z.Cities),
+		TerritoryNumbers: nonNil(z.TerritoryNumbers), LocnNumbers: nonNil(z.LocnNumbers), CreatedBy: z.CreatedByID,
+		CreatedOn: z.CreatedOn, ModifiedOn: z.ModifiedOn, ServiceDaysEnabled: z.ServiceDaysEnabled, ServiceDays: days,
+		BusinessUnits: nonNil(z.BusinessUnits), Technicians: nonNil(z.Technicians),
+	}
+}
+
+// zoneSavedOut is Dispatch.V2.CreateOrUpdateZoneResponse.
+type zoneSavedOut struct {
+	ID                 int64    `json:"id"`
+	Active             bool     `json:"active"`
+	Name               string   `json:"name"`
+	Zips               []string `json:"zips"`
+	Cities             []string `json:"cities"`
+	TerritoryNumbers   []string `json:"territoryNumbers"`
+	LocnNumbers        []string `json:"locnNumbers"`
+	ServiceDaysEnabled bool     `json:"serviceDaysEnabled"`
+	ServiceDaysIDs     []int32  `json:"serviceDaysIds"`
+	BusinessUnits      []int64  `json:"businessUnits"`
+}
+
+func renderZoneSaved(z *Zone) zoneSavedOut {
+	return zoneSavedOut{
+		ID: z.ID, Active: z.Active, Name: z.Name, Zips: nonNil(z.Zips), Cities: nonNil(z.Cities),
+		TerritoryNumbers: nonNil(z.TerritoryNumbers), LocnNumbers: nonNil(z.LocnNumbers),
+		ServiceDaysEnabled: z.ServiceDaysEnabled, ServiceDaysIDs: nonNil(z.ServiceDaysIDs), BusinessUnits: nonNil(z.BusinessUnits),
+	}
+}
+
+// zoneIn is Dispatch.V2.CreateOrUpdateZoneRequestArgs.
+type zoneIn struct {
+	Name               *string   `json:"name"`
+	Zips               *[]string `json:"zips"`
+	Cities             *[]string `json:"cities"`
+	TerritoryNumbers   *[]string `json:"territoryNumbers"`
+	LocnNumbers        *[]string `json:"locnNumbers"`
+	ServiceDaysEnabled *bool     `json:"serviceDaysEnabled"`
+	ServiceDaysIDs     *[]int32  `json:"serviceDaysIds"`
+	BusinessUnits      *[]int64  `json:"businessUnits"`
+}
+
+// apply checks the body and writes the members it has into z.
+func (in *zoneIn) apply(tx *resource.Tx, z *Zone, create bool) error {
+	if in.Name != nil || create {
+		if in.Name == nil || strings.TrimSpace(*in.Name) == "" {
+			return apierr.BadRequest("name", "A zone needs a name.")
+		}
+		z.Name = strings.TrimSpace(*in.Name)
+	}
+	for _, list := range []struct {
+		in  *[]string
+		out *[]string
+	}{{in.Zips, &z.Zips}, {in.Cities, &z.Cities}, {in.TerritoryNumbers, &z.TerritoryNumbers}, {in.LocnNumbers, &z.LocnNumbers}} {
+		if list.in != nil {
+			*list.out = cleanStrings(*list.in)
+		}
+	}
+	setIf(&z.ServiceDaysEnabled, in.ServiceDaysEnabled)
+	if in.ServiceDaysIDs != nil {
+		days := []int32{}
+		for i, d := range *in.ServiceDaysIDs {
+			if d < 0 || d > 6 {
+				return apierr.BadRequest("serviceDaysIds["+itoa(i)+"]", "Service days are 0 (Sunday) to 6 (Saturday).")
+			}
+			if !slices.Contains(days, d) {
+				days = append(days, d)
+			}
+		}
+		slices.Sort(days)
+		z.ServiceDaysIDs = days
+	}
+	if in.BusinessUnits != nil {
+		if err := checkBusinessUnits(tx, "businessUnits", *in.BusinessUnits); err != nil {
+			return err
+		}
+		z.BusinessUnits = dedupe(*in.BusinessUnits)
+	}
+	return nil
+}
+
+// cleanStrings trims the values and drops blanks and repeats (ignoring
+// case).
+func cleanStrings(in []string) []string {
+	out := []string{}
+	for _, v := range in {
+		v = strings.TrimSpace(v)
+		if v != "" && !slices.ContainsFunc(out, func(o string) bool { return strings.EqualFold(o, v) }) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// failZoneWrite writes a zone create/update error: a 400 as the JSON string
+// the document gives, anything else as the error object.
+func failZoneWrite(c *gin.Context, call *api.Call, err error) {
+	var e *apierr.Error
+	if !errors.As(err, &e) || e.Status != http.StatusBadRequest {
+		call.Fail(c, err)
+		return
+	}
+	msg := e.Title
+	for field, msgs := range e.Errors {
+		msg = field + ": " + strings.Join(msgs, " ")
+	}
+	body, _ := json.Marshal(msg)
+	c.Header(apierr.TraceHeader, call.TraceID)
+	c.Data(http.StatusBadRequest, "application/json; charset=utf-8", body)
+	c.Abort()
+}
+
+// createZone handles POST /zones.
+func createZone(c *gin.Context, call *api.Call) {
+	var in zoneIn
+	if err := api.Bind(c, &in); err != nil {
+		failZoneWrite(c, call, err)
+		return
+	}
+	var out zoneSavedOut
+	err := call.Update(func(tx *resource.Tx) error {
+		z := &Zone{Meta: resource.Meta{Active: true}, CreatedByID: integrationUserID}
+		if err := in.apply(tx, z, true); err != nil {
+			return err
+		}
+		if err := resource.Create(tx, &Zones, z); err != nil {
+			return err
+		}
+		out = renderZoneSaved(z)
+		return nil
+	})
+	if err != nil {
+		failZoneWrite(c, call, err)
+		return
+	}
+	api.OK(c, out)
+}
+
+// updateZone handles PATCH /zones/{id}.
+func updateZone(c *gin.Context, call *api.Call) {
+	id, err := call.IDParam("id")
+	if err != nil {
+		failZoneWrite(c, call, err)
+		return
+	}
+	var in zoneIn
+	if err := api.Bind(c, &in); err != nil {
+		failZoneWrite(c, call, err)
+		return
+	}
+	var out zoneSavedOut
+	err = call.Update(func(tx *resource.Tx) error {
+		z, err := resource.Get(tx, &Zones, id)
+		if err != nil {
+			return err
+		}
+		if err := in.apply(tx, z, false); err != nil {
+			return err
+		}
+		if err := resource.Save(tx, &Zones, z); err != nil {
+			return err
+		}
+		out = renderZoneSaved(z)
+		return nil
+	})
+	if err != nil {
+		failZoneWrite(c, call, err)
+		return
+	}
+	api.OK(c, out)
+}
+
+// deleteZone handles DELETE /zones/{id}: 200 with no body.
+func deleteZone(c *gin.Context, call *api.Call) {
+	id, err := call.IDParam("id")
+	if err != nil {
+		call.Fail(c, err)
+		return
+	}
+	err = call.Update(func(tx *resource.Tx) error {
+		z, err := resource.Get(tx, &Zones, id)
+		if err != nil {
+			return err
+		}
+		return resource.Delete(tx, &Zones, z)
+	})
+	call.RespondEmpty(c, err)
+}
+
+// listZones handles GET /zones: active (default True), the four date
+// filters and sort by Id, CreatedOn or ModifiedOn.
+var listZones = api.List(&Zones, api.ListSpec[Zone, *Zone]{
+	Options: resource.ListOptions{DefaultActive: resource.ActiveTrue, Sorts: resource.StandardSorts},
+}, func(_ *gin.Context, z *Zone) zoneOut { return renderZone(z) })
+
+// getZone handles GET /zones/{id}.
+var getZone = api.GetByID(&Zones, func(_ *gin.Context, z *Zone) zoneOut { return renderZone(z) })

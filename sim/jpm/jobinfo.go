@@ -1,0 +1,373 @@
+package jpm
+
+import (
+	"slices"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+	"github.com/stsim/stsim/sim/api"
+	"github.com/stsim/stsim/sim/apierr"
+	"github.com/stsim/stsim/sim/resource"
+)
+
+// Reference lists, and what hangs off a job: notes, messages, history, the
+// canceled and booked logs, cancel reasons by job, custom field types.
+
+// reasonOut is Jpm.V2.JobCancelReasonResponse and JobHoldReasonResponse.
+type reasonOut struct {
+	ID         int64         `json:"id"`
+	Name       string        `json:"name"`
+	Active     bool          `json:"active"`
+	CreatedOn  resource.Time `json:"createdOn"`
+	ModifiedOn resource.Time `json:"modifiedOn"`
+}
+
+func renderReason(_ *gin.Context, r *Reason) reasonOut {
+	return reasonOut{ID: r.ID, Name: r.Name, Active: r.Active, CreatedOn: r.CreatedOn, ModifiedOn: r.ModifiedOn}
+}
+
+// reasonList serves GET /job-cancel-reasons and /job-hold-reasons: paged,
+// with the date filters and sort (Id, ModifiedOn, CreatedOn). active
+// defaults to Any for these two lists (contract §6).
+func reasonList(kind *resource.Kind[Reason]) api.Handler {
+	return api.List(kind, api.ListSpec[Reason, *Reason]{
+		Options: resource.ListOptions{DefaultActive: resource.ActiveAny, Sorts: resource.StandardSorts},
+	}, renderReason)
+}
+
+// noteOut is Jpm.V2.NoteResponse (it has no id).
+type noteOut struct {
+	Text        string        `json:"text"`
+	IsPinned    bool          `json:"isPinned"`
+	CreatedByID int64         `json:"createdById"`
+	CreatedOn   resource.Time `json:"createdOn"`
+	ModifiedOn  resource.Time `json:"modifiedOn"`
+}
+
+func renderNote(n *Note) noteOut {
+	return noteOut{Text: n.Text, IsPinned: n.IsPinned, CreatedByID: n.CreatedByID, CreatedOn: n.CreatedOn, ModifiedOn: n.ModifiedOn}
+}
+
+// jobPage serves a paged list of a job-indexed kind for GET /jobs/{id}/…:
+// page, pageSize and includeTotal only, in ID order; an unknown job is a
+// 404.
+func jobPage[T any, P resource.Record[T], W any](kind *resource.Kind[T], render func(P) W) api.Handler {
+	return func(c *gin.Context, call *api.Call) {
+		id, err := call.IDParam("id")
+		if err != nil {
+			call.Fail(c, err)
+			return
+		}
+		q, err := resource.ParseQuery(documentedQuery(c, pagingParams...), resource.ListOptions{})
+		if err != nil {
+			call.Fail(c, err)
+			return
+		}
+		var page resource.Page[P]
+		err = call.View(func(tx *resource.Tx) error {
+			if _, err := resource.Get(tx, &Jobs, id); err != nil {
+				return err
+			}
+			page, err = resource.List[T, P](tx, kind, q, resource.Select{Index: "job", Value: resource.IDKey(id)}, nil)
+			return err
+		})
+		call.Respond(c, mapPage(page, render), err)
+	}
+}
+
+// listJobNotes handles GET /jobs/{id}/notes: the job's notes in the order
+// they were written (pinned notes are not moved first).
+var listJobNotes = jobPage(&JobNotes, renderNote)
+
+// noteIn is Jpm.V2.JobNoteCreateRequest.
+type noteIn struct {
+	Text     string `json:"text"`
+	PinToTop *bool  `json:"pinToTop"`
+}
+
+// createJobNote handles POST /jobs/{id}/notes: text must not be blank;
+// pinToTop sets isPinned. Notes are append-only.
+func createJobNote(c *gin.Context, call *api.Call) {
+	id, err := call.IDParam("id")
+	if err != nil {
+		call.Fail(c, err)
+		return
+	}
+	var in noteIn
+	if err := api.Bind(c, &in); err != nil {
+		call.Fail(c, err)
+		return
+	}
+	if err := requireText("text", in.Text); err != nil {
+		call.Fail(c, err)
+		return
+	}
+	var out noteOut
+	err = call.Update(func(tx *resource.Tx) error {
+		if _, err := resource.Get(tx, &Jobs, id); err != nil {
+			return err
+		}
+		n := &Note{Meta: resource.Meta{Active: true}, JobID: id, Text: in.Text, IsPinned: deref(in.PinToTop), CreatedByID: integrationUser}
+		if err := resource.Create(tx, &JobNotes, n); err != nil {
+			return err
+		}
+		out = renderNote(n)
+		return nil
+	})
+	call.Respond(c, out, err)
+}
+
+// messageIn is Jpm.V2.MessageCreateRequest.
+type messageIn struct {
+	Body                               string  `json:"body"`
+	RecipientIDs                       []int64 `json:"recipientIds"`
+	ParentMessageID                    *int64  `json:"parentMessageId"`
+	AddParentMessageSenderToRecipients *bool   `json:"addParentMessageSenderToRecipients"`
+	CreatedByEmployeeID                int64   `json:"createdByEmployeeId"`
+}
+
+// messageOut is Jpm.V2.MessageResponse.
+type messageOut struct {
+	ID int64 `json:"id"`
+}
+
+// createMessage handles POST /jobs/{id}/messages: body must not be blank;
+// the author (createdByEmployeeId) and recipients must be employees or
+// technicians (or the integration user); a parent message must be one of
+// the job's. The message is stored and its ID returned. With
+// addParentMessageSenderToRecipients the parent's author joins the
+// recipients.
+func createMessage(c *gin.Context, call *api.Call) {
+	id, err := call.IDParam("id")
+	if err != nil {
+		call.Fail(c, err)
+		return
+	}
+	var in messageIn
+	if err := api.Bind(c, &in); err != nil {
+		call.Fail(c, err)
+		return
+	}
+	if err := requireText("body", in.Body); err != nil {
+		call.Fail(c, err)
+		return
+	}
+	var out messageOut
+	err = call.Update(func(tx *resource.Tx) error {
+		if _, err := resource.Get(tx, &Jobs, id); err != nil {
+			return err
+		}
+		if err := checkUser(tx, "createdByEmployeeId", in.CreatedByEmployeeID); err != nil {
+			return err
+		}
+		recipients := slices.Clone(nonNil(in.RecipientIDs))
+		for i, r := range recipients {
+			if err := checkUser(tx, "recipientIds"+idx(i), r); err != nil {
+				return err
+			}
+		}
+		if in.ParentMessageID != nil {
+			parent, err := resource.Get(tx, &JobMessages, *in.ParentMessageID)
+			if err != nil || parent.JobID != id {
+				return apierr.BadRequest("parentMessageId", "Job "+resource.IDKey(id)+" has no message with id "+resource.IDKey(*in.ParentMessageID)+".")
+			}
+			if deref(in.AddParentMessageSenderToRecipients) && !slices.Contains(recipients, parent.CreatedByEmployeeID) {
+				recipients = append(recipients, parent.CreatedByEmployeeID)
+			}
+		}
+		m := &Message{
+			Meta: resource.Meta{Active: true}, JobID: id, Body: in.Body, RecipientIDs: recipients, ParentMessageID: in.ParentMessageID,
+			AddParentMessageSenderToRecipients: deref(in.AddParentMessageSenderToRecipients), CreatedByEmployeeID: in.CreatedByEmployeeID,
+		}
+		if err := resource.Create(tx, &JobMessages, m); err != nil {
+			return err
+		}
+		out = messageOut{ID: m.ID}
+		return nil
+	})
+	call.Respond(c, out, err)
+}
+
+// historyItemOut is Jpm.Jobs.JobHistoryItemModel.
+type historyItemOut struct {
+	ID                 int64         `json:"id"`
+	EmployeeID         *int64        `json:"employeeId"`
+	EventType          string        `json:"eventType"`
+	Date               resource.Time `json:"date"`
+	UsedSchedulingTool string        `json:"usedSchedulingTool"`
+	Memo               string        `json:"memo"`
+}
+
+// historyOut is Jpm.V2.JobHistoryResponse.
+type historyOut struct {
+	History []historyItemOut `json:"history"`
+}
+
+// getJobHistory handles GET /jobs/{id}/history: every event of the job, in
+// the order it happened.
+func getJobHistory(c *gin.Context, call *api.Call) {
+	id, err := call.IDParam("id")
+	if err != nil {
+		call.Fail(c, err)
+		return
+	}
+	var out historyOut
+	err = call.View(func(tx *resource.Tx) error {
+		if _, err := resource.Get(tx, &Jobs, id); err != nil {
+			return err
+		}
+		entries, err := jobHistory(tx, id)
+		if err != nil {
+			return err
+		}
+		out.History = make([]historyItemOut, 0, len(entries))
+		for _, e := range entries {
+			out.History = append(out.History, historyItemOut(e))
+		}
+		return nil
+	})
+	call.Respond(c, out, err)
+}
+
+// canceledLogOut is Jpm.V2.JobCanceledLogResponse (and the export item).
+type canceledLogOut struct {
+	ID          int64         `json:"id"`
+	JobID       int64         `json:"jobId"`
+	ReasonID    int64         `json:"reasonId"`
+	Memo        *string       `json:"memo"`
+	CreatedOn   resource.Time `json:"createdOn"`
+	CreatedByID int64         `json:"createdById"`
+	Active      bool          `json:"active"`
+}
+
+func renderCanceledLog(l *CanceledLog) canceledLogOut {
+	return canceledLogOut{ID: l.ID, JobID: l.JobID, ReasonID: l.ReasonID, Memo: l.Memo, CreatedOn: l.CreatedOn, CreatedByID: l.CreatedByID, Active: l.Active}
+}
+
+// listCanceledLogs handles GET /jobs/{id}/canceled-log: every cancellation
+// of the job; one whose cancellation was removed is inactive.
+var listCanceledLogs = jobPage(&JobCanceledLogs, renderCanceledLog)
+
+// bookedLogOut is Jpm.V2.JobBookedLogResponse.
+type bookedLogOut struct {
+	ID                 int64          `json:"id"`
+	JobID              int64          `json:"jobId"`
+	AppointmentID      int64          `json:"jobAppointmentId"`
+	Start              resource.Time  `json:"start"`
+	ArrivalWindowStart *resource.Time `json:"arrivalWindowStart"`
+	ArrivalWindowEnd   *resource.Time `json:"arrivalWindowEnd"`
+	CreatedOn          resource.Time  `json:"createdOn"`
+	CreatedByID        int64          `json:"createdById"`
+	Active             bool           `json:"active"`
+}
+
+// getBookedLog handles GET /jobs/{id}/booked-log: the job's latest booking
+// (made when it was created, again when a cancellation is removed); it is
+// inactive while the job is canceled.
+func getBookedLog(c *gin.Context, call *api.Call) {
+	id, err := call.IDParam("id")
+	if err != nil {
+		call.Fail(c, err)
+		return
+	}
+	var out bookedLogOut
+	err = call.View(func(tx *resource.Tx) error {
+		if _, err := resource.Get(tx, &Jobs, id); err != nil {
+			return err
+		}
+		logs, err := logsOf(tx, &JobBookedLogs, id)
+		if err != nil {
+			return err
+		}
+		if len(logs) == 0 {
+			return apierr.New(404, "Job "+resource.IDKey(id)+" has no booked log.")
+		}
+		l := logs[len(logs)-1]
+		out = bookedLogOut{
+			ID: l.ID, JobID: l.JobID, AppointmentID: l.AppointmentID, Start: l.Start, ArrivalWindowStart: l.ArrivalWindowStart,
+			ArrivalWindowEnd: l.ArrivalWindowEnd, CreatedOn: l.CreatedOn, CreatedByID: l.CreatedByID, Active: l.Active,
+		}
+		return nil
+	})
+	call.Respond(c, out, err)
+}
+
+// cancelReasonOut is Jpm.V2.CancelReasonResponse.
+type cancelReasonOut struct {
+	JobID    int64  `json:"jobId"`
+	ReasonID int64  `json:"reasonId"`
+	Name     string `json:"name"`
+	Text     string `json:"text"`
+}
+
+// jobCancelReasons handles GET /jobs/cancel-reasons?ids=…: for each listed
+// job (at most 50) that is canceled, the reason of its active cancellation
+// (name) and the memo given (text). Jobs that are unknown or not canceled
+// are left out. All answers fit one page.
+func jobCancelReasons(c *gin.Context, call *api.Call) {
+	raw := c.Query("ids")
+	if raw == "" {
+		call.Fail(c, apierr.BadRequest("ids", "ids is required: the jobs whose cancel reasons to return."))
+		return
+	}
+	ids, msg := resource.ParseIDs(raw)
+	if msg != "" {
+		call.Fail(c, apierr.BadRequest("ids", msg))
+		return
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	out := resource.Page[cancelReasonOut]{Page: 1, PageSize: resource.DefaultPageSize, Data: []cancelReasonOut{}}
+	err := call.View(func(tx *resource.Tx) error {
+		out.Data = out.Data[:0]
+		for _, id := range ids {
+			logs, err := logsOf(tx, &JobCanceledLogs, id)
+			if err != nil {
+				return err
+			}
+			for _, l := range logs {
+				if !l.Active {
+					continue
+				}
+				name := ""
+				if r, err := resource.Get(tx, &CancelReasons, l.ReasonID); err == nil {
+					name = r.Name
+				}
+				out.Data = append(out.Data, cancelReasonOut{JobID: id, ReasonID: l.ReasonID, Name: name, Text: deref(l.Memo)})
+			}
+		}
+		return nil
+	})
+	call.Respond(c, out, err)
+}
+
+// customFieldTypeOut is Jpm.V2.CustomFieldTypeResponse.
+type customFieldTypeOut struct {
+	ID              int64         `json:"id"`
+	Name            string        `json:"name"`
+	DataType        string        `json:"dataType"`
+	DataTypeOptions []string      `json:"dataTypeOptions"`
+	CreatedOn       resource.Time `json:"createdOn"`
+	ModifiedOn      resource.Time `json:"modifiedOn"`
+}
+
+// listCustomFieldTypes handles GET /jobs/custom-fields: paged, date
+// filters, sort (Id, ModifiedOn, CreatedOn). page=0 is a 400 here, as
+// ServiceTitan's custom-fields endpoints answer (contract §6).
+func listCustomFieldTypes(c *gin.Context, call *api.Call) {
+	if v := c.Query("page"); v != "" {
+		if n, err := strconv.Atoi(v); err == nil && n == 0 {
+			call.Fail(c, apierr.BadRequest("page", "page must be 1 or more."))
+			return
+		}
+	}
+	api.List(&JobFieldTypes, api.ListSpec[CustomFieldType, *CustomFieldType]{
+		Options: resource.ListOptions{Sorts: resource.StandardSorts},
+	}, func(_ *gin.Context, t *CustomFieldType) customFieldTypeOut {
+		var options []string
+		if t.DataType == "Dropdown" {
+			options = nonNil(t.DataTypeOptions)
+		}
+		return customFieldTypeOut{ID: t.ID, Name: t.Name, DataType: t.DataType, DataTypeOptions: options, CreatedOn: t.CreatedOn, ModifiedOn: t.ModifiedOn}
+	})(c, call)
+}

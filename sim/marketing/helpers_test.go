@@ -1,0 +1,172 @@
+package marketing_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stsim/stsim/sim"
+	"github.com/stsim/stsim/sim/resource"
+	"github.com/stsim/stsim/sim/settings"
+	"github.com/stsim/stsim/sim/simtest"
+)
+
+const mkt = "/marketing/v2/tenant/1234567"
+
+type category struct {
+	ID     int64  `json:"id"`
+	Name   string `json:"name"`
+	Active bool   `json:"active"`
+	Type   string `json:"type"`
+}
+
+type campaign struct {
+	ID         int64  `json:"id"`
+	Name       string `json:"name"`
+	ModifiedOn string `json:"modifiedOn"`
+	Active     bool   `json:"active"`
+	Category   *struct {
+		ID     int64  `json:"id"`
+		Name   string `json:"name"`
+		Active bool   `json:"active"`
+	} `json:"category"`
+	BusinessUnit *struct {
+		ID   int64  `json:"id"`
+		Name string `json:"name"`
+	} `json:"businessUnit"`
+	CampaignPhoneNumbers []string `json:"campaignPhoneNumbers"`
+	CreatedOn            string   `json:"createdOn"`
+	IsDefaultCampaign    bool     `json:"isDefaultCampaign"`
+	Medium               *string  `json:"medium"`
+	OtherMedium          *string  `json:"otherMedium"`
+	OtherSource          *string  `json:"otherSource"`
+	Source               *string  `json:"source"`
+}
+
+type cost struct {
+	ID        int64   `json:"id"`
+	Year      int     `json:"year"`
+	Month     int     `json:"month"`
+	DailyCost float64 `json:"dailyCost"`
+}
+
+type page[T any] struct {
+	Page       int  `json:"page"`
+	PageSize   int  `json:"pageSize"`
+	TotalCount *int `json:"totalCount"`
+	HasMore    bool `json:"hasMore"`
+	Data       []T  `json:"data"`
+}
+
+func get[T any](t *testing.T, srv *simtest.Server, tok, path string) T {
+	t.Helper()
+	var v T
+	srv.Do(t, "GET", mkt+path, tok, nil).OK(t).JSON(t, &v)
+	return v
+}
+
+func send[T any](t *testing.T, srv *simtest.Server, tok, method, path string, body any) T {
+	t.Helper()
+	var v T
+	srv.Do(t, method, mkt+path, tok, body).OK(t).JSON(t, &v)
+	return v
+}
+
+// unvalidated sends a request with request validation off, so the
+// handler's own checks answer.
+func unvalidated(t *testing.T, srv *simtest.Server, tok, method, path string, body any) *simtest.Response {
+	t.Helper()
+	data, err := json.Marshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest(method, srv.URL+mkt+path, strings.NewReader(string(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("ST-App-Key", simtest.AppKey)
+	req.Header.Set(sim.ValidationHeader, "off")
+	return srv.Request(t, req)
+}
+
+func nameList[T any](items []T, name func(T) string) string {
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = name(it)
+	}
+	return strings.Join(out, ", ")
+}
+
+func campaignNames(p page[campaign]) string {
+	return nameList(p.Data, func(c campaign) string { return c.Name })
+}
+
+// businessUnits returns an active and an inactive business unit of the
+// demo tenant, creating them in the store when the settings seed has none.
+func businessUnits(t *testing.T, srv *simtest.Server) (active, inactive *settings.BusinessUnit) {
+	t.Helper()
+	err := resource.Update(srv.Store(), simtest.Tenant, srv.Clock.Now(), func(tx *resource.Tx) error {
+		active, inactive = nil, nil
+		all, err := resource.List(tx, &settings.BusinessUnits, resource.Query{Page: 1, PageSize: 5000, Active: resource.ActiveAny}, resource.Select{}, nil)
+		if err != nil {
+			return err
+		}
+		for _, bu := range all.Data {
+			if bu.Active && active == nil {
+				active = bu
+			}
+			if !bu.Active && inactive == nil {
+				inactive = bu
+			}
+		}
+		if active == nil {
+			active = &settings.BusinessUnit{Meta: resource.Meta{Active: true}, Name: "Test HVAC"}
+			if err := resource.Create(tx, &settings.BusinessUnits, active); err != nil {
+				return err
+			}
+		}
+		if inactive == nil {
+			inactive = &settings.BusinessUnit{Name: "Closed Branch"}
+			if err := resource.Create(tx, &settings.BusinessUnits, inactive); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return active, inactive
+}
+
+// demoCategory finds a demo category by name.
+func demoCategory(t *testing.T, srv *simtest.Server, tok, name string) category {
+	t.Helper()
+	p := get[page[category]](t, srv, tok, "/categories?pageSize=5000")
+	for _, c := range p.Data {
+		if c.Name == name {
+			return c
+		}
+	}
+	t.Fatalf("no category %q", name)
+	return category{}
+}
+
+// demoCampaign finds a demo campaign by name, active or not.
+func demoCampaign(t *testing.T, srv *simtest.Server, tok, name string) campaign {
+	t.Helper()
+	p := get[page[campaign]](t, srv, tok, "/campaigns?active=Any&pageSize=5000")
+	for _, c := range p.Data {
+		if c.Name == name {
+			return c
+		}
+	}
+	t.Fatalf("no campaign %q", name)
+	return campaign{}
+}
+
+func at(format string, args ...any) string { return fmt.Sprintf(format, args...) }

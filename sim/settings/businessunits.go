@@ -1,0 +1,95 @@
+package settings
+
+import (
+	"github.com/gin-gonic/gin"
+	"github.com/stsim/stsim/sim/api"
+	"github.com/stsim/stsim/sim/extdata"
+	"github.com/stsim/stsim/sim/resource"
+)
+
+// businessUnitOut is TenantSettings.V2.BusinessUnitResponse (and the export
+// item, ExportBusinessUnitResponse, which has the same members). tenant is
+// always null: stsim keeps no tenant profile (account code, franchise) to
+// fill it with.
+type businessUnitOut struct {
+	ID                       int64                `json:"id"`
+	Active                   bool                 `json:"active"`
+	Name                     string               `json:"name"`
+	OfficialName             *string              `json:"officialName"`
+	Email                    *string              `json:"email"`
+	Currency                 *string              `json:"currency"`
+	PhoneNumber              *string              `json:"phoneNumber"`
+	InvoiceHeader            *string              `json:"invoiceHeader"`
+	InvoiceMessage           *string              `json:"invoiceMessage"`
+	DefaultTaxRate           *float64             `json:"defaultTaxRate"`
+	AuthorizationParagraph   *string              `json:"authorizationParagraph"`
+	AcknowledgementParagraph *string              `json:"acknowledgementParagraph"`
+	Address                  *BusinessUnitAddress `json:"address"`
+	MaterialSku              *string              `json:"materialSku"`
+	QuickbooksClass          *string              `json:"quickbooksClass"`
+	AccountCode              *string              `json:"accountCode"`
+	FranchiseID              *string              `json:"franchiseId"`
+	ConceptCode              *string              `json:"conceptCode"`
+	CorporateContractNumber  *string              `json:"corporateContractNumber"`
+	Tenant                   *struct{}            `json:"tenant"`
+	CreatedOn                resource.Time        `json:"createdOn"`
+	ModifiedOn               resource.Time        `json:"modifiedOn"`
+	ExternalData             []KV                 `json:"externalData"`
+}
+
+// renderBusinessUnit shows the external data of the application named by
+// externalDataApplicationGuid (none without it, and in exports).
+func renderBusinessUnit(c *gin.Context, b *BusinessUnit) businessUnitOut {
+	return businessUnitOut{
+		ID: b.ID, Active: b.Active, Name: b.Name, OfficialName: b.OfficialName, Email: b.Email,
+		Currency: b.Currency, PhoneNumber: b.PhoneNumber, InvoiceHeader: b.InvoiceHeader,
+		InvoiceMessage: b.InvoiceMessage, DefaultTaxRate: b.DefaultTaxRate,
+		AuthorizationParagraph: b.AuthorizationParagraph, AcknowledgementParagraph: b.AcknowledgementParagraph,
+		Address: b.Address, MaterialSku: b.MaterialSku, QuickbooksClass: b.QuickbooksClass,
+		AccountCode: b.AccountCode, FranchiseID: b.FranchiseID, ConceptCode: b.ConceptCode,
+		CorporateContractNumber: b.CorporateContractNumber, CreatedOn: b.CreatedOn, ModifiedOn: b.ModifiedOn,
+		ExternalData: b.ExternalData.For(c.Query("externalDataApplicationGuid")),
+	}
+}
+
+// businessUnitFilter applies name (contains, ignoring case).
+func businessUnitFilter(c *gin.Context, _ *resource.Tx) (resource.Select, func(*BusinessUnit) bool, error) {
+	return resource.Select{}, api.Contains(c, "name", func(b *BusinessUnit) string { return b.Name }), nil
+}
+
+// updateBusinessUnitIn is TenantSettings.V2.UpdateBusinessUnitRequest: the
+// API can change a business unit's external data only.
+type updateBusinessUnitIn struct {
+	ExternalData *extdata.Patch `json:"externalData"`
+}
+
+// updateBusinessUnit handles PATCH /business-units/{id} and answers
+// ModificationResponse ({id}). A body without externalData changes nothing
+// and writes nothing.
+func updateBusinessUnit(c *gin.Context, call *api.Call) {
+	id, err := call.IDParam("id")
+	if err != nil {
+		call.Fail(c, err)
+		return
+	}
+	var in updateBusinessUnitIn
+	if err := api.Bind(c, &in); err != nil {
+		call.Fail(c, err)
+		return
+	}
+	if in.ExternalData != nil {
+		if err := in.ExternalData.Check("externalData"); err != nil {
+			call.Fail(c, err)
+			return
+		}
+	}
+	err = call.Update(func(tx *resource.Tx) error {
+		b, err := resource.Get(tx, &BusinessUnits, id)
+		if err != nil || in.ExternalData == nil {
+			return err
+		}
+		b.ExternalData = in.ExternalData.Apply(b.ExternalData)
+		return resource.Save(tx, &BusinessUnits, b)
+	})
+	call.Respond(c, idOut{ID: id}, err)
+}
