@@ -117,6 +117,9 @@ func redactQuery(q url.Values) string {
 func (s *Server) issueToken(c *gin.Context) {
 	e := entry(c)
 	e.Operation = "token.Token_Create"
+	if !s.tokenEffect(c) {
+		return
+	}
 	e.ClientID = s.auth.IssueToken(c.Writer, c.Request)
 	if conn, ok := s.auth.Registry.Connection(e.ClientID); ok {
 		e.Tenant = conn.Tenant // so per-tenant journal queries see token requests too
@@ -201,7 +204,20 @@ func (s *Server) serveOperation(c *gin.Context, op *oas.Operation, values []stri
 	}
 	call.Principal = principal
 	e.ClientID = principal.Connection.ClientID
-	if d := s.limiter.Allow(ratelimit.Key{AppKey: principal.App.Key, Tenant: tenant}, s.rateLimit(principal.App.RateLimit)); !d.Allowed {
+	hit, ok := s.scenarioHit(c, scenarioRequest(c, tenant, e.ClientID, principal.App.ID, op.QualifiedID(), call.Now))
+	if !ok {
+		return
+	}
+	limit := s.rateLimit(principal.App.RateLimit)
+	if hit != nil {
+		if !s.preHandler(c, call, hit.Effect, hit.Since) {
+			return
+		}
+		if hit.Effect.RateLimit > 0 {
+			limit = hit.Effect.RateLimit
+		}
+	}
+	if d := s.limiter.Allow(ratelimit.Key{AppKey: principal.App.Key, Tenant: tenant}, limit); !d.Allowed {
 		e.RetryAfter = d.RetryAfter
 		secs := ratelimit.RetryAfterSeconds(d.RetryAfter)
 		s.fail(c, apierr.New(http.StatusTooManyRequests, fmt.Sprintf("Rate limit is exceeded. Try again in %d seconds.", secs)).
@@ -218,6 +234,17 @@ func (s *Server) serveOperation(c *gin.Context, op *oas.Operation, values []stri
 	if !s.validateRequest(c, op, values) {
 		return
 	}
+	run := func() { s.invoke(c, op, values, handler, call) }
+	if hit != nil {
+		s.runWithEffect(c, hit.Effect, run)
+		return
+	}
+	run()
+}
+
+// invoke runs a handler, checking its answer against the contract in
+// strict mode.
+func (s *Server) invoke(c *gin.Context, op *oas.Operation, values []string, handler api.Handler, call *api.Call) {
 	if s.cfg.StrictResponses {
 		s.serveStrict(c, op, values, handler, call)
 		return
@@ -292,7 +319,7 @@ func (s *Server) serveStrict(c *gin.Context, op *oas.Operation, values []string,
 	c.Writer = real
 	if err := op.ValidateResponse(c.Request, values, buf.status, real.Header(), buf.body.Bytes()); err != nil {
 		s.log.Error("response breaks the contract", "operation", op.QualifiedID(), "trace", call.TraceID, "error", err)
-		real.Header().Del("Content-Length")
+		discardHeaders(real.Header())
 		apierr.Write(real, call.TraceID, apierr.New(http.StatusInternalServerError, "stsim produced a response that breaks the OpenAPI contract (strict response validation).").
 			Field("response", err.Error()).With("operationId", op.ID).With("status", buf.status))
 		return

@@ -16,6 +16,7 @@ package sim
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -32,6 +33,7 @@ import (
 	"github.com/stsim/stsim/sim/journal"
 	"github.com/stsim/stsim/sim/oas"
 	"github.com/stsim/stsim/sim/ratelimit"
+	"github.com/stsim/stsim/sim/scenario"
 	"github.com/stsim/stsim/sim/store"
 )
 
@@ -51,19 +53,20 @@ type Options struct {
 
 // Server is a running simulator.
 type Server struct {
-	cfg     config.Config
-	clock   *clock.Virtual
-	log     *slog.Logger
-	auth    *auth.Service
-	spec    *oas.Spec
-	limiter *ratelimit.Limiter
-	routes  api.Routes
-	engine  *gin.Engine
-	demo    *fixture.Set
-	store   store.Store
-	control *control.Plane
-	journal *journal.Journal
-	stop    context.CancelFunc // ends background work started by New
+	cfg       config.Config
+	clock     *clock.Virtual
+	log       *slog.Logger
+	auth      *auth.Service
+	spec      *oas.Spec
+	limiter   *ratelimit.Limiter
+	routes    api.Routes
+	engine    *gin.Engine
+	demo      *fixture.Set
+	store     store.Store
+	control   *control.Plane
+	journal   *journal.Journal
+	scenarios *scenario.Engine
+	stop      context.CancelFunc // ends background work started by New
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }
@@ -94,6 +97,16 @@ func New(opts Options) (*Server, error) {
 	s.auth = auth.NewService(key, cfg.Issuer, cfg.TokenTTL, s.clock)
 	s.limiter = ratelimit.New(s.clock, time.Second)
 	s.journal = journal.New(cfg.JournalSize)
+	files, err := scenario.LoadAll(nil)
+	if err != nil {
+		return nil, err
+	}
+	s.scenarios = scenario.NewEngine(files)
+	for _, name := range cfg.Scenarios {
+		if _, err := s.scenarios.Activate(name, 0, "", s.clock.Now()); err != nil {
+			return nil, fmt.Errorf("stsim: -scenario: %w", err)
+		}
+	}
 	background, stop := context.WithCancel(context.Background())
 	s.stop = stop
 	go s.limiter.RunSweeper(background, time.Minute) // keeps idle (app, tenant) keys from piling up
@@ -119,7 +132,7 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.control = &control.Plane{Registry: s.auth.Registry, Store: s.store, Clock: s.clock, Limiter: s.limiter,
-		Journal: s.journal, Fixtures: dirFS(cfg.FixturesDir), Seed: s.seed}
+		Journal: s.journal, Scenarios: s.scenarios, Fixtures: dirFS(cfg.FixturesDir), Seed: s.seed}
 	s.control.Track(demo)
 	s.routes = moduleRoutes()
 	for id, h := range opts.Handlers {

@@ -5,6 +5,7 @@
 package auth
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -281,6 +282,31 @@ func (s *Service) Authenticate(r *http.Request, tenant int64, scope string) (*Pr
 	}
 	return &Principal{Token: tok, Connection: conn, App: app}, nil
 }
+
+// PeekTokenClientID names the client a token request authenticates as,
+// reading the form and leaving the body for IssueToken to read again.
+func PeekTokenClientID(r *http.Request) string {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxTokenRequest+1))
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if err != nil {
+		return ""
+	}
+	if user, _, ok := r.BasicAuth(); ok {
+		id, _ := url.QueryUnescape(user)
+		return id
+	}
+	form, _ := url.ParseQuery(string(body))
+	return form.Get("client_id")
+}
+
+// WriteOAuthError answers a token request with an RFC 6749 §5.2 error.
+func WriteOAuthError(w http.ResponseWriter, code, description string) {
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusBadRequest, oauthErr(code, description))
+}
+
+// TokenRefused is the 401 for a token refused for reason.
+func TokenRefused(reason error) *apierr.Error { return tokenError(reason) }
 
 // PeekClientID names the client a request's token claims to be from,
 // without verifying it: for attributing refused calls in the journal only.

@@ -41,6 +41,7 @@ type Config struct {
 	Issuer          string        // the tokens' iss claim and discovery issuer; empty derives it from Addr
 	ControlToken    string        // bearer token the /_sim control API requires; empty: open on loopback only
 	JournalSize     int           // requests the journal keeps
+	Scenarios       []string      // scenarios active from the start, for every tenant
 }
 
 // Defaults returns the configuration used when nothing is set.
@@ -157,6 +158,15 @@ func Options() []Option {
 				return fmt.Errorf("must be a whole number >= 1")
 			}
 			c.JournalSize = n
+			return nil
+		}},
+		{"scenario", "STSIM_SCENARIO", "scenarios to activate at start for every tenant, comma-separated (see scenarios/README.md)", "", func(c *Config, v string) error {
+			c.Scenarios = nil
+			for _, name := range strings.Split(v, ",") {
+				if name = strings.TrimSpace(name); name != "" {
+					c.Scenarios = append(c.Scenarios, name)
+				}
+			}
 			return nil
 		}},
 		{"control-token", "STSIM_CONTROL_TOKEN", "bearer token for the /_sim control API; required when -addr is not loopback", "", func(c *Config, v string) error {

@@ -21,17 +21,19 @@ import (
 	"github.com/stsim/stsim/sim/fixture"
 	"github.com/stsim/stsim/sim/journal"
 	"github.com/stsim/stsim/sim/ratelimit"
+	"github.com/stsim/stsim/sim/scenario"
 	"github.com/stsim/stsim/sim/store"
 )
 
 // Plane is the control API. Its fields are the simulator parts it steers.
 type Plane struct {
-	Registry *auth.Registry
-	Store    store.Store
-	Clock    *clock.Virtual
-	Limiter  *ratelimit.Limiter
-	Journal  *journal.Journal
-	Fixtures fs.FS // fixture sets; nil means the embedded ones
+	Registry  *auth.Registry
+	Store     store.Store
+	Clock     *clock.Virtual
+	Limiter   *ratelimit.Limiter
+	Journal   *journal.Journal
+	Scenarios *scenario.Engine
+	Fixtures  fs.FS // fixture sets; nil means the embedded ones
 	// Seed writes a fixture set's records into its tenant and binds its
 	// connections' booking-provider tags.
 	Seed func(set *fixture.Set) error
@@ -69,6 +71,11 @@ func (p *Plane) Register(r gin.IRoutes) {
 	r.DELETE("/_sim/requests", p.clearRequests)
 	r.GET("/_sim/requests/counts", p.countRequests)
 	r.GET("/_sim/lint", p.lint)
+
+	r.GET("/_sim/scenarios", p.listScenarios)
+	r.GET("/_sim/scenarios/:name", p.getScenario)
+	r.POST("/_sim/scenarios/:name/activate", p.activateScenario)
+	r.POST("/_sim/scenarios/:name/deactivate", p.deactivateScenario)
 
 	r.GET("/_sim/apps", p.listApps)
 	r.PUT("/_sim/apps/:app/scopes", p.setAppScopes)
@@ -268,6 +275,7 @@ func (p *Plane) deleteTenant(c *gin.Context) {
 	}
 	p.Registry.RemoveTenant(id)
 	p.Limiter.ResetTenant(id)
+	p.Scenarios.DeactivateTenant(id)
 	if err := p.Store.DropTenant(id); err != nil {
 		fail(c, apierr.Internal(err))
 		return

@@ -1,0 +1,222 @@
+package scenario
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"path"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Request is what a match looks at.
+type Request struct {
+	Tenant    int64
+	ClientID  string
+	AppID     string
+	Operation string // qualified, e.g. crm.Customers_Create or token.Token_Create
+	Method    string
+	Path      string
+	Now       time.Time // simulator clock
+}
+
+// Activation is one scenario switched on, for every tenant (Tenant 0) or
+// one, and optionally one client.
+type Activation struct {
+	Scenario *File
+	Tenant   int64
+	ClientID string
+	Since    time.Time // simulator time of activation
+
+	mu     sync.Mutex // guards counts and rng
+	counts []int      // matching calls seen per rule
+	rng    *rand.Rand
+}
+
+func newActivation(f *File, tenant int64, clientID string, now time.Time) *Activation {
+	seed := uint64(f.Seed)
+	return &Activation{Scenario: f, Tenant: tenant, ClientID: clientID, Since: now,
+		counts: make([]int, len(f.Rules)), rng: rand.New(rand.NewPCG(seed, seed^0x5eed))}
+}
+
+// Counts returns how many matching calls each rule has seen.
+func (a *Activation) Counts() []int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return slices.Clone(a.counts)
+}
+
+// Hit is an effect chosen for a request.
+type Hit struct {
+	Scenario string
+	Rule     int
+	Effect   *Effect
+	Since    time.Time // when the scenario was activated
+}
+
+func (a *Activation) applies(r Request) bool {
+	return (a.Tenant == 0 || a.Tenant == r.Tenant) && (a.ClientID == "" || a.ClientID == r.ClientID)
+}
+
+// match returns the first rule of a whose match holds for r.
+func (a *Activation) match(r Request) *Hit {
+	if !a.applies(r) {
+		return nil
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for i := range a.Scenario.Rules {
+		rule := &a.Scenario.Rules[i]
+		if !rule.Match.static(r) {
+			continue
+		}
+		a.counts[i]++
+		n := a.counts[i]
+		m := &rule.Match
+		switch {
+		case m.Nth > 0 && n != m.Nth:
+			continue
+		case m.Every > 0 && n%m.Every != 0:
+			continue
+		case m.after > 0 && r.Now.Sub(a.Since) < m.after:
+			continue
+		case m.Probability > 0 && a.rng.Float64() >= m.Probability:
+			continue
+		}
+		return &Hit{Scenario: a.Scenario.Name, Rule: i, Effect: &rule.Effect, Since: a.Since}
+	}
+	return nil
+}
+
+// static checks the parts of a match that do not depend on history.
+func (m *Match) static(r Request) bool {
+	switch {
+	case m.Operation != "" && m.Operation != r.Operation && !strings.HasSuffix(r.Operation, "."+m.Operation):
+		return false
+	case m.Method != "" && !strings.EqualFold(m.Method, r.Method):
+		return false
+	case m.Write && (r.Method == "GET" || r.Method == "HEAD"):
+		return false
+	case m.Tenant != 0 && m.Tenant != r.Tenant:
+		return false
+	case m.App != "" && m.App != r.AppID:
+		return false
+	case m.Path != "" && !pathMatches(m.Path, r.Path):
+		return false
+	}
+	return true
+}
+
+func pathMatches(pattern, p string) bool {
+	ok, err := path.Match(pattern, p)
+	return err == nil && ok
+}
+
+// Engine holds the known scenarios and the active ones.
+type Engine struct {
+	mu     sync.RWMutex // guards the fields below
+	files  map[string]*File
+	active []*Activation
+}
+
+// NewEngine returns an engine knowing files.
+func NewEngine(files map[string]*File) *Engine { return &Engine{files: files} }
+
+// Scenarios lists the known scenarios, sorted by name.
+func (e *Engine) Scenarios() []*File {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	out := make([]*File, 0, len(e.files))
+	for _, f := range e.files {
+		out = append(out, f)
+	}
+	slices.SortFunc(out, func(a, b *File) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+// Scenario returns a known scenario.
+func (e *Engine) Scenario(name string) (*File, bool) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	f, ok := e.files[name]
+	return f, ok
+}
+
+// Activate switches a scenario on for a tenant (0: every tenant) and
+// optionally one client; activating it again for the same scope restarts it.
+func (e *Engine) Activate(name string, tenant int64, clientID string, now time.Time) (*Activation, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	f, ok := e.files[name]
+	if !ok {
+		return nil, fmt.Errorf("no scenario named %q", name)
+	}
+	e.active = slices.DeleteFunc(e.active, func(a *Activation) bool {
+		return a.Scenario.Name == name && a.Tenant == tenant && a.ClientID == clientID
+	})
+	a := newActivation(f, tenant, clientID, now)
+	e.active = append(e.active, a)
+	return a, nil
+}
+
+// Deactivate switches a scenario off for a tenant (0: every activation of
+// it) and reports whether anything was active.
+func (e *Engine) Deactivate(name string, tenant int64) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	before := len(e.active)
+	e.active = slices.DeleteFunc(e.active, func(a *Activation) bool {
+		return a.Scenario.Name == name && (tenant == 0 || a.Tenant == tenant)
+	})
+	return len(e.active) != before
+}
+
+// DeactivateTenant switches off everything scoped to one tenant.
+func (e *Engine) DeactivateTenant(tenant int64) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.active = slices.DeleteFunc(e.active, func(a *Activation) bool { return a.Tenant == tenant })
+}
+
+// Active lists the activations.
+func (e *Engine) Active() []*Activation {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return slices.Clone(e.active)
+}
+
+// Match returns the effect for r: the first matching rule of the first
+// activation in activation order, then of the per-request scenario named
+// by header (nil when none).
+func (e *Engine) Match(r Request, header *Activation) *Hit {
+	e.mu.RLock()
+	active := e.active
+	e.mu.RUnlock()
+	for _, a := range active {
+		if h := a.match(r); h != nil {
+			return h
+		}
+	}
+	if header != nil {
+		return header.match(r)
+	}
+	return nil
+}
+
+// ForRequest returns a one-request activation of a scenario named in a
+// request header.
+func (e *Engine) ForRequest(name string, now time.Time) (*Activation, error) {
+	f, ok := e.Scenario(name)
+	if !ok {
+		return nil, fmt.Errorf("no scenario named %q", name)
+	}
+	return newActivation(f, 0, "", now), nil
+}
+
+// Idle reports whether no scenario is active, so the pipeline can skip it.
+func (e *Engine) Idle() bool {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return len(e.active) == 0
+}

@@ -1,0 +1,123 @@
+package scenario
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+)
+
+func TestShippedScenariosLoad(t *testing.T) {
+	files, err := LoadAll(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"expired-secret", "revoked-secret", "app-disconnected", "token-expiry-storm", "throttle-burst",
+		"flaky-5xx", "commit-then-500", "slow-network", "missing-scope", "slot-stolen"} {
+		f, ok := files[name]
+		if !ok {
+			t.Errorf("scenario %s is not shipped", name)
+			continue
+		}
+		if f.Description == "" || len(f.Rules) == 0 {
+			t.Errorf("scenario %s has no description or rules", name)
+		}
+	}
+}
+
+func TestBadFilesAreRefusedNamingTheLine(t *testing.T) {
+	tests := []struct{ name, body, want string }{
+		{"unknown effect", "name: bad\ndescription: x\nrules:\n  - effect:\n      explode: true\n", "line 5"},
+		{"wrong type", "name: bad\ndescription: x\nrules:\n  - match:\n      nth: first\n    effect: {reset: true}\n", "line 5"},
+		{"no rules", "name: bad\ndescription: x\nrules: []\n", "line 3"},
+		{"bad duration", "name: bad\ndescription: x\nrules:\n  - effect: {latency: soon}\n", "line 4"},
+		{"not yaml", "name: [unclosed\n", "scenario bad.yaml"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("bad.yaml", []byte(tt.body))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want it to name %q", err, tt.want)
+			}
+		})
+	}
+	_, err := LoadAll(fstest.MapFS{"wrong-name.yaml": {Data: []byte("name: other\ndescription: x\nrules:\n  - effect: {reset: true}\n")}})
+	if err == nil || !strings.Contains(err.Error(), "must match the file name") {
+		t.Fatalf("a scenario named unlike its file: %v", err)
+	}
+}
+
+func TestMatchingNthEveryAfterProbability(t *testing.T) {
+	f, err := Parse("t.yaml", []byte(`name: t
+description: test
+seed: 7
+rules:
+  - match: {operation: Customers_Get, nth: 2}
+    effect: {status: 500}
+  - match: {operation: crm.Customers_GetList, every: 3}
+    effect: {status: 502}
+  - match: {path: /jpm/v2/tenant/*/jobs, after: 10m}
+    effect: {status: 503}
+  - match: {operation: Jobs_Get, probability: 0.5}
+    effect: {status: 504}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := NewEngine(map[string]*File{"t": f})
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	if _, err := e.Activate("t", 1, "", t0); err != nil {
+		t.Fatal(err)
+	}
+	status := func(op, path string, tenant int64, now time.Time) int {
+		h := e.Match(Request{Tenant: tenant, Operation: op, Path: path, Method: "GET", Now: now}, nil)
+		if h == nil {
+			return 0
+		}
+		return h.Effect.Status
+	}
+	if got := []int{status("crm.Customers_Get", "", 1, t0), status("crm.Customers_Get", "", 1, t0), status("crm.Customers_Get", "", 1, t0)}; got[0] != 0 || got[1] != 500 || got[2] != 0 {
+		t.Errorf("nth 2: %v", got)
+	}
+	var every []int
+	for i := 0; i < 6; i++ {
+		every = append(every, status("crm.Customers_GetList", "", 1, t0))
+	}
+	if every[2] != 502 || every[5] != 502 || every[0] != 0 || every[3] != 0 {
+		t.Errorf("every 3: %v", every)
+	}
+	if s := status("jpm.Jobs_GetList", "/jpm/v2/tenant/1/jobs", 1, t0.Add(9*time.Minute)); s != 0 {
+		t.Errorf("after 10m matched at 9m: %d", s)
+	}
+	if s := status("jpm.Jobs_GetList", "/jpm/v2/tenant/1/jobs", 1, t0.Add(11*time.Minute)); s != 503 {
+		t.Errorf("after 10m at 11m: %d", s)
+	}
+	if s := status("crm.Customers_Get", "", 2, t0); s != 0 {
+		t.Errorf("an activation for tenant 1 matched tenant 2: %d", s)
+	}
+	// A seeded probability repeats exactly after a restart.
+	run := func() []int {
+		e.Activate("t", 1, "", t0)
+		var out []int
+		for i := 0; i < 20; i++ {
+			out = append(out, status("jpm.Jobs_Get", "", 1, t0))
+		}
+		return out
+	}
+	first, second := run(), run()
+	hits := 0
+	for i := range first {
+		if first[i] != second[i] {
+			t.Fatalf("seeded probability differs between runs: %v vs %v", first, second)
+		}
+		if first[i] == 504 {
+			hits++
+		}
+	}
+	if hits == 0 || hits == 20 {
+		t.Fatalf("probability 0.5 hit %d of 20", hits)
+	}
+	if !e.Deactivate("t", 1) || !e.Idle() {
+		t.Fatal("deactivate did not clear the activation")
+	}
+}
