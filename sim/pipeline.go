@@ -188,6 +188,7 @@ func (s *Server) serveOperation(c *gin.Context, op *oas.Operation, values []stri
 		return
 	}
 	call.Tenant = tenant
+	call.Now = s.clocks.Now(tenant)
 	e := entry(c)
 	e.Tenant = tenant
 	if op.Paged {

@@ -5,10 +5,13 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/stsim/stsim/sim"
 	"github.com/stsim/stsim/sim/config"
 	"github.com/stsim/stsim/sim/resource"
 	"github.com/stsim/stsim/sim/simtest"
@@ -353,5 +356,28 @@ func TestSlotStolenUnderBothPolicies(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestOwnScenarioFilesLoadAtStartAndBadOnesStopIt(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("teapot.yaml", "name: teapot\ndescription: Every call answers 418.\nrules:\n  - match: {operation: Customers_GetList}\n    effect: {status: 418}\n")
+	srv := simtest.Start(t, simtest.WithConfig(func(c *config.Config) {
+		c.ScenariosDir = dir
+		c.Scenarios = []string{"teapot"}
+	}))
+	srv.Do(t, "GET", customersList, srv.Token(t), nil).WantError(t, 418, "")
+
+	write("broken.yaml", "name: broken\ndescription: x\nrules:\n  - effect:\n      status: 42\n")
+	cfg := config.Defaults()
+	cfg.ScenariosDir = dir
+	_, err := sim.New(sim.Options{Config: cfg})
+	if err == nil || !strings.Contains(err.Error(), "broken.yaml: line 5") {
+		t.Fatalf("a broken scenario file at start: %v", err)
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net/http"
 	"os"
 	"time"
@@ -54,7 +55,8 @@ type Options struct {
 // Server is a running simulator.
 type Server struct {
 	cfg       config.Config
-	clock     *clock.Virtual
+	clock     *clock.Virtual // the global clock
+	clocks    *clock.Tenants // the global clock, or a tenant's own
 	log       *slog.Logger
 	auth      *auth.Service
 	spec      *oas.Spec
@@ -94,12 +96,20 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.auth = auth.NewService(key, cfg.Issuer, cfg.TokenTTL, s.clock)
-	s.limiter = ratelimit.New(s.clock, time.Second)
+	s.clocks = clock.NewTenants(s.clock)
+	s.auth = auth.NewService(key, cfg.Issuer, cfg.TokenTTL, s.clocks)
+	s.limiter = ratelimit.NewPerTenant(s.clocks.Now, time.Second)
 	s.journal = journal.New(cfg.JournalSize)
 	files, err := scenario.LoadAll(nil)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.ScenariosDir != "" {
+		own, err := scenario.LoadAll(os.DirFS(cfg.ScenariosDir))
+		if err != nil {
+			return nil, err
+		}
+		maps.Copy(files, own)
 	}
 	s.scenarios = scenario.NewEngine(files)
 	for _, name := range cfg.Scenarios {
@@ -131,7 +141,7 @@ func New(opts Options) (*Server, error) {
 		s.store.Close()
 		return nil, err
 	}
-	s.control = &control.Plane{Registry: s.auth.Registry, Store: s.store, Clock: s.clock, Limiter: s.limiter,
+	s.control = &control.Plane{Registry: s.auth.Registry, Store: s.store, Clocks: s.clocks, Limiter: s.limiter,
 		Journal: s.journal, Scenarios: s.scenarios, Fixtures: dirFS(cfg.FixturesDir), Seed: s.seed}
 	s.control.Track(demo)
 	s.routes = moduleRoutes()

@@ -60,7 +60,7 @@ func testSigningKey(tb testing.TB) *SigningKey {
 func newFuzzService(tb testing.TB) (*Service, *clock.Virtual) {
 	tb.Helper()
 	clk := clock.NewFrozen(fuzzStart)
-	s := NewService(testSigningKey(tb), "http://test", fuzzTTL, clk)
+	s := NewService(testSigningKey(tb), "http://test", fuzzTTL, clock.NewTenants(clk))
 	if err := s.Registry.AddTenant(Tenant{ID: fuzzTenant, Name: "Fuzz Heating"}); err != nil {
 		tb.Fatalf("AddTenant: %v", err)
 	}
@@ -405,7 +405,7 @@ func TestBearerToken(t *testing.T) {
 func newTestTokens(t *testing.T) (*Tokens, *clock.Virtual) {
 	t.Helper()
 	clk := clock.NewFrozen(fuzzStart)
-	return NewTokens(testSigningKey(t), "http://test", clk), clk
+	return NewTokens(testSigningKey(t), "http://test", clock.NewTenants(clk)), clk
 }
 
 // forgeClaims are valid claims for the fuzz connection at fuzzStart.

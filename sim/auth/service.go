@@ -31,15 +31,21 @@ type Service struct {
 	Key        *SigningKey
 	Issuer     string
 	DefaultTTL time.Duration
-	Clock      clock.Clock
+	Clocks     *clock.Tenants
 }
 
 // NewService wires a registry and token service together.
-func NewService(key *SigningKey, issuer string, defaultTTL time.Duration, c clock.Clock) *Service {
+func NewService(key *SigningKey, issuer string, defaultTTL time.Duration, clocks *clock.Tenants) *Service {
 	return &Service{
-		Registry: NewRegistry(), Tokens: NewTokens(key, issuer, c),
-		Key: key, Issuer: issuer, DefaultTTL: defaultTTL, Clock: c,
+		Registry: NewRegistry(), Tokens: NewTokens(key, issuer, clocks),
+		Key: key, Issuer: issuer, DefaultTTL: defaultTTL, Clocks: clocks,
 	}
+}
+
+// now is the time on the clock of the tenant a client belongs to.
+func (s *Service) now(clientID string) time.Time {
+	conn, _ := s.Registry.Connection(clientID)
+	return s.Clocks.Now(conn.Tenant)
 }
 
 // TokenResponse is the token endpoint's success body (contract §3).
@@ -93,7 +99,7 @@ func (s *Service) issue(r *http.Request) (string, *TokenResponse, *OAuthError) {
 // grant checks an authenticated request's client, grant and scope and signs
 // the token.
 func (s *Service) grant(form url.Values, clientID, secret string) (*TokenResponse, *OAuthError) {
-	conn, err := s.Registry.AuthenticateClient(clientID, secret, s.Clock.Now())
+	conn, err := s.Registry.AuthenticateClient(clientID, secret, s.now(clientID))
 	if err != nil {
 		return nil, oauthErr("invalid_client", err.Error())
 	}

@@ -61,7 +61,7 @@ type Token struct {
 type Tokens struct {
 	key    *SigningKey
 	issuer string
-	clock  clock.Clock
+	clocks *clock.Tenants
 	parser *jwt.Parser
 
 	cache     sync.Map // raw token -> *Token
@@ -73,9 +73,9 @@ type Tokens struct {
 const maxCachedTokens = 100_000
 
 // NewTokens returns a token service signing with key as issuer.
-func NewTokens(key *SigningKey, issuer string, c clock.Clock) *Tokens {
+func NewTokens(key *SigningKey, issuer string, clocks *clock.Tenants) *Tokens {
 	return &Tokens{
-		key: key, issuer: issuer, clock: c,
+		key: key, issuer: issuer, clocks: clocks,
 		// Only RS256 is accepted, whatever the token's header claims.
 		parser: jwt.NewParser(jwt.WithValidMethods([]string{"RS256"}), jwt.WithoutClaimsValidation(), jwt.WithStrictDecoding()),
 	}
@@ -83,7 +83,7 @@ func NewTokens(key *SigningKey, issuer string, c clock.Clock) *Tokens {
 
 // Issue signs a token for a connection with the given scopes and lifetime.
 func (t *Tokens) Issue(conn Connection, scopes []string, ttl time.Duration) (string, *Token, error) {
-	now := t.clock.Now()
+	now := t.clocks.Now(conn.Tenant)
 	random := make([]byte, 12)
 	if _, err := rand.Read(random); err != nil {
 		return "", nil, err
@@ -134,7 +134,7 @@ func (t *Tokens) remember(raw string, v *Token) {
 
 // sweep drops expired tokens, or everything if too few had expired.
 func (t *Tokens) sweep() {
-	now := t.clock.Now()
+	now := t.clocks.Global.Now()
 	var kept int64
 	t.cache.Range(func(k, v any) bool {
 		if v.(*Token).ExpiresAt.Before(now) {
@@ -175,7 +175,7 @@ func (t *Tokens) Verify(raw string) (*Token, error) {
 		v = parsed
 	}
 	tok := v.(*Token)
-	now := t.clock.Now()
+	now := t.clocks.Now(tok.Tenant)
 	if now.Before(tok.NotBefore) {
 		return nil, ErrTokenNotYet
 	}

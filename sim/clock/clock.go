@@ -97,3 +97,60 @@ func (v *Virtual) Frozen() bool {
 	defer v.mu.RUnlock()
 	return v.frozen
 }
+
+// Tenants gives every tenant the global clock until one is given its own,
+// which starts where the global clock is and then moves on its own.
+type Tenants struct {
+	Global *Virtual
+
+	mu  sync.RWMutex // guards own
+	own map[int64]*Virtual
+}
+
+// NewTenants returns per-tenant clocks over global.
+func NewTenants(global *Virtual) *Tenants { return &Tenants{Global: global, own: map[int64]*Virtual{}} }
+
+// For returns the clock a tenant follows.
+func (t *Tenants) For(tenant int64) *Virtual {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	if c, ok := t.own[tenant]; ok {
+		return c
+	}
+	return t.Global
+}
+
+// Now is the time on a tenant's clock.
+func (t *Tenants) Now(tenant int64) time.Time { return t.For(tenant).Now() }
+
+// Own returns the tenant's own clock, creating it from the global one.
+func (t *Tenants) Own(tenant int64) *Virtual {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if c, ok := t.own[tenant]; ok {
+		return c
+	}
+	c := &Virtual{wall: time.Now}
+	if t.Global.Frozen() {
+		c.frozen, c.at = true, t.Global.Now()
+	} else {
+		c.offset = t.Global.Now().Sub(time.Now())
+	}
+	t.own[tenant] = c
+	return c
+}
+
+// Drop makes a tenant follow the global clock again.
+func (t *Tenants) Drop(tenant int64) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	delete(t.own, tenant)
+}
+
+// HasOwn reports whether a tenant has its own clock.
+func (t *Tenants) HasOwn(tenant int64) bool {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	_, ok := t.own[tenant]
+	return ok
+}

@@ -42,6 +42,7 @@ type Config struct {
 	ControlToken    string        // bearer token the /_sim control API requires; empty: open on loopback only
 	JournalSize     int           // requests the journal keeps
 	Scenarios       []string      // scenarios active from the start, for every tenant
+	ScenariosDir    string        // more scenario files, besides the shipped ones
 }
 
 // Defaults returns the configuration used when nothing is set.
@@ -167,6 +168,10 @@ func Options() []Option {
 					c.Scenarios = append(c.Scenarios, name)
 				}
 			}
+			return nil
+		}},
+		{"scenarios", "STSIM_SCENARIOS", "directory of your own scenario files, added to the shipped ones", "", func(c *Config, v string) error {
+			c.ScenariosDir = v
 			return nil
 		}},
 		{"control-token", "STSIM_CONTROL_TOKEN", "bearer token for the /_sim control API; required when -addr is not loopback", "", func(c *Config, v string) error {

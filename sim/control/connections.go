@@ -159,9 +159,9 @@ func (p *Plane) generateSecret(c *gin.Context) {
 			fail(c, apierr.BadRequest("expiresIn", "Give a positive Go duration such as \"720h\"."))
 			return
 		}
-		expires = p.Clock.Now().Add(d)
+		expires = p.Clocks.Global.Now().Add(d)
 	}
-	secret, err := p.Registry.GenerateSecret(c.Param("client"), slot, p.Clock.Now(), expires)
+	secret, err := p.Registry.GenerateSecret(c.Param("client"), slot, p.Clocks.Global.Now(), expires)
 	if err != nil {
 		fail(c, apierr.NotFound("Connection", c.Param("client")))
 		return

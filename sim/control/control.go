@@ -29,7 +29,7 @@ import (
 type Plane struct {
 	Registry  *auth.Registry
 	Store     store.Store
-	Clock     *clock.Virtual
+	Clocks    *clock.Tenants
 	Limiter   *ratelimit.Limiter
 	Journal   *journal.Journal
 	Scenarios *scenario.Engine
@@ -56,10 +56,11 @@ func (p *Plane) Track(set *fixture.Set) {
 // Register adds the control routes to r.
 func (p *Plane) Register(r gin.IRoutes) {
 	r.GET("/_sim/clock", p.getClock)
-	r.POST("/_sim/clock/advance", p.advanceClock)
-	r.POST("/_sim/clock/set", p.setClock)
-	r.POST("/_sim/clock/freeze", p.freezeClock)
-	r.POST("/_sim/clock/resume", p.resumeClock)
+	r.DELETE("/_sim/clock", p.dropTenantClock)
+	r.POST("/_sim/clock/advance", p.moveClock(advance))
+	r.POST("/_sim/clock/set", p.moveClock(set))
+	r.POST("/_sim/clock/freeze", p.moveClock(freeze))
+	r.POST("/_sim/clock/resume", p.moveClock(resume))
 
 	r.POST("/_sim/tenants", p.createTenant)
 	r.DELETE("/_sim/tenants/:tenant", p.deleteTenant)
@@ -103,57 +104,104 @@ func bind(c *gin.Context, v any) bool {
 	return true
 }
 
-// clockOut is the clock's state.
+// clockOut is a clock's state.
 type clockOut struct {
 	Now    time.Time `json:"now"`
 	Frozen bool      `json:"frozen"`
+	Tenant int64     `json:"tenant"` // 0: the global clock
+	Own    bool      `json:"own"`    // the tenant has its own clock
 }
 
-func (p *Plane) clockState() clockOut {
-	return clockOut{Now: p.Clock.Now().UTC(), Frozen: p.Clock.Frozen()}
+// clockScope picks the clock a call addresses: a tenant's (?tenant= or a
+// "tenant" body member; moving it gives the tenant its own clock) or the
+// global one.
+func (p *Plane) clockScope(c *gin.Context, tenant int64, moving bool) (*clock.Virtual, int64, bool) {
+	if v := c.Query("tenant"); v != "" && tenant == 0 {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			fail(c, apierr.BadRequest("tenant", "Must be an integer."))
+			return nil, 0, false
+		}
+		tenant = n
+	}
+	if tenant == 0 {
+		return p.Clocks.Global, 0, true
+	}
+	if _, ok := p.Registry.Tenant(tenant); !ok {
+		fail(c, apierr.NotFound("Tenant", tenant))
+		return nil, 0, false
+	}
+	if moving {
+		return p.Clocks.Own(tenant), tenant, true
+	}
+	return p.Clocks.For(tenant), tenant, true
 }
 
-func (p *Plane) getClock(c *gin.Context) { c.JSON(http.StatusOK, p.clockState()) }
+func (p *Plane) clockState(clk *clock.Virtual, tenant int64) clockOut {
+	return clockOut{Now: clk.Now().UTC(), Frozen: clk.Frozen(), Tenant: tenant, Own: tenant != 0 && p.Clocks.HasOwn(tenant)}
+}
 
-func (p *Plane) advanceClock(c *gin.Context) {
-	var in struct {
-		Duration string `json:"duration"`
+// clockIn is the body of a clock move: an optional tenant and the move.
+type clockIn struct {
+	Tenant   int64     `json:"tenant"`
+	Duration string    `json:"duration"`
+	Time     time.Time `json:"time"`
+}
+
+func (p *Plane) getClock(c *gin.Context) {
+	if clk, tenant, ok := p.clockScope(c, 0, false); ok {
+		c.JSON(http.StatusOK, p.clockState(clk, tenant))
 	}
-	if !bind(c, &in) {
-		return
+}
+
+// moveClock serves one kind of clock move on the addressed clock.
+func (p *Plane) moveClock(move func(c *gin.Context, clk *clock.Virtual, in clockIn) bool) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		var in clockIn
+		if c.Request.ContentLength != 0 && !bind(c, &in) {
+			return
+		}
+		clk, tenant, ok := p.clockScope(c, in.Tenant, true)
+		if !ok || !move(c, clk, in) {
+			return
+		}
+		c.JSON(http.StatusOK, p.clockState(clk, tenant))
 	}
+}
+
+func advance(c *gin.Context, clk *clock.Virtual, in clockIn) bool {
 	d, err := time.ParseDuration(in.Duration)
 	if err != nil {
 		fail(c, apierr.BadRequest("duration", "Give a Go duration such as \"16m\" or \"2h30m\"."))
-		return
+		return false
 	}
-	p.Clock.Advance(d)
-	c.JSON(http.StatusOK, p.clockState())
+	clk.Advance(d)
+	return true
 }
 
-func (p *Plane) setClock(c *gin.Context) {
-	var in struct {
-		Time time.Time `json:"time"`
-	}
-	if !bind(c, &in) {
-		return
-	}
+func set(c *gin.Context, clk *clock.Virtual, in clockIn) bool {
 	if in.Time.IsZero() {
 		fail(c, apierr.BadRequest("time", "Give an RFC 3339 time."))
+		return false
+	}
+	clk.Set(in.Time)
+	return true
+}
+
+func freeze(_ *gin.Context, clk *clock.Virtual, _ clockIn) bool { clk.Freeze(); return true }
+func resume(_ *gin.Context, clk *clock.Virtual, _ clockIn) bool { clk.Resume(); return true }
+
+// dropTenantClock makes a tenant follow the global clock again.
+func (p *Plane) dropTenantClock(c *gin.Context) {
+	clk, tenant, ok := p.clockScope(c, 0, false)
+	if !ok {
 		return
 	}
-	p.Clock.Set(in.Time)
-	c.JSON(http.StatusOK, p.clockState())
-}
-
-func (p *Plane) freezeClock(c *gin.Context) {
-	p.Clock.Freeze()
-	c.JSON(http.StatusOK, p.clockState())
-}
-
-func (p *Plane) resumeClock(c *gin.Context) {
-	p.Clock.Resume()
-	c.JSON(http.StatusOK, p.clockState())
+	if tenant != 0 {
+		p.Clocks.Drop(tenant)
+		clk = p.Clocks.For(tenant)
+	}
+	c.JSON(http.StatusOK, p.clockState(clk, tenant))
 }
 
 // tenantParam reads a :tenant path parameter of a registered tenant.
@@ -225,7 +273,7 @@ func (p *Plane) createTenant(c *gin.Context) {
 		conn.ClientID, conn.ClientSecret = auth.NewClientID(), auth.NewSecret(1)
 		set.Connections = append(set.Connections, conn)
 	}
-	if err := set.Register(p.Registry, p.Clock.Now()); err != nil {
+	if err := set.Register(p.Registry, p.Clocks.Global.Now()); err != nil {
 		fail(c, apierr.Internal(err))
 		return
 	}
@@ -276,6 +324,7 @@ func (p *Plane) deleteTenant(c *gin.Context) {
 	p.Registry.RemoveTenant(id)
 	p.Limiter.ResetTenant(id)
 	p.Scenarios.DeactivateTenant(id)
+	p.Clocks.Drop(id)
 	if err := p.Store.DropTenant(id); err != nil {
 		fail(c, apierr.Internal(err))
 		return

@@ -273,3 +273,63 @@ func TestControlAPIGuard(t *testing.T) {
 		t.Fatalf("beyond loopback without a token: %d", r.Status)
 	}
 }
+
+// TestPerTenantClockDrivesExpiryAndExports moves one tenant's clock: its
+// tokens expire and its export feed catches up, while the demo tenant, on
+// the global clock, is untouched.
+func TestPerTenantClockDrivesExpiryAndExports(t *testing.T) {
+	srv := simtest.Start(t)
+	var a tenantOut
+	srv.Control(t, "POST", "/_sim/tenants", nil).JSON(t, &a)
+	tokA := srv.TokenFor(t, a.Credentials[0].ClientID, a.Credentials[0].ClientSecret)
+	demoTok := srv.Token(t)
+	base := fmt.Sprintf("/crm/v2/tenant/%d", a.TenantID)
+	srv.Do(t, "POST", base+"/customers", tokA, map[string]any{
+		"name": "Clock Test", "address": map[string]any{"street": "1 A St", "city": "Aurora", "state": "IL", "zip": "60505", "country": "USA"},
+		"locations": []any{map[string]any{"name": "Home", "address": map[string]any{"street": "1 A St", "city": "Aurora", "state": "IL", "zip": "60505", "country": "USA"}}},
+	}).OK(t)
+	exported := func(tok string) int {
+		var p struct {
+			Data []struct {
+				Name string `json:"name"`
+			} `json:"data"`
+		}
+		srv.Do(t, "GET", base+"/export/customers", tok, nil).OK(t).JSON(t, &p)
+		for _, c := range p.Data {
+			if c.Name == "Clock Test" {
+				return 1
+			}
+		}
+		return 0
+	}
+	if exported(tokA) != 0 {
+		t.Fatal("a fresh change is visible in the export before 15 minutes")
+	}
+
+	var clk struct {
+		Now    string `json:"now"`
+		Tenant int64  `json:"tenant"`
+		Own    bool   `json:"own"`
+	}
+	srv.Control(t, "POST", "/_sim/clock/advance", map[string]any{"tenant": a.TenantID, "duration": "16m"}).OK(t).JSON(t, &clk)
+	if !clk.Own || clk.Tenant != a.TenantID || !strings.HasPrefix(clk.Now, "2026-11-23T15:16:00") {
+		t.Fatalf("tenant clock after advance: %+v", clk)
+	}
+	if r := srv.Do(t, "GET", base+"/customers", tokA, nil); r.Status != 401 {
+		t.Fatalf("tenant A's 16-minute-old token answered %d", r.Status)
+	}
+	srv.Do(t, "GET", simtest.CRM+"/customers?pageSize=1", demoTok, nil).OK(t) // the global clock did not move
+	tokA = srv.TokenFor(t, a.Credentials[0].ClientID, a.Credentials[0].ClientSecret)
+	if exported(tokA) != 1 {
+		t.Fatal("tenant A's export did not follow its clock")
+	}
+	srv.Control(t, "GET", fmt.Sprintf("/_sim/clock?tenant=%d", a.TenantID), nil).OK(t).JSON(t, &clk)
+	if !strings.HasPrefix(clk.Now, "2026-11-23T15:16:00") {
+		t.Fatalf("GET tenant clock: %+v", clk)
+	}
+	srv.Control(t, "DELETE", fmt.Sprintf("/_sim/clock?tenant=%d", a.TenantID), nil).OK(t).JSON(t, &clk)
+	if clk.Own || !strings.HasPrefix(clk.Now, "2026-11-23T15:00:00") {
+		t.Fatalf("after dropping the tenant clock: %+v", clk)
+	}
+	srv.Control(t, "POST", "/_sim/clock/advance", map[string]any{"tenant": 999, "duration": "1m"}).WantError(t, 404, "")
+}

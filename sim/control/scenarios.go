@@ -79,7 +79,7 @@ func (p *Plane) activateScenario(c *gin.Context) {
 			return
 		}
 	}
-	if _, err := p.Scenarios.Activate(f.Name, in.Tenant, in.ClientID, p.Clock.Now()); err != nil {
+	if _, err := p.Scenarios.Activate(f.Name, in.Tenant, in.ClientID, p.Clocks.Global.Now()); err != nil {
 		fail(c, apierr.Internal(err))
 		return
 	}

@@ -121,9 +121,9 @@ func RetryAfterSeconds(d time.Duration) int {
 // Limiter holds the sliding logs of every key. Its methods are safe for
 // concurrent use. Create one with [New].
 type Limiter struct {
-	clk    clock.Clock
-	window int64    // the window length in nanoseconds, in (0, maxWindow]
-	keys   sync.Map // Key -> *bucket
+	now    func(tenant int64) time.Time // the clock a key's tenant follows
+	window int64                        // the window length in nanoseconds, in (0, maxWindow]
+	keys   sync.Map                     // Key -> *bucket
 }
 
 // New returns a limiter that reads time from c and counts admissions over a
@@ -133,13 +133,19 @@ func New(c clock.Clock, window time.Duration) *Limiter {
 	if c == nil {
 		c = clock.Real{}
 	}
+	return NewPerTenant(func(int64) time.Time { return c.Now() }, window)
+}
+
+// NewPerTenant returns a limiter whose keys follow their tenant's clock
+// (now is called with the key's tenant, under the key's lock).
+func NewPerTenant(now func(tenant int64) time.Time, window time.Duration) *Limiter {
 	if window <= 0 {
 		window = DefaultWindow
 	}
 	if window > maxWindow {
 		window = maxWindow
 	}
-	return &Limiter{clk: c, window: int64(window)}
+	return &Limiter{now: now, window: int64(window)}
 }
 
 // Window returns the length of the sliding window.
@@ -160,7 +166,7 @@ func (l *Limiter) Allow(k Key, limit int) Decision {
 			b.mu.Unlock()
 			continue
 		}
-		d := b.allow(l.clk.Now(), l.window, limit)
+		d := b.allow(l.now(k.Tenant), l.window, limit)
 		b.mu.Unlock()
 		return d
 	}
@@ -226,7 +232,7 @@ func (l *Limiter) Sweep() int {
 		b := v.(*bucket)
 		b.mu.Lock()
 		// The clock is read under the key's lock, as Allow reads it.
-		if !b.dead && b.idle(l.clk.Now(), l.window) {
+		if !b.dead && b.idle(l.now(k.(Key).Tenant), l.window) {
 			b.dead = true
 			l.keys.CompareAndDelete(k, b)
 			dropped++
