@@ -176,20 +176,10 @@ func (b *board) loadAppointments(tx *resource.Tx, lo, hi int64, busy map[int64][
 	return nil
 }
 
-// AppointmentDayIndex is the index of jpm.Appointments that capacity reads
-// when jpm declares it: an appointment filed under every UTC date
-// ("2006-01-02") that [start, end) touches, as utcDates gives them. With it
-// capacity decodes only the appointments of the dates it looks at; without
-// it, it decodes every appointment of the tenant.
-const AppointmentDayIndex = "day"
-
 // appointmentsIn returns the counted appointments overlapping [lo, hi).
 func appointmentsIn(tx *resource.Tx, lo, hi int64) ([]*jpm.Appointment, error) {
 	keep := func(a *jpm.Appointment) bool {
 		return countedStatus(a.Status) && a.Start.Unix() < hi && a.End.Unix() > lo
-	}
-	if !dayIndexUsable() {
-		return all(tx, &jpm.Appointments, keep)
 	}
 	ids, err := lookupDays(tx, &jpm.Appointments, time.Unix(lo, 0), time.Unix(hi, 0))
 	if err != nil {
@@ -206,22 +196,6 @@ func appointmentsIn(tx *resource.Tx, lo, hi int64) ([]*jpm.Appointment, error) {
 		}
 	}
 	return out, nil
-}
-
-// dayIndexUsable reports whether jpm.Appointments declares
-// AppointmentDayIndex with the keys capacity looks up: it probes the index
-// with an appointment that crosses a UTC midnight.
-func dayIndexUsable() bool {
-	probe := &jpm.Appointment{
-		Start: resource.Stamp(time.Date(2026, 3, 7, 22, 0, 0, 0, time.UTC)),
-		End:   resource.Stamp(time.Date(2026, 3, 8, 2, 0, 0, 0, time.UTC)),
-	}
-	for _, ix := range jpm.Appointments.Indexes {
-		if ix.Name == AppointmentDayIndex {
-			return slices.Equal(ix.Keys(probe), []string{"2026-03-07", "2026-03-08"})
-		}
-	}
-	return false
 }
 
 // slotTech is one technician's answer for a slot.
@@ -298,7 +272,7 @@ func all[T any, P resource.Record[T]](tx *resource.Tx, k *resource.Kind[T], wher
 // lookupDays returns the IDs filed under the "day" index for the UTC dates
 // of [from, to), under dayLong, and under the extra values.
 func lookupDays[T any](tx *resource.Tx, k *resource.Kind[T], from, to time.Time, extra ...string) ([]int64, error) {
-	values := append(append([]string{dayLong}, extra...), utcDates(from, to)...)
+	values := append(append([]string{dayLong}, extra...), resource.UTCDates(from, to)...)
 	seen := map[int64]bool{}
 	var ids []int64
 	for _, v := range values {

@@ -137,7 +137,7 @@ var NonJobAppointments = resource.Kind[NonJobAppointment]{Name: "dispatch.non-jo
 const (
 	dayLong   = "long"   // spans more than maxDayKeys days
 	dayRepeat = "repeat" // repeating non-job appointment
-	dayLayout = "2006-01-02"
+	dayLayout = resource.DayLayout
 )
 
 // maxDayKeys bounds the dates one record is filed under; longer records are
@@ -150,19 +150,7 @@ func dayKeys(start, end time.Time) []string {
 	if end.Sub(start) > maxDayKeys*24*time.Hour {
 		return []string{dayLong}
 	}
-	return utcDates(start, end)
-}
-
-// utcDates lists the UTC dates [start, end) touches, at least start's.
-func utcDates(start, end time.Time) []string {
-	start, end = start.UTC(), end.UTC()
-	keys := []string{start.Format(dayLayout)}
-	d := time.Date(start.Year(), start.Month(), start.Day()+1, 0, 0, 0, 0, time.UTC)
-	for d.Before(end) {
-		keys = append(keys, d.Format(dayLayout))
-		d = d.AddDate(0, 0, 1)
-	}
-	return keys
+	return resource.UTCDates(start, end)
 }
 
 // integrationUserID is who API writes are attributed to (createdBy,

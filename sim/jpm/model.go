@@ -248,6 +248,8 @@ var (
 	}}
 	Appointments = resource.Kind[Appointment]{Name: "jpm.appointments", Label: "Appointment", Indexes: []resource.Index[Appointment]{
 		{Name: "job", Keys: func(a *Appointment) []string { return []string{resource.IDKey(a.JobID)} }},
+		// "day" lets capacity read only the appointments of the days it asks about.
+		{Name: "day", Keys: func(a *Appointment) []string { return resource.UTCDates(a.Start.Time, a.End.Time) }},
 		{Name: "customer", Keys: func(a *Appointment) []string { return idKeys(a.CustomerID) }},
 		{Name: "number", Keys: func(a *Appointment) []string { return []string{strings.ToLower(a.AppointmentNumber)} }},
 	}}
