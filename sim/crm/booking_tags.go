@@ -45,7 +45,7 @@ func tagNamed(tx *resource.Tx, name string) (int64, error) {
 // (type V2Api, empty description) when the tenant has none. Seeds use it to
 // bind a demo connection to its tag.
 func EnsureBookingProviderTag(tx *resource.Tx, name string) (int64, error) {
-	if err := requireText("tagName", name); err != nil {
+	if err := api.RequireText("tagName", name); err != nil {
 		return 0, err
 	}
 	id, err := tagNamed(tx, name)
@@ -80,7 +80,7 @@ func renderTag(t *BookingProviderTag) tagOut {
 	return tagOut{ID: t.ID, TagName: t.TagName, Description: t.Description, Type: t.Type, CreatedOn: t.CreatedOn, ModifiedOn: t.ModifiedOn}
 }
 
-func renderTagWithActive(t *BookingProviderTag) tagWithActiveOut {
+func renderTagWithActive(_ *gin.Context, t *BookingProviderTag) tagWithActiveOut {
 	return tagWithActiveOut{tagOut: renderTag(t), Active: t.Active}
 }
 
@@ -93,7 +93,7 @@ func claimTagName(tx *resource.Tx, name string, self int64) error {
 	}
 	if id != 0 && id != self {
 		return apierr.Conflict("A booking provider tag named '"+strings.TrimSpace(name)+"' already exists.").
-			Field("tagName", "Tag names are unique per tenant; tag "+idKey(id)+" already has this name.")
+			Field("tagName", "Tag names are unique per tenant; tag "+resource.IDKey(id)+" already has this name.")
 	}
 	return nil
 }
@@ -105,68 +105,33 @@ type createTagIn struct {
 
 // createBookingProviderTag handles POST /booking-provider-tags: a non-blank
 // tagName, unique in the tenant (409 otherwise).
-func createBookingProviderTag(c *gin.Context, call *api.Call) {
-	var in createTagIn
-	if err := api.Bind(c, &in); err != nil {
-		call.Fail(c, err)
-		return
-	}
-	if err := requireText("tagName", in.TagName); err != nil {
-		call.Fail(c, err)
-		return
-	}
-	var out tagOut
-	err := call.Update(func(tx *resource.Tx) error {
+var createBookingProviderTag = api.Create(func(in *createTagIn) error { return api.RequireText("tagName", in.TagName) },
+	func(tx *resource.Tx, in *createTagIn) (tagOut, error) {
 		if err := claimTagName(tx, in.TagName, 0); err != nil {
-			return err
+			return tagOut{}, err
 		}
 		tag := &BookingProviderTag{Meta: resource.Meta{Active: true}, TagName: strings.TrimSpace(in.TagName), Description: in.Description, Type: bookingTagTypeV2}
 		if err := resource.Create(tx, &BookingProviderTags, tag); err != nil {
-			return err
+			return tagOut{}, err
 		}
-		out = renderTag(tag)
-		return nil
+		return renderTag(tag), nil
 	})
-	call.Respond(c, out, err)
-}
 
 // getBookingProviderTag handles GET /booking-provider-tags/{id}.
-func getBookingProviderTag(c *gin.Context, call *api.Call) {
-	id, err := call.IDParam("id")
-	if err != nil {
-		call.Fail(c, err)
-		return
-	}
-	var out tagWithActiveOut
-	err = call.View(func(tx *resource.Tx) error {
-		tag, err := resource.Get(tx, &BookingProviderTags, id)
-		if err == nil {
-			out = renderTagWithActive(tag)
-		}
-		return err
-	})
-	call.Respond(c, out, err)
-}
+var getBookingProviderTag = api.GetByID(&BookingProviderTags, renderTagWithActive)
 
 // listBookingProviderTags handles GET /booking-provider-tags: name (contains,
 // ignoring case), ids, sort, the CM-dates and paging. The operation has no
 // active filter, so inactive tags are listed too.
-func listBookingProviderTags(c *gin.Context, call *api.Call) {
-	q, err := resource.ParseQuery(c.Request.URL.Query(), resource.ListOptions{Sorts: resource.StandardSorts})
-	if err != nil {
-		call.Fail(c, err)
-		return
-	}
-	name := strings.ToLower(strings.TrimSpace(c.Query("name")))
-	var page resource.Page[*BookingProviderTag]
-	err = call.View(func(tx *resource.Tx) error {
-		page, err = resource.List(tx, &BookingProviderTags, q, resource.Select{}, func(t *BookingProviderTag) bool {
+var listBookingProviderTags = api.List(&BookingProviderTags, api.ListSpec[BookingProviderTag, *BookingProviderTag]{
+	Options: resource.ListOptions{Sorts: resource.StandardSorts},
+	Filter: func(c *gin.Context, _ *resource.Tx) (resource.Select, func(*BookingProviderTag) bool, error) {
+		name := strings.ToLower(strings.TrimSpace(c.Query("name")))
+		return resource.Select{}, func(t *BookingProviderTag) bool {
 			return name == "" || strings.Contains(strings.ToLower(t.TagName), name)
-		})
-		return err
-	})
-	call.Respond(c, mapPage(page, renderTagWithActive), err)
-}
+		}, nil
+	},
+}, renderTagWithActive)
 
 type updateTagIn struct {
 	TagName     *string `json:"tagName"`
@@ -176,43 +141,22 @@ type updateTagIn struct {
 // updateBookingProviderTag handles PATCH /booking-provider-tags/{id}: a new
 // name must be non-blank and still unique (409). The document lists only 400
 // for this operation; a missing tag is answered 404 all the same.
-func updateBookingProviderTag(c *gin.Context, call *api.Call) {
-	id, err := call.IDParam("id")
-	if err != nil {
-		call.Fail(c, err)
-		return
-	}
-	var in updateTagIn
-	if err := api.Bind(c, &in); err != nil {
-		call.Fail(c, err)
-		return
-	}
+var updateBookingProviderTag = api.Patch(&BookingProviderTags, func(in *updateTagIn) error {
 	if in.TagName != nil {
-		if err := requireText("tagName", *in.TagName); err != nil {
-			call.Fail(c, err)
-			return
+		if err := api.RequireText("tagName", *in.TagName); err != nil {
+			return err
 		}
 		trimmed := strings.TrimSpace(*in.TagName)
 		in.TagName = &trimmed
 	}
-	var out tagOut
-	err = call.Update(func(tx *resource.Tx) error {
-		tag, err := resource.Get(tx, &BookingProviderTags, id)
-		if err != nil {
+	return nil
+}, func(tx *resource.Tx, tag *BookingProviderTag, in *updateTagIn) error {
+	if in.TagName != nil {
+		if err := claimTagName(tx, *in.TagName, tag.ID); err != nil {
 			return err
 		}
-		if in.TagName != nil {
-			if err := claimTagName(tx, *in.TagName, tag.ID); err != nil {
-				return err
-			}
-		}
-		setIf(&tag.TagName, in.TagName)
-		setIf(&tag.Description, in.Description)
-		if err := resource.Save(tx, &BookingProviderTags, tag); err != nil {
-			return err
-		}
-		out = renderTag(tag)
-		return nil
-	})
-	call.Respond(c, out, err)
-}
+	}
+	api.SetIf(&tag.TagName, in.TagName)
+	api.SetIf(&tag.Description, in.Description)
+	return nil
+}, func(tag *BookingProviderTag, _ *updateTagIn) tagOut { return renderTag(tag) })

@@ -20,20 +20,20 @@ func bookingRoutes() api.Routes {
 		"crm.BookingProviderTags_Get":     getBookingProviderTag,
 		"crm.BookingProviderTags_Update":  updateBookingProviderTag,
 
-		"crm.Bookings_Get":            getBooking(tenantLevel),
-		"crm.Bookings_GetList":        listBookings(tenantLevel),
-		"crm.Bookings_GetContactList": listBookingContacts(tenantLevel),
+		"crm.Bookings_Get":            scoped(tenantLevel, getBooking),
+		"crm.Bookings_GetList":        scoped(tenantLevel, listBookings),
+		"crm.Bookings_GetContactList": scoped(tenantLevel, listBookingContacts),
 
-		"crm.Bookings_GetForProvider":       getBooking(providerLevel),
-		"crm.Bookings_GetList2":             listBookings(providerLevel),
-		"crm.Bookings_GetContactList2":      listBookingContacts(providerLevel),
-		"crm.Bookings_Create":               createBooking,
-		"crm.Bookings_Update":               updateBooking,
-		"crm.Bookings_CreateContact":        createBookingContact,
-		"crm.Bookings_UpdateBookingContact": updateBookingContact,
-		"crm.Bookings_DeleteContact":        deleteBookingContact,
+		"crm.Bookings_GetForProvider":       scoped(providerLevel, getBooking),
+		"crm.Bookings_GetList2":             scoped(providerLevel, listBookings),
+		"crm.Bookings_GetContactList2":      scoped(providerLevel, listBookingContacts),
+		"crm.Bookings_Create":               scoped(providerLevel, createBooking),
+		"crm.Bookings_Update":               scoped(providerLevel, updateBooking),
+		"crm.Bookings_CreateContact":        scoped(providerLevel, createBookingContact),
+		"crm.Bookings_UpdateBookingContact": scoped(providerLevel, updateBookingContact),
+		"crm.Bookings_DeleteContact":        scoped(providerLevel, deleteBookingContact),
 
-		"crm.ExportBookings_Get": exportBookingFeed,
+		"crm.ExportBookings_Get": scoped(tenantLevel, exportBookingFeed),
 	}
 }
 
@@ -83,11 +83,11 @@ const bookingStatusNew = "New"
 // emails, filed by owner like customer and location contacts).
 var (
 	Bookings = resource.Kind[Booking]{Name: "crm.bookings", Label: "Booking", Indexes: []resource.Index[Booking]{
-		{Name: "provider", Keys: func(b *Booking) []string { return []string{idKey(b.BookingProviderID)} }},
+		{Name: "provider", Keys: func(b *Booking) []string { return []string{resource.IDKey(b.BookingProviderID)} }},
 		{Name: "external", Keys: func(b *Booking) []string { return []string{externalIDKey(b.ExternalID)} }},
 	}}
 	BookingContacts = resource.Kind[Contact]{Name: "crm.booking-contacts", Label: "Contact", Indexes: []resource.Index[Contact]{
-		{Name: "owner", Keys: func(c *Contact) []string { return []string{idKey(c.OwnerID)} }},
+		{Name: "owner", Keys: func(c *Contact) []string { return []string{resource.IDKey(c.OwnerID)} }},
 	}}
 )
 
@@ -189,7 +189,7 @@ func bookingScopeOf(call *api.Call, level bookingLevel) (bookingScope, error) {
 	if level == tenantLevel {
 		if bound != 0 {
 			return bookingScope{}, apierr.New(http.StatusForbidden, "The tenant-level bookings endpoints are to be used by the tenant, not by a booking provider.").
-				Field("booking_provider", "This connection is restricted to booking provider "+idKey(bound)+"; use /booking-provider/"+idKey(bound)+"/bookings, or ask the tenant admin to set the connection to No Restriction.")
+				Field("booking_provider", "This connection is restricted to booking provider "+resource.IDKey(bound)+"; use /booking-provider/"+resource.IDKey(bound)+"/bookings, or ask the tenant admin to set the connection to No Restriction.")
 		}
 		return bookingScope{}, nil
 	}
@@ -198,8 +198,8 @@ func bookingScopeOf(call *api.Call, level bookingLevel) (bookingScope, error) {
 		return bookingScope{}, err
 	}
 	if bound != 0 && provider != bound {
-		return bookingScope{}, apierr.New(http.StatusForbidden, "Access denied: this connection is restricted to booking provider "+idKey(bound)+".").
-			Field("booking_provider", "The tenant admin bound this connection to booking provider tag "+idKey(bound)+"; the path names "+idKey(provider)+".")
+		return bookingScope{}, apierr.New(http.StatusForbidden, "Access denied: this connection is restricted to booking provider "+resource.IDKey(bound)+".").
+			Field("booking_provider", "The tenant admin bound this connection to booking provider tag "+resource.IDKey(bound)+"; the path names "+resource.IDKey(provider)+".")
 	}
 	return bookingScope{provider: provider}, nil
 }
@@ -215,9 +215,22 @@ func (s bookingScope) check(tx *resource.Tx) error {
 	}
 	if !ok {
 		return apierr.NotFound("Booking provider", s.provider).
-			Field("booking_provider", "No booking provider tag has id "+idKey(s.provider)+".")
+			Field("booking_provider", "No booking provider tag has id "+resource.IDKey(s.provider)+".")
 	}
 	return nil
+}
+
+// scoped serves h with the caller's booking scope: a connection the path
+// does not allow is refused (403) before anything else is read.
+func scoped(level bookingLevel, h func(c *gin.Context, call *api.Call, scope bookingScope)) api.Handler {
+	return func(c *gin.Context, call *api.Call) {
+		scope, err := bookingScopeOf(call, level)
+		if err != nil {
+			call.Fail(c, err)
+			return
+		}
+		h(c, call, scope)
+	}
 }
 
 // booking loads a booking the scope can see; others are 404.
@@ -235,103 +248,49 @@ func (s bookingScope) booking(tx *resource.Tx, id int64) (*Booking, error) {
 	return b, nil
 }
 
-// contact loads a live contact of a booking; another booking's is 404.
-func (s bookingScope) contact(tx *resource.Tx, b *Booking, contactID int64) (*Contact, error) {
-	contact, err := resource.Get(tx, &BookingContacts, contactID)
-	if err != nil {
-		return nil, err
-	}
-	if contact.OwnerID != b.ID {
-		return nil, apierr.NotFound("Contact", contactID)
-	}
-	return contact, nil
+// contacts are the contacts of the bookings the scope can see; another
+// booking's contact is a 404.
+func (s bookingScope) contacts() api.Children[*Booking, Contact, *Contact] {
+	return api.ChildrenOf(s.booking, &BookingContacts, "owner")
 }
 
 // getBooking handles GET /bookings/{id} (tenant) and
 // GET /booking-provider/{booking_provider}/bookings/{id} (the provider's own
 // bookings only).
-func getBooking(level bookingLevel) api.Handler {
-	return func(c *gin.Context, call *api.Call) {
-		scope, err := bookingScopeOf(call, level)
-		if err != nil {
-			call.Fail(c, err)
-			return
-		}
-		id, err := call.IDParam("id")
-		if err != nil {
-			call.Fail(c, err)
-			return
-		}
-		var out bookingOut
-		err = call.View(func(tx *resource.Tx) error {
-			b, err := scope.booking(tx, id)
-			if err == nil {
-				out = renderBooking(b)
-			}
-			return err
-		})
-		call.Respond(c, out, err)
-	}
+func getBooking(c *gin.Context, call *api.Call, scope bookingScope) {
+	api.Read(scope.booking, func(_ *gin.Context, _ *resource.Tx, b *Booking) (bookingOut, error) {
+		return renderBooking(b), nil
+	})(c, call)
 }
 
 // listBookings handles GET /bookings (every provider's bookings) and
 // GET /booking-provider/{booking_provider}/bookings (that provider's): ids,
 // externalId (whole value, ignoring case), sort, the CM-dates and paging.
-func listBookings(level bookingLevel) api.Handler {
-	return func(c *gin.Context, call *api.Call) {
-		scope, err := bookingScopeOf(call, level)
-		if err != nil {
-			call.Fail(c, err)
-			return
-		}
-		q, err := resource.ParseQuery(c.Request.URL.Query(), resource.ListOptions{Sorts: resource.StandardSorts})
-		if err != nil {
-			call.Fail(c, err)
-			return
-		}
-		externalID, hasExternal := c.GetQuery("externalId")
-		var page resource.Page[*Booking]
-		err = call.View(func(tx *resource.Tx) error {
-			if err := scope.check(tx); err != nil {
-				return err
-			}
-			sel := resource.Select{}
-			switch {
-			case hasExternal && externalID != "":
-				sel = resource.Select{Index: "external", Value: externalIDKey(externalID)}
-			case scope.provider != 0:
-				sel = resource.Select{Index: "provider", Value: idKey(scope.provider)}
-			}
-			page, err = resource.List(tx, &Bookings, q, sel, func(b *Booking) bool {
-				return scope.provider == 0 || b.BookingProviderID == scope.provider
-			})
+func listBookings(c *gin.Context, call *api.Call, scope bookingScope) {
+	q, err := resource.ParseQuery(c.Request.URL.Query(), resource.ListOptions{Sorts: resource.StandardSorts})
+	if err != nil {
+		call.Fail(c, err)
+		return
+	}
+	externalID, hasExternal := c.GetQuery("externalId")
+	var page resource.Page[*Booking]
+	err = call.View(func(tx *resource.Tx) error {
+		if err := scope.check(tx); err != nil {
 			return err
+		}
+		sel := resource.Select{}
+		switch {
+		case hasExternal && externalID != "":
+			sel = resource.Select{Index: "external", Value: externalIDKey(externalID)}
+		case scope.provider != 0:
+			sel = resource.Select{Index: "provider", Value: resource.IDKey(scope.provider)}
+		}
+		page, err = resource.List(tx, &Bookings, q, sel, func(b *Booking) bool {
+			return scope.provider == 0 || b.BookingProviderID == scope.provider
 		})
-		call.Respond(c, mapPage(page, renderBooking), err)
-	}
-}
-
-// bookingContactIn is Crm.V2.BookingContactModel and
-// Crm.V2.ContactCreateRequest.
-type bookingContactIn struct {
-	Type  string  `json:"type"`
-	Value string  `json:"value"`
-	Memo  *string `json:"memo"`
-}
-
-// validBookingContact checks a contact's type (Crm.V2.ContactType; the
-// create-contact request types it as a plain string) and value. prefix
-// names the contact in a larger body ("contacts[0]."), or is "".
-func validBookingContact(prefix, typ, value string) error {
-	switch typ {
-	case "Phone", "MobilePhone", "Email", "Fax":
-	default:
-		return apierr.BadRequest(prefix+"type", "type must be Phone, MobilePhone, Email or Fax.")
-	}
-	if strings.TrimSpace(value) == "" {
-		return apierr.BadRequest(prefix+"value", "A contact needs a value.")
-	}
-	return nil
+		return err
+	})
+	call.Respond(c, api.MapPage(page, renderBooking), err)
 }
 
 // reaches reports whether a contact counts toward the booking rule: a phone
@@ -348,21 +307,46 @@ func errUnreachable(field string) *apierr.Error {
 }
 
 type createBookingIn struct {
-	Source                  string             `json:"source"`
-	Name                    string             `json:"name"`
-	Address                 *BookingAddress    `json:"address"`
-	Contacts                []bookingContactIn `json:"contacts"`
-	CustomerType            *string            `json:"customerType"`
-	Start                   resource.Time      `json:"start"`
-	Summary                 string             `json:"summary"`
-	CampaignID              *int64             `json:"campaignId"`
-	BusinessUnitID          *int64             `json:"businessUnitId"`
-	JobTypeID               *int64             `json:"jobTypeId"`
-	Priority                *string            `json:"priority"`
-	IsFirstTimeClient       bool               `json:"isFirstTimeClient"`
-	UploadedImages          []string           `json:"uploadedImages"`
-	IsSendConfirmationEmail *bool              `json:"isSendConfirmationEmail"`
-	ExternalID              string             `json:"externalId"`
+	Source                  string          `json:"source"`
+	Name                    string          `json:"name"`
+	Address                 *BookingAddress `json:"address"`
+	Contacts                []contactIn     `json:"contacts"`
+	CustomerType            *string         `json:"customerType"`
+	Start                   resource.Time   `json:"start"`
+	Summary                 string          `json:"summary"`
+	CampaignID              *int64          `json:"campaignId"`
+	BusinessUnitID          *int64          `json:"businessUnitId"`
+	JobTypeID               *int64          `json:"jobTypeId"`
+	Priority                *string         `json:"priority"`
+	IsFirstTimeClient       bool            `json:"isFirstTimeClient"`
+	UploadedImages          []string        `json:"uploadedImages"`
+	IsSendConfirmationEmail *bool           `json:"isSendConfirmationEmail"`
+	ExternalID              string          `json:"externalId"`
+}
+
+// check validates a new booking: a name, valid contacts, an address or a
+// phone/email contact (the booking rule), and customerType and priority,
+// which it normalizes.
+func (in *createBookingIn) check() error {
+	if err := api.RequireText("name", in.Name); err != nil {
+		return err
+	}
+	reachable := hasAddress(in.Address)
+	for i, ci := range in.Contacts {
+		if err := checkContact("contacts["+strconv.Itoa(i)+"].", ci.Type, ci.Value); err != nil {
+			return err
+		}
+		reachable = reachable || ci.Type != "Fax" // a fax does not reach the customer
+	}
+	if !reachable {
+		return errUnreachable("address")
+	}
+	var err error
+	if in.CustomerType, err = customerTypeOf(in.CustomerType); err != nil {
+		return err
+	}
+	in.Priority, err = priorityOf(in.Priority)
+	return err
 }
 
 // customerTypeOf reads the create request's customerType, a plain string
@@ -397,71 +381,31 @@ func priorityOf(p *string) (*string, error) {
 // address or a phone/email contact (400). The booking starts New, belongs to
 // the path's provider, and its contacts become booking contacts. Without a
 // start, start is the creation time (the response requires one).
-func createBooking(c *gin.Context, call *api.Call) {
-	scope, err := bookingScopeOf(call, providerLevel)
-	if err != nil {
-		call.Fail(c, err)
-		return
-	}
-	var in createBookingIn
-	if err := api.Bind(c, &in); err != nil {
-		call.Fail(c, err)
-		return
-	}
-	if err := requireText("name", in.Name); err != nil {
-		call.Fail(c, err)
-		return
-	}
-	reachable := hasAddress(in.Address)
-	for i, ci := range in.Contacts {
-		if err := validBookingContact("contacts["+strconv.Itoa(i)+"].", ci.Type, ci.Value); err != nil {
-			call.Fail(c, err)
-			return
-		}
-		reachable = reachable || ci.Type != "Fax" // a fax does not reach the customer
-	}
-	if !reachable {
-		call.Fail(c, errUnreachable("address"))
-		return
-	}
-	customerType, err := customerTypeOf(in.CustomerType)
-	if err != nil {
-		call.Fail(c, err)
-		return
-	}
-	priority, err := priorityOf(in.Priority)
-	if err != nil {
-		call.Fail(c, err)
-		return
-	}
-	var out bookingOut
-	err = call.Update(func(tx *resource.Tx) error {
+func createBooking(c *gin.Context, call *api.Call, scope bookingScope) {
+	api.Create((*createBookingIn).check, func(tx *resource.Tx, in *createBookingIn) (bookingOut, error) {
 		if err := scope.check(tx); err != nil {
-			return err
+			return bookingOut{}, err
 		}
 		b := &Booking{
 			Meta: resource.Meta{Active: true}, BookingProviderID: scope.provider, Source: in.Source, Name: in.Name,
-			Address: in.Address, CustomerType: customerType, Start: in.Start, Summary: in.Summary,
+			Address: in.Address, CustomerType: in.CustomerType, Start: in.Start, Summary: in.Summary,
 			CampaignID: in.CampaignID, BusinessUnitID: in.BusinessUnitID, JobTypeID: in.JobTypeID,
-			Priority: priority, IsFirstTimeClient: in.IsFirstTimeClient, UploadedImages: nonNil(in.UploadedImages),
+			Priority: in.Priority, IsFirstTimeClient: in.IsFirstTimeClient, UploadedImages: nonNil(in.UploadedImages),
 			IsSendConfirmationEmail: in.IsSendConfirmationEmail, Status: bookingStatusNew, ExternalID: in.ExternalID,
 		}
 		if b.Start.IsZero() {
 			b.Start = resource.Stamp(tx.Now)
 		}
 		if err := resource.Create(tx, &Bookings, b); err != nil {
-			return err
+			return bookingOut{}, err
 		}
 		for _, ci := range in.Contacts {
-			contact := &Contact{Meta: resource.Meta{Active: true}, OwnerID: b.ID, Type: ci.Type, Value: ci.Value, Memo: ci.Memo}
-			if err := resource.Create(tx, &BookingContacts, contact); err != nil {
-				return err
+			if err := resource.Create(tx, &BookingContacts, ci.record(b.ID)); err != nil {
+				return bookingOut{}, err
 			}
 		}
-		out = renderBooking(b)
-		return nil
-	})
-	call.Respond(c, out, err)
+		return renderBooking(b), nil
+	})(c, call)
 }
 
 type updateBookingIn struct {
@@ -480,152 +424,59 @@ type updateBookingIn struct {
 	ExternalID        *string         `json:"externalId"`
 }
 
+// check validates an update and normalizes customerType and priority (a
+// blank one changes nothing).
+func (in *updateBookingIn) check() error {
+	if err := checkName(in.Name); err != nil {
+		return err
+	}
+	var err error
+	if in.CustomerType, err = customerTypeOf(in.CustomerType); err != nil {
+		return err
+	}
+	in.Priority, err = priorityOf(in.Priority)
+	return err
+}
+
 // updateBooking handles PATCH /booking-provider/{booking_provider}/bookings/{id}:
 // only the members sent change; the name must stay non-blank. The address
 // can be replaced but not removed, so the booking rule keeps holding.
-func updateBooking(c *gin.Context, call *api.Call) {
-	scope, err := bookingScopeOf(call, providerLevel)
-	if err != nil {
-		call.Fail(c, err)
-		return
-	}
-	id, err := call.IDParam("id")
-	if err != nil {
-		call.Fail(c, err)
-		return
-	}
-	var in updateBookingIn
-	if err := api.Bind(c, &in); err != nil {
-		call.Fail(c, err)
-		return
-	}
-	if in.Name != nil {
-		if err := requireText("name", *in.Name); err != nil {
-			call.Fail(c, err)
-			return
-		}
-	}
-	customerType, err := customerTypeOf(in.CustomerType)
-	if err != nil {
-		call.Fail(c, err)
-		return
-	}
-	priority, err := priorityOf(in.Priority)
-	if err != nil {
-		call.Fail(c, err)
-		return
-	}
-	var out bookingOut
-	err = call.Update(func(tx *resource.Tx) error {
-		b, err := scope.booking(tx, id)
-		if err != nil {
-			return err
-		}
-		setIf(&b.Source, in.Source)
-		setIf(&b.Name, in.Name)
-		setIf(&b.Summary, in.Summary)
-		setIf(&b.IsFirstTimeClient, in.IsFirstTimeClient)
-		setIf(&b.ExternalID, in.ExternalID)
-		setIf(&b.UploadedImages, in.UploadedImages)
-		if in.Address != nil {
-			b.Address = in.Address
-		}
-		if customerType != nil {
-			b.CustomerType = customerType
-		}
+func updateBooking(c *gin.Context, call *api.Call, scope bookingScope) {
+	api.Action(scope.booking, true, (*updateBookingIn).check, func(tx *resource.Tx, _ int64, b *Booking, in *updateBookingIn) (any, error) {
+		api.SetIf(&b.Source, in.Source)
+		api.SetIf(&b.Name, in.Name)
+		api.SetIf(&b.Summary, in.Summary)
+		api.SetIf(&b.IsFirstTimeClient, in.IsFirstTimeClient)
+		api.SetIf(&b.ExternalID, in.ExternalID)
+		api.SetIf(&b.UploadedImages, in.UploadedImages)
+		api.SetPtr(&b.Address, in.Address)
+		api.SetPtr(&b.CustomerType, in.CustomerType)
 		if in.Start != nil && !in.Start.IsZero() {
 			b.Start = *in.Start
 		}
-		if in.CampaignID != nil {
-			b.CampaignID = in.CampaignID
-		}
-		if in.BusinessUnitID != nil {
-			b.BusinessUnitID = in.BusinessUnitID
-		}
-		if in.JobTypeID != nil {
-			b.JobTypeID = in.JobTypeID
-		}
-		if priority != nil {
-			b.Priority = priority
-		}
+		api.SetPtr(&b.CampaignID, in.CampaignID)
+		api.SetPtr(&b.BusinessUnitID, in.BusinessUnitID)
+		api.SetPtr(&b.JobTypeID, in.JobTypeID)
+		api.SetPtr(&b.Priority, in.Priority)
 		if err := resource.Save(tx, &Bookings, b); err != nil {
-			return err
+			return nil, err
 		}
-		out = renderBooking(b)
-		return nil
-	})
-	call.Respond(c, out, err)
+		return renderBooking(b), nil
+	})(c, call)
 }
 
 // listBookingContacts handles GET /bookings/{id}/contacts (tenant) and
 // GET /booking-provider/{booking_provider}/bookings/{id}/contacts, paged in
 // ID order.
-func listBookingContacts(level bookingLevel) api.Handler {
-	return func(c *gin.Context, call *api.Call) {
-		scope, err := bookingScopeOf(call, level)
-		if err != nil {
-			call.Fail(c, err)
-			return
-		}
-		id, err := call.IDParam("id")
-		if err != nil {
-			call.Fail(c, err)
-			return
-		}
-		q, err := resource.ParseQuery(c.Request.URL.Query(), resource.ListOptions{})
-		if err != nil {
-			call.Fail(c, err)
-			return
-		}
-		var page resource.Page[*Contact]
-		err = call.View(func(tx *resource.Tx) error {
-			if _, err := scope.booking(tx, id); err != nil {
-				return err
-			}
-			page, err = resource.List(tx, &BookingContacts, q, resource.Select{Index: "owner", Value: idKey(id)}, nil)
-			return err
-		})
-		call.Respond(c, mapPage(page, renderBookingContact), err)
-	}
+func listBookingContacts(c *gin.Context, call *api.Call, scope bookingScope) {
+	api.ListChildren(scope.contacts(), nil, renderBookingContact)(c, call)
 }
 
 // createBookingContact handles POST
 // /booking-provider/{booking_provider}/bookings/{id}/contacts: a Phone,
 // MobilePhone, Email or Fax with a value.
-func createBookingContact(c *gin.Context, call *api.Call) {
-	scope, err := bookingScopeOf(call, providerLevel)
-	if err != nil {
-		call.Fail(c, err)
-		return
-	}
-	id, err := call.IDParam("id")
-	if err != nil {
-		call.Fail(c, err)
-		return
-	}
-	var in bookingContactIn
-	if err := api.Bind(c, &in); err != nil {
-		call.Fail(c, err)
-		return
-	}
-	if err := validBookingContact("", in.Type, in.Value); err != nil {
-		call.Fail(c, err)
-		return
-	}
-	var out bookingContactOut
-	err = call.Update(func(tx *resource.Tx) error {
-		b, err := scope.booking(tx, id)
-		if err != nil {
-			return err
-		}
-		contact := &Contact{Meta: resource.Meta{Active: true}, OwnerID: b.ID, Type: in.Type, Value: in.Value, Memo: in.Memo}
-		if err := resource.Create(tx, &BookingContacts, contact); err != nil {
-			return err
-		}
-		out = renderBookingContact(contact)
-		return nil
-	})
-	call.Respond(c, out, err)
+func createBookingContact(c *gin.Context, call *api.Call, scope bookingScope) {
+	createContact(scope.contacts(), renderBookingContact)(c, call)
 }
 
 // stillReachable reports whether a booking keeps an address or a phone/email
@@ -635,16 +486,13 @@ func stillReachable(tx *resource.Tx, b *Booking, changed *Contact) (bool, error)
 	if hasAddress(b.Address) {
 		return true, nil
 	}
-	ids, err := resource.Lookup(tx, &BookingContacts, "owner", idKey(b.ID))
+	contacts, err := resource.LookupRecords(tx, &BookingContacts, "owner", resource.IDKey(b.ID))
 	if err != nil {
 		return false, err
 	}
-	for _, cid := range ids {
-		contact := changed
-		if cid != changed.ID {
-			if contact, err = resource.Get(tx, &BookingContacts, cid); err != nil {
-				return false, err
-			}
+	for _, contact := range contacts {
+		if contact.ID == changed.ID {
+			contact = changed
 		}
 		if !contact.Deleted && reaches(contact) {
 			return true, nil
@@ -655,7 +503,7 @@ func stillReachable(tx *resource.Tx, b *Booking, changed *Contact) (bool, error)
 
 // errLastContact is the 409 for a change that would break the booking rule.
 func errLastContact(b *Booking) error {
-	return apierr.Conflict("Booking "+idKey(b.ID)+" has no address: it must keep at least one phone or email contact.").
+	return apierr.Conflict("Booking "+resource.IDKey(b.ID)+" has no address: it must keep at least one phone or email contact.").
 		Field("contactId", "A booking needs a name plus an address or a phone/email contact.")
 }
 
@@ -667,128 +515,48 @@ type updateBookingContactOut struct {
 	Memo  string `json:"memo"`
 }
 
-type updateBookingContactIn struct {
-	Type  *string `json:"type"`
-	Value *string `json:"value"`
-	Memo  *string `json:"memo"`
+// keepsReachable fails with 409 when a booking without an address would
+// be left without a phone or email contact once changed is written.
+func keepsReachable(tx *resource.Tx, b *Booking, changed *Contact) error {
+	if ok, err := stillReachable(tx, b, changed); err != nil || !ok {
+		return firstErr(err, errLastContact(b))
+	}
+	return nil
 }
 
 // updateBookingContact handles PATCH
 // /booking-provider/{booking_provider}/bookings/{id}/contacts/{contactId}:
 // only the members sent change. Turning the last phone/email of a booking
 // without an address into a fax is a 409 (the booking rule).
-func updateBookingContact(c *gin.Context, call *api.Call) {
-	scope, err := bookingScopeOf(call, providerLevel)
-	if err != nil {
-		call.Fail(c, err)
-		return
-	}
-	id, err := call.IDParam("id")
-	if err != nil {
-		call.Fail(c, err)
-		return
-	}
-	contactID, err := call.IDParam("contactId")
-	if err != nil {
-		call.Fail(c, err)
-		return
-	}
-	var in updateBookingContactIn
-	if err := api.Bind(c, &in); err != nil {
-		call.Fail(c, err)
-		return
-	}
-	var out updateBookingContactOut
-	err = call.Update(func(tx *resource.Tx) error {
-		b, err := scope.booking(tx, id)
-		if err != nil {
+func updateBookingContact(c *gin.Context, call *api.Call, scope bookingScope) {
+	api.UpdateChild(scope.contacts(), "contactId", func(tx *resource.Tx, b *Booking, contact *Contact, in *contactPatch) error {
+		if err := in.apply(contact); err != nil {
 			return err
 		}
-		contact, err := scope.contact(tx, b, contactID)
-		if err != nil {
-			return err
-		}
-		setIf(&contact.Type, in.Type)
-		setIf(&contact.Value, in.Value)
-		if in.Memo != nil {
-			contact.Memo = in.Memo
-		}
-		if err := validBookingContact("", contact.Type, contact.Value); err != nil {
-			return err
-		}
-		if ok, err := stillReachable(tx, b, contact); err != nil || !ok {
-			return firstErr(err, errLastContact(b))
-		}
-		if err := resource.Save(tx, &BookingContacts, contact); err != nil {
-			return err
-		}
-		out = updateBookingContactOut{Type: contact.Type, Value: contact.Value, Memo: deref(contact.Memo)}
-		return nil
-	})
-	call.Respond(c, out, err)
+		return keepsReachable(tx, b, contact)
+	}, func(contact *Contact) updateBookingContactOut {
+		return updateBookingContactOut{Type: contact.Type, Value: contact.Value, Memo: deref(contact.Memo)}
+	})(c, call)
 }
 
 // deleteBookingContact handles DELETE
 // /booking-provider/{booking_provider}/bookings/{id}/contacts/{contactId}
 // (200, empty). Removing the last phone/email of a booking without an
 // address is a 409 (the booking rule).
-func deleteBookingContact(c *gin.Context, call *api.Call) {
-	scope, err := bookingScopeOf(call, providerLevel)
-	if err != nil {
-		call.Fail(c, err)
-		return
-	}
-	id, err := call.IDParam("id")
-	if err != nil {
-		call.Fail(c, err)
-		return
-	}
-	contactID, err := call.IDParam("contactId")
-	if err != nil {
-		call.Fail(c, err)
-		return
-	}
-	err = call.Update(func(tx *resource.Tx) error {
-		b, err := scope.booking(tx, id)
-		if err != nil {
-			return err
-		}
-		contact, err := scope.contact(tx, b, contactID)
-		if err != nil {
-			return err
-		}
+func deleteBookingContact(c *gin.Context, call *api.Call, scope bookingScope) {
+	api.DeleteChild(scope.contacts(), "contactId", func(tx *resource.Tx, b *Booking, contact *Contact) error {
 		gone := *contact
 		gone.Deleted = true
-		if ok, err := stillReachable(tx, b, &gone); err != nil || !ok {
-			return firstErr(err, errLastContact(b))
-		}
-		return resource.Delete(tx, &BookingContacts, contact)
-	})
-	call.RespondEmpty(c, err)
+		return keepsReachable(tx, b, &gone)
+	})(c, call)
 }
 
 // exportBookingFeed handles GET /export/bookings: every provider's bookings,
 // each once per its latest change, visible 15 minutes after it unless
 // includeRecentChanges=true. The feed is tenant data like /bookings, so a
 // connection restricted to a booking provider is refused (403).
-func exportBookingFeed(c *gin.Context, call *api.Call) {
-	if _, err := bookingScopeOf(call, tenantLevel); err != nil {
-		call.Fail(c, err)
-		return
-	}
-	eq, err := resource.ParseExport(c.Request.URL.Query(), call.Tenant, Bookings.Name)
-	if err != nil {
-		call.Fail(c, err)
-		return
-	}
-	var page resource.ExportPage[*Booking]
-	err = call.View(func(tx *resource.Tx) error {
-		page, err = resource.Export(tx, &Bookings, call.Tenant, eq)
-		return err
-	})
-	out := resource.ExportPage[exportBookingOut]{HasMore: page.HasMore, ContinueFrom: page.ContinueFrom, Data: make([]exportBookingOut, 0, len(page.Data))}
-	for _, b := range page.Data {
-		out.Data = append(out.Data, exportBookingOut{bookingOut: renderBooking(b), Active: b.Active})
-	}
-	call.Respond(c, out, err)
+func exportBookingFeed(c *gin.Context, call *api.Call, _ bookingScope) {
+	api.Export(&Bookings, func(_ *gin.Context, b *Booking) exportBookingOut {
+		return exportBookingOut{bookingOut: renderBooking(b), Active: b.Active}
+	})(c, call)
 }

@@ -1,9 +1,7 @@
 package crm
 
 import (
-	"errors"
-	"net/url"
-	"strconv"
+	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -16,24 +14,24 @@ import (
 // (notes.go), tags (tags.go) and the custom field type lists.
 func contactRoutes() api.Routes {
 	return api.Routes{
-		"crm.Customers_GetContactList":          listContacts(customerExists, &CustomerContacts, renderCustomerContact),
-		"crm.Customers_CreateContact":           createContact(customerExists, &CustomerContacts, renderCustomerContact),
-		"crm.Customers_UpdateContact":           updateContact(customerExists, &CustomerContacts, renderCustomerContact),
-		"crm.Customers_DeleteContact":           deleteContact(customerExists, &CustomerContacts),
+		"crm.Customers_GetContactList":          api.ListChildren(customerContacts, api.PagingParams, renderCustomerContact),
+		"crm.Customers_CreateContact":           createContact(customerContacts, renderCustomerContact),
+		"crm.Customers_UpdateContact":           api.UpdateChild(customerContacts, "contactId", updateContact[*Customer], renderCustomerContact),
+		"crm.Customers_DeleteContact":           api.DeleteChild(customerContacts, "contactId", nil),
 		"crm.Customers_GetModifiedContactsList": listContactsByOwners(&CustomerContacts, "customerIds", []string{"modifiedBefore", "modifiedOnOrAfter"}, renderCustomerContactWithOwner),
-		"crm.Locations_GetContactList":          listContacts(locationExists, &LocationContacts, renderLocationContact),
-		"crm.Locations_CreateContact":           createContact(locationExists, &LocationContacts, renderLocationContact),
-		"crm.Locations_UpdateContact":           updateContact(locationExists, &LocationContacts, renderLocationContact),
-		"crm.Locations_DeleteContact":           deleteContact(locationExists, &LocationContacts),
+		"crm.Locations_GetContactList":          api.ListChildren(locationContacts, api.PagingParams, renderLocationContact),
+		"crm.Locations_CreateContact":           createContact(locationContacts, renderLocationContact),
+		"crm.Locations_UpdateContact":           api.UpdateChild(locationContacts, "contactId", updateContact[*Location], renderLocationContact),
+		"crm.Locations_DeleteContact":           api.DeleteChild(locationContacts, "contactId", nil),
 		"crm.Locations_GetLocationsContactsList": listContactsByOwners(&LocationContacts, "locationIds",
 			[]string{"modifiedBefore", "modifiedOnOrAfter", "createdBefore", "createdOnOrAfter"}, renderLocationContactWithOwner),
 
-		"crm.Customers_GetNotes":   listNotes(customerExists, &CustomerNotes),
+		"crm.Customers_GetNotes":   api.ListChildren(customerNotes, noteParams, renderNote),
 		"crm.Customers_CreateNote": createCustomerNote,
-		"crm.Customers_DeleteNote": deleteNote(customerExists, &CustomerNotes),
-		"crm.Locations_GetNotes":   listNotes(locationExists, &LocationNotes),
+		"crm.Customers_DeleteNote": api.DeleteChild(customerNotes, "noteId", nil),
+		"crm.Locations_GetNotes":   api.ListChildren(locationNotes, noteParams, renderNote),
 		"crm.Locations_CreateNote": createLocationNote,
-		"crm.Locations_DeleteNote": deleteNote(locationExists, &LocationNotes),
+		"crm.Locations_DeleteNote": api.DeleteChild(locationNotes, "noteId", nil),
 
 		"crm.Customers_CreateTag": addTag(&Customers, customerTags, renderCustomerTags),
 		"crm.Customers_DeleteTag": removeTag(&Customers, customerTags),
@@ -47,40 +45,25 @@ func contactRoutes() api.Routes {
 	}
 }
 
-// ownerCheck loads a contact's or note's owner: nil if it exists, else its 404.
-type ownerCheck func(tx *resource.Tx, id int64) error
-
-func customerExists(tx *resource.Tx, id int64) error {
-	_, err := resource.Get(tx, &Customers, id)
-	return err
-}
-
-func locationExists(tx *resource.Tx, id int64) error {
-	_, err := resource.Get(tx, &Locations, id)
-	return err
-}
-
-// Query parameters the list operations of this file document.
+// Contacts and notes of customers and of locations, served under their
+// owner's path: an unknown owner is a 404, and so is a contact or note of
+// another owner.
 var (
-	pagingParams = []string{"page", "pageSize", "includeTotal"}
-	dateParams   = []string{"createdBefore", "createdOnOrAfter", "modifiedBefore", "modifiedOnOrAfter"}
+	customerContacts = api.ChildrenOf(api.OwnerKind(&Customers), &CustomerContacts, "owner")
+	locationContacts = api.ChildrenOf(api.OwnerKind(&Locations), &LocationContacts, "owner")
+	customerNotes    = api.ChildrenOf(api.OwnerKind(&Customers), &CustomerNotes, "owner")
+	locationNotes    = api.ChildrenOf(api.OwnerKind(&Locations), &LocationNotes, "owner")
 )
 
-// documentedQuery keeps only the named query parameters, so a parameter an
-// operation does not document (ids, active, sort, a date filter) is ignored
-// as ServiceTitan ignores unknown parameters, instead of filtering.
-func documentedQuery(c *gin.Context, names ...[]string) url.Values {
-	all := c.Request.URL.Query()
-	out := url.Values{}
-	for _, group := range names {
-		for _, n := range group {
-			if v, ok := all[n]; ok {
-				out[n] = v
-			}
-		}
-	}
-	return out
-}
+// noteParams are the query parameters the note lists document; the contact
+// lists take paging only.
+var noteParams = slices.Concat(api.PagingParams, api.DateParams)
+
+// The contact lists (GET /customers/{id}/contacts and
+// /locations/{id}/contacts) give the owner's live contacts in ID order,
+// paged. Deleting a contact (DELETE …/contacts/{contactId}, 200 with no
+// body) marks it deleted: lists and gets lose it, the export feeds report
+// the deletion.
 
 // Wire shapes of contacts read through the contact endpoints. Member order
 // follows each schema.
@@ -152,63 +135,6 @@ func renderLocationContactWithOwner(c *Contact) locationContactWithOwnerOut {
 	return locationContactWithOwnerOut{locationContactOut: renderLocationContact(c), LocationID: c.OwnerID}
 }
 
-// ownedContact loads a live contact of one owner. A contact of another
-// customer or location is a 404, as if it did not exist.
-func ownedContact(tx *resource.Tx, kind *resource.Kind[Contact], owner, id int64) (*Contact, error) {
-	contact, err := resource.Get(tx, kind, id)
-	if err != nil {
-		return nil, err
-	}
-	if contact.OwnerID != owner {
-		return nil, apierr.NotFound(kind.Label, id)
-	}
-	return contact, nil
-}
-
-// bodyContact validates a contact request body with newContact and names
-// the failing member the way request validation does ("value", not
-// "body.value").
-func bodyContact(in contactIn, owner int64) (*Contact, error) {
-	contact, err := newContact("body", in, owner)
-	var e *apierr.Error
-	if errors.As(err, &e) {
-		renamed := map[string][]string{}
-		for field, msgs := range e.Errors {
-			renamed[strings.TrimPrefix(field, "body.")] = msgs
-		}
-		e.Errors = renamed
-	}
-	return contact, err
-}
-
-// listContacts handles GET /customers/{id}/contacts and
-// /locations/{id}/contacts: the owner's live contacts in ID order, paged.
-// The operations document only page, pageSize and includeTotal. An unknown
-// owner is a 404.
-func listContacts[W any](owner ownerCheck, kind *resource.Kind[Contact], render func(*Contact) W) api.Handler {
-	return func(c *gin.Context, call *api.Call) {
-		id, err := call.IDParam("id")
-		if err != nil {
-			call.Fail(c, err)
-			return
-		}
-		q, err := resource.ParseQuery(documentedQuery(c, pagingParams), resource.ListOptions{})
-		if err != nil {
-			call.Fail(c, err)
-			return
-		}
-		var page resource.Page[*Contact]
-		err = call.View(func(tx *resource.Tx) error {
-			if err := owner(tx, id); err != nil {
-				return err
-			}
-			page, err = resource.List(tx, kind, q, resource.Select{Index: "owner", Value: idKey(id)}, nil)
-			return err
-		})
-		call.Respond(c, mapPage(page, render), err)
-	}
-}
-
 // listContactsByOwners handles GET /customers/contacts and
 // /locations/contacts: contacts of many owners, each item naming its owner.
 // ownersParam (customerIds / locationIds) takes at most 50 IDs; unknown
@@ -218,7 +144,7 @@ func listContacts[W any](owner ownerCheck, kind *resource.Kind[Contact], render 
 // of the four); a request with none of them is a 400 naming ownersParam.
 func listContactsByOwners[W any](kind *resource.Kind[Contact], ownersParam string, required []string, render func(*Contact) W) api.Handler {
 	return func(c *gin.Context, call *api.Call) {
-		query := documentedQuery(c, pagingParams, dateParams)
+		query := api.DocumentedQuery(c, api.PagingParams, api.DateParams)
 		q, err := resource.ParseQuery(query, resource.ListOptions{})
 		if err != nil {
 			call.Fail(c, err)
@@ -243,7 +169,7 @@ func listContactsByOwners[W any](kind *resource.Kind[Contact], ownersParam strin
 			if owners != nil {
 				sel.IDs = []int64{}
 				for _, owner := range owners {
-					ids, err := resource.Lookup(tx, kind, "owner", idKey(owner))
+					ids, err := resource.Lookup(tx, kind, "owner", resource.IDKey(owner))
 					if err != nil {
 						return err
 					}
@@ -253,130 +179,25 @@ func listContactsByOwners[W any](kind *resource.Kind[Contact], ownersParam strin
 			page, err = resource.List(tx, kind, q, sel, nil)
 			return err
 		})
-		call.Respond(c, mapPage(page, render), err)
+		call.Respond(c, api.MapPage(page, render), err)
 	}
 }
 
 // createContact handles POST /customers/{id}/contacts and
 // /locations/{id}/contacts. The type must be Phone, MobilePhone, Email or
 // Fax and the value not blank; the owner must exist (404).
-func createContact[W any](owner ownerCheck, kind *resource.Kind[Contact], render func(*Contact) W) api.Handler {
-	return func(c *gin.Context, call *api.Call) {
-		id, err := call.IDParam("id")
-		if err != nil {
-			call.Fail(c, err)
-			return
-		}
-		var in contactIn
-		if err := api.Bind(c, &in); err != nil {
-			call.Fail(c, err)
-			return
-		}
-		if _, err := bodyContact(in, id); err != nil {
-			call.Fail(c, err)
-			return
-		}
-		var out W
-		err = call.Update(func(tx *resource.Tx) error {
-			if err := owner(tx, id); err != nil {
-				return err
-			}
-			contact, err := bodyContact(in, id)
-			if err != nil {
-				return err
-			}
-			if err := resource.Create(tx, kind, contact); err != nil {
-				return err
-			}
-			out = render(contact)
-			return nil
-		})
-		call.Respond(c, out, err)
-	}
+func createContact[O, W any](owners api.Children[O, Contact, *Contact], render func(*Contact) W) api.Handler {
+	return api.CreateChild(owners, (*contactIn).check, func(tx *resource.Tx, _ O, id int64, in *contactIn) (*Contact, error) {
+		contact := in.record(id)
+		return contact, resource.Create(tx, owners.Kind, contact)
+	}, render)
 }
 
-// contactPatch is Crm.V2.Customers.UpdateCustomerContactRequest and
-// Crm.V2.LocationContactUpdateRequest.
-type contactPatch struct {
-	Type  *string `json:"type"`
-	Value *string `json:"value"`
-	Memo  *string `json:"memo"`
-}
-
-// updateContact handles PATCH /customers/{id}/contacts/{contactId} and the
+// updateContact serves PATCH /customers/{id}/contacts/{contactId} and the
 // location equivalent: only the members sent change, and the result must
 // still be a valid contact. modifiedOn moves; createdOn stays.
-func updateContact[W any](owner ownerCheck, kind *resource.Kind[Contact], render func(*Contact) W) api.Handler {
-	return func(c *gin.Context, call *api.Call) {
-		id, err := call.IDParam("id")
-		if err != nil {
-			call.Fail(c, err)
-			return
-		}
-		contactID, err := call.IDParam("contactId")
-		if err != nil {
-			call.Fail(c, err)
-			return
-		}
-		var in contactPatch
-		if err := api.Bind(c, &in); err != nil {
-			call.Fail(c, err)
-			return
-		}
-		var out W
-		err = call.Update(func(tx *resource.Tx) error {
-			if err := owner(tx, id); err != nil {
-				return err
-			}
-			contact, err := ownedContact(tx, kind, id, contactID)
-			if err != nil {
-				return err
-			}
-			setIf(&contact.Type, in.Type)
-			setIf(&contact.Value, in.Value)
-			if in.Memo != nil {
-				contact.Memo = in.Memo
-			}
-			if _, err := bodyContact(contactIn{Type: contact.Type, Value: contact.Value, Memo: contact.Memo}, id); err != nil {
-				return err
-			}
-			if err := resource.Save(tx, kind, contact); err != nil {
-				return err
-			}
-			out = render(contact)
-			return nil
-		})
-		call.Respond(c, out, err)
-	}
-}
-
-// deleteContact handles DELETE /customers/{id}/contacts/{contactId} and the
-// location equivalent: 200 with no body. The record is marked deleted, so
-// lists and gets lose it while the export feeds report the deletion.
-func deleteContact(owner ownerCheck, kind *resource.Kind[Contact]) api.Handler {
-	return func(c *gin.Context, call *api.Call) {
-		id, err := call.IDParam("id")
-		if err != nil {
-			call.Fail(c, err)
-			return
-		}
-		contactID, err := call.IDParam("contactId")
-		if err != nil {
-			call.Fail(c, err)
-			return
-		}
-		err = call.Update(func(tx *resource.Tx) error {
-			if err := owner(tx, id); err != nil {
-				return err
-			}
-			contact, err := ownedContact(tx, kind, id, contactID)
-			if err != nil {
-				return err
-			}
-			return resource.Delete(tx, kind, contact)
-		})
-		call.RespondEmpty(c, err)
-	}
+func updateContact[O any](_ *resource.Tx, _ O, contact *Contact, in *contactPatch) error {
+	return in.apply(contact)
 }
 
 // customFieldTypeOut is Crm.V2.Customers.CustomFieldTypeResponse and
@@ -400,14 +221,8 @@ func renderCustomFieldType(f *CustomFieldType) customFieldTypeOut {
 // with the date filters. Unlike most lists these answer page=0 with a 400
 // (contract §6, from the T-gotchas live notes).
 func listCustomFieldTypes(kind *resource.Kind[CustomFieldType]) api.Handler {
-	return func(c *gin.Context, call *api.Call) {
-		query := documentedQuery(c, pagingParams, dateParams, []string{"sort"})
-		if v := query.Get("page"); v != "" {
-			if n, err := strconv.Atoi(v); err == nil && n == 0 {
-				call.Fail(c, apierr.BadRequest("page", "page must be 1 or more."))
-				return
-			}
-		}
+	return api.NoPageZero(func(c *gin.Context, call *api.Call) {
+		query := api.DocumentedQuery(c, api.PagingParams, api.DateParams, []string{"sort"})
 		q, err := resource.ParseQuery(query, resource.ListOptions{Sorts: resource.StandardSorts})
 		if err != nil {
 			call.Fail(c, err)
@@ -418,6 +233,6 @@ func listCustomFieldTypes(kind *resource.Kind[CustomFieldType]) api.Handler {
 			page, err = resource.List(tx, kind, q, resource.Select{}, nil)
 			return err
 		})
-		call.Respond(c, mapPage(page, renderCustomFieldType), err)
-	}
+		call.Respond(c, api.MapPage(page, renderCustomFieldType), err)
+	})
 }

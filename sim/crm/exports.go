@@ -13,45 +13,21 @@ import (
 // are bound to the tenant and to the feed.
 func exportRoutes() api.Routes {
 	return api.Routes{
-		"crm.ExportCustomers_GetCustomers":     exportFeed(&Customers, renderExportCustomer),
-		"crm.ExportLocations_Locations":        exportFeed(&Locations, renderExportLocation),
-		"crm.ExportContacts_CustomersContacts": exportFeed(&CustomerContacts, renderExportCustomerContact),
-		"crm.ExportContacts_LocationsContacts": exportFeed(&LocationContacts, renderExportLocationContact),
-	}
-}
-
-// exportFeed builds the handler of one kind's feed.
-func exportFeed[T any, P resource.Record[T], W any](kind *resource.Kind[T], render func(P) W) api.Handler {
-	return func(c *gin.Context, call *api.Call) {
-		q, err := resource.ParseExport(c.Request.URL.Query(), call.Tenant, kind.Name)
-		if err != nil {
-			call.Fail(c, err)
-			return
-		}
-		var out resource.ExportPage[W]
-		err = call.View(func(tx *resource.Tx) error {
-			page, err := resource.Export[T, P](tx, kind, call.Tenant, q)
-			if err != nil {
-				return err
-			}
-			out = resource.ExportPage[W]{HasMore: page.HasMore, ContinueFrom: page.ContinueFrom, Data: make([]W, 0, len(page.Data))}
-			for _, rec := range page.Data {
-				out.Data = append(out.Data, render(rec))
-			}
-			return nil
-		})
-		call.Respond(c, out, err)
+		"crm.ExportCustomers_GetCustomers":     api.Export(&Customers, renderExportCustomer),
+		"crm.ExportLocations_Locations":        api.Export(&Locations, renderExportLocation),
+		"crm.ExportContacts_CustomersContacts": api.Export(&CustomerContacts, renderExportCustomerContact),
+		"crm.ExportContacts_LocationsContacts": api.Export(&LocationContacts, renderExportLocationContact),
 	}
 }
 
 // renderExportCustomer is Crm.V2.ExportCustomerResponse: the customer
 // response's members. The feed takes no externalDataApplicationGuid, so
 // externalData is always empty.
-func renderExportCustomer(c *Customer) customerOut { return renderCustomer(c, "") }
+func renderExportCustomer(_ *gin.Context, c *Customer) customerOut { return renderCustomer(c, "") }
 
 // renderExportLocation is Crm.V2.ExportLocationsResponse, with externalData
 // empty for the same reason.
-func renderExportLocation(l *Location) locationOut { return renderLocation(l, "") }
+func renderExportLocation(_ *gin.Context, l *Location) locationOut { return renderLocation(l, "") }
 
 // exportCustomerContactOut is Crm.V2.ExportCustomerContactResponse.
 type exportCustomerContactOut struct {
@@ -79,22 +55,16 @@ type exportLocationContactOut struct {
 	Active        bool          `json:"active"`
 }
 
-// exportPhoneSettings fills the required phoneSettings object the way the
-// contact endpoints do: phoneNumber is the contact's value, whatever its type.
-func exportPhoneSettings(c *Contact) phoneSettings {
-	return phoneSettings{PhoneNumber: c.Value, DoNotText: c.DoNotText}
-}
-
-func renderExportCustomerContact(c *Contact) exportCustomerContactOut {
+func renderExportCustomerContact(_ *gin.Context, c *Contact) exportCustomerContactOut {
 	return exportCustomerContactOut{
-		ModifiedOn: c.ModifiedOn, PhoneSettings: exportPhoneSettings(c), CreatedOn: c.CreatedOn, ID: c.ID,
+		ModifiedOn: c.ModifiedOn, PhoneSettings: phoneSettingsOf(c), CreatedOn: c.CreatedOn, ID: c.ID,
 		Type: c.Type, Value: c.Value, Memo: c.Memo, CustomerID: c.OwnerID, Active: c.Active,
 	}
 }
 
-func renderExportLocationContact(c *Contact) exportLocationContactOut {
+func renderExportLocationContact(_ *gin.Context, c *Contact) exportLocationContactOut {
 	return exportLocationContactOut{
-		ID: c.ID, Type: c.Type, Value: c.Value, Memo: c.Memo, PhoneSettings: exportPhoneSettings(c),
+		ID: c.ID, Type: c.Type, Value: c.Value, Memo: c.Memo, PhoneSettings: phoneSettingsOf(c),
 		ModifiedOn: c.ModifiedOn, CreatedOn: c.CreatedOn, LocationID: c.OwnerID, Active: c.Active,
 	}
 }

@@ -57,7 +57,7 @@ type newLocationIn struct {
 
 // createLocation stores a location of an existing customer with its contacts.
 func createLocation(tx *resource.Tx, field string, customerID int64, in newLocationIn) (*Location, []*Contact, error) {
-	if err := requireText(field+".name", in.Name); err != nil {
+	if err := api.RequireText(field+".name", in.Name); err != nil {
 		return nil, nil, err
 	}
 	fields, err := customFields(tx, field+".customFields", &LocationFieldTypes, in.CustomFields)
@@ -74,16 +74,22 @@ func createLocation(tx *resource.Tx, field string, customerID int64, in newLocat
 	}
 	contacts := []*Contact{}
 	for i, ci := range in.Contacts {
-		contact, err := newContact(field+".contacts["+strconv.Itoa(i)+"]", ci, loc.ID)
+		contact, err := addContact(tx, &LocationContacts, field+".contacts["+strconv.Itoa(i)+"]", ci, loc.ID)
 		if err != nil {
-			return nil, nil, err
-		}
-		if err := resource.Create(tx, &LocationContacts, contact); err != nil {
 			return nil, nil, err
 		}
 		contacts = append(contacts, contact)
 	}
 	return loc, contacts, nil
+}
+
+// customerExists checks the customerId of a location request: no such
+// customer is a 400 naming it.
+func customerExists(tx *resource.Tx, id int64) error {
+	if ok, err := resource.Exists(tx, &Customers, id); err != nil || !ok {
+		return firstErr(err, apierr.BadRequest("customerId", "No customer has id "+resource.IDKey(id)+"."))
+	}
+	return nil
 }
 
 type createLocationIn struct {
@@ -92,26 +98,16 @@ type createLocationIn struct {
 }
 
 // createLocationHandler handles POST /locations, under an existing customer.
-func createLocationHandler(c *gin.Context, call *api.Call) {
-	var in createLocationIn
-	if err := api.Bind(c, &in); err != nil {
-		call.Fail(c, err)
-		return
+var createLocationHandler = api.Create(nil, func(tx *resource.Tx, in *createLocationIn) (createdLocationOut, error) {
+	if err := customerExists(tx, in.CustomerID); err != nil {
+		return createdLocationOut{}, err
 	}
-	var out createdLocationOut
-	err := call.Update(func(tx *resource.Tx) error {
-		if ok, err := resource.Exists(tx, &Customers, in.CustomerID); err != nil || !ok {
-			return firstErr(err, apierr.BadRequest("customerId", "No customer has id "+idKey(in.CustomerID)+"."))
-		}
-		loc, contacts, err := createLocation(tx, "body", in.CustomerID, in.newLocationIn)
-		if err != nil {
-			return err
-		}
-		out = createdLocationOut{locationOut: renderLocation(loc, in.ExternalData.GUID()), Contacts: contactsOut(contacts)}
-		return nil
-	})
-	call.Respond(c, out, err)
-}
+	loc, contacts, err := createLocation(tx, "body", in.CustomerID, in.newLocationIn)
+	if err != nil {
+		return createdLocationOut{}, err
+	}
+	return createdLocationOut{locationOut: renderLocation(loc, in.ExternalData.GUID()), Contacts: contactsOut(contacts)}, nil
+})
 
 func firstErr(errs ...error) error {
 	for _, e := range errs {
@@ -122,65 +118,44 @@ func firstErr(errs ...error) error {
 	return nil
 }
 
-// getLocation handles GET /locations/{id}.
-func getLocation(c *gin.Context, call *api.Call) {
-	id, err := call.IDParam("id")
-	if err != nil {
-		call.Fail(c, err)
-		return
-	}
-	var out locationOut
-	err = call.View(func(tx *resource.Tx) error {
-		loc, err := resource.Get(tx, &Locations, id)
-		if err == nil {
-			out = renderLocation(loc, c.Query("externalDataApplicationGuid"))
-		}
-		return err
-	})
-	call.Respond(c, out, err)
+// renderLocationFor renders a location with the external data of the
+// application the query names.
+func renderLocationFor(c *gin.Context, l *Location) locationOut {
+	return renderLocation(l, c.Query(guidParam))
 }
+
+// getLocation handles GET /locations/{id}.
+var getLocation = api.GetByID(&Locations, renderLocationFor)
 
 // listLocations handles GET /locations; customerId, zip and external data
 // come from indexes.
-func listLocations(c *gin.Context, call *api.Call) {
-	q, err := resource.ParseQuery(c.Request.URL.Query(), resource.ListOptions{DefaultActive: resource.ActiveTrue, Sorts: resource.StandardSorts})
-	if err != nil {
-		call.Fail(c, err)
-		return
-	}
-	ext, err := extdata.ParseFilter(c)
-	if err != nil {
-		call.Fail(c, err)
-		return
-	}
-	where := addressFilter(c, func(l *Location) *Address { return &l.Address })
-	name := strings.ToLower(c.Query("name"))
-	var page resource.Page[*Location]
-	err = call.View(func(tx *resource.Tx) error {
+var listLocations = api.List(&Locations, api.ListSpec[Location, *Location]{
+	Options: resource.ListOptions{DefaultActive: resource.ActiveTrue, Sorts: resource.StandardSorts},
+	Filter: func(c *gin.Context, tx *resource.Tx) (resource.Select, func(*Location) bool, error) {
 		sel := resource.Select{}
+		ext, err := extdata.ParseFilter(c)
+		if err != nil {
+			return sel, nil, err
+		}
+		zip := strings.ToLower(c.Query("zip"))
 		switch {
 		case c.Query("customerId") != "":
 			sel = resource.Select{Index: "customer", Value: c.Query("customerId")}
-		case c.Query("zip") != "":
-			sel = resource.Select{Index: "zip", Value: strings.ToLower(c.Query("zip"))}
+		case zip != "":
+			sel = resource.Select{Index: "zip", Value: zip}
 		}
 		if ext != nil {
 			ids, err := extdata.Lookup(tx, &Locations, ext)
 			if err != nil {
-				return err
+				return sel, nil, err
 			}
-			sel.IDs = ids
+			sel.Narrow(ids)
 		}
-		zip := strings.ToLower(c.Query("zip"))
-		page, err = resource.List(tx, &Locations, q, sel, func(l *Location) bool {
-			return (name == "" || strings.Contains(strings.ToLower(l.Name), name)) &&
-				(zip == "" || strings.ToLower(l.Address.Zip) == zip) && where(l)
-		})
-		return err
-	})
-	guid := c.Query("externalDataApplicationGuid")
-	call.Respond(c, mapPage(page, func(l *Location) locationOut { return renderLocation(l, guid) }), err)
-}
+		return sel, api.All(api.Contains(c, "name", func(l *Location) string { return l.Name }),
+			func(l *Location) bool { return zip == "" || strings.ToLower(l.Address.Zip) == zip },
+			addressFilter(c, func(l *Location) *Address { return &l.Address })), nil
+	},
+}, renderLocationFor)
 
 type updateLocationIn struct {
 	CustomerID   *int64           `json:"customerId"`
@@ -195,59 +170,26 @@ type updateLocationIn struct {
 
 // updateLocation handles PATCH /locations/{id}. Moving a location to another
 // customer needs that customer to exist.
-func updateLocation(c *gin.Context, call *api.Call) {
-	id, err := call.IDParam("id")
-	if err != nil {
-		call.Fail(c, err)
-		return
-	}
-	var in updateLocationIn
-	if err := api.Bind(c, &in); err != nil {
-		call.Fail(c, err)
-		return
-	}
-	if in.Name != nil {
-		if err := requireText("name", *in.Name); err != nil {
-			call.Fail(c, err)
-			return
-		}
-	}
-	var out locationOut
-	err = call.Update(func(tx *resource.Tx) error {
-		loc, err := resource.Get(tx, &Locations, id)
-		if err != nil {
-			return err
-		}
+var updateLocation = api.Patch(&Locations, func(in *updateLocationIn) error { return checkName(in.Name) },
+	func(tx *resource.Tx, loc *Location, in *updateLocationIn) error {
 		if in.CustomerID != nil && *in.CustomerID != loc.CustomerID {
-			if ok, err := resource.Exists(tx, &Customers, *in.CustomerID); err != nil || !ok {
-				return firstErr(err, apierr.BadRequest("customerId", "No customer has id "+idKey(*in.CustomerID)+"."))
+			if err := customerExists(tx, *in.CustomerID); err != nil {
+				return err
 			}
 			loc.CustomerID = *in.CustomerID
 		}
-		setIf(&loc.Name, in.Name)
-		setIf(&loc.Address, in.Address)
-		setIf(&loc.Active, in.Active)
-		setIf(&loc.TagTypeIDs, in.TagTypeIDs)
-		if in.TaxZoneID != nil {
-			loc.TaxZoneID = in.TaxZoneID
-		}
-		if in.CustomFields != nil {
-			fields, err := customFields(tx, "customFields", &LocationFieldTypes, *in.CustomFields)
-			if err != nil {
-				return err
-			}
-			loc.CustomFields = mergeCustomFields(loc.CustomFields, fields)
-		}
-		loc.ExternalData = in.ExternalData.Apply(loc.ExternalData)
-		if err := resource.Save(tx, &Locations, loc); err != nil {
+		api.SetIf(&loc.Name, in.Name)
+		api.SetIf(&loc.Address, in.Address)
+		api.SetIf(&loc.Active, in.Active)
+		api.SetIf(&loc.TagTypeIDs, in.TagTypeIDs)
+		api.SetPtr(&loc.TaxZoneID, in.TaxZoneID)
+		fields, err := patchCustomFields(tx, &LocationFieldTypes, loc.CustomFields, in.CustomFields)
+		if err != nil {
 			return err
 		}
-		guid := ""
-		if in.ExternalData != nil {
-			guid = in.ExternalData.ApplicationGUID
-		}
-		out = renderLocation(loc, guid)
+		loc.CustomFields = fields
+		loc.ExternalData = in.ExternalData.Apply(loc.ExternalData)
 		return nil
+	}, func(loc *Location, in *updateLocationIn) locationOut {
+		return renderLocation(loc, in.ExternalData.GUID())
 	})
-	call.Respond(c, out, err)
-}

@@ -6,7 +6,6 @@
 package crm
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/stsim/stsim/sim/extdata"
@@ -91,7 +90,7 @@ var (
 		{Name: "ext", Keys: func(c *Customer) []string { return c.ExternalData.IndexKeys() }},
 	}}
 	Locations = resource.Kind[Location]{Name: "crm.locations", Label: "Location", Indexes: []resource.Index[Location]{
-		{Name: "customer", Keys: func(l *Location) []string { return []string{idKey(l.CustomerID)} }},
+		{Name: "customer", Keys: func(l *Location) []string { return []string{resource.IDKey(l.CustomerID)} }},
 		{Name: "zip", Keys: func(l *Location) []string { return []string{strings.ToLower(l.Address.Zip)} }},
 		{Name: "ext", Keys: func(l *Location) []string { return l.ExternalData.IndexKeys() }},
 	}}
@@ -100,7 +99,7 @@ var (
 )
 
 var contactIndexes = []resource.Index[Contact]{
-	{Name: "owner", Keys: func(c *Contact) []string { return []string{idKey(c.OwnerID)} }},
+	{Name: "owner", Keys: func(c *Contact) []string { return []string{resource.IDKey(c.OwnerID)} }},
 	{Name: "phone", Keys: func(c *Contact) []string {
 		if c.Type == "Phone" || c.Type == "MobilePhone" {
 			return []string{NormalizePhone(c.Value)}
@@ -108,8 +107,6 @@ var contactIndexes = []resource.Index[Contact]{
 		return nil
 	}},
 }
-
-func idKey(id int64) string { return strconv.FormatInt(id, 10) }
 
 // NormalizePhone reduces a phone number to its last ten digits, so
 // "(555) 010-4477", "555.010.4477" and "+1 555 010 4477" all match

@@ -1,9 +1,7 @@
 package crm
 
 import (
-	"github.com/gin-gonic/gin"
 	"github.com/stsim/stsim/sim/api"
-	"github.com/stsim/stsim/sim/apierr"
 	"github.com/stsim/stsim/sim/resource"
 )
 
@@ -26,7 +24,7 @@ var (
 )
 
 var noteIndexes = []resource.Index[Note]{
-	{Name: "owner", Keys: func(n *Note) []string { return []string{idKey(n.OwnerID)} }},
+	{Name: "owner", Keys: func(n *Note) []string { return []string{resource.IDKey(n.OwnerID)} }},
 }
 
 // noteOut is Crm.V2.NoteResponse.
@@ -43,171 +41,77 @@ func renderNote(n *Note) noteOut {
 	return noteOut{ID: n.ID, Text: n.Text, IsPinned: n.IsPinned, CreatedByID: n.CreatedByID, CreatedOn: n.CreatedOn, ModifiedOn: n.ModifiedOn}
 }
 
-// addNote stores a new note of an owner, attributed to the integration user.
-func addNote(tx *resource.Tx, kind *resource.Kind[Note], owner int64, text string, pinned bool) (*Note, error) {
-	n := &Note{Meta: resource.Meta{Active: true}, OwnerID: owner, Text: text, IsPinned: pinned, CreatedByID: IntegrationUserID}
+// noteIn is what the note create requests share.
+type noteIn struct {
+	Text     string `json:"text"`
+	PinToTop *bool  `json:"pinToTop"`
+}
+
+// check: text must not be blank.
+func (in *noteIn) check() error { return api.RequireText("text", in.Text) }
+
+// addNote stores a new note of an owner, attributed to the integration user;
+// pinToTop sets isPinned.
+func addNote(tx *resource.Tx, kind *resource.Kind[Note], owner int64, in noteIn) (*Note, error) {
+	n := &Note{Meta: resource.Meta{Active: true}, OwnerID: owner, Text: in.Text, IsPinned: deref(in.PinToTop), CreatedByID: IntegrationUserID}
 	return n, resource.Create(tx, kind, n)
 }
 
-// listNotes handles GET /customers/{id}/notes and /locations/{id}/notes:
+// The note lists (GET /customers/{id}/notes and /locations/{id}/notes) give
 // the owner's notes in ID order (the document names no order; pinned notes
-// are not moved first), paged, with the date filters. An unknown owner is a
-// 404.
-func listNotes(owner ownerCheck, kind *resource.Kind[Note]) api.Handler {
-	return func(c *gin.Context, call *api.Call) {
-		id, err := call.IDParam("id")
-		if err != nil {
-			call.Fail(c, err)
-			return
-		}
-		q, err := resource.ParseQuery(documentedQuery(c, pagingParams, dateParams), resource.ListOptions{})
-		if err != nil {
-			call.Fail(c, err)
-			return
-		}
-		var page resource.Page[*Note]
-		err = call.View(func(tx *resource.Tx) error {
-			if err := owner(tx, id); err != nil {
-				return err
-			}
-			page, err = resource.List(tx, kind, q, resource.Select{Index: "owner", Value: idKey(id)}, nil)
-			return err
-		})
-		call.Respond(c, mapPage(page, renderNote), err)
-	}
-}
+// are not moved first), paged, with the date filters. Deleting a note
+// (DELETE …/notes/{noteId}) leaves its copies on other owners.
 
 // customerNoteIn is Crm.V2.CustomerNoteCreateRequest.
 type customerNoteIn struct {
-	Text           string `json:"text"`
-	PinToTop       *bool  `json:"pinToTop"`
-	AddToLocations *bool  `json:"addToLocations"`
+	noteIn
+	AddToLocations *bool `json:"addToLocations"`
 }
 
 // createCustomerNote handles POST /customers/{id}/notes. text must not be
 // blank; pinToTop sets isPinned; addToLocations also adds the note to each
 // of the customer's locations (one transaction). The response is the
 // customer's note.
-func createCustomerNote(c *gin.Context, call *api.Call) {
-	id, err := call.IDParam("id")
+var createCustomerNote = api.CreateChild(customerNotes, (*customerNoteIn).check, func(tx *resource.Tx, _ *Customer, id int64, in *customerNoteIn) (*Note, error) {
+	note, err := addNote(tx, &CustomerNotes, id, in.noteIn)
 	if err != nil {
-		call.Fail(c, err)
-		return
+		return nil, err
 	}
-	var in customerNoteIn
-	if err := api.Bind(c, &in); err != nil {
-		call.Fail(c, err)
-		return
-	}
-	if err := requireText("text", in.Text); err != nil {
-		call.Fail(c, err)
-		return
-	}
-	pinned := deref(in.PinToTop)
-	var out noteOut
-	err = call.Update(func(tx *resource.Tx) error {
-		if err := customerExists(tx, id); err != nil {
-			return err
-		}
-		note, err := addNote(tx, &CustomerNotes, id, in.Text, pinned)
+	if deref(in.AddToLocations) {
+		locations, err := resource.Lookup(tx, &Locations, "customer", resource.IDKey(id))
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if deref(in.AddToLocations) {
-			locations, err := resource.Lookup(tx, &Locations, "customer", idKey(id))
-			if err != nil {
-				return err
-			}
-			for _, loc := range locations {
-				if _, err := addNote(tx, &LocationNotes, loc, in.Text, pinned); err != nil {
-					return err
-				}
+		for _, loc := range locations {
+			if _, err := addNote(tx, &LocationNotes, loc, in.noteIn); err != nil {
+				return nil, err
 			}
 		}
-		out = renderNote(note)
-		return nil
-	})
-	call.Respond(c, out, err)
-}
+	}
+	return note, nil
+}, renderNote)
 
 // locationNoteIn is Crm.V2.LocationNoteCreateRequest.
 type locationNoteIn struct {
-	Text          string `json:"text"`
-	PinToTop      *bool  `json:"pinToTop"`
-	AddToCustomer *bool  `json:"addToCustomer"`
+	noteIn
+	AddToCustomer *bool `json:"addToCustomer"`
 }
 
 // createLocationNote handles POST /locations/{id}/notes. text must not be
 // blank; pinToTop sets isPinned; addToCustomer also adds the note to the
 // location's customer. The response is the location's note.
-func createLocationNote(c *gin.Context, call *api.Call) {
-	id, err := call.IDParam("id")
+var createLocationNote = api.CreateChild(locationNotes, (*locationNoteIn).check, func(tx *resource.Tx, loc *Location, id int64, in *locationNoteIn) (*Note, error) {
+	note, err := addNote(tx, &LocationNotes, id, in.noteIn)
 	if err != nil {
-		call.Fail(c, err)
-		return
+		return nil, err
 	}
-	var in locationNoteIn
-	if err := api.Bind(c, &in); err != nil {
-		call.Fail(c, err)
-		return
+	if deref(in.AddToCustomer) {
+		if _, err := resource.Get(tx, &Customers, loc.CustomerID); err != nil {
+			return nil, err
+		}
+		if _, err := addNote(tx, &CustomerNotes, loc.CustomerID, in.noteIn); err != nil {
+			return nil, err
+		}
 	}
-	if err := requireText("text", in.Text); err != nil {
-		call.Fail(c, err)
-		return
-	}
-	pinned := deref(in.PinToTop)
-	var out noteOut
-	err = call.Update(func(tx *resource.Tx) error {
-		loc, err := resource.Get(tx, &Locations, id)
-		if err != nil {
-			return err
-		}
-		note, err := addNote(tx, &LocationNotes, id, in.Text, pinned)
-		if err != nil {
-			return err
-		}
-		if deref(in.AddToCustomer) {
-			if err := customerExists(tx, loc.CustomerID); err != nil {
-				return err
-			}
-			if _, err := addNote(tx, &CustomerNotes, loc.CustomerID, in.Text, pinned); err != nil {
-				return err
-			}
-		}
-		out = renderNote(note)
-		return nil
-	})
-	call.Respond(c, out, err)
-}
-
-// deleteNote handles DELETE /customers/{id}/notes/{noteId} and the location
-// equivalent: 200 with no body. A note of another owner is a 404; copies of
-// the note on other owners stay.
-func deleteNote(owner ownerCheck, kind *resource.Kind[Note]) api.Handler {
-	return func(c *gin.Context, call *api.Call) {
-		id, err := call.IDParam("id")
-		if err != nil {
-			call.Fail(c, err)
-			return
-		}
-		noteID, err := call.IDParam("noteId")
-		if err != nil {
-			call.Fail(c, err)
-			return
-		}
-		err = call.Update(func(tx *resource.Tx) error {
-			if err := owner(tx, id); err != nil {
-				return err
-			}
-			note, err := resource.Get(tx, kind, noteID)
-			if err != nil {
-				return err
-			}
-			if note.OwnerID != id {
-				return apierr.NotFound(kind.Label, noteID)
-			}
-			return resource.Delete(tx, kind, note)
-		})
-		call.RespondEmpty(c, err)
-	}
-}
+	return note, nil
+}, renderNote)

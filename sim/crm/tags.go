@@ -66,10 +66,11 @@ func tagTypeParam(call *api.Call) (int64, error) {
 	return tag, err
 }
 
-// addTag handles POST /customers/{id}/tags/{tagTypeId} and the location
-// equivalent: the record must exist (404) and must not have the tag yet
-// (409).
-func addTag[T any, P resource.Record[T], W any](kind *resource.Kind[T], tags func(P) *[]int64, render func(P) W) api.Handler {
+// changeTags serves a tag operation on a record of kind: it reads the
+// record's id and the tagTypeId, and in one transaction lets change edit
+// the live record's tag list (404 for a missing record) and saves it.
+// answer renders the response; nil answers 200 with no body.
+func changeTags[T any, P resource.Record[T]](kind *resource.Kind[T], tags func(P) *[]int64, change func(ids *[]int64, id, tag int64) error, answer func(P) any) api.Handler {
 	return func(c *gin.Context, call *api.Call) {
 		id, err := call.IDParam("id")
 		if err != nil {
@@ -81,57 +82,47 @@ func addTag[T any, P resource.Record[T], W any](kind *resource.Kind[T], tags fun
 			call.Fail(c, err)
 			return
 		}
-		var out W
-		err = call.Update(func(tx *resource.Tx) error {
+		api.Write(c, call, false, nil, func(tx *resource.Tx, _ *struct{}) (any, error) {
 			rec, err := resource.Get[T, P](tx, kind, id)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			ids := tags(rec)
-			if slices.Contains(*ids, tag) {
-				return apierr.Conflict(kind.Label + " " + idKey(id) + " already has tag type " + idKey(tag) + ".")
+			if err := change(tags(rec), id, tag); err != nil {
+				return nil, err
 			}
-			*ids = append(*ids, tag)
-			if err := resource.Save[T, P](tx, kind, rec); err != nil {
-				return err
+			if err := resource.Save[T, P](tx, kind, rec); err != nil || answer == nil {
+				return nil, err
 			}
-			out = render(rec)
-			return nil
+			return answer(rec), nil
 		})
-		call.Respond(c, out, err)
 	}
+}
+
+// addTag handles POST /customers/{id}/tags/{tagTypeId} and the location
+// equivalent: the record must exist (404) and must not have the tag yet
+// (409).
+func addTag[T any, P resource.Record[T], W any](kind *resource.Kind[T], tags func(P) *[]int64, render func(P) W) api.Handler {
+	return changeTags(kind, tags, func(ids *[]int64, id, tag int64) error {
+		if slices.Contains(*ids, tag) {
+			return apierr.Conflict(kind.Label + " " + resource.IDKey(id) + " already has tag type " + resource.IDKey(tag) + ".")
+		}
+		*ids = append(*ids, tag)
+		return nil
+	}, func(rec P) any { return render(rec) })
 }
 
 // removeTag handles DELETE /customers/{id}/tags/{tagTypeId} and the
 // location equivalent: 200 with no body; a missing record, or a tag the
 // record does not have, is a 404.
 func removeTag[T any, P resource.Record[T]](kind *resource.Kind[T], tags func(P) *[]int64) api.Handler {
-	return func(c *gin.Context, call *api.Call) {
-		id, err := call.IDParam("id")
-		if err != nil {
-			call.Fail(c, err)
-			return
+	return changeTags(kind, tags, func(ids *[]int64, id, tag int64) error {
+		i := slices.Index(*ids, tag)
+		if i < 0 {
+			return apierr.New(http.StatusNotFound, kind.Label+" "+resource.IDKey(id)+" has no tag type "+resource.IDKey(tag)+".")
 		}
-		tag, err := tagTypeParam(call)
-		if err != nil {
-			call.Fail(c, err)
-			return
-		}
-		err = call.Update(func(tx *resource.Tx) error {
-			rec, err := resource.Get[T, P](tx, kind, id)
-			if err != nil {
-				return err
-			}
-			ids := tags(rec)
-			i := slices.Index(*ids, tag)
-			if i < 0 {
-				return apierr.New(http.StatusNotFound, kind.Label+" "+idKey(id)+" has no tag type "+idKey(tag)+".")
-			}
-			*ids = slices.Delete(*ids, i, i+1)
-			return resource.Save[T, P](tx, kind, rec)
-		})
-		call.RespondEmpty(c, err)
-	}
+		*ids = slices.Delete(*ids, i, i+1)
+		return nil
+	}, nil)
 }
 
 // bulkTagsIn is Crm.V2.AddBulkTagsRequest and Crm.V2.RemoveBulkTagsRequest.
@@ -179,7 +170,7 @@ func bulkTags(add bool) api.Handler {
 				seen[id] = true
 				cust, err := resource.Get(tx, &Customers, id)
 				if errors.Is(err, resource.ErrNotFound) {
-					missing.Field("customerIds["+strconv.Itoa(i)+"]", "No customer has id "+idKey(id)+".")
+					missing.Field("customerIds["+strconv.Itoa(i)+"]", "No customer has id "+resource.IDKey(id)+".")
 					continue
 				}
 				if err != nil {

@@ -77,7 +77,7 @@ var listAppointments = api.List(&Appointments, api.ListSpec[Appointment, *Appoin
 			for _, a := range as {
 				ids = append(ids, a.AppointmentID)
 			}
-			sel.IDs = narrowIDs(sel.IDs, ids)
+			sel.Narrow(ids)
 		}
 		return sel, func(a *Appointment) bool {
 			switch {
@@ -155,38 +155,13 @@ func (h *handlers) addAppointment(c *gin.Context, call *api.Call) {
 // live appointment and its job in one transaction. fn returns what to answer
 // with (nil: the empty 200 of an action endpoint).
 func appointmentAction[In any](bind bool, fn func(tx *resource.Tx, appt *Appointment, job *Job, in *In) (any, error)) api.Handler {
-	return func(c *gin.Context, call *api.Call) {
-		id, err := call.IDParam("id")
+	return api.Action(api.OwnerKind(&Appointments), bind, nil, func(tx *resource.Tx, _ int64, appt *Appointment, in *In) (any, error) {
+		job, err := resource.Get(tx, &Jobs, appt.JobID)
 		if err != nil {
-			call.Fail(c, err)
-			return
+			return nil, err
 		}
-		var in In
-		if bind {
-			if err := api.Bind(c, &in); err != nil {
-				call.Fail(c, err)
-				return
-			}
-		}
-		var out any
-		err = call.Update(func(tx *resource.Tx) error {
-			appt, err := resource.Get(tx, &Appointments, id)
-			if err != nil {
-				return err
-			}
-			job, err := resource.Get(tx, &Jobs, appt.JobID)
-			if err != nil {
-				return err
-			}
-			out, err = fn(tx, appt, job, &in)
-			return err
-		})
-		if err != nil || out == nil {
-			call.RespondEmpty(c, err)
-			return
-		}
-		call.Respond(c, out, nil)
-	}
+		return fn(tx, appt, job, in)
+	})
 }
 
 // deleteAppointment handles DELETE /appointments/{id} (contract §9: an
@@ -227,10 +202,10 @@ var deleteAppointment = appointmentAction(false, func(tx *resource.Tx, appt *App
 // rescheduleIn is Jpm.V2.AppointmentRescheduleRequest; every member is
 // optional, and a null arrival window member clears the window.
 type rescheduleIn struct {
-	Start              *resource.Time     `json:"start"`
-	End                *resource.Time     `json:"end"`
-	ArrivalWindowStart opt[resource.Time] `json:"arrivalWindowStart"`
-	ArrivalWindowEnd   opt[resource.Time] `json:"arrivalWindowEnd"`
+	Start              *resource.Time         `json:"start"`
+	End                *resource.Time         `json:"end"`
+	ArrivalWindowStart api.Opt[resource.Time] `json:"arrivalWindowStart"`
+	ArrivalWindowEnd   api.Opt[resource.Time] `json:"arrivalWindowEnd"`
 }
 
 // reschedule handles PATCH /appointments/{id}/reschedule: new start, end
@@ -252,8 +227,8 @@ func (h *handlers) reschedule(c *gin.Context, call *api.Call) {
 		}
 		oldStart, oldEnd := appt.Start, appt.End
 		start, end := appt.Start, appt.End
-		setIf(&start, in.Start)
-		setIf(&end, in.End)
+		api.SetIf(&start, in.Start)
+		api.SetIf(&end, in.End)
 		aws, awe := appt.ArrivalWindowStart, appt.ArrivalWindowEnd
 		if in.ArrivalWindowStart.Set || in.ArrivalWindowEnd.Set {
 			if in.ArrivalWindowStart.Set {

@@ -11,21 +11,7 @@ import (
 
 // AssignedTo lists an appointment's live assignments.
 func AssignedTo(tx *resource.Tx, appointmentID int64) ([]*Assignment, error) {
-	ids, err := resource.Lookup(tx, &Assignments, "appointment", resource.IDKey(appointmentID))
-	if err != nil {
-		return nil, err
-	}
-	out := []*Assignment{}
-	for _, id := range ids {
-		a, err := resource.Get(tx, &Assignments, id)
-		if err != nil {
-			continue
-		}
-		if a.Active {
-			out = append(out, a)
-		}
-	}
-	return out, nil
+	return resource.LookupActive(tx, &Assignments, "appointment", resource.IDKey(appointmentID))
 }
 
 // AssignTechnicians assigns active technicians to an appointment; assigning

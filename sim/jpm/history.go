@@ -69,22 +69,7 @@ func jobHistory(tx *resource.Tx, jobID int64) ([]HistoryEntry, error) {
 
 // logsOf loads the records of a job-indexed kind, in ID order.
 func logsOf[T any, P resource.Record[T]](tx *resource.Tx, kind *resource.Kind[T], jobID int64) ([]P, error) {
-	ids, err := resource.Lookup(tx, kind, "job", resource.IDKey(jobID))
-	if err != nil {
-		return nil, err
-	}
-	out := make([]P, 0, len(ids))
-	for _, id := range ids {
-		rec, err := resource.Get[T, P](tx, kind, id)
-		if errors.Is(err, resource.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, rec)
-	}
-	return out, nil
+	return resource.LookupRecords[T, P](tx, kind, "job", resource.IDKey(jobID))
 }
 
 // addBookedLog records that a job was booked, for its first appointment.

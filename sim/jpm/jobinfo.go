@@ -2,7 +2,6 @@ package jpm
 
 import (
 	"slices"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 	"github.com/stsim/stsim/sim/api"
@@ -48,36 +47,19 @@ func renderNote(n *Note) noteOut {
 	return noteOut{Text: n.Text, IsPinned: n.IsPinned, CreatedByID: n.CreatedByID, CreatedOn: n.CreatedOn, ModifiedOn: n.ModifiedOn}
 }
 
-// jobPage serves a paged list of a job-indexed kind for GET /jobs/{id}/…:
-// page, pageSize and includeTotal only, in ID order; an unknown job is a
-// 404.
-func jobPage[T any, P resource.Record[T], W any](kind *resource.Kind[T], render func(P) W) api.Handler {
-	return func(c *gin.Context, call *api.Call) {
-		id, err := call.IDParam("id")
-		if err != nil {
-			call.Fail(c, err)
-			return
-		}
-		q, err := resource.ParseQuery(documentedQuery(c, pagingParams...), resource.ListOptions{})
-		if err != nil {
-			call.Fail(c, err)
-			return
-		}
-		var page resource.Page[P]
-		err = call.View(func(tx *resource.Tx) error {
-			if _, err := resource.Get(tx, &Jobs, id); err != nil {
-				return err
-			}
-			page, err = resource.List[T, P](tx, kind, q, resource.Select{Index: "job", Value: resource.IDKey(id)}, nil)
-			return err
-		})
-		call.Respond(c, mapPage(page, render), err)
-	}
+// loadJob loads the job a path's {id} names (404 when there is none).
+var loadJob = api.OwnerKind(&Jobs)
+
+// ofJob declares records filed under their job in the "job" index, served
+// under /jobs/{id}/…: an unknown job is a 404.
+func ofJob[T any, P resource.Record[T]](kind *resource.Kind[T]) api.Children[*Job, T, P] {
+	return api.ChildrenOf[*Job, T, P](loadJob, kind, "job")
 }
 
 // listJobNotes handles GET /jobs/{id}/notes: the job's notes in the order
-// they were written (pinned notes are not moved first).
-var listJobNotes = jobPage(&JobNotes, renderNote)
+// they were written (pinned notes are not moved first); page, pageSize and
+// includeTotal only.
+var listJobNotes = api.ListChildren(ofJob(&JobNotes), api.PagingParams, renderNote)
 
 // noteIn is Jpm.V2.JobNoteCreateRequest.
 type noteIn struct {
@@ -87,35 +69,11 @@ type noteIn struct {
 
 // createJobNote handles POST /jobs/{id}/notes: text must not be blank;
 // pinToTop sets isPinned. Notes are append-only.
-func createJobNote(c *gin.Context, call *api.Call) {
-	id, err := call.IDParam("id")
-	if err != nil {
-		call.Fail(c, err)
-		return
-	}
-	var in noteIn
-	if err := api.Bind(c, &in); err != nil {
-		call.Fail(c, err)
-		return
-	}
-	if err := requireText("text", in.Text); err != nil {
-		call.Fail(c, err)
-		return
-	}
-	var out noteOut
-	err = call.Update(func(tx *resource.Tx) error {
-		if _, err := resource.Get(tx, &Jobs, id); err != nil {
-			return err
-		}
+var createJobNote = api.CreateChild(ofJob(&JobNotes), func(in *noteIn) error { return api.RequireText("text", in.Text) },
+	func(tx *resource.Tx, _ *Job, id int64, in *noteIn) (*Note, error) {
 		n := &Note{Meta: resource.Meta{Active: true}, JobID: id, Text: in.Text, IsPinned: deref(in.PinToTop), CreatedByID: integrationUser}
-		if err := resource.Create(tx, &JobNotes, n); err != nil {
-			return err
-		}
-		out = renderNote(n)
-		return nil
-	})
-	call.Respond(c, out, err)
-}
+		return n, resource.Create(tx, &JobNotes, n)
+	}, renderNote)
 
 // messageIn is Jpm.V2.MessageCreateRequest.
 type messageIn struct {
@@ -137,39 +95,21 @@ type messageOut struct {
 // the job's. The message is stored and its ID returned. With
 // addParentMessageSenderToRecipients the parent's author joins the
 // recipients.
-func createMessage(c *gin.Context, call *api.Call) {
-	id, err := call.IDParam("id")
-	if err != nil {
-		call.Fail(c, err)
-		return
-	}
-	var in messageIn
-	if err := api.Bind(c, &in); err != nil {
-		call.Fail(c, err)
-		return
-	}
-	if err := requireText("body", in.Body); err != nil {
-		call.Fail(c, err)
-		return
-	}
-	var out messageOut
-	err = call.Update(func(tx *resource.Tx) error {
-		if _, err := resource.Get(tx, &Jobs, id); err != nil {
-			return err
-		}
+var createMessage = api.CreateChild(ofJob(&JobMessages), func(in *messageIn) error { return api.RequireText("body", in.Body) },
+	func(tx *resource.Tx, _ *Job, id int64, in *messageIn) (*Message, error) {
 		if err := checkUser(tx, "createdByEmployeeId", in.CreatedByEmployeeID); err != nil {
-			return err
+			return nil, err
 		}
 		recipients := slices.Clone(nonNil(in.RecipientIDs))
 		for i, r := range recipients {
 			if err := checkUser(tx, "recipientIds"+idx(i), r); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		if in.ParentMessageID != nil {
 			parent, err := resource.Get(tx, &JobMessages, *in.ParentMessageID)
 			if err != nil || parent.JobID != id {
-				return apierr.BadRequest("parentMessageId", "Job "+resource.IDKey(id)+" has no message with id "+resource.IDKey(*in.ParentMessageID)+".")
+				return nil, apierr.BadRequest("parentMessageId", "Job "+resource.IDKey(id)+" has no message with id "+resource.IDKey(*in.ParentMessageID)+".")
 			}
 			if deref(in.AddParentMessageSenderToRecipients) && !slices.Contains(recipients, parent.CreatedByEmployeeID) {
 				recipients = append(recipients, parent.CreatedByEmployeeID)
@@ -179,14 +119,8 @@ func createMessage(c *gin.Context, call *api.Call) {
 			Meta: resource.Meta{Active: true}, JobID: id, Body: in.Body, RecipientIDs: recipients, ParentMessageID: in.ParentMessageID,
 			AddParentMessageSenderToRecipients: deref(in.AddParentMessageSenderToRecipients), CreatedByEmployeeID: in.CreatedByEmployeeID,
 		}
-		if err := resource.Create(tx, &JobMessages, m); err != nil {
-			return err
-		}
-		out = messageOut{ID: m.ID}
-		return nil
-	})
-	call.Respond(c, out, err)
-}
+		return m, resource.Create(tx, &JobMessages, m)
+	}, func(m *Message) messageOut { return messageOut{ID: m.ID} })
 
 // historyItemOut is Jpm.Jobs.JobHistoryItemModel.
 type historyItemOut struct {
@@ -205,29 +139,17 @@ type historyOut struct {
 
 // getJobHistory handles GET /jobs/{id}/history: every event of the job, in
 // the order it happened.
-func getJobHistory(c *gin.Context, call *api.Call) {
-	id, err := call.IDParam("id")
+var getJobHistory = api.Read(loadJob, func(_ *gin.Context, tx *resource.Tx, job *Job) (historyOut, error) {
+	entries, err := jobHistory(tx, job.ID)
 	if err != nil {
-		call.Fail(c, err)
-		return
+		return historyOut{}, err
 	}
-	var out historyOut
-	err = call.View(func(tx *resource.Tx) error {
-		if _, err := resource.Get(tx, &Jobs, id); err != nil {
-			return err
-		}
-		entries, err := jobHistory(tx, id)
-		if err != nil {
-			return err
-		}
-		out.History = make([]historyItemOut, 0, len(entries))
-		for _, e := range entries {
-			out.History = append(out.History, historyItemOut(e))
-		}
-		return nil
-	})
-	call.Respond(c, out, err)
-}
+	out := historyOut{History: make([]historyItemOut, 0, len(entries))}
+	for _, e := range entries {
+		out.History = append(out.History, historyItemOut(e))
+	}
+	return out, nil
+})
 
 // canceledLogOut is Jpm.V2.JobCanceledLogResponse (and the export item).
 type canceledLogOut struct {
@@ -246,7 +168,7 @@ func renderCanceledLog(l *CanceledLog) canceledLogOut {
 
 // listCanceledLogs handles GET /jobs/{id}/canceled-log: every cancellation
 // of the job; one whose cancellation was removed is inactive.
-var listCanceledLogs = jobPage(&JobCanceledLogs, renderCanceledLog)
+var listCanceledLogs = api.ListChildren(ofJob(&JobCanceledLogs), api.PagingParams, renderCanceledLog)
 
 // bookedLogOut is Jpm.V2.JobBookedLogResponse.
 type bookedLogOut struct {
@@ -264,33 +186,20 @@ type bookedLogOut struct {
 // getBookedLog handles GET /jobs/{id}/booked-log: the job's latest booking
 // (made when it was created, again when a cancellation is removed); it is
 // inactive while the job is canceled.
-func getBookedLog(c *gin.Context, call *api.Call) {
-	id, err := call.IDParam("id")
+var getBookedLog = api.Read(loadJob, func(_ *gin.Context, tx *resource.Tx, job *Job) (bookedLogOut, error) {
+	logs, err := logsOf(tx, &JobBookedLogs, job.ID)
 	if err != nil {
-		call.Fail(c, err)
-		return
+		return bookedLogOut{}, err
 	}
-	var out bookedLogOut
-	err = call.View(func(tx *resource.Tx) error {
-		if _, err := resource.Get(tx, &Jobs, id); err != nil {
-			return err
-		}
-		logs, err := logsOf(tx, &JobBookedLogs, id)
-		if err != nil {
-			return err
-		}
-		if len(logs) == 0 {
-			return apierr.New(404, "Job "+resource.IDKey(id)+" has no booked log.")
-		}
-		l := logs[len(logs)-1]
-		out = bookedLogOut{
-			ID: l.ID, JobID: l.JobID, AppointmentID: l.AppointmentID, Start: l.Start, ArrivalWindowStart: l.ArrivalWindowStart,
-			ArrivalWindowEnd: l.ArrivalWindowEnd, CreatedOn: l.CreatedOn, CreatedByID: l.CreatedByID, Active: l.Active,
-		}
-		return nil
-	})
-	call.Respond(c, out, err)
-}
+	if len(logs) == 0 {
+		return bookedLogOut{}, apierr.New(404, "Job "+resource.IDKey(job.ID)+" has no booked log.")
+	}
+	l := logs[len(logs)-1]
+	return bookedLogOut{
+		ID: l.ID, JobID: l.JobID, AppointmentID: l.AppointmentID, Start: l.Start, ArrivalWindowStart: l.ArrivalWindowStart,
+		ArrivalWindowEnd: l.ArrivalWindowEnd, CreatedOn: l.CreatedOn, CreatedByID: l.CreatedByID, Active: l.Active,
+	}, nil
+})
 
 // cancelReasonOut is Jpm.V2.CancelReasonResponse.
 type cancelReasonOut struct {
@@ -354,20 +263,12 @@ type customFieldTypeOut struct {
 // listCustomFieldTypes handles GET /jobs/custom-fields: paged, date
 // filters, sort (Id, ModifiedOn, CreatedOn). page=0 is a 400 here, as
 // ServiceTitan's custom-fields endpoints answer (contract §6).
-func listCustomFieldTypes(c *gin.Context, call *api.Call) {
-	if v := c.Query("page"); v != "" {
-		if n, err := strconv.Atoi(v); err == nil && n == 0 {
-			call.Fail(c, apierr.BadRequest("page", "page must be 1 or more."))
-			return
-		}
+var listCustomFieldTypes = api.NoPageZero(api.List(&JobFieldTypes, api.ListSpec[CustomFieldType, *CustomFieldType]{
+	Options: resource.ListOptions{Sorts: resource.StandardSorts},
+}, func(_ *gin.Context, t *CustomFieldType) customFieldTypeOut {
+	var options []string
+	if t.DataType == "Dropdown" {
+		options = nonNil(t.DataTypeOptions)
 	}
-	api.List(&JobFieldTypes, api.ListSpec[CustomFieldType, *CustomFieldType]{
-		Options: resource.ListOptions{Sorts: resource.StandardSorts},
-	}, func(_ *gin.Context, t *CustomFieldType) customFieldTypeOut {
-		var options []string
-		if t.DataType == "Dropdown" {
-			options = nonNil(t.DataTypeOptions)
-		}
-		return customFieldTypeOut{ID: t.ID, Name: t.Name, DataType: t.DataType, DataTypeOptions: options, CreatedOn: t.CreatedOn, ModifiedOn: t.ModifiedOn}
-	})(c, call)
-}
+	return customFieldTypeOut{ID: t.ID, Name: t.Name, DataType: t.DataType, DataTypeOptions: options, CreatedOn: t.CreatedOn, ModifiedOn: t.ModifiedOn}
+}))

@@ -132,21 +132,13 @@ type handlers struct{ deps Deps }
 // technicians' assignments, its history and a booked-log entry, all in one
 // transaction.
 func (h *handlers) createJob(c *gin.Context, call *api.Call) {
-	var in createJobIn
-	if err := api.Bind(c, &in); err != nil {
-		call.Fail(c, err)
-		return
-	}
-	var out jobOut
-	err := call.Update(func(tx *resource.Tx) error {
-		job, err := h.bookJob(tx, &in)
+	api.Create(nil, func(tx *resource.Tx, in *createJobIn) (jobOut, error) {
+		job, err := h.bookJob(tx, in)
 		if err != nil {
-			return err
+			return jobOut{}, err
 		}
-		out, err = renderJob(tx, job, in.ExternalData.GUID())
-		return err
-	})
-	call.Respond(c, out, err)
+		return renderJob(tx, job, in.ExternalData.GUID())
+	})(c, call)
 }
 
 func (h *handlers) bookJob(tx *resource.Tx, in *createJobIn) (*Job, error) {
@@ -220,7 +212,7 @@ func (h *handlers) bookJob(tx *resource.Tx, in *createJobIn) (*Job, error) {
 		}
 	}
 	signature := jt.InvoiceSignaturesRequired
-	setIf(&signature, in.InvoiceSignatureIsRequired)
+	api.SetIf(&signature, in.InvoiceSignatureIsRequired)
 	job := &Job{
 		Meta: resource.Meta{ID: id, Active: true}, JobNumber: strconv.FormatInt(id, 10),
 		CustomerID: in.CustomerID, LocationID: in.LocationID, BusinessUnitID: in.BusinessUnitID, JobTypeID: in.JobTypeID,
@@ -288,23 +280,9 @@ func (h *handlers) newAppointment(tx *resource.Tx, job *Job, seq int, in appoint
 
 // getJob handles GET /jobs/{id}; externalDataApplicationGuid picks the
 // external data shown.
-func getJob(c *gin.Context, call *api.Call) {
-	id, err := call.IDParam("id")
-	if err != nil {
-		call.Fail(c, err)
-		return
-	}
-	var out jobOut
-	err = call.View(func(tx *resource.Tx) error {
-		job, err := resource.Get(tx, &Jobs, id)
-		if err != nil {
-			return err
-		}
-		out, err = renderJob(tx, job, c.Query("externalDataApplicationGuid"))
-		return err
-	})
-	call.Respond(c, out, err)
-}
+var getJob = api.Read(loadJob, func(c *gin.Context, tx *resource.Tx, job *Job) (jobOut, error) {
+	return renderJob(tx, job, c.Query("externalDataApplicationGuid"))
+})
 
 var jobStatuses = []string{JobScheduled, JobDispatched, JobInProgress, JobHold, JobCompleted, JobCanceled}
 var appointmentStatuses = []string{ApptScheduled, ApptDispatched, ApptWorking, ApptHold, ApptDone, ApptCanceled}
@@ -372,14 +350,14 @@ func listJobs(c *gin.Context, call *api.Call) {
 			if err != nil {
 				return err
 			}
-			sel.IDs = narrowIDs(sel.IDs, ids)
+			sel.Narrow(ids)
 		}
 		if ext != nil {
 			ids, err := extdata.Lookup(tx, &Jobs, ext)
 			if err != nil {
 				return err
 			}
-			sel.IDs = narrowIDs(sel.IDs, ids)
+			sel.Narrow(ids)
 		}
 		needAppts := apptStatus != "" || unused != nil || !firstFrom.IsZero() || !firstBefore.IsZero() || !apptFrom.IsZero() || !apptBefore.IsZero()
 		var loadErr error
@@ -497,40 +475,27 @@ func technicianJobs(tx *resource.Tx, techID int64) ([]int64, error) {
 	return ids, nil
 }
 
+// technicianAssignments lists a technician's live assignments.
 func technicianAssignments(tx *resource.Tx, techID int64) ([]*Assignment, error) {
-	ids, err := resource.Lookup(tx, &Assignments, "technician", resource.IDKey(techID))
-	if err != nil {
-		return nil, err
-	}
-	out := []*Assignment{}
-	for _, id := range ids {
-		a, err := resource.Get(tx, &Assignments, id)
-		if err != nil {
-			continue
-		}
-		if a.Active {
-			out = append(out, a)
-		}
-	}
-	return out, nil
+	return resource.LookupActive(tx, &Assignments, "technician", resource.IDKey(techID))
 }
 
 // updateJobIn is Jpm.V2.UpdateJobRequest.
 type updateJobIn struct {
-	CustomerID               *int64           `json:"customerId"`
-	LocationID               *int64           `json:"locationId"`
-	BusinessUnitID           *int64           `json:"businessUnitId"`
-	LeadSource               opt[LeadSource]  `json:"jobGeneratedLeadSource"`
-	JobTypeID                *int64           `json:"jobTypeId"`
-	Priority                 *string          `json:"priority"`
-	CampaignID               *int64           `json:"campaignId"`
-	Summary                  *string          `json:"summary"`
-	ShouldUpdateInvoiceItems *bool            `json:"shouldUpdateInvoiceItems"`
-	CustomFields             *[]customFieldIn `json:"customFields"`
-	TagTypeIDs               *[]int64         `json:"tagTypeIds"`
-	ExternalData             *extdata.Patch   `json:"externalData"`
-	CustomerPO               *string          `json:"customerPo"`
-	SoldByID                 opt[int64]       `json:"soldById"`
+	CustomerID               *int64              `json:"customerId"`
+	LocationID               *int64              `json:"locationId"`
+	BusinessUnitID           *int64              `json:"businessUnitId"`
+	LeadSource               api.Opt[LeadSource] `json:"jobGeneratedLeadSource"`
+	JobTypeID                *int64              `json:"jobTypeId"`
+	Priority                 *string             `json:"priority"`
+	CampaignID               *int64              `json:"campaignId"`
+	Summary                  *string             `json:"summary"`
+	ShouldUpdateInvoiceItems *bool               `json:"shouldUpdateInvoiceItems"`
+	CustomFields             *[]customFieldIn    `json:"customFields"`
+	TagTypeIDs               *[]int64            `json:"tagTypeIds"`
+	ExternalData             *extdata.Patch      `json:"externalData"`
+	CustomerPO               *string             `json:"customerPo"`
+	SoldByID                 api.Opt[int64]      `json:"soldById"`
 }
 
 // updateJob handles PATCH /jobs/{id}: only the members sent change, under
@@ -538,136 +503,126 @@ type updateJobIn struct {
 // and job type active and mapped, the campaign existing). customFields and
 // tagTypeIds replace the whole list, as the document says. A new customer
 // moves the job's appointments to it. The change is written to history.
-func updateJob(c *gin.Context, call *api.Call) {
-	id, err := call.IDParam("id")
-	if err != nil {
-		call.Fail(c, err)
-		return
+var updateJob = api.Action(loadJob, true, nil, func(tx *resource.Tx, _ int64, job *Job, in *updateJobIn) (any, error) {
+	if err := changeJob(tx, job, in); err != nil {
+		return nil, err
 	}
-	var in updateJobIn
-	if err := api.Bind(c, &in); err != nil {
-		call.Fail(c, err)
-		return
+	return renderJob(tx, job, in.ExternalData.GUID())
+})
+
+// changeJob applies an update to a job, its appointments and its history.
+func changeJob(tx *resource.Tx, job *Job, in *updateJobIn) error {
+	var err error
+	var changed []string
+	mark := func(name string, set bool) {
+		if set {
+			changed = append(changed, name)
+		}
 	}
-	var out jobOut
-	err = call.Update(func(tx *resource.Tx) error {
-		job, err := resource.Get(tx, &Jobs, id)
+	oldCustomer := job.CustomerID
+	if in.CustomerID != nil || in.LocationID != nil {
+		api.SetIf(&job.CustomerID, in.CustomerID)
+		api.SetIf(&job.LocationID, in.LocationID)
+		if err := checkCustomerLocation(tx, job.CustomerID, job.LocationID); err != nil {
+			return err
+		}
+		mark("customerId", in.CustomerID != nil)
+		mark("locationId", in.LocationID != nil)
+	}
+	if in.BusinessUnitID != nil {
+		if err := checkBusinessUnit(tx, "businessUnitId", *in.BusinessUnitID); err != nil {
+			return err
+		}
+		job.BusinessUnitID = *in.BusinessUnitID
+		mark("businessUnitId", true)
+	}
+	if in.JobTypeID != nil || in.BusinessUnitID != nil {
+		jt, err := resource.Get(tx, &JobTypes, job.JobTypeID)
+		if in.JobTypeID != nil {
+			jt, err = activeJobType(tx, "jobTypeId", *in.JobTypeID)
+			mark("jobTypeId", true)
+		}
 		if err != nil {
 			return err
 		}
-		var changed []string
-		mark := func(name string, set bool) {
-			if set {
-				changed = append(changed, name)
-			}
-		}
-		oldCustomer := job.CustomerID
-		if in.CustomerID != nil || in.LocationID != nil {
-			setIf(&job.CustomerID, in.CustomerID)
-			setIf(&job.LocationID, in.LocationID)
-			if err := checkCustomerLocation(tx, job.CustomerID, job.LocationID); err != nil {
-				return err
-			}
-			mark("customerId", in.CustomerID != nil)
-			mark("locationId", in.LocationID != nil)
-		}
-		if in.BusinessUnitID != nil {
-			if err := checkBusinessUnit(tx, "businessUnitId", *in.BusinessUnitID); err != nil {
-				return err
-			}
-			job.BusinessUnitID = *in.BusinessUnitID
-			mark("businessUnitId", true)
-		}
-		if in.JobTypeID != nil || in.BusinessUnitID != nil {
-			jt, err := resource.Get(tx, &JobTypes, job.JobTypeID)
-			if in.JobTypeID != nil {
-				jt, err = activeJobType(tx, "jobTypeId", *in.JobTypeID)
-				mark("jobTypeId", true)
-			}
-			if err != nil {
-				return err
-			}
-			job.JobTypeID = jt.ID
-			if err := checkMapping(jt, job.BusinessUnitID); err != nil {
-				return err
-			}
-		}
-		if in.CampaignID != nil {
-			if err := checkCampaign(tx, *in.CampaignID); err != nil {
-				return err
-			}
-			job.CampaignID = *in.CampaignID
-			mark("campaignId", true)
-		}
-		if in.Priority != nil {
-			if job.Priority, err = validPriority("priority", *in.Priority); err != nil {
-				return err
-			}
-			mark("priority", true)
-		}
-		if in.TagTypeIDs != nil {
-			if err := checkTagTypes(tx, "tagTypeIds", *in.TagTypeIDs); err != nil {
-				return err
-			}
-			job.TagTypeIDs = nonNil(*in.TagTypeIDs)
-			mark("tagTypeIds", true)
-		}
-		if in.CustomFields != nil {
-			if job.CustomFields, err = customFieldValues(tx, "customFields", *in.CustomFields); err != nil {
-				return err
-			}
-			mark("customFields", true)
-		}
-		if in.SoldByID.Set {
-			if in.SoldByID.Value != nil {
-				if err := checkUser(tx, "soldById", *in.SoldByID.Value); err != nil {
-					return err
-				}
-			}
-			job.SoldByID = in.SoldByID.Value
-			mark("soldById", true)
-		}
-		if in.LeadSource.Set {
-			if err := checkLeadSource(tx, in.LeadSource.Value); err != nil {
-				return err
-			}
-			job.LeadSource = in.LeadSource.Value
-			mark("jobGeneratedLeadSource", true)
-		}
-		if in.Summary != nil {
-			job.Summary = in.Summary
-			mark("summary", true)
-		}
-		if in.CustomerPO != nil {
-			job.CustomerPO = *in.CustomerPO
-			mark("customerPo", true)
-		}
-		if in.ExternalData != nil {
-			job.ExternalData = in.ExternalData.Apply(job.ExternalData)
-			mark("externalData", true)
-		}
-		if err := resource.Save(tx, &Jobs, job); err != nil {
+		job.JobTypeID = jt.ID
+		if err := checkMapping(jt, job.BusinessUnitID); err != nil {
 			return err
 		}
-		if job.CustomerID != oldCustomer {
-			appts, err := jobAppointments(tx, job.ID)
-			if err != nil {
+	}
+	if in.CampaignID != nil {
+		if err := checkCampaign(tx, *in.CampaignID); err != nil {
+			return err
+		}
+		job.CampaignID = *in.CampaignID
+		mark("campaignId", true)
+	}
+	if in.Priority != nil {
+		if job.Priority, err = validPriority("priority", *in.Priority); err != nil {
+			return err
+		}
+		mark("priority", true)
+	}
+	if in.TagTypeIDs != nil {
+		if err := checkTagTypes(tx, "tagTypeIds", *in.TagTypeIDs); err != nil {
+			return err
+		}
+		job.TagTypeIDs = nonNil(*in.TagTypeIDs)
+		mark("tagTypeIds", true)
+	}
+	if in.CustomFields != nil {
+		if job.CustomFields, err = customFieldValues(tx, "customFields", *in.CustomFields); err != nil {
+			return err
+		}
+		mark("customFields", true)
+	}
+	if in.SoldByID.Set {
+		if in.SoldByID.Value != nil {
+			if err := checkUser(tx, "soldById", *in.SoldByID.Value); err != nil {
 				return err
 			}
-			for _, a := range appts {
-				a.CustomerID = job.CustomerID
-				if err := resource.Save(tx, &Appointments, a); err != nil {
-					return err
-				}
-			}
 		}
-		if len(changed) > 0 {
-			if err := appendHistory(tx, job.ID, EventUpdated, "Changed "+strings.Join(changed, ", ")+"."); err != nil {
-				return err
-			}
+		job.SoldByID = in.SoldByID.Value
+		mark("soldById", true)
+	}
+	if in.LeadSource.Set {
+		if err := checkLeadSource(tx, in.LeadSource.Value); err != nil {
+			return err
 		}
-		out, err = renderJob(tx, job, in.ExternalData.GUID())
+		job.LeadSource = in.LeadSource.Value
+		mark("jobGeneratedLeadSource", true)
+	}
+	if in.Summary != nil {
+		job.Summary = in.Summary
+		mark("summary", true)
+	}
+	if in.CustomerPO != nil {
+		job.CustomerPO = *in.CustomerPO
+		mark("customerPo", true)
+	}
+	if in.ExternalData != nil {
+		job.ExternalData = in.ExternalData.Apply(job.ExternalData)
+		mark("externalData", true)
+	}
+	if err := resource.Save(tx, &Jobs, job); err != nil {
 		return err
-	})
-	call.Respond(c, out, err)
+	}
+	if job.CustomerID != oldCustomer {
+		appts, err := jobAppointments(tx, job.ID)
+		if err != nil {
+			return err
+		}
+		for _, a := range appts {
+			a.CustomerID = job.CustomerID
+			if err := resource.Save(tx, &Appointments, a); err != nil {
+				return err
+			}
+		}
+	}
+	if len(changed) > 0 {
+		if err := appendHistory(tx, job.ID, EventUpdated, "Changed "+strings.Join(changed, ", ")+"."); err != nil {
+			return err
+		}
+	}
+	return nil
 }

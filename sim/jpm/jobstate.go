@@ -4,7 +4,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/gin-gonic/gin"
 	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/apierr"
 	"github.com/stsim/stsim/sim/resource"
@@ -37,28 +36,9 @@ func activeReason(tx *resource.Tx, kind *resource.Kind[Reason], id int64) (*Reas
 // body (if any), run fn on the live job in one transaction, answer 200 with
 // no body.
 func jobAction[In any](bind bool, fn func(tx *resource.Tx, job *Job, in *In) error) api.Handler {
-	return func(c *gin.Context, call *api.Call) {
-		id, err := call.IDParam("id")
-		if err != nil {
-			call.Fail(c, err)
-			return
-		}
-		var in In
-		if bind {
-			if err := api.Bind(c, &in); err != nil {
-				call.Fail(c, err)
-				return
-			}
-		}
-		err = call.Update(func(tx *resource.Tx) error {
-			job, err := resource.Get(tx, &Jobs, id)
-			if err != nil {
-				return err
-			}
-			return fn(tx, job, &in)
-		})
-		call.RespondEmpty(c, err)
-	}
+	return api.Action(loadJob, bind, nil, func(tx *resource.Tx, _ int64, job *Job, in *In) (any, error) {
+		return nil, fn(tx, job, in)
+	})
 }
 
 // finished reports a job that no longer changes state: 409 for completed

@@ -59,7 +59,7 @@ var getJobType = api.GetByID(&JobTypes, renderJobType)
 // (default True), the date filters, and orderBy (id|modifiedOn|createdOn)
 // with orderByDirection (asc|ascending|desc|descending) instead of sort.
 func listJobTypes(c *gin.Context, call *api.Call) {
-	q, err := resource.ParseQuery(documentedQuery(c, params(pagingParams, dateParams, []string{"ids", "active"})...), resource.ListOptions{DefaultActive: resource.ActiveTrue})
+	q, err := resource.ParseQuery(api.DocumentedQuery(c, api.PagingParams, api.DateParams, []string{"ids", "active"}), resource.ListOptions{DefaultActive: resource.ActiveTrue})
 	if err != nil {
 		call.Fail(c, err)
 		return
@@ -105,7 +105,7 @@ func listJobTypes(c *gin.Context, call *api.Call) {
 		return err
 	})
 	guid := c.Query("externalDataApplicationGuid")
-	call.Respond(c, mapPage(page, func(jt *JobType) jobTypeOut { return renderJobTypeFor(jt, guid) }), err)
+	call.Respond(c, api.MapPage(page, func(jt *JobType) jobTypeOut { return renderJobTypeFor(jt, guid) }), err)
 }
 
 // createJobTypeIn is Jpm.V2.CreateJobTypeRequest.
@@ -127,7 +127,7 @@ type createJobTypeIn struct {
 
 // checkJobTypeName: not blank, and no other job type has it (ignoring case).
 func checkJobTypeName(tx *resource.Tx, name string, self int64) error {
-	if err := requireText("name", name); err != nil {
+	if err := api.RequireText("name", name); err != nil {
 		return err
 	}
 	page, err := resource.List(tx, &JobTypes, resource.Query{Page: 1, PageSize: 1, Active: resource.ActiveAny}, resource.Select{}, func(jt *JobType) bool {
@@ -162,145 +162,112 @@ func checkDuration(d int64) error {
 // business units and tag types must exist; priority (default Normal) is
 // Low|Normal|High|Urgent; duration in seconds (default 3600) not negative.
 // A new job type is active.
-func createJobType(c *gin.Context, call *api.Call) {
-	var in createJobTypeIn
-	if err := api.Bind(c, &in); err != nil {
-		call.Fail(c, err)
-		return
+var createJobType = api.Create((*createJobTypeIn).check, func(tx *resource.Tx, in *createJobTypeIn) (jobTypeOut, error) {
+	if err := checkJobTypeName(tx, in.Name, 0); err != nil {
+		return jobTypeOut{}, err
 	}
+	if err := checkBusinessUnits(tx, "businessUnitIds", in.BusinessUnitIDs); err != nil {
+		return jobTypeOut{}, err
+	}
+	if err := checkTagTypes(tx, "tagTypeIds", in.TagTypeIDs); err != nil {
+		return jobTypeOut{}, err
+	}
+	jt := &JobType{
+		Meta: resource.Meta{Active: true}, Name: strings.TrimSpace(in.Name), BusinessUnitIDs: nonNil(in.BusinessUnitIDs),
+		Skills: nonNil(in.Skills), TagTypeIDs: nonNil(in.TagTypeIDs), Priority: *in.Priority, Duration: *in.Duration,
+		SoldThreshold: in.SoldThreshold, Class: deref(in.Class), Summary: deref(in.Summary), NoCharge: deref(in.NoCharge),
+		EnforceRecurringServiceEventSelection: in.EnforceRecurringServiceEventSelection,
+		InvoiceSignaturesRequired:             deref(in.InvoiceSignaturesRequired), ExternalData: in.ExternalData.Apply(nil),
+	}
+	if err := resource.Create(tx, &JobTypes, jt); err != nil {
+		return jobTypeOut{}, err
+	}
+	return renderJobTypeFor(jt, in.ExternalData.GUID()), nil
+})
+
+// check validates a new job type's priority (default Normal), duration
+// (default DefaultJobTypeDuration) and skills, and fills in the defaults.
+func (in *createJobTypeIn) check() error {
 	priority := "Normal"
 	if in.Priority != nil && *in.Priority != "" {
 		var err error
 		if priority, err = validPriority("priority", *in.Priority); err != nil {
-			call.Fail(c, err)
-			return
+			return err
 		}
 	}
+	in.Priority = &priority
 	duration := int64(DefaultJobTypeDuration)
-	setIf(&duration, in.Duration)
+	api.SetIf(&duration, in.Duration)
 	if err := checkDuration(duration); err != nil {
-		call.Fail(c, err)
-		return
+		return err
 	}
-	if err := checkSkills(in.Skills); err != nil {
-		call.Fail(c, err)
-		return
-	}
-	var out jobTypeOut
-	err := call.Update(func(tx *resource.Tx) error {
-		if err := checkJobTypeName(tx, in.Name, 0); err != nil {
-			return err
-		}
-		if err := checkBusinessUnits(tx, "businessUnitIds", in.BusinessUnitIDs); err != nil {
-			return err
-		}
-		if err := checkTagTypes(tx, "tagTypeIds", in.TagTypeIDs); err != nil {
-			return err
-		}
-		jt := &JobType{
-			Meta: resource.Meta{Active: true}, Name: strings.TrimSpace(in.Name), BusinessUnitIDs: nonNil(in.BusinessUnitIDs),
-			Skills: nonNil(in.Skills), TagTypeIDs: nonNil(in.TagTypeIDs), Priority: priority, Duration: duration,
-			SoldThreshold: in.SoldThreshold, Class: deref(in.Class), Summary: deref(in.Summary), NoCharge: deref(in.NoCharge),
-			EnforceRecurringServiceEventSelection: in.EnforceRecurringServiceEventSelection,
-			InvoiceSignaturesRequired:             deref(in.InvoiceSignaturesRequired), ExternalData: in.ExternalData.Apply(nil),
-		}
-		if err := resource.Create(tx, &JobTypes, jt); err != nil {
-			return err
-		}
-		out = renderJobTypeFor(jt, in.ExternalData.GUID())
-		return nil
-	})
-	call.Respond(c, out, err)
+	in.Duration = &duration
+	return checkSkills(in.Skills)
 }
 
 // updateJobTypeIn is Jpm.V2.UpdateJobTypeRequest.
 type updateJobTypeIn struct {
-	Name                                  *string        `json:"name"`
-	BusinessUnitIDs                       *[]int64       `json:"businessUnitIds"`
-	Skills                                *[]string      `json:"skills"`
-	TagTypeIDs                            *[]int64       `json:"tagTypeIds"`
-	Priority                              *string        `json:"priority"`
-	Duration                              *int64         `json:"duration"`
-	SoldThreshold                         opt[float64]   `json:"soldThreshold"`
-	Class                                 *string        `json:"class"`
-	Summary                               *string        `json:"summary"`
-	NoCharge                              *bool          `json:"noCharge"`
-	EnforceRecurringServiceEventSelection *bool          `json:"enforceRecurringServiceEventSelection"`
-	InvoiceSignaturesRequired             *bool          `json:"invoiceSignaturesRequired"`
-	ExternalData                          *extdata.Patch `json:"externalData"`
+	Name                                  *string          `json:"name"`
+	BusinessUnitIDs                       *[]int64         `json:"businessUnitIds"`
+	Skills                                *[]string        `json:"skills"`
+	TagTypeIDs                            *[]int64         `json:"tagTypeIds"`
+	Priority                              *string          `json:"priority"`
+	Duration                              *int64           `json:"duration"`
+	SoldThreshold                         api.Opt[float64] `json:"soldThreshold"`
+	Class                                 *string          `json:"class"`
+	Summary                               *string          `json:"summary"`
+	NoCharge                              *bool            `json:"noCharge"`
+	EnforceRecurringServiceEventSelection *bool            `json:"enforceRecurringServiceEventSelection"`
+	InvoiceSignaturesRequired             *bool            `json:"invoiceSignaturesRequired"`
+	ExternalData                          *extdata.Patch   `json:"externalData"`
 }
 
 // updateJobType handles PATCH /job-types/{id}: only the members sent change,
 // under the create rules. The document has no active member, so a job type
 // cannot be deactivated through the API.
-func updateJobType(c *gin.Context, call *api.Call) {
-	id, err := call.IDParam("id")
-	if err != nil {
-		call.Fail(c, err)
-		return
-	}
-	var in updateJobTypeIn
-	if err := api.Bind(c, &in); err != nil {
-		call.Fail(c, err)
-		return
-	}
-	var out jobTypeOut
-	err = call.Update(func(tx *resource.Tx) error {
-		jt, err := resource.Get(tx, &JobTypes, id)
-		if err != nil {
+var updateJobType = api.Patch(&JobTypes, nil, func(tx *resource.Tx, jt *JobType, in *updateJobTypeIn) error {
+	if in.Name != nil {
+		if err := checkJobTypeName(tx, *in.Name, jt.ID); err != nil {
 			return err
 		}
-		if in.Name != nil {
-			if err := checkJobTypeName(tx, *in.Name, jt.ID); err != nil {
-				return err
-			}
-			jt.Name = strings.TrimSpace(*in.Name)
-		}
-		if in.BusinessUnitIDs != nil {
-			if err := checkBusinessUnits(tx, "businessUnitIds", *in.BusinessUnitIDs); err != nil {
-				return err
-			}
-			jt.BusinessUnitIDs = nonNil(*in.BusinessUnitIDs)
-		}
-		if in.Skills != nil {
-			if err := checkSkills(*in.Skills); err != nil {
-				return err
-			}
-			jt.Skills = nonNil(*in.Skills)
-		}
-		if in.TagTypeIDs != nil {
-			if err := checkTagTypes(tx, "tagTypeIds", *in.TagTypeIDs); err != nil {
-				return err
-			}
-			jt.TagTypeIDs = nonNil(*in.TagTypeIDs)
-		}
-		if in.Priority != nil {
-			if jt.Priority, err = validPriority("priority", *in.Priority); err != nil {
-				return err
-			}
-		}
-		if in.Duration != nil {
-			if err := checkDuration(*in.Duration); err != nil {
-				return err
-			}
-			jt.Duration = *in.Duration
-		}
-		if in.SoldThreshold.Set {
-			jt.SoldThreshold = in.SoldThreshold.Value
-		}
-		setIf(&jt.Class, in.Class)
-		setIf(&jt.Summary, in.Summary)
-		setIf(&jt.NoCharge, in.NoCharge)
-		if in.EnforceRecurringServiceEventSelection != nil {
-			jt.EnforceRecurringServiceEventSelection = in.EnforceRecurringServiceEventSelection
-		}
-		setIf(&jt.InvoiceSignaturesRequired, in.InvoiceSignaturesRequired)
-		jt.ExternalData = in.ExternalData.Apply(jt.ExternalData)
-		if err := resource.Save(tx, &JobTypes, jt); err != nil {
+		jt.Name = strings.TrimSpace(*in.Name)
+	}
+	if in.BusinessUnitIDs != nil {
+		if err := checkBusinessUnits(tx, "businessUnitIds", *in.BusinessUnitIDs); err != nil {
 			return err
 		}
-		out = renderJobTypeFor(jt, in.ExternalData.GUID())
-		return nil
-	})
-	call.Respond(c, out, err)
-}
+		jt.BusinessUnitIDs = nonNil(*in.BusinessUnitIDs)
+	}
+	if in.Skills != nil {
+		if err := checkSkills(*in.Skills); err != nil {
+			return err
+		}
+		jt.Skills = nonNil(*in.Skills)
+	}
+	if in.TagTypeIDs != nil {
+		if err := checkTagTypes(tx, "tagTypeIds", *in.TagTypeIDs); err != nil {
+			return err
+		}
+		jt.TagTypeIDs = nonNil(*in.TagTypeIDs)
+	}
+	if in.Priority != nil {
+		var err error
+		if jt.Priority, err = validPriority("priority", *in.Priority); err != nil {
+			return err
+		}
+	}
+	if in.Duration != nil {
+		if err := checkDuration(*in.Duration); err != nil {
+			return err
+		}
+		jt.Duration = *in.Duration
+	}
+	api.SetOpt(&jt.SoldThreshold, in.SoldThreshold)
+	api.SetIf(&jt.Class, in.Class)
+	api.SetIf(&jt.Summary, in.Summary)
+	api.SetIf(&jt.NoCharge, in.NoCharge)
+	api.SetPtr(&jt.EnforceRecurringServiceEventSelection, in.EnforceRecurringServiceEventSelection)
+	api.SetIf(&jt.InvoiceSignaturesRequired, in.InvoiceSignaturesRequired)
+	jt.ExternalData = in.ExternalData.Apply(jt.ExternalData)
+	return nil
+}, func(jt *JobType, in *updateJobTypeIn) jobTypeOut { return renderJobTypeFor(jt, in.ExternalData.GUID()) })

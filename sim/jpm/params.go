@@ -1,7 +1,6 @@
 package jpm
 
 import (
-	"encoding/json"
 	"net/url"
 	"slices"
 	"strconv"
@@ -118,53 +117,6 @@ func inRange(t time.Time, onOrAfter, before time.Time) bool {
 	return true
 }
 
-// documentedQuery keeps only the named query parameters, so a parameter an
-// operation does not document is ignored instead of filtering.
-func documentedQuery(c *gin.Context, names ...string) url.Values {
-	all := c.Request.URL.Query()
-	out := url.Values{}
-	for _, n := range names {
-		if v, ok := all[n]; ok {
-			out[n] = v
-		}
-	}
-	return out
-}
-
-var (
-	pagingParams = []string{"page", "pageSize", "includeTotal"}
-	dateParams   = []string{"createdBefore", "createdOnOrAfter", "modifiedBefore", "modifiedOnOrAfter"}
-)
-
-func params(groups ...[]string) []string { return slices.Concat(groups...) }
-
-// opt is a request member that may be absent, null or set: PATCH bodies
-// need the difference.
-type opt[T any] struct {
-	Set   bool
-	Value *T
-}
-
-func (o *opt[T]) UnmarshalJSON(b []byte) error {
-	o.Set = true
-	if string(b) == "null" {
-		o.Value = nil
-		return nil
-	}
-	var v T
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	o.Value = &v
-	return nil
-}
-
-func setIf[T any](dst *T, v *T) {
-	if v != nil {
-		*dst = *v
-	}
-}
-
 func deref[T any](p *T) T {
 	var zero T
 	if p == nil {
@@ -192,44 +144,4 @@ func validPriority(field, p string) (string, error) {
 		return "", apierr.BadRequest(field, field+" must be Low, Normal, High or Urgent.")
 	}
 	return priorities[i], nil
-}
-
-func requireText(field, v string) error {
-	if strings.TrimSpace(v) == "" {
-		return apierr.BadRequest(field, field+" must not be empty.")
-	}
-	return nil
-}
-
-// matchIDs turns the result of an ID lookup into a list constraint: an
-// empty result must select nothing, not everything.
-func matchIDs(ids []int64) []int64 {
-	if ids == nil {
-		return []int64{}
-	}
-	return ids
-}
-
-// narrowIDs intersects an optional ID constraint (nil: none yet) with more.
-func narrowIDs(current, more []int64) []int64 {
-	more = matchIDs(more)
-	if current == nil {
-		return more
-	}
-	out := []int64{}
-	for _, id := range current {
-		if slices.Contains(more, id) {
-			out = append(out, id)
-		}
-	}
-	return out
-}
-
-// mapPage renders a page of records.
-func mapPage[R, W any](p resource.Page[R], render func(R) W) resource.Page[W] {
-	out := resource.Page[W]{Page: p.Page, PageSize: p.PageSize, TotalCount: p.TotalCount, HasMore: p.HasMore, Data: make([]W, 0, len(p.Data))}
-	for _, r := range p.Data {
-		out.Data = append(out.Data, render(r))
-	}
-	return out
 }

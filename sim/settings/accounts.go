@@ -2,8 +2,10 @@ package settings
 
 import (
 	"errors"
+	"slices"
 	"strings"
 
+	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/apierr"
 	"github.com/stsim/stsim/sim/resource"
 )
@@ -110,43 +112,259 @@ func trimmed(s *string) *string {
 	return ptr(strings.TrimSpace(*s))
 }
 
-// account is what the account actions read and change of a user.
-type account struct {
-	label         string // "Employee 5"
-	active        *bool
-	accountLocked *bool
-	email, login  *string
+// user points at the members employees and technicians share, so that the
+// rules above are written once for both.
+type user struct {
+	name                                     *string
+	userID                                   *int64
+	roleIDs                                  *[]int64
+	businessUnitID                           **int64
+	email, phoneNumber, loginName, aadUserID **string
+	positions                                *[]string
+	customFields                             *[]CustomField
+	active, accountLocked                    *bool
 }
 
-// applyAction runs an account action and reports whether it changed the
-// record (so the caller saves it).
-func (a account) applyAction(action string) (bool, error) {
+func (e *Employee) user() user {
+	return user{
+		name: &e.Name, userID: &e.UserID, roleIDs: &e.RoleIDs, businessUnitID: &e.BusinessUnitID,
+		email: &e.Email, phoneNumber: &e.PhoneNumber, loginName: &e.LoginName, aadUserID: &e.AadUserID,
+		positions: &e.Positions, customFields: &e.CustomFields, active: &e.Active, accountLocked: &e.AccountLocked,
+	}
+}
+
+func (t *Technician) user() user {
+	return user{
+		name: &t.Name, userID: &t.UserID, roleIDs: &t.RoleIDs, businessUnitID: &t.BusinessUnitID,
+		email: &t.Email, phoneNumber: &t.PhoneNumber, loginName: &t.LoginName, aadUserID: &t.AadUserID,
+		positions: &t.Positions, customFields: &t.CustomFields, active: &t.Active, accountLocked: &t.AccountLocked,
+	}
+}
+
+// newUserIn holds the members the employee and technician create requests
+// share.
+type newUserIn struct {
+	Name                  string          `json:"name"`
+	PhoneNumber           *string         `json:"phoneNumber"`
+	Email                 *string         `json:"email"`
+	Login                 *string         `json:"login"`
+	Password              *string         `json:"password"`
+	AccountCreationMethod string          `json:"accountCreationMethod"`
+	BusinessUnitID        *int64          `json:"businessUnitId"`
+	RoleID                int64           `json:"roleId"`
+	Positions             []string        `json:"positions"`
+	AadUserID             *string         `json:"aadUserId"`
+	CustomFields          []customFieldIn `json:"customFields"`
+
+	fields []CustomField // customFields, checked by checkFields
+}
+
+// check validates the shared members: name (and email, when the kind of
+// user requires one) not blank, the account members, roleId, and
+// positions, each one of allowed.
+func (in *newUserIn) check(emailRequired bool, allowed []string) error {
+	if err := api.RequireText("name", in.Name); err != nil {
+		return err
+	}
+	if emailRequired {
+		if err := api.RequireText("email", deref(in.Email)); err != nil {
+			return err
+		}
+	}
+	if err := checkAccount(in.AccountCreationMethod, in.Email, in.Login, in.Password); err != nil {
+		return err
+	}
+	if err := checkRoleID(in.RoleID); err != nil {
+		return err
+	}
+	if in.Positions == nil {
+		return apierr.BadRequest("positions", "positions is required (it may be an empty list).")
+	}
+	return eachOneOf("positions", in.Positions, allowed)
+}
+
+// checkFields validates the customFields.
+func (in *newUserIn) checkFields() error {
+	var err error
+	in.fields, err = customFields("customFields", in.CustomFields)
+	return err
+}
+
+// create checks the business unit and the login of a new user, allocates
+// its userId and writes the shared members into u.
+func (in *newUserIn) create(tx *resource.Tx, u user) error {
+	if err := checkBusinessUnit(tx, in.BusinessUnitID); err != nil {
+		return err
+	}
+	if err := loginFree(tx, in.Login, 0); err != nil {
+		return err
+	}
+	userID, err := resource.NewID(tx)
+	if err != nil {
+		return err
+	}
+	*u.name, *u.userID, *u.roleIDs, *u.businessUnitID = strings.TrimSpace(in.Name), userID, []int64{in.RoleID}, in.BusinessUnitID
+	*u.email, *u.phoneNumber, *u.loginName, *u.aadUserID = trimmed(in.Email), in.PhoneNumber, trimmed(in.Login), in.AadUserID
+	*u.positions, *u.customFields = slices.Clone(in.Positions), in.fields
+	return nil
+}
+
+// userPatch holds the members the employee and technician update requests
+// share.
+type userPatch struct {
+	Name           *string          `json:"name"`
+	PhoneNumber    *string          `json:"phoneNumber"`
+	Email          *string          `json:"email"`
+	Login          *string          `json:"login"`
+	BusinessUnitID api.Opt[int64]   `json:"businessUnitId"`
+	RoleID         *int64           `json:"roleId"`
+	Positions      *[]string        `json:"positions"`
+	AadUserID      *string          `json:"aadUserId"`
+	CustomFields   *[]customFieldIn `json:"customFields"`
+	AccountLocked  *bool            `json:"accountLocked"`
+
+	fields []CustomField // customFields, checked by checkFields
+}
+
+// check validates the shared members sent: name, login (and email, when
+// the kind of user requires one) not blank, roleId, and positions, each one
+// of allowed.
+func (in *userPatch) check(emailRequired bool, allowed []string) error {
+	sent := []member{{"name", in.Name}}
+	if emailRequired {
+		sent = append(sent, member{"email", in.Email})
+	}
+	if err := requireSent(append(sent, member{"login", in.Login})...); err != nil {
+		return err
+	}
+	if in.RoleID != nil {
+		if err := checkRoleID(*in.RoleID); err != nil {
+			return err
+		}
+	}
+	if in.Positions != nil {
+		return eachOneOf("positions", *in.Positions, allowed)
+	}
+	return nil
+}
+
+// checkFields validates the customFields sent.
+func (in *userPatch) checkFields() error {
+	if in.CustomFields == nil {
+		return nil
+	}
+	var err error
+	in.fields, err = customFields("customFields", *in.CustomFields)
+	return err
+}
+
+// apply writes the shared members sent into the user self (its record ID),
+// checking the business unit and the login first. customFields are merged
+// by typeId, and a blank email removes it.
+func (in *userPatch) apply(tx *resource.Tx, u user, self int64) error {
+	if in.BusinessUnitID.Set {
+		if err := checkBusinessUnit(tx, in.BusinessUnitID.Value); err != nil {
+			return err
+		}
+	}
+	if in.Login != nil {
+		if err := loginFree(tx, in.Login, self); err != nil {
+			return err
+		}
+		*u.loginName = trimmed(in.Login)
+	}
+	if in.Name != nil {
+		*u.name = strings.TrimSpace(*in.Name)
+	}
+	if in.Email != nil {
+		*u.email = trimmed(in.Email)
+		if **u.email == "" {
+			*u.email = nil
+		}
+	}
+	api.SetPtr(u.phoneNumber, in.PhoneNumber)
+	api.SetPtr(u.aadUserID, in.AadUserID)
+	if in.RoleID != nil {
+		*u.roleIDs = []int64{*in.RoleID}
+	}
+	if in.Positions != nil {
+		*u.positions = slices.Clone(*in.Positions)
+	}
+	api.SetOpt(u.businessUnitID, in.BusinessUnitID)
+	api.SetIf(u.accountLocked, in.AccountLocked)
+	if in.CustomFields != nil {
+		*u.customFields = mergeCustomFields(*u.customFields, in.fields)
+	}
+	return nil
+}
+
+// accountActionIn is TenantSettings.V2.AccountActionRequest.
+type accountActionIn struct {
+	Action string `json:"action"`
+}
+
+func (in *accountActionIn) action() string { return in.Action }
+
+// accountAction serves POST …/{id}/account-actions of a kind of users (see
+// the rules above); the answer is {"status":"Success"}. actionOf reads the
+// action from the body, check (nil: none) validates the rest of it, and
+// more (nil: none) runs after the shared action and reports whether it
+// changed the record too.
+func accountAction[T any, P resource.Record[T], In any](k *resource.Kind[T], userOf func(P) user, actionOf func(*In) string, check func(*In) error, more func(P, *In) bool) api.Handler {
+	return api.Action(api.OwnerKind[T, P](k), true, func(in *In) error {
+		if err := oneOf("action", actionOf(in), accountActions); err != nil {
+			return err
+		}
+		if check != nil {
+			return check(in)
+		}
+		return nil
+	}, func(tx *resource.Tx, id int64, rec P, in *In) (any, error) {
+		changed, err := userOf(rec).applyAction(k.Label+" "+resource.IDKey(id), actionOf(in))
+		if err != nil {
+			return nil, err
+		}
+		if more != nil && more(rec, in) {
+			changed = true
+		}
+		if changed {
+			if err := resource.Save[T, P](tx, k, rec); err != nil {
+				return nil, err
+			}
+		}
+		return accountActionOut{Status: "Success"}, nil
+	})
+}
+
+// applyAction runs an account action on the user label names ("Employee
+// 5") and reports whether it changed the record (so the caller saves it).
+func (u user) applyAction(label, action string) (bool, error) {
 	if err := oneOf("action", action, accountActions); err != nil {
 		return false, err
 	}
 	switch action {
 	case "Activate":
-		if *a.active && !*a.accountLocked {
+		if *u.active && !*u.accountLocked {
 			return false, nil
 		}
-		*a.active, *a.accountLocked = true, false
+		*u.active, *u.accountLocked = true, false
 		return true, nil
 	case "Deactivate":
-		if !*a.active {
+		if !*u.active {
 			return false, nil
 		}
-		*a.active = false
+		*u.active = false
 		return true, nil
 	}
 	// SendInvite, SendPasswordResetLink
-	if !*a.active {
-		return false, apierr.BadRequest("action", a.label+" is deactivated; Activate it before "+action+".")
+	if !*u.active {
+		return false, apierr.BadRequest("action", label+" is deactivated; Activate it before "+action+".")
 	}
-	if strings.TrimSpace(deref(a.email)) == "" {
-		return false, apierr.BadRequest("action", a.label+" has no email to send to.")
+	if strings.TrimSpace(deref(*u.email)) == "" {
+		return false, apierr.BadRequest("action", label+" has no email to send to.")
 	}
-	if action == "SendPasswordResetLink" && strings.TrimSpace(deref(a.login)) == "" {
-		return false, apierr.BadRequest("action", a.label+" has no login yet; use SendInvite.")
+	if action == "SendPasswordResetLink" && strings.TrimSpace(deref(*u.loginName)) == "" {
+		return false, apierr.BadRequest("action", label+" has no login yet; use SendInvite.")
 	}
 	return false, nil
 }

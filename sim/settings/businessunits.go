@@ -66,30 +66,14 @@ type updateBusinessUnitIn struct {
 // updateBusinessUnit handles PATCH /business-units/{id} and answers
 // ModificationResponse ({id}). A body without externalData changes nothing
 // and writes nothing.
-func updateBusinessUnit(c *gin.Context, call *api.Call) {
-	id, err := call.IDParam("id")
-	if err != nil {
-		call.Fail(c, err)
-		return
-	}
-	var in updateBusinessUnitIn
-	if err := api.Bind(c, &in); err != nil {
-		call.Fail(c, err)
-		return
-	}
+var updateBusinessUnit = api.Action(api.OwnerKind(&BusinessUnits), true, func(in *updateBusinessUnitIn) error {
+	return in.ExternalData.Check("externalData") // nil: nothing to check
+}, func(tx *resource.Tx, id int64, b *BusinessUnit, in *updateBusinessUnitIn) (any, error) {
 	if in.ExternalData != nil {
-		if err := in.ExternalData.Check("externalData"); err != nil {
-			call.Fail(c, err)
-			return
+		b.ExternalData = in.ExternalData.Apply(b.ExternalData)
+		if err := resource.Save(tx, &BusinessUnits, b); err != nil {
+			return nil, err
 		}
 	}
-	err = call.Update(func(tx *resource.Tx) error {
-		b, err := resource.Get(tx, &BusinessUnits, id)
-		if err != nil || in.ExternalData == nil {
-			return err
-		}
-		b.ExternalData = in.ExternalData.Apply(b.ExternalData)
-		return resource.Save(tx, &BusinessUnits, b)
-	})
-	call.Respond(c, idOut{ID: id}, err)
-}
+	return idOut{ID: id}, nil
+})

@@ -1,12 +1,8 @@
 package settings
 
 import (
-	"slices"
-	"strings"
-
 	"github.com/gin-gonic/gin"
 	"github.com/stsim/stsim/sim/api"
-	"github.com/stsim/stsim/sim/apierr"
 	"github.com/stsim/stsim/sim/resource"
 )
 
@@ -68,15 +64,9 @@ func roleFor(positions []string) string {
 // employeeFilter applies userIds (index), email (exact, ignoring case;
 // index) and name (contains, ignoring case).
 func employeeFilter(c *gin.Context, tx *resource.Tx) (resource.Select, func(*Employee) bool, error) {
-	var sel resource.Select
-	userIDs, err := parseUserIDs(c.Query("userIds"))
+	sel, err := selectUsers(c, tx, &Employees)
 	if err != nil {
 		return sel, nil, err
-	}
-	if userIDs != nil {
-		if sel.IDs, err = byUserIDs(tx, &Employees, userIDs); err != nil {
-			return sel, nil, err
-		}
 	}
 	if email := c.Query("email"); email != "" {
 		sel.Index, sel.Value = "email", emailKey(&email)
@@ -86,221 +76,52 @@ func employeeFilter(c *gin.Context, tx *resource.Tx) (resource.Select, func(*Emp
 
 // createEmployeeIn is TenantSettings.V2.EmployeeCreateRequest.
 type createEmployeeIn struct {
-	Name                  string          `json:"name"`
-	MobilePhoneNumber     *string         `json:"mobilePhoneNumber"`
-	PhoneNumber           *string         `json:"phoneNumber"`
-	Email                 string          `json:"email"`
-	Login                 *string         `json:"login"`
-	Password              *string         `json:"password"`
-	AccountCreationMethod string          `json:"accountCreationMethod"`
-	BusinessUnitID        *int64          `json:"businessUnitId"`
-	RoleID                int64           `json:"roleId"`
-	Positions             []string        `json:"positions"`
-	AadUserID             *string         `json:"aadUserId"`
-	CustomFields          []customFieldIn `json:"customFields"`
+	newUserIn
+	MobilePhoneNumber *string `json:"mobilePhoneNumber"`
 }
 
-func (in *createEmployeeIn) check() ([]CustomField, error) {
-	if err := requireText("name", in.Name); err != nil {
-		return nil, err
+// createEmployee handles POST /employees: an employee needs an email.
+var createEmployee = api.Create(func(in *createEmployeeIn) error {
+	if err := in.check(true, employeePositions); err != nil {
+		return err
 	}
-	if err := requireText("email", in.Email); err != nil {
-		return nil, err
+	return in.checkFields()
+}, func(tx *resource.Tx, in *createEmployeeIn) (idOut, error) {
+	e := &Employee{Meta: resource.Meta{Active: true}, Role: roleFor(in.Positions), MobilePhoneNumber: in.MobilePhoneNumber}
+	if err := in.create(tx, e.user()); err != nil {
+		return idOut{}, err
 	}
-	if err := checkAccount(in.AccountCreationMethod, &in.Email, in.Login, in.Password); err != nil {
-		return nil, err
+	if err := resource.Create(tx, &Employees, e); err != nil {
+		return idOut{}, err
 	}
-	if err := checkRoleID(in.RoleID); err != nil {
-		return nil, err
-	}
-	if in.Positions == nil {
-		return nil, apierr.BadRequest("positions", "positions is required (it may be an empty list).")
-	}
-	if err := eachOneOf("positions", in.Positions, employeePositions); err != nil {
-		return nil, err
-	}
-	return customFields("customFields", in.CustomFields)
-}
-
-// createEmployee handles POST /employees.
-func createEmployee(c *gin.Context, call *api.Call) {
-	var in createEmployeeIn
-	if err := api.Bind(c, &in); err != nil {
-		call.Fail(c, err)
-		return
-	}
-	fields, err := in.check()
-	if err != nil {
-		call.Fail(c, err)
-		return
-	}
-	var out idOut
-	err = call.Update(func(tx *resource.Tx) error {
-		if err := checkBusinessUnit(tx, in.BusinessUnitID); err != nil {
-			return err
-		}
-		if err := loginFree(tx, in.Login, 0); err != nil {
-			return err
-		}
-		userID, err := resource.NewID(tx)
-		if err != nil {
-			return err
-		}
-		e := &Employee{
-			Meta: resource.Meta{Active: true}, Name: strings.TrimSpace(in.Name), UserID: userID,
-			Role: roleFor(in.Positions), RoleIDs: []int64{in.RoleID}, BusinessUnitID: in.BusinessUnitID,
-			Email: trimmed(&in.Email), PhoneNumber: in.PhoneNumber, MobilePhoneNumber: in.MobilePhoneNumber,
-			LoginName: trimmed(in.Login), Positions: slices.Clone(in.Positions), CustomFields: fields, AadUserID: in.AadUserID,
-		}
-		if err := resource.Create(tx, &Employees, e); err != nil {
-			return err
-		}
-		out = idOut{ID: e.ID}
-		return nil
-	})
-	call.Respond(c, out, err)
-}
+	return idOut{ID: e.ID}, nil
+})
 
 // updateEmployeeIn is TenantSettings.V2.EmployeeUpdateRequest.
 type updateEmployeeIn struct {
-	Name              *string          `json:"name"`
-	MobilePhoneNumber *string          `json:"mobilePhoneNumber"`
-	PhoneNumber       *string          `json:"phoneNumber"`
-	Email             *string          `json:"email"`
-	Login             *string          `json:"login"`
-	BusinessUnitID    opt[int64]       `json:"businessUnitId"`
-	RoleID            *int64           `json:"roleId"`
-	Positions         *[]string        `json:"positions"`
-	AadUserID         *string          `json:"aadUserId"`
-	CustomFields      *[]customFieldIn `json:"customFields"`
-	AccountLocked     *bool            `json:"accountLocked"`
-}
-
-func (in *updateEmployeeIn) check() error {
-	if err := requireSent(member{"name", in.Name}, member{"email", in.Email}, member{"login", in.Login}); err != nil {
-		return err
-	}
-	if in.RoleID != nil {
-		if err := checkRoleID(*in.RoleID); err != nil {
-			return err
-		}
-	}
-	if in.Positions != nil {
-		return eachOneOf("positions", *in.Positions, employeePositions)
-	}
-	return nil
+	userPatch
+	MobilePhoneNumber *string `json:"mobilePhoneNumber"`
 }
 
 // updateEmployee handles PATCH /employees/{id}: only the members sent
-// change; customFields are merged by typeId.
-func updateEmployee(c *gin.Context, call *api.Call) {
-	id, err := call.IDParam("id")
-	if err != nil {
-		call.Fail(c, err)
-		return
+// change; customFields are merged by typeId. name, email and login, when
+// sent, must not be blank.
+var updateEmployee = api.Patch(&Employees, func(in *updateEmployeeIn) error {
+	if err := in.check(true, employeePositions); err != nil {
+		return err
 	}
-	var in updateEmployeeIn
-	if err := api.Bind(c, &in); err != nil {
-		call.Fail(c, err)
-		return
+	return in.checkFields()
+}, func(tx *resource.Tx, e *Employee, in *updateEmployeeIn) error {
+	if err := in.apply(tx, e.user(), e.ID); err != nil {
+		return err
 	}
-	if err := in.check(); err != nil {
-		call.Fail(c, err)
-		return
+	api.SetPtr(&e.MobilePhoneNumber, in.MobilePhoneNumber)
+	if in.Positions != nil {
+		e.Role = roleFor(e.Positions)
 	}
-	var fields []CustomField
-	if in.CustomFields != nil {
-		if fields, err = customFields("customFields", *in.CustomFields); err != nil {
-			call.Fail(c, err)
-			return
-		}
-	}
-	var out idOut
-	err = call.Update(func(tx *resource.Tx) error {
-		e, err := resource.Get(tx, &Employees, id)
-		if err != nil {
-			return err
-		}
-		if in.BusinessUnitID.Set {
-			if err := checkBusinessUnit(tx, in.BusinessUnitID.Value); err != nil {
-				return err
-			}
-		}
-		if in.Login != nil {
-			if err := loginFree(tx, in.Login, e.ID); err != nil {
-				return err
-			}
-			e.LoginName = trimmed(in.Login)
-		}
-		if in.Name != nil {
-			e.Name = strings.TrimSpace(*in.Name)
-		}
-		if in.Email != nil {
-			e.Email = trimmed(in.Email)
-		}
-		if in.MobilePhoneNumber != nil {
-			e.MobilePhoneNumber = in.MobilePhoneNumber
-		}
-		if in.PhoneNumber != nil {
-			e.PhoneNumber = in.PhoneNumber
-		}
-		if in.AadUserID != nil {
-			e.AadUserID = in.AadUserID
-		}
-		if in.RoleID != nil {
-			e.RoleIDs = []int64{*in.RoleID}
-		}
-		if in.Positions != nil {
-			e.Positions = slices.Clone(*in.Positions)
-			e.Role = roleFor(e.Positions)
-		}
-		setOpt(&e.BusinessUnitID, in.BusinessUnitID)
-		setIf(&e.AccountLocked, in.AccountLocked)
-		if in.CustomFields != nil {
-			e.CustomFields = mergeCustomFields(e.CustomFields, fields)
-		}
-		if err := resource.Save(tx, &Employees, e); err != nil {
-			return err
-		}
-		out = idOut{ID: e.ID}
-		return nil
-	})
-	call.Respond(c, out, err)
-}
-
-// accountActionIn is TenantSettings.V2.AccountActionRequest.
-type accountActionIn struct {
-	Action string `json:"action"`
-}
+	return nil
+}, func(e *Employee, _ *updateEmployeeIn) idOut { return idOut{ID: e.ID} })
 
 // employeeAccountAction handles POST /employees/{id}/account-actions (see
 // accounts.go for the rules).
-func employeeAccountAction(c *gin.Context, call *api.Call) {
-	id, err := call.IDParam("id")
-	if err != nil {
-		call.Fail(c, err)
-		return
-	}
-	var in accountActionIn
-	if err := api.Bind(c, &in); err != nil {
-		call.Fail(c, err)
-		return
-	}
-	if err := oneOf("action", in.Action, accountActions); err != nil {
-		call.Fail(c, err)
-		return
-	}
-	err = call.Update(func(tx *resource.Tx) error {
-		e, err := resource.Get(tx, &Employees, id)
-		if err != nil {
-			return err
-		}
-		a := account{label: "Employee " + resource.IDKey(id), active: &e.Active, accountLocked: &e.AccountLocked, email: e.Email, login: e.LoginName}
-		changed, err := a.applyAction(in.Action)
-		if err != nil || !changed {
-			return err
-		}
-		return resource.Save(tx, &Employees, e)
-	})
-	call.Respond(c, accountActionOut{Status: "Success"}, err)
-}
+var employeeAccountAction = accountAction(&Employees, (*Employee).user, (*accountActionIn).action, nil, nil)

@@ -221,21 +221,7 @@ func ActiveBusinessUnit(tx *resource.Tx, id int64) (*BusinessUnit, error) {
 
 // TechniciansIn returns the active technicians of a business unit, by ID.
 func TechniciansIn(tx *resource.Tx, businessUnitID int64) ([]*Technician, error) {
-	ids, err := resource.Lookup(tx, &Technicians, "business-unit", resource.IDKey(businessUnitID))
-	if err != nil {
-		return nil, err
-	}
-	out := []*Technician{}
-	for _, id := range ids {
-		t, err := resource.Get(tx, &Technicians, id)
-		if err != nil {
-			continue
-		}
-		if t.Active {
-			out = append(out, t)
-		}
-	}
-	return out, nil
+	return resource.LookupActive(tx, &Technicians, "business-unit", resource.IDKey(businessUnitID))
 }
 
 func deref[T any](p *T) T {

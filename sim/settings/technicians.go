@@ -1,9 +1,6 @@
 package settings
 
 import (
-	"slices"
-	"strings"
-
 	"github.com/gin-gonic/gin"
 	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/apierr"
@@ -80,15 +77,9 @@ func renderTechnician(_ *gin.Context, t *Technician) technicianOut {
 // technicianFilter applies userIds (index) and name (contains, ignoring
 // case).
 func technicianFilter(c *gin.Context, tx *resource.Tx) (resource.Select, func(*Technician) bool, error) {
-	var sel resource.Select
-	userIDs, err := parseUserIDs(c.Query("userIds"))
+	sel, err := selectUsers(c, tx, &Technicians)
 	if err != nil {
 		return sel, nil, err
-	}
-	if userIDs != nil {
-		if sel.IDs, err = byUserIDs(tx, &Technicians, userIDs); err != nil {
-			return sel, nil, err
-		}
 	}
 	return sel, api.Contains(c, "name", func(t *Technician) string { return t.Name }), nil
 }
@@ -109,10 +100,10 @@ func (a *addressIn) address() (*Address, error) {
 	if a == nil {
 		return nil, nil
 	}
-	if err := requireText("home.street", a.Street); err != nil {
+	if err := api.RequireText("home.street", a.Street); err != nil {
 		return nil, err
 	}
-	if err := requireText("home.city", a.City); err != nil {
+	if err := api.RequireText("home.city", a.City); err != nil {
 		return nil, err
 	}
 	if a.Latitude != nil && (*a.Latitude < -90 || *a.Latitude > 90) {
@@ -128,271 +119,142 @@ func (a *addressIn) address() (*Address, error) {
 // technicianFields are the members the create and update requests share
 // the handling of.
 type technicianFields struct {
-	DailyGoal            opt[float64] `json:"dailyGoal"`
-	BurdenRate           opt[float64] `json:"burdenRate"`
-	JobFilter            opt[string]  `json:"jobFilter"`
-	JobHistoryDateFilter opt[string]  `json:"jobHistoryDateFilter"`
-	Home                 *addressIn   `json:"home"`
+	DailyGoal            api.Opt[float64] `json:"dailyGoal"`
+	BurdenRate           api.Opt[float64] `json:"burdenRate"`
+	JobFilter            api.Opt[string]  `json:"jobFilter"`
+	JobHistoryDateFilter api.Opt[string]  `json:"jobHistoryDateFilter"`
+	Home                 *addressIn       `json:"home"`
+
+	home *Address // Home, checked by check
 }
 
-func (f *technicianFields) check() (*Address, error) {
+func (f *technicianFields) check() error {
 	for _, m := range []struct {
 		field string
-		v     opt[float64]
+		v     api.Opt[float64]
 	}{{"dailyGoal", f.DailyGoal}, {"burdenRate", f.BurdenRate}} {
 		if m.v.Value != nil && *m.v.Value < 0 {
-			return nil, apierr.BadRequest(m.field, m.field+" must not be negative.")
+			return apierr.BadRequest(m.field, m.field+" must not be negative.")
 		}
 	}
 	if f.JobFilter.Value != nil {
 		if err := oneOf("jobFilter", *f.JobFilter.Value, jobFilters); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if f.JobHistoryDateFilter.Value != nil {
 		if err := oneOf("jobHistoryDateFilter", *f.JobHistoryDateFilter.Value, jobHistoryDateFilters); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return f.Home.address()
+	var err error
+	f.home, err = f.Home.address()
+	return err
 }
 
 // apply writes the sent members (null dailyGoal or burdenRate is 0).
-func (f *technicianFields) apply(t *Technician, home *Address) {
+func (f *technicianFields) apply(t *Technician) {
 	if f.DailyGoal.Set {
 		t.DailyGoal = deref(f.DailyGoal.Value)
 	}
 	if f.BurdenRate.Set {
 		t.BurdenRate = deref(f.BurdenRate.Value)
 	}
-	setOpt(&t.JobFilter, f.JobFilter)
-	setOpt(&t.JobHistoryDateFilter, f.JobHistoryDateFilter)
-	if home != nil {
-		t.Home = home
-	}
+	api.SetOpt(&t.JobFilter, f.JobFilter)
+	api.SetOpt(&t.JobHistoryDateFilter, f.JobHistoryDateFilter)
+	api.SetPtr(&t.Home, f.home)
 }
 
 // createTechnicianIn is TenantSettings.V2.TechnicianCreateRequest.
 type createTechnicianIn struct {
+	newUserIn
 	technicianFields
-	Name                  string          `json:"name"`
-	PhoneNumber           *string         `json:"phoneNumber"`
-	Email                 *string         `json:"email"`
-	Login                 *string         `json:"login"`
-	Password              *string         `json:"password"`
-	AccountCreationMethod string          `json:"accountCreationMethod"`
-	BusinessUnitID        *int64          `json:"businessUnitId"`
-	RoleID                int64           `json:"roleId"`
-	Positions             []string        `json:"positions"`
-	AadUserID             *string         `json:"aadUserId"`
-	LicenseType           string          `json:"licenseType"`
-	Team                  *string         `json:"team"`
-	Bio                   *string         `json:"bio"`
-	Memo                  *string         `json:"memo"`
-	CustomFields          []customFieldIn `json:"customFields"`
+	LicenseType string  `json:"licenseType"`
+	Team        *string `json:"team"`
+	Bio         *string `json:"bio"`
+	Memo        *string `json:"memo"`
 }
 
-func (in *createTechnicianIn) check() (*Address, []CustomField, error) {
-	if err := requireText("name", in.Name); err != nil {
-		return nil, nil, err
-	}
-	if err := checkAccount(in.AccountCreationMethod, in.Email, in.Login, in.Password); err != nil {
-		return nil, nil, err
-	}
-	if err := checkRoleID(in.RoleID); err != nil {
-		return nil, nil, err
-	}
-	if in.Positions == nil {
-		return nil, nil, apierr.BadRequest("positions", "positions is required (it may be an empty list).")
-	}
-	if err := eachOneOf("positions", in.Positions, technicianPositions); err != nil {
-		return nil, nil, err
+func (in *createTechnicianIn) check() error {
+	if err := in.newUserIn.check(false, technicianPositions); err != nil {
+		return err
 	}
 	if err := oneOf("licenseType", in.LicenseType, licenseTypes); err != nil {
-		return nil, nil, err
+		return err
 	}
-	home, err := in.technicianFields.check()
-	if err != nil {
-		return nil, nil, err
+	if err := in.technicianFields.check(); err != nil {
+		return err
 	}
-	fields, err := customFields("customFields", in.CustomFields)
-	return home, fields, err
+	return in.checkFields()
 }
 
 // createTechnician handles POST /technicians. The technician starts with
 // the skills of its business unit (BusinessUnit.Skills).
-func createTechnician(c *gin.Context, call *api.Call) {
-	var in createTechnicianIn
-	if err := api.Bind(c, &in); err != nil {
-		call.Fail(c, err)
-		return
+var createTechnician = api.Create((*createTechnicianIn).check, func(tx *resource.Tx, in *createTechnicianIn) (idOut, error) {
+	t := &Technician{
+		Meta: resource.Meta{Active: true}, ZoneIDs: []int64{}, LicenseType: in.LicenseType,
+		Team: in.Team, Bio: in.Bio, Memo: in.Memo, Skills: []string{},
 	}
-	home, fields, err := in.check()
-	if err != nil {
-		call.Fail(c, err)
-		return
+	if err := in.create(tx, t.user()); err != nil {
+		return idOut{}, err
 	}
-	var out idOut
-	err = call.Update(func(tx *resource.Tx) error {
-		if err := checkBusinessUnit(tx, in.BusinessUnitID); err != nil {
-			return err
-		}
-		if err := loginFree(tx, in.Login, 0); err != nil {
-			return err
-		}
-		skills := []string{}
-		if in.BusinessUnitID != nil {
-			bu, err := resource.Get(tx, &BusinessUnits, *in.BusinessUnitID)
-			if err != nil {
-				return err
-			}
-			skills = append(skills, bu.Skills...)
-		}
-		userID, err := resource.NewID(tx)
+	if in.BusinessUnitID != nil {
+		bu, err := resource.Get(tx, &BusinessUnits, *in.BusinessUnitID)
 		if err != nil {
-			return err
+			return idOut{}, err
 		}
-		t := &Technician{
-			Meta: resource.Meta{Active: true}, Name: strings.TrimSpace(in.Name), UserID: userID,
-			BusinessUnitID: in.BusinessUnitID, RoleIDs: []int64{in.RoleID}, ZoneIDs: []int64{},
-			Email: trimmed(in.Email), PhoneNumber: in.PhoneNumber, LoginName: trimmed(in.Login),
-			LicenseType: in.LicenseType, Positions: slices.Clone(in.Positions), CustomFields: fields,
-			AadUserID: in.AadUserID, Team: in.Team, Bio: in.Bio, Memo: in.Memo, Skills: skills,
-		}
-		in.technicianFields.apply(t, home)
-		if err := resource.Create(tx, &Technicians, t); err != nil {
-			return err
-		}
-		out = idOut{ID: t.ID}
-		return nil
-	})
-	call.Respond(c, out, err)
-}
+		t.Skills = append(t.Skills, bu.Skills...)
+	}
+	in.technicianFields.apply(t)
+	if err := resource.Create(tx, &Technicians, t); err != nil {
+		return idOut{}, err
+	}
+	return idOut{ID: t.ID}, nil
+})
 
 // updateTechnicianIn is TenantSettings.V2.TechnicianUpdateRequest.
 type updateTechnicianIn struct {
+	userPatch
 	technicianFields
-	Name           *string          `json:"name"`
-	PhoneNumber    *string          `json:"phoneNumber"`
-	Email          *string          `json:"email"`
-	Login          *string          `json:"login"`
-	BusinessUnitID opt[int64]       `json:"businessUnitId"`
-	RoleID         *int64           `json:"roleId"`
-	Positions      *[]string        `json:"positions"`
-	AadUserID      *string          `json:"aadUserId"`
-	LicenseType    *string          `json:"licenseType"`
-	Team           *string          `json:"team"`
-	Bio            *string          `json:"bio"`
-	Memo           *string          `json:"memo"`
-	CustomFields   *[]customFieldIn `json:"customFields"`
-	AccountLocked  *bool            `json:"accountLocked"`
+	LicenseType *string `json:"licenseType"`
+	Team        *string `json:"team"`
+	Bio         *string `json:"bio"`
+	Memo        *string `json:"memo"`
 }
 
-func (in *updateTechnicianIn) check() (*Address, []CustomField, error) {
-	if err := requireSent(member{"name", in.Name}, member{"login", in.Login}); err != nil {
-		return nil, nil, err
-	}
-	if in.RoleID != nil {
-		if err := checkRoleID(*in.RoleID); err != nil {
-			return nil, nil, err
-		}
-	}
-	if in.Positions != nil {
-		if err := eachOneOf("positions", *in.Positions, technicianPositions); err != nil {
-			return nil, nil, err
-		}
+func (in *updateTechnicianIn) check() error {
+	if err := in.userPatch.check(false, technicianPositions); err != nil {
+		return err
 	}
 	if in.LicenseType != nil {
 		if err := oneOf("licenseType", *in.LicenseType, licenseTypes); err != nil {
-			return nil, nil, err
+			return err
 		}
 	}
-	home, err := in.technicianFields.check()
-	if err != nil || in.CustomFields == nil {
-		return home, nil, err
+	if err := in.technicianFields.check(); err != nil {
+		return err
 	}
-	fields, err := customFields("customFields", *in.CustomFields)
-	return home, fields, err
+	return in.checkFields()
 }
 
 // updateTechnician handles PATCH /technicians/{id}: only the members sent
 // change; home is replaced whole, customFields are merged by typeId, and a
 // blank email removes it (a technician's email is optional).
-func updateTechnician(c *gin.Context, call *api.Call) {
-	id, err := call.IDParam("id")
-	if err != nil {
-		call.Fail(c, err)
-		return
+var updateTechnician = api.Patch(&Technicians, (*updateTechnicianIn).check, func(tx *resource.Tx, t *Technician, in *updateTechnicianIn) error {
+	if err := in.userPatch.apply(tx, t.user(), t.ID); err != nil {
+		return err
 	}
-	var in updateTechnicianIn
-	if err := api.Bind(c, &in); err != nil {
-		call.Fail(c, err)
-		return
-	}
-	home, fields, err := in.check()
-	if err != nil {
-		call.Fail(c, err)
-		return
-	}
-	var out idOut
-	err = call.Update(func(tx *resource.Tx) error {
-		t, err := resource.Get(tx, &Technicians, id)
-		if err != nil {
-			return err
-		}
-		if in.BusinessUnitID.Set {
-			if err := checkBusinessUnit(tx, in.BusinessUnitID.Value); err != nil {
-				return err
-			}
-		}
-		if in.Login != nil {
-			if err := loginFree(tx, in.Login, t.ID); err != nil {
-				return err
-			}
-			t.LoginName = trimmed(in.Login)
-		}
-		if in.Name != nil {
-			t.Name = strings.TrimSpace(*in.Name)
-		}
-		if in.Email != nil {
-			t.Email = trimmed(in.Email)
-			if *t.Email == "" {
-				t.Email = nil
-			}
-		}
-		for _, m := range []struct {
-			dst **string
-			v   *string
-		}{{&t.PhoneNumber, in.PhoneNumber}, {&t.AadUserID, in.AadUserID}, {&t.Team, in.Team}, {&t.Bio, in.Bio}, {&t.Memo, in.Memo}} {
-			if m.v != nil {
-				*m.dst = m.v
-			}
-		}
-		if in.RoleID != nil {
-			t.RoleIDs = []int64{*in.RoleID}
-		}
-		if in.Positions != nil {
-			t.Positions = slices.Clone(*in.Positions)
-		}
-		setIf(&t.LicenseType, in.LicenseType)
-		setOpt(&t.BusinessUnitID, in.BusinessUnitID)
-		setIf(&t.AccountLocked, in.AccountLocked)
-		in.technicianFields.apply(t, home)
-		if in.CustomFields != nil {
-			t.CustomFields = mergeCustomFields(t.CustomFields, fields)
-		}
-		if err := resource.Save(tx, &Technicians, t); err != nil {
-			return err
-		}
-		out = idOut{ID: t.ID}
-		return nil
-	})
-	call.Respond(c, out, err)
-}
+	api.SetPtr(&t.Team, in.Team)
+	api.SetPtr(&t.Bio, in.Bio)
+	api.SetPtr(&t.Memo, in.Memo)
+	api.SetIf(&t.LicenseType, in.LicenseType)
+	in.technicianFields.apply(t)
+	return nil
+}, func(t *Technician, _ *updateTechnicianIn) idOut { return idOut{ID: t.ID} })
 
 // technicianActionIn is TenantSettings.V2.TechnicianAccountActionRequest.
 type technicianActionIn struct {
-	Action      string  `json:"action"`
+	accountActionIn
 	LicenseType *string `json:"licenseType"`
 	TruckID     *int64  `json:"truckId"`
 }
@@ -405,63 +267,41 @@ var identityLicenses = map[string]string{
 	"ManagedInstaller":     LicenseManagedInstaller,
 }
 
-// technicianAccountAction handles POST /technicians/{id}/account-actions
-// (see accounts.go): Activate needs licenseType ("required for
-// AccountAction = Activate") and may assign truckId; the other actions
-// ignore both.
-func technicianAccountAction(c *gin.Context, call *api.Call) {
-	id, err := call.IDParam("id")
-	if err != nil {
-		call.Fail(c, err)
-		return
+// check: Activate needs licenseType ("required for AccountAction =
+// Activate") and may assign truckId; the other actions ignore both.
+func (in *technicianActionIn) check() error {
+	if in.Action != "Activate" {
+		return nil
 	}
-	var in technicianActionIn
-	if err := api.Bind(c, &in); err != nil {
-		call.Fail(c, err)
-		return
+	if in.LicenseType == nil {
+		return apierr.BadRequest("licenseType", "licenseType is required to Activate a technician.")
 	}
-	if err := oneOf("action", in.Action, accountActions); err != nil {
-		call.Fail(c, err)
-		return
+	if _, ok := identityLicenses[*in.LicenseType]; !ok {
+		return oneOf("licenseType", *in.LicenseType, []string{"NonManagedTechnician", "ManagedTechnician", "ManagedInstaller"})
 	}
-	var license string
-	if in.Action == "Activate" {
-		if in.LicenseType == nil {
-			call.Fail(c, apierr.BadRequest("licenseType", "licenseType is required to Activate a technician."))
-			return
-		}
-		var ok bool
-		if license, ok = identityLicenses[*in.LicenseType]; !ok {
-			call.Fail(c, oneOf("licenseType", *in.LicenseType, []string{"NonManagedTechnician", "ManagedTechnician", "ManagedInstaller"}))
-			return
-		}
-		if in.TruckID != nil && *in.TruckID <= 0 {
-			call.Fail(c, apierr.BadRequest("truckId", "truckId must be a positive truck ID."))
-			return
-		}
+	if in.TruckID != nil && *in.TruckID <= 0 {
+		return apierr.BadRequest("truckId", "truckId must be a positive truck ID.")
 	}
-	err = call.Update(func(tx *resource.Tx) error {
-		t, err := resource.Get(tx, &Technicians, id)
-		if err != nil {
-			return err
-		}
-		a := account{label: "Technician " + resource.IDKey(id), active: &t.Active, accountLocked: &t.AccountLocked, email: t.Email, login: t.LoginName}
-		changed, err := a.applyAction(in.Action)
-		if err != nil {
-			return err
-		}
-		if in.Action == "Activate" {
-			if t.LicenseType != license {
-				t.LicenseType, changed = license, true
-			}
-			if in.TruckID != nil && deref(t.TruckID) != *in.TruckID {
-				t.TruckID, changed = in.TruckID, true
-			}
-		}
-		if !changed {
-			return nil
-		}
-		return resource.Save(tx, &Technicians, t)
-	})
-	call.Respond(c, accountActionOut{Status: "Success"}, err)
+	return nil
 }
+
+// activate sets the license and truck an Activate names and reports whether
+// that changed the technician.
+func (in *technicianActionIn) activate(t *Technician) bool {
+	changed := false
+	if in.Action != "Activate" {
+		return false
+	}
+	if license := identityLicenses[*in.LicenseType]; t.LicenseType != license {
+		t.LicenseType, changed = license, true
+	}
+	if in.TruckID != nil && deref(t.TruckID) != *in.TruckID {
+		t.TruckID, changed = in.TruckID, true
+	}
+	return changed
+}
+
+// technicianAccountAction handles POST /technicians/{id}/account-actions
+// (see accounts.go for the rules, and check and activate above).
+var technicianAccountAction = accountAction(&Technicians, (*Technician).user, (*technicianActionIn).action,
+	(*technicianActionIn).check, func(t *Technician, in *technicianActionIn) bool { return in.activate(t) })

@@ -1,11 +1,12 @@
 package settings
 
 import (
-	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/gin-gonic/gin"
+	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/apierr"
 	"github.com/stsim/stsim/sim/extdata"
 	"github.com/stsim/stsim/sim/resource"
@@ -62,13 +63,6 @@ func eachOneOf(field string, vs []string, allowed []string) error {
 	return nil
 }
 
-func requireText(field, v string) error {
-	if strings.TrimSpace(v) == "" {
-		return apierr.BadRequest(field, field+" must not be empty.")
-	}
-	return nil
-}
-
 // member is a sent-or-not string member of a PATCH body.
 type member struct {
 	field string
@@ -79,48 +73,12 @@ type member struct {
 func requireSent(members ...member) error {
 	for _, m := range members {
 		if m.value != nil {
-			if err := requireText(m.field, *m.value); err != nil {
+			if err := api.RequireText(m.field, *m.value); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
-}
-
-// opt is a PATCH member that can be absent, null or a value: Set tells
-// whether the member was sent, Value is nil for null.
-type opt[T any] struct {
-	Set   bool
-	Value *T
-}
-
-// UnmarshalJSON runs only for members present in the body.
-func (o *opt[T]) UnmarshalJSON(b []byte) error {
-	o.Set = true
-	if string(b) == "null" {
-		o.Value = nil
-		return nil
-	}
-	var v T
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	o.Value = &v
-	return nil
-}
-
-// setIf copies a sent PATCH member.
-func setIf[T any](dst *T, v *T) {
-	if v != nil {
-		*dst = *v
-	}
-}
-
-// setOpt copies a sent nullable PATCH member (null included).
-func setOpt[T any](dst **T, o opt[T]) {
-	if o.Set {
-		*dst = o.Value
-	}
 }
 
 // customFieldIn is the Employee/Technician CustomFieldCreateOrUpdateRequest.
@@ -194,27 +152,26 @@ type (
 	ExternalData = extdata.Data
 )
 
-func parseUserIDs(v string) ([]int64, error) {
+// selectUsers selects the users of a kind that the userIds parameter names,
+// from the kind's "user" index (every user without it). An unknown user ID
+// selects nothing.
+func selectUsers[T any](c *gin.Context, tx *resource.Tx, k *resource.Kind[T]) (resource.Select, error) {
+	var sel resource.Select
+	v := c.Query("userIds")
 	if v == "" {
-		return nil, nil
+		return sel, nil
 	}
-	ids, msg := resource.ParseIDs(v)
+	userIDs, msg := resource.ParseIDs(v)
 	if msg != "" {
-		return nil, apierr.BadRequest("userIds", msg)
+		return sel, apierr.BadRequest("userIds", msg)
 	}
-	return ids, nil
-}
-
-// byUserIDs looks users up in a kind's "user" index; never nil, so an
-// unknown user ID selects nothing.
-func byUserIDs[T any](tx *resource.Tx, k *resource.Kind[T], userIDs []int64) ([]int64, error) {
-	out := []int64{}
+	sel.IDs = []int64{}
 	for _, uid := range userIDs {
 		ids, err := resource.Lookup(tx, k, "user", resource.IDKey(uid))
 		if err != nil {
-			return nil, err
+			return sel, err
 		}
-		out = append(out, ids...)
+		sel.IDs = append(sel.IDs, ids...)
 	}
-	return out, nil
+	return sel, nil
 }

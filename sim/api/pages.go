@@ -1,0 +1,55 @@
+package api
+
+import (
+	"net/url"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+	"github.com/stsim/stsim/sim/apierr"
+	"github.com/stsim/stsim/sim/resource"
+)
+
+// MapPage renders a page of records.
+func MapPage[R, W any](p resource.Page[R], render func(R) W) resource.Page[W] {
+	out := resource.Page[W]{Page: p.Page, PageSize: p.PageSize, TotalCount: p.TotalCount, HasMore: p.HasMore, Data: make([]W, 0, len(p.Data))}
+	for _, r := range p.Data {
+		out.Data = append(out.Data, render(r))
+	}
+	return out
+}
+
+// Query parameters most list operations document, in the groups that
+// DocumentedQuery takes.
+var (
+	PagingParams = []string{"page", "pageSize", "includeTotal"}
+	DateParams   = []string{"createdBefore", "createdOnOrAfter", "modifiedBefore", "modifiedOnOrAfter"}
+)
+
+// DocumentedQuery keeps only the named query parameters (given in groups,
+// such as the paging and the date parameters), so a parameter an operation
+// does not document (ids, active, sort, a date filter) is ignored as
+// ServiceTitan ignores unknown parameters, instead of filtering.
+func DocumentedQuery(c *gin.Context, groups ...[]string) url.Values {
+	all := c.Request.URL.Query()
+	out := url.Values{}
+	for _, group := range groups {
+		for _, n := range group {
+			if v, ok := all[n]; ok {
+				out[n] = v
+			}
+		}
+	}
+	return out
+}
+
+// NoPageZero serves h, except that page=0 is a 400: the custom-fields
+// lists answer it so (contract §6), where other lists read it as page 1.
+func NoPageZero(h Handler) Handler {
+	return func(c *gin.Context, call *Call) {
+		if n, err := strconv.Atoi(c.Query("page")); err == nil && n == 0 {
+			call.Fail(c, apierr.BadRequest("page", "page must be 1 or more."))
+			return
+		}
+		h(c, call)
+	}
+}
