@@ -134,7 +134,7 @@ func (t *Tenants) Own(tenant int64) *Virtual {
 	if t.Global.Frozen() {
 		c.frozen, c.at = true, t.Global.Now()
 	} else {
-		c.offset = t.Global.Now().Sub(time.Now())
+		c.offset = time.Until(t.Global.Now())
 	}
 	t.own[tenant] = c
 	return c

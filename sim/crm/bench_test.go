@@ -44,8 +44,8 @@ import (
 
 const (
 	benchTenant    int64 = 5550001
-	benchPerZip          = 25
-	benchBatchSize       = 1000
+	benchPerZip    int   = 25
+	benchBatchSize int   = 1000
 )
 
 var benchEpoch = time.Date(2026, 11, 23, 15, 0, 0, 0, time.UTC)
