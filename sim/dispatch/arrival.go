@@ -86,57 +86,13 @@ func dedupe(ids []int64) []int64 {
 }
 
 // createArrivalWindow handles POST /arrival-windows.
-func createArrivalWindow(c *gin.Context, call *api.Call) {
-	var in arrivalWindowIn
-	if err := api.Bind(c, &in); err != nil {
-		call.Fail(c, err)
-		return
-	}
-	var out arrivalWindowOut
-	err := call.Update(func(tx *resource.Tx) error {
-		w := &ArrivalWindow{Meta: resource.Meta{Active: true}}
-		if err := in.apply(tx, w); err != nil {
-			return err
-		}
-		if err := resource.Create(tx, &ArrivalWindows, w); err != nil {
-			return err
-		}
-		out = renderArrivalWindow(w)
-		return nil
-	})
-	call.Respond(c, out, err)
-}
+var createArrivalWindow = createRecord(&ArrivalWindows, (*api.Call).Fail, func() *ArrivalWindow {
+	return &ArrivalWindow{Meta: resource.Meta{Active: true}}
+}, (*arrivalWindowIn).apply, renderArrivalWindow)
 
 // updateArrivalWindow handles PUT /arrival-windows/{id}: start, duration
 // and business units are replaced.
-func updateArrivalWindow(c *gin.Context, call *api.Call) {
-	id, err := call.IDParam("id")
-	if err != nil {
-		call.Fail(c, err)
-		return
-	}
-	var in arrivalWindowIn
-	if err := api.Bind(c, &in); err != nil {
-		call.Fail(c, err)
-		return
-	}
-	var out arrivalWindowOut
-	err = call.Update(func(tx *resource.Tx) error {
-		w, err := resource.Get(tx, &ArrivalWindows, id)
-		if err != nil {
-			return err
-		}
-		if err := in.apply(tx, w); err != nil {
-			return err
-		}
-		if err := resource.Save(tx, &ArrivalWindows, w); err != nil {
-			return err
-		}
-		out = renderArrivalWindow(w)
-		return nil
-	})
-	call.Respond(c, out, err)
-}
+var updateArrivalWindow = updateRecord(&ArrivalWindows, (*api.Call).Fail, (*arrivalWindowIn).apply, renderArrivalWindow)
 
 // activateArrivalWindow handles PUT /arrival-windows/{id}/activated
 // ({isActive}): 200 with no body.
@@ -187,15 +143,7 @@ func loadWindowConfig(tx *resource.Tx) (windowConfigOut, error) {
 }
 
 // getWindowConfig handles GET /arrival-windows/configuration.
-func getWindowConfig(c *gin.Context, call *api.Call) {
-	var out windowConfigOut
-	err := call.View(func(tx *resource.Tx) error {
-		var err error
-		out, err = loadWindowConfig(tx)
-		return err
-	})
-	call.Respond(c, out, err)
-}
+var getWindowConfig = getDoc(loadWindowConfig)
 
 // setWindowConfig handles POST /arrival-windows/configuration.
 func setWindowConfig(c *gin.Context, call *api.Call) {
@@ -247,15 +195,7 @@ func loadBusinessHours(tx *resource.Tx) (businessHours, error) {
 }
 
 // getBusinessHours handles GET /business-hours.
-func getBusinessHours(c *gin.Context, call *api.Call) {
-	var out businessHours
-	err := call.View(func(tx *resource.Tx) error {
-		var err error
-		out, err = loadBusinessHours(tx)
-		return err
-	})
-	call.Respond(c, out, err)
-}
+var getBusinessHours = getDoc(loadBusinessHours)
 
 // setBusinessHours handles POST /business-hours.
 func setBusinessHours(c *gin.Context, call *api.Call) {

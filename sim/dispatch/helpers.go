@@ -109,6 +109,13 @@ func setIf[T any](dst *T, v *T) {
 	}
 }
 
+// setPtrIf points *dst at v when v is not nil.
+func setPtrIf[T any](dst **T, v *T) {
+	if v != nil {
+		*dst = v
+	}
+}
+
 // activeTechnician loads an active technician or fails with a 400 naming
 // field.
 func activeTechnician(tx *resource.Tx, field string, id int64) (*settings.Technician, error) {

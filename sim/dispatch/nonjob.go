@@ -196,18 +196,10 @@ func (in *nonJobIn) apply(tx *resource.Tx, n *NonJobAppointment) error {
 	setIf(&n.RemoveTechnicianFromCapacityPlanning, in.RemoveTechnicianFromCapacityPlanning)
 	setIf(&n.AllDay, in.AllDay)
 	setIf(&n.Repeat, in.Repeat)
-	if in.CountOccurrences != nil {
-		n.CountOccurrences = in.CountOccurrences
-	}
-	if in.Interval != nil {
-		n.Interval = in.Interval
-	}
-	if in.Frequency != nil {
-		n.Frequency = in.Frequency
-	}
-	if in.EndType != nil {
-		n.EndType = in.EndType
-	}
+	setPtrIf(&n.CountOccurrences, in.CountOccurrences)
+	setPtrIf(&n.Interval, in.Interval)
+	setPtrIf(&n.Frequency, in.Frequency)
+	setPtrIf(&n.EndType, in.EndType)
 	if in.EndOn != nil {
 		n.EndOn = resource.Stamp(endOn).Ptr()
 	}
@@ -253,8 +245,9 @@ func oneOf(v string, allowed []string) bool {
 	return false
 }
 
-// getNonJobOut is Dispatch.V2.GetNonJobAppointmentResponse (get, update).
-type getNonJobOut struct {
+// nonJobFields are the members, up to createdOn, that getNonJobOut and
+// nonJobOut share (in the document's order).
+type nonJobFields struct {
 	ID                                   int64         `json:"id"`
 	TechnicianID                         int64         `json:"technicianId"`
 	Start                                resource.Time `json:"start"`
@@ -269,48 +262,37 @@ type getNonJobOut struct {
 	ShowOnTechnicianSchedule             bool          `json:"showOnTechnicianSchedule"`
 	Active                               bool          `json:"active"`
 	CreatedOn                            resource.Time `json:"createdOn"`
-	CreatedByID                          int64         `json:"createdById"`
 }
 
-func renderGetNonJob(n *NonJobAppointment) getNonJobOut {
-	return getNonJobOut{
+func renderNonJobFields(n *NonJobAppointment) nonJobFields {
+	return nonJobFields{
 		ID: n.ID, TechnicianID: n.TechnicianID, Start: n.Start, Name: n.Name, Duration: formatTimeSpan(n.Duration),
 		TimesheetCodeID: n.TimesheetCodeID, Summary: n.Summary, ClearDispatchBoard: n.ClearDispatchBoard,
 		ClearTechnicianView: n.ClearTechnicianView, RemoveTechnicianFromCapacityPlanning: n.RemoveTechnicianFromCapacityPlanning,
-		AllDay: n.AllDay, ShowOnTechnicianSchedule: n.ShowOnTechnicianSchedule, Active: n.Active,
-		CreatedOn: n.CreatedOn, CreatedByID: n.CreatedByID,
+		AllDay: n.AllDay, ShowOnTechnicianSchedule: n.ShowOnTechnicianSchedule, Active: n.Active, CreatedOn: n.CreatedOn,
 	}
 }
 
-// nonJobOut is Dispatch.V2.NonJobAppointmentResponse (list items).
+// getNonJobOut is Dispatch.V2.GetNonJobAppointmentResponse (get, update).
+type getNonJobOut struct {
+	nonJobFields
+	CreatedByID int64 `json:"createdById"`
+}
+
+func renderGetNonJob(n *NonJobAppointment) getNonJobOut {
+	return getNonJobOut{nonJobFields: renderNonJobFields(n), CreatedByID: n.CreatedByID}
+}
+
+// nonJobOut is Dispatch.V2.NonJobAppointmentResponse (list items): the
+// members of getNonJobOut and modifiedOn.
 type nonJobOut struct {
-	ID                                   int64         `json:"id"`
-	TechnicianID                         int64         `json:"technicianId"`
-	Start                                resource.Time `json:"start"`
-	Name                                 string        `json:"name"`
-	Duration                             string        `json:"duration"`
-	TimesheetCodeID                      int64         `json:"timesheetCodeId"`
-	Summary                              string        `json:"summary"`
-	ClearDispatchBoard                   bool          `json:"clearDispatchBoard"`
-	ClearTechnicianView                  bool          `json:"clearTechnicianView"`
-	RemoveTechnicianFromCapacityPlanning bool          `json:"removeTechnicianFromCapacityPlanning"`
-	AllDay                               bool          `json:"allDay"`
-	ShowOnTechnicianSchedule             bool          `json:"showOnTechnicianSchedule"`
-	Active                               bool          `json:"active"`
-	CreatedOn                            resource.Time `json:"createdOn"`
-	ModifiedOn                           resource.Time `json:"modifiedOn"`
-	CreatedByID                          int64         `json:"createdById"`
+	nonJobFields
+	ModifiedOn  resource.Time `json:"modifiedOn"`
+	CreatedByID int64         `json:"createdById"`
 }
 
 func renderNonJob(n *NonJobAppointment) nonJobOut {
-	g := renderGetNonJob(n)
-	return nonJobOut{
-		ID: g.ID, TechnicianID: g.TechnicianID, Start: g.Start, Name: g.Name, Duration: g.Duration,
-		TimesheetCodeID: g.TimesheetCodeID, Summary: g.Summary, ClearDispatchBoard: g.ClearDispatchBoard,
-		ClearTechnicianView: g.ClearTechnicianView, RemoveTechnicianFromCapacityPlanning: g.RemoveTechnicianFromCapacityPlanning,
-		AllDay: g.AllDay, ShowOnTechnicianSchedule: g.ShowOnTechnicianSchedule, Active: g.Active,
-		CreatedOn: g.CreatedOn, ModifiedOn: n.ModifiedOn, CreatedByID: g.CreatedByID,
-	}
+	return nonJobOut{nonJobFields: renderNonJobFields(n), ModifiedOn: n.ModifiedOn, CreatedByID: n.CreatedByID}
 }
 
 // createdNonJobOut is Dispatch.Contracts.NonJobAppointment.CreateNonJobAppointmentResult.
@@ -334,82 +316,16 @@ func renderCreatedNonJob(n *NonJobAppointment) createdNonJobOut {
 }
 
 // createNonJob handles POST /non-job-appointments.
-func createNonJob(c *gin.Context, call *api.Call) {
-	var in nonJobIn
-	if err := api.Bind(c, &in); err != nil {
-		call.Fail(c, err)
-		return
-	}
-	var out createdNonJobOut
-	err := call.Update(func(tx *resource.Tx) error {
-		n := &NonJobAppointment{Meta: resource.Meta{Active: true}, CreatedByID: integrationUserID}
-		if err := in.apply(tx, n); err != nil {
-			return err
-		}
-		if err := resource.Create(tx, &NonJobAppointments, n); err != nil {
-			return err
-		}
-		out = renderCreatedNonJob(n)
-		return nil
-	})
-	call.Respond(c, out, err)
-}
+var createNonJob = createRecord(&NonJobAppointments, (*api.Call).Fail, func() *NonJobAppointment {
+	return &NonJobAppointment{Meta: resource.Meta{Active: true}, CreatedByID: integrationUserID}
+}, (*nonJobIn).apply, renderCreatedNonJob)
 
 // updateNonJob handles PUT /non-job-appointments/{id}. The document also
 // lists a 409; stsim has no case that gives it.
-func updateNonJob(c *gin.Context, call *api.Call) {
-	id, err := call.IDParam("id")
-	if err != nil {
-		call.Fail(c, err)
-		return
-	}
-	var in nonJobIn
-	if err := api.Bind(c, &in); err != nil {
-		call.Fail(c, err)
-		return
-	}
-	var out getNonJobOut
-	err = call.Update(func(tx *resource.Tx) error {
-		n, err := resource.Get(tx, &NonJobAppointments, id)
-		if err != nil {
-			return err
-		}
-		if err := in.apply(tx, n); err != nil {
-			return err
-		}
-		if err := resource.Save(tx, &NonJobAppointments, n); err != nil {
-			return err
-		}
-		out = renderGetNonJob(n)
-		return nil
-	})
-	call.Respond(c, out, err)
-}
-
-// deleteResultOut is the {message, id} answer of the delete operations.
-type deleteResultOut struct {
-	Message string `json:"message"`
-	ID      int64  `json:"id"`
-}
+var updateNonJob = updateRecord(&NonJobAppointments, (*api.Call).Fail, (*nonJobIn).apply, renderGetNonJob)
 
 // deleteNonJob handles DELETE /non-job-appointments/{id}.
-func deleteNonJob(c *gin.Context, call *api.Call) {
-	id, err := call.IDParam("id")
-	if err != nil {
-		call.Fail(c, err)
-		return
-	}
-	var out deleteResultOut
-	err = call.Update(func(tx *resource.Tx) error {
-		n, err := resource.Get(tx, &NonJobAppointments, id)
-		if err != nil {
-			return err
-		}
-		out = deleteResultOut{Message: "Non-job appointment " + resource.IDKey(id) + " was deleted.", ID: id}
-		return resource.Delete(tx, &NonJobAppointments, n)
-	})
-	call.Respond(c, out, err)
-}
+var deleteNonJob = deleteRecordWithResult(&NonJobAppointments)
 
 // listNonJobs handles GET /non-job-appointments: technicianId (from an
 // index), startsOnOrAfter and startsOnOrBefore (the first occurrence's

@@ -243,12 +243,8 @@ func updateShift(c *gin.Context, call *api.Call) {
 		}
 		setIf(&s.ShiftType, in.ShiftType)
 		setIf(&s.Title, in.Title)
-		if in.Note != nil {
-			s.Note = in.Note
-		}
-		if in.TimesheetCodeID != nil {
-			s.TimesheetCodeID = in.TimesheetCodeID
-		}
+		setPtrIf(&s.Note, in.Note)
+		setPtrIf(&s.TimesheetCodeID, in.TimesheetCodeID)
 		if !start.IsZero() {
 			s.Start = resource.Stamp(start)
 		}
@@ -268,23 +264,7 @@ func updateShift(c *gin.Context, call *api.Call) {
 }
 
 // deleteShift handles DELETE /technician-shifts/{id}.
-func deleteShift(c *gin.Context, call *api.Call) {
-	id, err := call.IDParam("id")
-	if err != nil {
-		call.Fail(c, err)
-		return
-	}
-	var out deleteResultOut
-	err = call.Update(func(tx *resource.Tx) error {
-		s, err := resource.Get(tx, &Shifts, id)
-		if err != nil {
-			return err
-		}
-		out = deleteResultOut{Message: "Technician shift " + resource.IDKey(id) + " was deleted.", ID: id}
-		return resource.Delete(tx, &Shifts, s)
-	})
-	call.Respond(c, out, err)
-}
+var deleteShift = deleteRecordWithResult(&Shifts)
 
 // bulkDeleteIn is Dispatch.V2.BulkDeleteTechnicianShiftRequest.
 type bulkDeleteIn struct {

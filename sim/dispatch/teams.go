@@ -79,21 +79,7 @@ func createTeam(c *gin.Context, call *api.Call) {
 }
 
 // deleteTeam handles DELETE /teams/{id}: 200 with no body.
-func deleteTeam(c *gin.Context, call *api.Call) {
-	id, err := call.IDParam("id")
-	if err != nil {
-		call.Fail(c, err)
-		return
-	}
-	err = call.Update(func(tx *resource.Tx) error {
-		t, err := resource.Get(tx, &Teams, id)
-		if err != nil {
-			return err
-		}
-		return resource.Delete(tx, &Teams, t)
-	})
-	call.RespondEmpty(c, err)
-}
+var deleteTeam = deleteRecord(&Teams)
 
 // listTeams handles GET /teams: includeInactive (default false), the four
 // date filters and sort by Id, CreatedOn or ModifiedOn.

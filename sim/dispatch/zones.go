@@ -142,7 +142,7 @@ func cleanStrings(in []string) []string {
 
 // failZoneWrite writes a zone create/update error: a 400 as the JSON string
 // the document gives, anything else as the error object.
-func failZoneWrite(c *gin.Context, call *api.Call, err error) {
+func failZoneWrite(call *api.Call, c *gin.Context, err error) {
 	var e *apierr.Error
 	if !errors.As(err, &e) || e.Status != http.StatusBadRequest {
 		call.Fail(c, err)
@@ -159,81 +159,15 @@ func failZoneWrite(c *gin.Context, call *api.Call, err error) {
 }
 
 // createZone handles POST /zones.
-func createZone(c *gin.Context, call *api.Call) {
-	var in zoneIn
-	if err := api.Bind(c, &in); err != nil {
-		failZoneWrite(c, call, err)
-		return
-	}
-	var out zoneSavedOut
-	err := call.Update(func(tx *resource.Tx) error {
-		z := &Zone{Meta: resource.Meta{Active: true}, CreatedByID: integrationUserID}
-		if err := in.apply(tx, z, true); err != nil {
-			return err
-		}
-		if err := resource.Create(tx, &Zones, z); err != nil {
-			return err
-		}
-		out = renderZoneSaved(z)
-		return nil
-	})
-	if err != nil {
-		failZoneWrite(c, call, err)
-		return
-	}
-	api.OK(c, out)
-}
+var createZone = createRecord(&Zones, failZoneWrite, func() *Zone {
+	return &Zone{Meta: resource.Meta{Active: true}, CreatedByID: integrationUserID}
+}, func(in *zoneIn, tx *resource.Tx, z *Zone) error { return in.apply(tx, z, true) }, renderZoneSaved)
 
 // updateZone handles PATCH /zones/{id}.
-func updateZone(c *gin.Context, call *api.Call) {
-	id, err := call.IDParam("id")
-	if err != nil {
-		failZoneWrite(c, call, err)
-		return
-	}
-	var in zoneIn
-	if err := api.Bind(c, &in); err != nil {
-		failZoneWrite(c, call, err)
-		return
-	}
-	var out zoneSavedOut
-	err = call.Update(func(tx *resource.Tx) error {
-		z, err := resource.Get(tx, &Zones, id)
-		if err != nil {
-			return err
-		}
-		if err := in.apply(tx, z, false); err != nil {
-			return err
-		}
-		if err := resource.Save(tx, &Zones, z); err != nil {
-			return err
-		}
-		out = renderZoneSaved(z)
-		return nil
-	})
-	if err != nil {
-		failZoneWrite(c, call, err)
-		return
-	}
-	api.OK(c, out)
-}
+var updateZone = updateRecord(&Zones, failZoneWrite, func(in *zoneIn, tx *resource.Tx, z *Zone) error { return in.apply(tx, z, false) }, renderZoneSaved)
 
 // deleteZone handles DELETE /zones/{id}: 200 with no body.
-func deleteZone(c *gin.Context, call *api.Call) {
-	id, err := call.IDParam("id")
-	if err != nil {
-		call.Fail(c, err)
-		return
-	}
-	err = call.Update(func(tx *resource.Tx) error {
-		z, err := resource.Get(tx, &Zones, id)
-		if err != nil {
-			return err
-		}
-		return resource.Delete(tx, &Zones, z)
-	})
-	call.RespondEmpty(c, err)
-}
+var deleteZone = deleteRecord(&Zones)
 
 // listZones handles GET /zones: active (default True), the four date
 // filters and sort by Id, CreatedOn or ModifiedOn.

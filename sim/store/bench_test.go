@@ -23,19 +23,32 @@ type benchBackend struct {
 }
 
 func benchBackends() []benchBackend {
-	openBolt := func(noSync bool) func(b *testing.B) Store {
-		return func(b *testing.B) Store {
-			s, err := OpenBolt(filepath.Join(b.TempDir(), "bench.db"), BoltOptions{NoSync: noSync})
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.Cleanup(func() { s.Close() })
-			return s
-		}
-	}
 	return []benchBackend{
 		{"memory", func(b *testing.B) Store { s := OpenMemory(); b.Cleanup(func() { s.Close() }); return s }},
-		{"bolt", openBolt(true)},
+		{"bolt", openBenchBolt(true)},
+	}
+}
+
+// openBenchBolt opens a bbolt store in a temporary file, closed when b
+// ends.
+func openBenchBolt(noSync bool) func(b *testing.B) Store {
+	return func(b *testing.B) Store {
+		s, err := OpenBolt(filepath.Join(b.TempDir(), "bench.db"), BoltOptions{NoSync: noSync})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { s.Close() })
+		return s
+	}
+}
+
+// timeViews times b.N View calls of fn on tenant 1 of s; i counts the calls.
+func timeViews(b *testing.B, s Store, fn func(tx Tx, i int) error) {
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := s.View(1, func(tx Tx) error { return fn(tx, i) }); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 
@@ -76,16 +89,10 @@ func BenchmarkGet(b *testing.B) {
 				s := be.open(b)
 				fill(b, s, n)
 				b.ReportAllocs()
-				b.ResetTimer()
-				for i := 0; i < b.N; i++ {
-					err := s.View(1, func(tx Tx) error {
-						_, err := tx.Get("bench", Uint64Key(pick(i, n)))
-						return err
-					})
-					if err != nil {
-						b.Fatal(err)
-					}
-				}
+				timeViews(b, s, func(tx Tx, i int) error {
+					_, err := tx.Get("bench", Uint64Key(pick(i, n)))
+					return err
+				})
 			})
 		}
 	}
@@ -93,14 +100,7 @@ func BenchmarkGet(b *testing.B) {
 
 func BenchmarkUpdatePut(b *testing.B) {
 	backends := benchBackends()
-	backends = append(backends, benchBackend{"bolt-sync", func(b *testing.B) Store {
-		s, err := OpenBolt(filepath.Join(b.TempDir(), "bench.db"), BoltOptions{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Cleanup(func() { s.Close() })
-		return s
-	}})
+	backends = append(backends, benchBackend{"bolt-sync", openBenchBolt(false)})
 	for _, be := range backends {
 		for _, n := range []int{10_000, 100_000} {
 			if be.name == "bolt-sync" && n != 10_000 {
@@ -130,19 +130,13 @@ func BenchmarkScan100(b *testing.B) {
 			s := be.open(b)
 			fill(b, s, 100_000)
 			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				err := s.View(1, func(tx Tx) error {
-					n := 0
-					return tx.Scan("bench", Uint64Key(pick(i, 100_000)), func(k, v []byte) bool {
-						n++
-						return n < 100
-					})
+			timeViews(b, s, func(tx Tx, i int) error {
+				n := 0
+				return tx.Scan("bench", Uint64Key(pick(i, 100_000)), func(k, v []byte) bool {
+					n++
+					return n < 100
 				})
-				if err != nil {
-					b.Fatal(err)
-				}
-			}
+			})
 		})
 	}
 }
@@ -152,16 +146,10 @@ func BenchmarkCount(b *testing.B) {
 		b.Run(be.name+"/100k", func(b *testing.B) {
 			s := be.open(b)
 			fill(b, s, 100_000)
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				err := s.View(1, func(tx Tx) error {
-					_, err := tx.Count("bench")
-					return err
-				})
-				if err != nil {
-					b.Fatal(err)
-				}
-			}
+			timeViews(b, s, func(tx Tx, _ int) error {
+				_, err := tx.Count("bench")
+				return err
+			})
 		})
 	}
 }
@@ -190,34 +178,10 @@ func BenchmarkSnapshot(b *testing.B) {
 // the number of goroutines; the metric creates/s is the throughput.
 func BenchmarkBoltParallelCreate(b *testing.B) {
 	for _, writers := range []int{16, 64, 256} {
-		b.Run(fmt.Sprintf("writers=%d", writers), func(b *testing.B) { benchBoltParallelCreate(b, writers) })
+		b.Run(fmt.Sprintf("writers=%d", writers), func(b *testing.B) {
+			runParallelCreates(b, openBenchBolt(false)(b), max(1, writers/runtime.GOMAXPROCS(0)))
+		})
 	}
-}
-
-func benchBoltParallelCreate(b *testing.B, writers int) {
-	s, err := OpenBolt(filepath.Join(b.TempDir(), "bench.db"), BoltOptions{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	b.SetParallelism(max(1, writers/runtime.GOMAXPROCS(0)))
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			err := s.Update(1, func(tx Tx) error {
-				id, err := tx.NextSequence("customers")
-				if err != nil {
-					return err
-				}
-				return tx.Put("customers", Uint64Key(id), benchValue)
-			})
-			if err != nil {
-				b.Error(err)
-				return
-			}
-		}
-	})
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "creates/s")
 }
 
 // BenchmarkMemoryParallelCreate is the memory backend's counterpart of
@@ -225,7 +189,13 @@ func benchBoltParallelCreate(b *testing.B, writers int) {
 func BenchmarkMemoryParallelCreate(b *testing.B) {
 	s := OpenMemory()
 	defer s.Close()
-	b.SetParallelism(32)
+	runParallelCreates(b, s, 32)
+}
+
+// runParallelCreates runs b.N creates (NextSequence plus a Put) on s from
+// parallelism×GOMAXPROCS goroutines and reports creates/s.
+func runParallelCreates(b *testing.B, s Store, parallelism int) {
+	b.SetParallelism(parallelism)
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {

@@ -183,7 +183,7 @@ func (s *boltStore) Update(tenant int64, fn func(Tx) error) error {
 		return ErrClosed
 	}
 	run := func(btx *bolt.Tx) error {
-		tx := &boltTx{btx: btx, tenant: tenant, writable: true}
+		tx := &boltTx{btx: btx, tenant: tenant, txState: txState{writable: true}}
 		defer tx.finish()
 		return fn(tx)
 	}
@@ -234,7 +234,9 @@ func (s *boltStore) DropTenant(tenant int64) error {
 	}))
 }
 
-func (s *boltStore) Snapshot(tenant int64, name string) error {
+// updateSnapshot checks a snapshot name and runs fn in a write
+// transaction, with the tenant's key.
+func (s *boltStore) updateSnapshot(tenant int64, name string, fn func(btx *bolt.Tx, key []byte) error) error {
 	if err := checkName("snapshot", name); err != nil {
 		return err
 	}
@@ -242,7 +244,11 @@ func (s *boltStore) Snapshot(tenant int64, name string) error {
 		return ErrClosed
 	}
 	key := Int64Key(tenant)
-	return mapErr(s.db.Update(func(btx *bolt.Tx) error {
+	return mapErr(s.db.Update(func(btx *bolt.Tx) error { return fn(btx, key) }))
+}
+
+func (s *boltStore) Snapshot(tenant int64, name string) error {
+	return s.updateSnapshot(tenant, name, func(btx *bolt.Tx, key []byte) error {
 		snaps, err := btx.Bucket(bucketSnapshots).CreateBucketIfNotExists(key)
 		if err != nil {
 			return err
@@ -258,18 +264,11 @@ func (s *boltStore) Snapshot(tenant int64, name string) error {
 			return copyBucket(dst, src, snapshotFill)
 		}
 		return nil
-	}))
+	})
 }
 
 func (s *boltStore) Restore(tenant int64, name string) error {
-	if err := checkName("snapshot", name); err != nil {
-		return err
-	}
-	if s.closed.Load() {
-		return ErrClosed
-	}
-	key := Int64Key(tenant)
-	return mapErr(s.db.Update(func(btx *bolt.Tx) error {
+	return s.updateSnapshot(tenant, name, func(btx *bolt.Tx, key []byte) error {
 		var snap *bolt.Bucket
 		if snaps := btx.Bucket(bucketSnapshots).Bucket(key); snaps != nil {
 			snap = snaps.Bucket([]byte(name))
@@ -315,18 +314,11 @@ func (s *boltStore) Restore(tenant int64, name string) error {
 			}
 		}
 		return nil
-	}))
+	})
 }
 
 func (s *boltStore) DeleteSnapshot(tenant int64, name string) error {
-	if err := checkName("snapshot", name); err != nil {
-		return err
-	}
-	if s.closed.Load() {
-		return ErrClosed
-	}
-	key := Int64Key(tenant)
-	return mapErr(s.db.Update(func(btx *bolt.Tx) error {
+	return s.updateSnapshot(tenant, name, func(btx *bolt.Tx, key []byte) error {
 		root := btx.Bucket(bucketSnapshots)
 		snaps := root.Bucket(key)
 		if snaps == nil || snaps.Bucket([]byte(name)) == nil {
@@ -339,7 +331,7 @@ func (s *boltStore) DeleteSnapshot(tenant int64, name string) error {
 			return root.DeleteBucket(key) // keep the tree tidy
 		}
 		return nil
-	}))
+	})
 }
 
 func (s *boltStore) Snapshots(tenant int64) ([]string, error) {
@@ -417,27 +409,13 @@ func decodeSeq(v []byte) uint64 {
 // boltTx is a transaction of the bbolt backend, scoped to one tenant's
 // subtree. Several boltTx may share one bolt.Tx when Updates are batched.
 type boltTx struct {
-	btx      *bolt.Tx
-	tenant   int64
-	writable bool
-	done     bool                    // fn has returned; the tx is unusable
-	writes   uint64                  // Put/Delete calls, lets scans notice writes
-	tb       *bolt.Bucket            // tenants/<tenant>, once looked up and found
-	data     *bolt.Bucket            // tenants/<tenant>/b, once looked up and found
-	buckets  map[string]*bolt.Bucket // data buckets found so far
-}
-
-func (tx *boltTx) finish() { tx.done = true }
-
-// check validates the common preconditions of every Tx method.
-func (tx *boltTx) check(write bool, bucket string) error {
-	if tx.done {
-		return errTxClosed
-	}
-	if write && !tx.writable {
-		return ErrReadOnly
-	}
-	return checkName("bucket", bucket)
+	btx    *bolt.Tx
+	tenant int64
+	txState
+	writes  uint64                  // Put/Delete calls, lets scans notice writes
+	tb      *bolt.Bucket            // tenants/<tenant>, once looked up and found
+	data    *bolt.Bucket            // tenants/<tenant>/b, once looked up and found
+	buckets map[string]*bolt.Bucket // data buckets found so far
 }
 
 // tenantBucket returns tenants/<tenant>, creating it if create is set;
@@ -496,10 +474,7 @@ func (tx *boltTx) bucket(name string, create bool) (*bolt.Bucket, error) {
 }
 
 func (tx *boltTx) Get(bucket string, key []byte) ([]byte, error) {
-	if err := tx.check(false, bucket); err != nil {
-		return nil, err
-	}
-	if err := checkKey(key); err != nil {
+	if err := tx.checkKeyed(false, bucket, key); err != nil {
 		return nil, err
 	}
 	b, err := tx.bucket(bucket, false)
@@ -519,10 +494,7 @@ func (tx *boltTx) Get(bucket string, key []byte) ([]byte, error) {
 }
 
 func (tx *boltTx) Put(bucket string, key, value []byte) error {
-	if err := tx.check(true, bucket); err != nil {
-		return err
-	}
-	if err := checkKey(key); err != nil {
+	if err := tx.checkKeyed(true, bucket, key); err != nil {
 		return err
 	}
 	if err := checkValue(value); err != nil {
@@ -544,10 +516,7 @@ func (tx *boltTx) Put(bucket string, key, value []byte) error {
 }
 
 func (tx *boltTx) Delete(bucket string, key []byte) error {
-	if err := tx.check(true, bucket); err != nil {
-		return err
-	}
-	if err := checkKey(key); err != nil {
+	if err := tx.checkKeyed(true, bucket, key); err != nil {
 		return err
 	}
 	b, err := tx.bucket(bucket, false)
@@ -640,11 +609,8 @@ func seekLE(c *bolt.Cursor, key []byte) ([]byte, []byte) {
 }
 
 func (tx *boltTx) NextSequence(name string) (uint64, error) {
-	if tx.done {
-		return 0, errTxClosed
-	}
-	if !tx.writable {
-		return 0, ErrReadOnly
+	if err := tx.checkOpen(true); err != nil {
+		return 0, err
 	}
 	if err := checkName("sequence", name); err != nil {
 		return 0, err

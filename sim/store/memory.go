@@ -109,7 +109,7 @@ func (s *memStore) Update(tenant int64, fn func(Tx) error) error {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	tx := &memTx{base: t.data, writable: true}
+	tx := &memTx{base: t.data, txState: txState{writable: true}}
 	defer tx.finish()
 	if err := fn(tx); err != nil {
 		return err // the clones in tx are dropped: nothing is kept
@@ -192,16 +192,26 @@ func (s *memStore) Snapshot(tenant int64, name string) error {
 	return nil
 }
 
-func (s *memStore) Restore(tenant int64, name string) error {
+// snapshotTenant checks a snapshot name and returns the existing tenant
+// (ErrNotFound when there is none).
+func (s *memStore) snapshotTenant(tenant int64, name string) (*memTenant, error) {
 	if err := checkName("snapshot", name); err != nil {
-		return err
+		return nil, err
 	}
 	t, err := s.tenant(tenant, false)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if t == nil {
-		return ErrNotFound
+		return nil, ErrNotFound
+	}
+	return t, nil
+}
+
+func (s *memStore) Restore(tenant int64, name string) error {
+	t, err := s.snapshotTenant(tenant, name)
+	if err != nil {
+		return err
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -227,15 +237,9 @@ func (s *memStore) Restore(tenant int64, name string) error {
 }
 
 func (s *memStore) DeleteSnapshot(tenant int64, name string) error {
-	if err := checkName("snapshot", name); err != nil {
-		return err
-	}
-	t, err := s.tenant(tenant, false)
+	t, err := s.snapshotTenant(tenant, name)
 	if err != nil {
 		return err
-	}
-	if t == nil {
-		return ErrNotFound
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -274,15 +278,12 @@ func (s *memStore) Close() error {
 // memTx is a transaction of the memory backend. Reads look at dirty (then
 // dirtySeq) first and fall back to base; writes go to clones kept in dirty.
 type memTx struct {
+	txState
 	base     *memData            // committed state at the start; nil = empty tenant
-	writable bool                // Update rather than View
 	dirty    map[string]*memTree // buckets written by this tx (clones of base's, or new)
 	dirtySeq map[string]uint64   // counters advanced by this tx
 	writes   uint64              // number of Put/Delete calls, lets scans notice writes
-	done     bool                // fn has returned; the tx is unusable
 }
-
-func (tx *memTx) finish() { tx.done = true }
 
 // tree returns the current tree of bucket, or nil if the bucket is absent.
 func (tx *memTx) tree(bucket string) *memTree {
@@ -321,22 +322,8 @@ func (tx *memTx) writeTree(bucket string, create bool) *memTree {
 	return t
 }
 
-// check validates the common preconditions of every Tx method.
-func (tx *memTx) check(write bool, bucket string) error {
-	if tx.done {
-		return errTxClosed
-	}
-	if write && !tx.writable {
-		return ErrReadOnly
-	}
-	return checkName("bucket", bucket)
-}
-
 func (tx *memTx) Get(bucket string, key []byte) ([]byte, error) {
-	if err := tx.check(false, bucket); err != nil {
-		return nil, err
-	}
-	if err := checkKey(key); err != nil {
+	if err := tx.checkKeyed(false, bucket, key); err != nil {
 		return nil, err
 	}
 	t := tx.tree(bucket)
@@ -351,10 +338,7 @@ func (tx *memTx) Get(bucket string, key []byte) ([]byte, error) {
 }
 
 func (tx *memTx) Put(bucket string, key, value []byte) error {
-	if err := tx.check(true, bucket); err != nil {
-		return err
-	}
-	if err := checkKey(key); err != nil {
+	if err := tx.checkKeyed(true, bucket, key); err != nil {
 		return err
 	}
 	if err := checkValue(value); err != nil {
@@ -367,10 +351,7 @@ func (tx *memTx) Put(bucket string, key, value []byte) error {
 }
 
 func (tx *memTx) Delete(bucket string, key []byte) error {
-	if err := tx.check(true, bucket); err != nil {
-		return err
-	}
-	if err := checkKey(key); err != nil {
+	if err := tx.checkKeyed(true, bucket, key); err != nil {
 		return err
 	}
 	t := tx.tree(bucket)
@@ -445,11 +426,8 @@ func (tx *memTx) scan(bucket string, start []byte, reverse bool, fn func(key, va
 }
 
 func (tx *memTx) NextSequence(name string) (uint64, error) {
-	if tx.done {
-		return 0, errTxClosed
-	}
-	if !tx.writable {
-		return 0, ErrReadOnly
+	if err := tx.checkOpen(true); err != nil {
+		return 0, err
 	}
 	if err := checkName("sequence", name); err != nil {
 		return 0, err

@@ -228,6 +228,44 @@ func ParseInt64Key(b []byte) (int64, error) {
 	return int64(binary.BigEndian.Uint64(b) ^ (1 << 63)), nil
 }
 
+// txState is the state both backends' transactions share: whether they
+// may write and whether their function has returned.
+type txState struct {
+	writable bool // Update rather than View
+	done     bool // fn has returned; the tx is unusable
+}
+
+func (t *txState) finish() { t.done = true }
+
+// checkOpen fails when the tx is used after its function returned, or
+// written when it is read-only.
+func (t *txState) checkOpen(write bool) error {
+	if t.done {
+		return errTxClosed
+	}
+	if write && !t.writable {
+		return ErrReadOnly
+	}
+	return nil
+}
+
+// check validates the common preconditions of every Tx method.
+func (t *txState) check(write bool, bucket string) error {
+	if err := t.checkOpen(write); err != nil {
+		return err
+	}
+	return checkName("bucket", bucket)
+}
+
+// checkKeyed is check for the Tx methods that take a key: it validates the
+// key too.
+func (t *txState) checkKeyed(write bool, bucket string, key []byte) error {
+	if err := t.check(write, bucket); err != nil {
+		return err
+	}
+	return checkKey(key)
+}
+
 // checkName validates a bucket, sequence or snapshot name.
 func checkName(kind, name string) error {
 	if name == "" {
