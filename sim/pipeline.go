@@ -53,7 +53,7 @@ func (s *Server) buildEngine() *gin.Engine {
 	e.GET("/.well-known/openid-configuration", gin.WrapF(s.auth.Discovery))
 	e.GET("/.well-known/openid-configuration/jwks", gin.WrapF(s.auth.JWKS))
 	e.GET("/_sim/health", s.health)
-	s.control.Register(e.Group("", control.Guard(s.cfg.ControlToken, s.cfg.Loopback())))
+	s.control.Register(e.Group("", control.Guard(s.cfg.ControlToken, s.cfg.Loopback()), s.seedGate))
 	e.NoRoute(s.dispatch)
 	return e
 }
@@ -137,7 +137,7 @@ func newTraceID() string {
 }
 
 func (s *Server) health(c *gin.Context) {
-	if err := s.spec.Wait(); err != nil {
+	if err := s.Ready(); err != nil {
 		apierr.Write(c.Writer, c.GetString(traceKey), apierr.New(http.StatusServiceUnavailable, "stsim is not ready: "+err.Error()))
 		return
 	}
@@ -185,6 +185,9 @@ func (s *Server) serveOperation(c *gin.Context, op *oas.Operation, values []stri
 	tenant, err := strconv.ParseInt(call.Param("tenant"), 10, 64)
 	if err != nil || tenant <= 0 {
 		s.fail(c, apierr.BadRequest("tenant", "The tenant in the path must be a positive int64 tenant ID."))
+		return
+	}
+	if s.seedGate(c); c.IsAborted() {
 		return
 	}
 	call.Tenant = tenant

@@ -26,6 +26,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/stsim/stsim/sim/api"
+	"github.com/stsim/stsim/sim/apierr"
 	"github.com/stsim/stsim/sim/auth"
 	"github.com/stsim/stsim/sim/clock"
 	"github.com/stsim/stsim/sim/config"
@@ -69,6 +70,11 @@ type Server struct {
 	journal   *journal.Journal
 	scenarios *scenario.Engine
 	stop      context.CancelFunc // ends background work started by New
+	// seeded is closed once the demo tenant's data is written (seeding runs
+	// in the background so the token endpoint answers at once); seedErr is
+	// set before it closes.
+	seeded  chan struct{}
+	seedErr error
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }
@@ -137,10 +143,11 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.seed(demo); err != nil {
-		s.store.Close()
-		return nil, err
-	}
+	s.seeded = make(chan struct{})
+	go func() {
+		s.seedErr = s.seed(demo)
+		close(s.seeded)
+	}()
 	s.control = &control.Plane{Registry: s.auth.Registry, Store: s.store, Clocks: s.clocks, Limiter: s.limiter,
 		Journal: s.journal, Scenarios: s.scenarios, Fixtures: dirFS(cfg.FixturesDir), Seed: s.seed}
 	s.control.Track(demo)
@@ -173,14 +180,30 @@ func (s *Server) Spec() *oas.Spec { return s.spec }
 // Demo returns the fixture set the server was seeded from.
 func (s *Server) Demo() *fixture.Set { return s.demo }
 
-// Ready blocks until every OpenAPI document has loaded, returning the first
-// load error.
-func (s *Server) Ready() error { return s.spec.Wait() }
+// Ready blocks until every OpenAPI document has loaded and the demo tenant
+// is seeded, returning the first error.
+func (s *Server) Ready() error {
+	if err := s.spec.Wait(); err != nil {
+		return err
+	}
+	<-s.seeded
+	return s.seedErr
+}
 
 // Close stops the server's background work and closes its store.
 func (s *Server) Close() error {
 	s.stop()
+	<-s.seeded // never close the store under the seed
 	return s.store.Close()
+}
+
+// seedGate holds a request until the demo tenant is seeded; a failed seed
+// answers 503.
+func (s *Server) seedGate(c *gin.Context) {
+	<-s.seeded
+	if s.seedErr != nil {
+		s.fail(c, apierr.New(http.StatusServiceUnavailable, "stsim could not seed its demo data: "+s.seedErr.Error()))
+	}
 }
 
 // Store returns the tenant data store.

@@ -45,11 +45,28 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return 1
 	}
 	printBanner(stdout, cfg, ln.Addr().String())
+	// Documents load and the demo tenant is seeded in the background; if
+	// either fails, say so and stop.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	notReady := make(chan error, 1)
+	go func() {
+		if err := srv.Ready(); err != nil {
+			notReady <- err
+			cancel()
+		}
+	}()
 	if err := srv.Serve(ctx, ln); err != nil {
 		fmt.Fprintln(stderr, "stsim:", err)
 		return 1
 	}
-	return 0
+	select {
+	case err := <-notReady:
+		fmt.Fprintln(stderr, "stsim:", err)
+		return 1
+	default:
+		return 0
+	}
 }
 
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
