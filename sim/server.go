@@ -64,7 +64,6 @@ type Server struct {
 	limiter   *ratelimit.Limiter
 	routes    api.Routes
 	engine    *gin.Engine
-	demo      *fixture.Set
 	store     store.Store
 	control   *control.Plane
 	journal   *journal.Journal
@@ -134,7 +133,6 @@ func New(opts Options) (*Server, error) {
 	if err := demo.Register(s.auth.Registry, s.clock.Now()); err != nil {
 		return nil, err
 	}
-	s.demo = demo
 	if cfg.DataFile != "" {
 		s.store, err = store.OpenBolt(cfg.DataFile, store.BoltOptions{})
 	} else {
@@ -176,9 +174,6 @@ func (s *Server) Auth() *auth.Service { return s.auth }
 
 // Spec returns the OpenAPI documents the server validates against.
 func (s *Server) Spec() *oas.Spec { return s.spec }
-
-// Demo returns the fixture set the server was seeded from.
-func (s *Server) Demo() *fixture.Set { return s.demo }
 
 // Ready blocks until every OpenAPI document has loaded and the demo tenant
 // is seeded, returning the first error.

@@ -3,7 +3,6 @@ package crm
 import (
 	"github.com/gin-gonic/gin"
 	"github.com/stsim/stsim/sim/api"
-	"github.com/stsim/stsim/sim/resource"
 )
 
 // exportRoutes serves the CRM export feeds of customers, locations and their
@@ -29,42 +28,23 @@ func renderExportCustomer(_ *gin.Context, c *Customer) customerOut { return rend
 // empty for the same reason.
 func renderExportLocation(_ *gin.Context, l *Location) locationOut { return renderLocation(l, "") }
 
-// exportCustomerContactOut is Crm.V2.ExportCustomerContactResponse.
+// exportCustomerContactOut is Crm.V2.ExportCustomerContactResponse: the
+// contact list item plus active (deleted contacts appear inactive).
 type exportCustomerContactOut struct {
-	ModifiedOn    resource.Time `json:"modifiedOn"`
-	PhoneSettings phoneSettings `json:"phoneSettings"`
-	CreatedOn     resource.Time `json:"createdOn"`
-	ID            int64         `json:"id"`
-	Type          string        `json:"type"`
-	Value         string        `json:"value"`
-	Memo          *string       `json:"memo"`
-	CustomerID    int64         `json:"customerId"`
-	Active        bool          `json:"active"`
+	customerContactWithOwnerOut
+	Active bool `json:"active"`
 }
 
 // exportLocationContactOut is Crm.V2.ExportLocationContactResponse.
 type exportLocationContactOut struct {
-	ID            int64         `json:"id"`
-	Type          string        `json:"type"`
-	Value         string        `json:"value"`
-	Memo          *string       `json:"memo"`
-	PhoneSettings phoneSettings `json:"phoneSettings"`
-	ModifiedOn    resource.Time `json:"modifiedOn"`
-	CreatedOn     resource.Time `json:"createdOn"`
-	LocationID    int64         `json:"locationId"`
-	Active        bool          `json:"active"`
+	locationContactWithOwnerOut
+	Active bool `json:"active"`
 }
 
 func renderExportCustomerContact(_ *gin.Context, c *Contact) exportCustomerContactOut {
-	return exportCustomerContactOut{
-		ModifiedOn: c.ModifiedOn, PhoneSettings: phoneSettingsOf(c), CreatedOn: c.CreatedOn, ID: c.ID,
-		Type: c.Type, Value: c.Value, Memo: c.Memo, CustomerID: c.OwnerID, Active: c.Active,
-	}
+	return exportCustomerContactOut{customerContactWithOwnerOut: renderCustomerContactWithOwner(c), Active: c.Active}
 }
 
 func renderExportLocationContact(_ *gin.Context, c *Contact) exportLocationContactOut {
-	return exportLocationContactOut{
-		ID: c.ID, Type: c.Type, Value: c.Value, Memo: c.Memo, PhoneSettings: phoneSettingsOf(c),
-		ModifiedOn: c.ModifiedOn, CreatedOn: c.CreatedOn, LocationID: c.OwnerID, Active: c.Active,
-	}
+	return exportLocationContactOut{locationContactWithOwnerOut: renderLocationContactWithOwner(c), Active: c.Active}
 }

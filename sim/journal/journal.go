@@ -28,7 +28,7 @@ type Entry struct {
 	TraceID    string        `json:"traceId"`
 	Page       int           `json:"page"` // page asked for by a list call (0: not a list)
 	HasMore    *bool         `json:"hasMore"`
-	Problem    string        `json:"problem"` // why a 4xx was answered, for lint: e.g. token-expired, no-app-key
+	Problem    string        `json:"problem"` // the refusal's apierr code (apierr.Code*), read by Lint
 	RetryAfter time.Duration `json:"retryAfterNs"`
 }
 

@@ -6,14 +6,8 @@ import (
 	"sort"
 	"strings"
 	"time"
-)
 
-// Problems the pipeline records on refused requests, read by Lint.
-const (
-	ProblemNoAppKey     = "no-app-key"
-	ProblemTokenExpired = "token-expired"
-	ProblemTooManyIDs   = "ids-over-50"
-	ProblemRateLimited  = "rate-limited"
+	"github.com/stsim/stsim/sim/apierr"
 )
 
 // Finding is one kind of client mistake, with how often it happened.
@@ -57,11 +51,11 @@ func (j *Journal) Lint(f Filter) []Finding {
 		}
 		calls++
 		switch e.Problem {
-		case ProblemNoAppKey:
+		case apierr.CodeNoAppKey:
 			note("missing-app-key", e.TraceID)
-		case ProblemTokenExpired:
+		case apierr.CodeTokenExpired:
 			note("expired-token-reused", e.TraceID)
-		case ProblemTooManyIDs:
+		case apierr.CodeTooManyIDs:
 			note("ids-over-50", e.TraceID)
 		}
 		who := fmt.Sprintf("%s|%d", e.ClientID, e.Tenant)
