@@ -16,16 +16,19 @@ type Module struct {
 	Name string // module name as it appears in URLs, e.g. "crm"
 	File string // document's file name in FS
 	Base string // base path the module is served under; document paths are relative to it
+	// Export says which ServiceTitan document the module was derived from:
+	// the developer-portal export and the date its file was last changed.
+	Export string
 }
 
 // Modules lists the ServiceTitan module documents in FS.
 var Modules = []Module{
-	{Name: "crm", File: "crm.yaml", Base: "/crm/v2"},
-	{Name: "jpm", File: "jpm.yaml", Base: "/jpm/v2"},
-	{Name: "dispatch", File: "dispatch.yaml", Base: "/dispatch/v2"},
-	{Name: "settings", File: "settings.yaml", Base: "/settings/v2"},
-	{Name: "marketing", File: "marketing.yaml", Base: "/marketing/v2"},
-	{Name: "jbce", File: "jbce.yaml", Base: "/jbce/v2"},
+	{Name: "crm", File: "crm.yaml", Base: "/crm/v2", Export: "developer-portal export, 2025-07-11"},
+	{Name: "jpm", File: "jpm.yaml", Base: "/jpm/v2", Export: "developer-portal export, 2025-06-17"},
+	{Name: "dispatch", File: "dispatch.yaml", Base: "/dispatch/v2", Export: "developer-portal export, 2025-06-17"},
+	{Name: "settings", File: "settings.yaml", Base: "/settings/v2", Export: "developer-portal export, 2025-06-17"},
+	{Name: "marketing", File: "marketing.yaml", Base: "/marketing/v2", Export: "2022 document, 2022-04-18"},
+	{Name: "jbce", File: "jbce.yaml", Base: "/jbce/v2", Export: "developer-portal export, 2025-05-23"},
 }
 
 // Documents in FS besides the modules.

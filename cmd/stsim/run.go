@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -16,21 +17,74 @@ import (
 	"github.com/stsim/stsim/sim/fixture"
 )
 
+// command is one of stsim's subcommands.
+type command struct {
+	name, args, what string
+	run              func(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int
+}
+
+// commands lists the subcommands in the order help shows them (a function,
+// since help itself is one of them).
+func commands() []command {
+	return []command{
+		{"serve", "[flags]", "serve the simulator (the default command)", serve},
+		{"ops", "[-all] [-module crm]", "list the operations stsim emulates, module by module", runOps},
+		{"health", "[flags]", "exit 0 if the stsim these flags describe answers /_sim/health with 200 (for container health checks)", runHealth},
+		{"version", "", "print the version and the ServiceTitan documents stsim emulates (also -version)", printVersion},
+		{"help", "", "print this help (also -h)", printHelp},
+	}
+}
+
 // run is the whole command; main only wires signals and the process.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	if len(args) > 0 && args[0] == "ops" {
-		return runOps(args[1:], stdout, stderr)
+	name := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, args = args[0], args[1:]
 	}
-	if len(args) > 0 && args[0] == "serve" {
-		args = args[1:]
+	for _, c := range commands() {
+		if c.name == name {
+			return c.run(ctx, args, getenv, stdout, stderr)
+		}
 	}
-	cfg, err := config.Load(args, getenv, stderr)
+	fmt.Fprintf(stderr, "stsim: unknown command %q (stsim help lists the commands)\n", name)
+	return 2
+}
+
+// loadConfig reads the flags of serve and health; done is true when the
+// command should exit with code (help, version or a bad flag).
+func loadConfig(args []string, getenv func(string) string, stdout, stderr io.Writer) (cfg config.Config, code int, done bool) {
+	if slices.Contains(args, "-version") || slices.Contains(args, "--version") {
+		return cfg, printVersion(nil, nil, nil, stdout, stderr), true
+	}
+	cfg, err := config.Load(args, getenv, io.Discard)
 	if errors.Is(err, config.ErrHelp) {
-		return 0
+		return cfg, printHelp(nil, nil, nil, stdout, stderr), true
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, err)
-		return 2
+		return cfg, 2, true
+	}
+	return cfg, 0, false
+}
+
+// printHelp lists the subcommands and every flag with the kind of value it takes.
+func printHelp(_ context.Context, _ []string, _ func(string) string, stdout, _ io.Writer) int {
+	fmt.Fprintln(stdout, "stsim: ServiceTitan V2 API simulator\n\nUsage:")
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	for _, c := range commands() {
+		fmt.Fprintf(tw, "  stsim %s %s\t%s\n", c.name, c.args, c.what)
+	}
+	tw.Flush()
+	fmt.Fprintln(stdout, "\nFlags of serve and health (each has an STSIM_* environment twin; a flag beats its variable):")
+	config.WriteFlags(stdout)
+	return 0
+}
+
+// serve runs the simulator until ctx is done.
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	cfg, code, done := loadConfig(args, getenv, stdout, stderr)
+	if done {
+		return code
 	}
 	logger := newLogger(cfg, stderr)
 	srv, err := sim.New(sim.Options{Config: cfg, Logger: logger})
@@ -98,7 +152,7 @@ func printBanner(w io.Writer, cfg config.Config, addr string) {
 }
 
 // runOps prints the documented operations and which ones stsim emulates.
-func runOps(args []string, stdout, stderr io.Writer) int {
+func runOps(_ context.Context, args []string, _ func(string) string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("stsim ops", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	all := fs.Bool("all", false, "also list the operations stsim does not emulate")

@@ -9,38 +9,91 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
 
 func noEnv(string) string { return "" }
 
-// TestServeBannerTokenCall runs the command as a user would: on a real port,
-// reading the banner for the address and credentials, then calling it.
-func TestServeBannerTokenCall(t *testing.T) {
+// served is `stsim serve` running in this process on a loopback port.
+type served struct {
+	base   string      // http://127.0.0.1:port from the banner
+	curl   string      // the banner's token curl line
+	stderr *syncBuffer // the logs
+	cancel context.CancelFunc
+	done   chan int // the exit code, once run returns
+}
+
+// startServe runs the command with args plus -addr 127.0.0.1:0 and reads the
+// banner for the address, as a user would.
+func startServe(t *testing.T, args ...string) *served {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out, outW := io.Pipe()
-	var stderr strings.Builder
-	done := make(chan int, 1)
+	s := &served{stderr: &syncBuffer{}, cancel: cancel, done: make(chan int, 1)}
 	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-strict-responses"}, noEnv, outW, &stderr)
+		s.done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), noEnv, outW, s.stderr)
 		outW.Close()
 	}()
 	banner := bufio.NewScanner(out)
-	var base, curl string
 	for banner.Scan() {
 		line := banner.Text()
-		if m := regexp.MustCompile(`listening\s+(http://\S+)`).FindStringSubmatch(line); m != nil {
-			base = m[1]
+		if m := regexp.MustCompile(`listening\s+(https?://\S+)`).FindStringSubmatch(line); m != nil {
+			s.base = m[1]
 		}
 		if strings.Contains(line, "curl -s") {
-			curl = line
+			s.curl = line
 			break
 		}
 	}
 	go io.Copy(io.Discard, out)
-	if base == "" || !strings.Contains(curl, "client_secret=cs1.stsimdemosecret") {
-		t.Fatalf("banner lacks the address or the token curl: base=%q curl=%q", base, curl)
+	t.Cleanup(func() { s.stop(t) })
+	if s.base == "" {
+		t.Fatalf("banner lacks the address; logs: %s", s.stderr)
+	}
+	return s
+}
+
+// stop cancels the command and returns its exit code (once).
+func (s *served) stop(t *testing.T) int {
+	t.Helper()
+	s.cancel()
+	select {
+	case code := <-s.done:
+		s.done <- code
+		return code
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not shut down after cancel")
+		return -1
+	}
+}
+
+// syncBuffer is a strings.Builder safe for the server's and the test's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex // guards b
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestServeBannerTokenCall runs the command as a user would: on a real port,
+// reading the banner for the address and credentials, then calling it.
+func TestServeBannerTokenCall(t *testing.T) {
+	srv := startServe(t, "-strict-responses")
+	base, curl := srv.base, srv.curl
+	if !strings.Contains(curl, "client_secret=cs1.stsimdemosecret") {
+		t.Fatalf("banner lacks the token curl: %q", curl)
 	}
 
 	health, err := http.Get(base + "/_sim/health")
@@ -69,17 +122,11 @@ func TestServeBannerTokenCall(t *testing.T) {
 		t.Fatalf("authenticated call answered %d", call.StatusCode)
 	}
 
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Fatalf("run exited %d: %s", code, stderr.String())
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("run did not shut down after cancel")
+	if code := srv.stop(t); code != 0 {
+		t.Fatalf("run exited %d: %s", code, srv.stderr)
 	}
-	if !strings.Contains(stderr.String(), "path=/connect/token") {
-		t.Errorf("the access log did not reach stderr: %q", stderr.String())
+	if !strings.Contains(srv.stderr.String(), "path=/connect/token") {
+		t.Errorf("the access log did not reach stderr: %q", srv.stderr)
 	}
 }
 

@@ -72,37 +72,79 @@ func (o Option) isBool() bool { return o.def == "true" || o.def == "false" }
 // Default is the option's default value as text.
 func (o Option) Default() string { return o.def }
 
+// TypeName names the kind of value the option takes, as help shows it:
+// the word the usage puts in back quotes (Go's flag convention), else what
+// the default parses as. A switch has none.
+func (o Option) TypeName() string {
+	name, _ := flag.UnquoteUsage(&flag.Flag{Usage: o.Usage, Value: &flagValue{}})
+	switch {
+	case o.isBool():
+		return ""
+	case name != "value": // the usage named it
+		return name
+	case isDuration(o.def):
+		return "duration"
+	}
+	if _, err := strconv.Atoi(o.def); err == nil {
+		return "int"
+	}
+	return "string"
+}
+
+func isDuration(s string) bool {
+	_, err := time.ParseDuration(s)
+	_, notNumber := strconv.Atoi(s)
+	return err == nil && notNumber != nil
+}
+
+// WriteFlags lists every option for help: flag, type, what it does, its
+// environment twin and default.
+func WriteFlags(w io.Writer) {
+	for _, o := range Options() {
+		_, usage := flag.UnquoteUsage(&flag.Flag{Usage: o.Usage, Value: &flagValue{}})
+		fmt.Fprintf(w, "  -%s", o.Flag)
+		if t := o.TypeName(); t != "" {
+			fmt.Fprintf(w, " %s", t)
+		}
+		fmt.Fprintf(w, "\n    \t%s\n    \t[%s", usage, o.Env)
+		if o.def != "" {
+			fmt.Fprintf(w, "; default %s", o.def)
+		}
+		fmt.Fprintln(w, "]")
+	}
+}
+
 // Options lists every setting in the order the README documents them.
 func Options() []Option {
 	d := Defaults()
 	return []Option{
-		{"addr", "STSIM_ADDR", "listen address (host:port)", d.Addr, func(c *Config, v string) error {
+		{"addr", "STSIM_ADDR", "listen address (`host:port`)", d.Addr, func(c *Config, v string) error {
 			if _, _, err := net.SplitHostPort(v); err != nil {
 				return fmt.Errorf("must be host:port, e.g. 127.0.0.1:8080")
 			}
 			c.Addr = v
 			return nil
 		}},
-		{"data", "STSIM_DATA", "bbolt data file; empty keeps all data in memory", "", func(c *Config, v string) error {
+		{"data", "STSIM_DATA", "bbolt data `file`; empty keeps all data in memory", "", func(c *Config, v string) error {
 			c.DataFile = v
 			return nil
 		}},
-		{"fixtures", "STSIM_FIXTURES", "fixtures directory; empty uses the embedded demo tenant", "", func(c *Config, v string) error {
+		{"fixtures", "STSIM_FIXTURES", "fixtures `dir`ectory; empty uses the embedded demo tenant", "", func(c *Config, v string) error {
 			c.FixturesDir = v
 			return nil
 		}},
-		{"openapi", "STSIM_OPENAPI", "directory of OpenAPI documents overriding the embedded ones", "", func(c *Config, v string) error {
+		{"openapi", "STSIM_OPENAPI", "`dir`ectory of OpenAPI documents overriding the embedded ones", "", func(c *Config, v string) error {
 			c.OpenAPIDir = v
 			return nil
 		}},
-		{"log-format", "STSIM_LOG_FORMAT", "log format: text or json", d.LogFormat, func(c *Config, v string) error {
+		{"log-format", "STSIM_LOG_FORMAT", "log `format`: text or json", d.LogFormat, func(c *Config, v string) error {
 			if v != "text" && v != "json" {
 				return fmt.Errorf("must be text or json")
 			}
 			c.LogFormat = v
 			return nil
 		}},
-		{"log-level", "STSIM_LOG_LEVEL", "log level: debug, info, warn or error", "info", func(c *Config, v string) error {
+		{"log-level", "STSIM_LOG_LEVEL", "log `level`: debug, info, warn or error", "info", func(c *Config, v string) error {
 			var l slog.Level
 			if err := l.UnmarshalText([]byte(v)); err != nil {
 				return fmt.Errorf("must be debug, info, warn or error")
@@ -110,7 +152,7 @@ func Options() []Option {
 			c.LogLevel = l
 			return nil
 		}},
-		{"validation", "STSIM_VALIDATION", "request validation: enforce, warn or off (a request may override it with X-Stsim-Validation)", d.Validation, func(c *Config, v string) error {
+		{"validation", "STSIM_VALIDATION", "request validation `mode`: enforce, warn or off (a request may override it with X-Stsim-Validation)", d.Validation, func(c *Config, v string) error {
 			m, ok := ParseValidation(v)
 			if !ok {
 				return fmt.Errorf("must be enforce, warn or off")
@@ -126,7 +168,7 @@ func Options() []Option {
 			c.StrictResponses = b
 			return nil
 		}},
-		{"signing-key", "STSIM_SIGNING_KEY", "PEM file with the RSA key that signs tokens; empty uses the embedded demo key", "", func(c *Config, v string) error {
+		{"signing-key", "STSIM_SIGNING_KEY", "PEM `file` with the RSA key that signs tokens; empty uses the embedded demo key", "", func(c *Config, v string) error {
 			c.SigningKeyFile = v
 			return nil
 		}},
@@ -146,7 +188,7 @@ func Options() []Option {
 			c.RateLimit = n
 			return nil
 		}},
-		{"issuer", "STSIM_ISSUER", "token issuer URL; empty means http://<addr>", "", func(c *Config, v string) error {
+		{"issuer", "STSIM_ISSUER", "token issuer `URL`; empty means http://<addr>", "", func(c *Config, v string) error {
 			if v != "" && !strings.HasPrefix(v, "http://") && !strings.HasPrefix(v, "https://") {
 				return fmt.Errorf("must be an http:// or https:// URL")
 			}
@@ -161,7 +203,7 @@ func Options() []Option {
 			c.JournalSize = n
 			return nil
 		}},
-		{"scenario", "STSIM_SCENARIO", "scenarios to activate at start for every tenant, comma-separated (see scenarios/README.md)", "", func(c *Config, v string) error {
+		{"scenario", "STSIM_SCENARIO", "scenario `names` to activate at start for every tenant, comma-separated (see scenarios/README.md)", "", func(c *Config, v string) error {
 			c.Scenarios = nil
 			for _, name := range strings.Split(v, ",") {
 				if name = strings.TrimSpace(name); name != "" {
@@ -170,11 +212,11 @@ func Options() []Option {
 			}
 			return nil
 		}},
-		{"scenarios", "STSIM_SCENARIOS", "directory of your own scenario files, added to the shipped ones", "", func(c *Config, v string) error {
+		{"scenarios", "STSIM_SCENARIOS", "`dir`ectory of your own scenario files, added to the shipped ones", "", func(c *Config, v string) error {
 			c.ScenariosDir = v
 			return nil
 		}},
-		{"control-token", "STSIM_CONTROL_TOKEN", "bearer token for the /_sim control API; required when -addr is not loopback", "", func(c *Config, v string) error {
+		{"control-token", "STSIM_CONTROL_TOKEN", "bearer `token` for the /_sim control API; required when -addr is not loopback", "", func(c *Config, v string) error {
 			c.ControlToken = v
 			return nil
 		}},
@@ -203,7 +245,8 @@ func ParseValidation(v string) (string, bool) {
 	return "", false
 }
 
-// ErrHelp is returned when -h or -help was asked for; usage has been printed.
+// ErrHelp is returned when -h or -help was asked for; WriteFlags has
+// written the flags to Load's usage writer.
 var ErrHelp = flag.ErrHelp
 
 // Load builds a Config from args (without the program name) and getenv.
@@ -212,7 +255,8 @@ func Load(args []string, getenv func(string) string, usage io.Writer) (Config, e
 	cfg := Defaults()
 	opts := Options()
 	fs := flag.NewFlagSet("stsim", flag.ContinueOnError)
-	fs.SetOutput(usage)
+	fs.SetOutput(io.Discard) // errors are returned as one line; help is WriteFlags
+	fs.Usage = func() {}
 	values := make([]*flagValue, len(opts))
 	for i, o := range opts {
 		values[i] = &flagValue{text: o.def, boolean: o.isBool()}
@@ -220,6 +264,7 @@ func Load(args []string, getenv func(string) string, usage io.Writer) (Config, e
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			WriteFlags(usage)
 			return cfg, ErrHelp
 		}
 		return cfg, fmt.Errorf("stsim: %v", err)
