@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// process is a server the bench started: stsim's binary or the ceiling.
+type process struct {
+	name    string
+	addr    string // host:port on loopback
+	cmd     *exec.Cmd
+	started time.Time
+	exited  chan struct{} // closed when the process has ended
+}
+
+// freeAddr returns a loopback address no one listens on right now.
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+// launch starts bin with args and GOMAXPROCS=procs (0: the Go default);
+// its output goes to /dev/null, as a log nobody reads would.
+func launch(name, bin string, procs int, env []string, args ...string) (*process, error) {
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	for i, a := range args {
+		args[i] = strings.ReplaceAll(a, "{addr}", addr)
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), env...)
+	for i, e := range cmd.Env {
+		cmd.Env[i] = strings.ReplaceAll(e, "{addr}", addr)
+	}
+	if procs > 0 {
+		cmd.Env = append(cmd.Env, "GOMAXPROCS="+strconv.Itoa(procs))
+	}
+	p := &process{name: name, addr: addr, cmd: cmd, started: time.Now(), exited: make(chan struct{})}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start %s: %w", name, err)
+	}
+	go func() { _ = cmd.Wait(); close(p.exited) }()
+	return p, nil
+}
+
+// waitFor polls until ok reports true, or fails after timeout.
+func (p *process) waitFor(timeout time.Duration, ok func() bool) error {
+	deadline := time.Now().Add(timeout)
+	for !ok() {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%s did not become ready within %v", p.name, timeout)
+		}
+		select {
+		case <-p.exited:
+			return fmt.Errorf("%s exited before it was ready", p.name)
+		case <-time.After(time.Millisecond):
+		}
+	}
+	return nil
+}
+
+// get reports whether GET path answers 200.
+func (p *process) get(path string) bool {
+	status, _, err := roundTrip(p.addr, rawRequest("GET", p.addr, path, nil, nil))
+	return err == nil && status == 200
+}
+
+// stop ends the process (interrupt, then kill after five seconds).
+func (p *process) stop() {
+	_ = p.cmd.Process.Signal(os.Interrupt)
+	select {
+	case <-p.exited:
+	case <-time.After(5 * time.Second):
+		_ = p.cmd.Process.Kill()
+		<-p.exited
+	}
+}
+
+// rssMB reads the process's resident set size from /proc (Linux only).
+func (p *process) rssMB() (float64, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))
+	if err != nil {
+		return 0, err
+	}
+	for line := range bytes.Lines(data) {
+		if rest, ok := bytes.CutPrefix(line, []byte("VmRSS:")); ok {
+			f := strings.Fields(string(rest))
+			kb, err := strconv.ParseFloat(f[0], 64)
+			return kb / 1024, err
+		}
+	}
+	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", p.cmd.Process.Pid)
+}
+
+// buildStsim compiles cmd/stsim into dir (the bench measures the real binary).
+func buildStsim(ctx context.Context, dir string) (string, error) {
+	bin := dir + "/stsim"
+	out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/stsim/stsim/cmd/stsim").CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("go build ./cmd/stsim: %v\n%s", err, out)
+	}
+	return bin, nil
+}
