@@ -11,25 +11,33 @@ import "embed"
 //go:embed *.yaml
 var FS embed.FS
 
-// Module is one simulated ServiceTitan API module.
+// Module describes one simulated ServiceTitan module's document. The list
+// of modules is sim.Modules; cmd/specgen generates a document per entry.
 type Module struct {
-	Name string // module name as it appears in URLs, e.g. "crm"
-	File string // document's file name in FS
-	Base string // base path the module is served under; document paths are relative to it
-	// Export says which ServiceTitan document the module was derived from:
-	// the developer-portal export and the date its file was last changed.
+	Name      string // module name as it appears in URLs, e.g. "crm"
+	Title     string // display name in the document's info.title, e.g. "CRM"
+	Reference string // ServiceTitan's document it is generated from, in the reference folder
+	// Export says which ServiceTitan document that is: the developer-portal
+	// export and the date its file was last changed.
 	Export string
+	Scope  string // abbreviation its scopes use: tn.<Scope>.<resource>:r|w (contract §4, §7)
+	// Operations is how many operations the document defines, pinned so
+	// that losing one fails a test. After a refresh from a newer export,
+	// update it from cmd/specgen's output.
+	Operations int
 }
 
-// Modules lists the ServiceTitan module documents in FS.
-var Modules = []Module{
-	{Name: "crm", File: "crm.yaml", Base: "/crm/v2", Export: "developer-portal export, 2025-07-11"},
-	{Name: "jpm", File: "jpm.yaml", Base: "/jpm/v2", Export: "developer-portal export, 2025-06-17"},
-	{Name: "dispatch", File: "dispatch.yaml", Base: "/dispatch/v2", Export: "developer-portal export, 2025-06-17"},
-	{Name: "settings", File: "settings.yaml", Base: "/settings/v2", Export: "developer-portal export, 2025-06-17"},
-	{Name: "marketing", File: "marketing.yaml", Base: "/marketing/v2", Export: "2022 document, 2022-04-18"},
-	{Name: "jbce", File: "jbce.yaml", Base: "/jbce/v2", Export: "developer-portal export, 2025-05-23"},
-}
+// File is the name of the module's document in FS.
+func (m Module) File() string { return m.Name + ".yaml" }
+
+// Base is the path the module is served under; document paths are relative
+// to it.
+func (m Module) Base() string { return "/" + m.Name + "/v2" }
+
+// ScopeExtension is the document-level extension in which cmd/specgen
+// records Module.Scope, so that a loaded module document says which scopes
+// its operations need without a second list of modules.
+const ScopeExtension = "x-stsim-scope"
 
 // Documents in FS besides the modules.
 const (

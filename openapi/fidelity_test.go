@@ -1,4 +1,4 @@
-package openapi
+package openapi_test
 
 import (
 	"encoding/json"
@@ -15,6 +15,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/stsim/stsim/openapi/specfacts"
+	"github.com/stsim/stsim/sim"
 )
 
 // defaultReferenceDir is where dev machines keep ServiceTitan's documents,
@@ -42,18 +43,19 @@ func referenceDir(t *testing.T) string {
 // deviations listed in specfacts.
 func TestFidelity(t *testing.T) {
 	dir := referenceDir(t)
-	for _, src := range specfacts.Sources {
-		t.Run(src.Module, func(t *testing.T) {
-			ref, err := openapi3.NewLoader().LoadFromFile(filepath.Join(dir, src.RefFile))
+	for _, m := range sim.Modules {
+		src := m.Module
+		t.Run(src.Name, func(t *testing.T) {
+			ref, err := openapi3.NewLoader().LoadFromFile(filepath.Join(dir, src.Reference))
 			if err != nil {
-				t.Fatalf("load reference %s: %v", src.RefFile, err)
+				t.Fatalf("load reference %s: %v", src.Reference, err)
 			}
 			ours := loadEmbedded(t, src.File())
-			if err := applyDeviations(ref, src.Module); err != nil {
+			if err := applyDeviations(ref, src.Name); err != nil {
 				t.Fatal(err)
 			}
 			d := newDiffer()
-			d.document(src.Module, ref, ours)
+			d.document(src.Name, ref, ours)
 			const limit = 60
 			for i, msg := range d.diffs {
 				if i == limit {
@@ -71,8 +73,9 @@ func TestFidelity(t *testing.T) {
 // cmd/specgen.
 func TestReferenceVersion(t *testing.T) {
 	dir := referenceDir(t)
-	for _, src := range specfacts.Sources {
-		raw, err := os.ReadFile(filepath.Join(dir, src.RefFile))
+	for _, m := range sim.Modules {
+		src := m.Module
+		raw, err := os.ReadFile(filepath.Join(dir, src.Reference))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package openapi
+package openapi_test
 
 import (
 	"bytes"
@@ -14,25 +14,14 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"go.yaml.in/yaml/v4"
 
-	"github.com/stsim/stsim/openapi/specfacts"
+	"github.com/stsim/stsim/openapi"
+	"github.com/stsim/stsim/sim"
 )
-
-// wantOperations pins each module's operation count, so losing an operation
-// fails in CI too. After a refresh from a newer export, update it from
-// cmd/specgen's output.
-var wantOperations = map[string]int{
-	"crm":       79,
-	"jpm":       55,
-	"dispatch":  36,
-	"settings":  19,
-	"marketing": 12,
-	"jbce":      1,
-}
 
 // loadEmbedded loads one embedded document with kin-openapi.
 func loadEmbedded(tb testing.TB, name string) *openapi3.T {
 	tb.Helper()
-	data, err := FS.ReadFile(name)
+	data, err := openapi.FS.ReadFile(name)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -51,17 +40,17 @@ func sha256Prefix(b []byte) string {
 // TestDocumentsValidate loads every embedded document and validates it with
 // kin-openapi's default options.
 func TestDocumentsValidate(t *testing.T) {
-	names, err := fs.Glob(FS, "*.yaml")
+	names, err := fs.Glob(openapi.FS, "*.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, m := range Modules {
-		if !slices.Contains(names, m.File) {
-			t.Errorf("module document %s is not embedded", m.File)
+	for _, m := range sim.Modules {
+		if !slices.Contains(names, m.File()) {
+			t.Errorf("module document %s is not embedded", m.File())
 		}
 	}
-	if !slices.Contains(names, Token) {
-		t.Errorf("%s is not embedded", Token)
+	if !slices.Contains(names, openapi.Token) {
+		t.Errorf("%s is not embedded", openapi.Token)
 	}
 	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
@@ -73,27 +62,37 @@ func TestDocumentsValidate(t *testing.T) {
 	}
 }
 
-// TestModules checks Modules against specfacts and the documents themselves.
+// TestModules checks each module document against its sim.Modules entry:
+// served under the module's base path, naming its scope abbreviation, and
+// defining the pinned number of operations. The embedded folder holds no
+// other module document.
 func TestModules(t *testing.T) {
-	if len(Modules) != len(specfacts.Sources) {
-		t.Fatalf("Modules has %d entries, specfacts.Sources %d", len(Modules), len(specfacts.Sources))
+	names, err := fs.Glob(openapi.FS, "*.yaml")
+	if err != nil {
+		t.Fatal(err)
 	}
-	for i, m := range Modules {
-		src := specfacts.Sources[i]
-		if m.Name != src.Module || m.File != src.File() || m.Base != src.Base() {
-			t.Errorf("Modules[%d] = %+v, specfacts says {%s %s %s}", i, m, src.Module, src.File(), src.Base())
+	want := []string{openapi.Token, openapi.Control}
+	for _, m := range sim.Modules {
+		want = append(want, m.File())
+		doc := loadEmbedded(t, m.File())
+		if len(doc.Servers) != 1 || doc.Servers[0].URL != m.Base() {
+			t.Errorf("%s: servers must be the single relative URL %s", m.File(), m.Base())
 		}
-		doc := loadEmbedded(t, m.File)
-		if len(doc.Servers) != 1 || doc.Servers[0].URL != m.Base {
-			t.Errorf("%s: servers must be the single relative URL %s", m.File, m.Base)
+		if got := doc.Extensions[openapi.ScopeExtension]; got != m.Scope {
+			t.Errorf("%s: %s is %v, want %q; run go run ./cmd/specgen", m.File(), openapi.ScopeExtension, got, m.Scope)
 		}
 		n := 0
 		for _, item := range doc.Paths.Map() {
 			n += len(item.Operations())
 		}
-		if n != wantOperations[m.Name] {
-			t.Errorf("%s: %d operations, want %d", m.File, n, wantOperations[m.Name])
+		if n != m.Operations {
+			t.Errorf("%s: %d operations, sim.Modules pins %d", m.File(), n, m.Operations)
 		}
+	}
+	slices.Sort(names)
+	slices.Sort(want)
+	if !slices.Equal(names, want) {
+		t.Errorf("embedded documents %v, want %v (a module document without a sim.Modules entry?)", names, want)
 	}
 }
 
@@ -114,19 +113,19 @@ var proseCanaries = []string{
 // no summaries, descriptions, titles or examples anywhere, and only short
 // neutral response descriptions.
 func TestNoProse(t *testing.T) {
-	for _, m := range Modules {
-		data, err := FS.ReadFile(m.File)
+	for _, m := range sim.Modules {
+		data, err := openapi.FS.ReadFile(m.File())
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, c := range proseCanaries {
 			if bytes.Contains(data, []byte(c)) {
-				t.Errorf("%s contains vendor prose %q", m.File, c)
+				t.Errorf("%s contains vendor prose %q", m.File(), c)
 			}
 		}
-		doc := loadEmbedded(t, m.File)
+		doc := loadEmbedded(t, m.File())
 		for _, p := range prose(doc) {
-			t.Errorf("%s: %s", m.File, p)
+			t.Errorf("%s: %s", m.File(), p)
 		}
 	}
 }
@@ -224,13 +223,13 @@ func prose(doc *openapi3.T) []string {
 // LoadFromData on the embedded YAML and on the same document as JSON, and
 // Validate on a loaded document.
 func BenchmarkLoad(b *testing.B) {
-	names := []string{Token}
-	for _, m := range Modules {
-		names = append(names, m.File)
+	names := []string{openapi.Token}
+	for _, m := range sim.Modules {
+		names = append(names, m.File())
 	}
 	ctx := context.Background()
 	for _, name := range names {
-		data, err := FS.ReadFile(name)
+		data, err := openapi.FS.ReadFile(name)
 		if err != nil {
 			b.Fatal(err)
 		}

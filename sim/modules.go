@@ -3,6 +3,7 @@ package sim
 import (
 	"maps"
 
+	"github.com/stsim/stsim/openapi"
 	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/crm"
 	"github.com/stsim/stsim/sim/dispatch"
@@ -13,23 +14,51 @@ import (
 	"github.com/stsim/stsim/sim/settings"
 )
 
-// moduleRoutes gathers every module's handlers. Modules do not import each
-// other's handlers; the one cross-module hook (booking asks dispatch for
-// room in a slot) is wired here.
+// Module is one simulated ServiceTitan API module: its document and the
+// code that serves and seeds it.
+type Module struct {
+	openapi.Module
+	Routes func() api.Routes        // the module's operation handlers
+	Seed   func(*resource.Tx) error // writes the module's demo records
+}
+
+// Modules is the one list of simulated modules: cmd/specgen generates a
+// document for each, the server routes and seeds them, `stsim ops` and the
+// coverage test count them. Adding a module is a new package plus an entry
+// here (then run cmd/specgen).
+//
+// The order is the seed order: jobs need customers, business units, job
+// types and campaigns; shifts and assignments need technicians and
+// appointments.
+var Modules = []Module{
+	{openapi.Module{Name: "crm", Title: "CRM", Reference: "tenant-crm-v2.yaml", Export: "developer-portal export, 2025-07-11", Scope: "crm", Operations: 79},
+		crm.Routes, crm.Seed},
+	{openapi.Module{Name: "settings", Title: "Settings", Reference: "tenant-settings-v2.yaml", Export: "developer-portal export, 2025-06-17", Scope: "stt", Operations: 19},
+		settings.Routes, settings.Seed},
+	{openapi.Module{Name: "marketing", Title: "Marketing", Reference: "tenant-marketing-v2.yml", Export: "2022 document, 2022-04-18", Scope: "mrk", Operations: 12},
+		marketing.Routes, marketing.Seed},
+	{openapi.Module{Name: "jbce", Title: "JBCE", Reference: "tenant-jbce-v2.json", Export: "developer-portal export, 2025-05-23", Scope: "jbce", Operations: 1},
+		jbce.Routes, jbce.Seed},
+	{openapi.Module{Name: "jpm", Title: "JPM", Reference: "tenant-jpm-v2.yaml", Export: "developer-portal export, 2025-06-17", Scope: "jpm", Operations: 55},
+		func() api.Routes { return jpm.Routes(jpm.Deps{CheckSlot: dispatch.CheckSlot}) }, jpm.Seed},
+	{openapi.Module{Name: "dispatch", Title: "Dispatch", Reference: "tenant-dispatch-v2.yaml", Export: "developer-portal export, 2025-06-17", Scope: "dis", Operations: 36},
+		dispatch.Routes, dispatch.Seed},
+}
+
+// moduleRoutes gathers every module's handlers.
 func moduleRoutes() api.Routes {
 	routes := api.Routes{}
-	for _, m := range []api.Routes{
-		crm.Routes(), settings.Routes(), marketing.Routes(), jbce.Routes(),
-		jpm.Routes(jpm.Deps{CheckSlot: dispatch.CheckSlot}), dispatch.Routes(),
-	} {
-		maps.Copy(routes, m)
+	for _, m := range Modules {
+		maps.Copy(routes, m.Routes())
 	}
 	return routes
 }
 
-// moduleSeeds write a tenant's demo data, in dependency order: jobs need
-// customers, business units, job types and campaigns; shifts and
-// assignments need technicians and appointments.
-var moduleSeeds = []func(*resource.Tx) error{
-	crm.Seed, settings.Seed, marketing.Seed, jbce.Seed, jpm.Seed, dispatch.Seed,
-}
+// moduleSeeds are the modules' seed functions in seed order.
+var moduleSeeds = func() []func(*resource.Tx) error {
+	seeds := make([]func(*resource.Tx) error, len(Modules))
+	for i, m := range Modules {
+		seeds[i] = m.Seed
+	}
+	return seeds
+}()

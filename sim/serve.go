@@ -45,8 +45,8 @@ type OperationStatus struct {
 // a handler serves it. It waits for the documents to load.
 func (s *Server) Operations() ([]OperationStatus, error) {
 	var out []OperationStatus
-	for _, m := range s.spec.Modules() {
-		d, err := s.spec.Document(m)
+	for _, m := range Modules {
+		d, err := s.spec.Document(m.Name)
 		if err != nil {
 			return nil, err
 		}

@@ -4,7 +4,8 @@
 // It keeps every fact (paths, operations, parameters, bodies, responses,
 // schemas, security), drops the prose (descriptions, summaries, examples,
 // vendor extensions), points servers at the module's relative base path and
-// applies the deviations listed in package specfacts.
+// applies the deviations listed in package specfacts. It makes one document
+// per entry of sim.Modules, recording the module's scope abbreviation in it.
 //
 // Usage, from the repository root:
 //
@@ -26,7 +27,9 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/stsim/stsim/openapi"
 	"github.com/stsim/stsim/openapi/specfacts"
+	"github.com/stsim/stsim/sim"
 )
 
 func main() {
@@ -37,11 +40,11 @@ func main() {
 
 	// Generate everything before writing anything, so a failure leaves the
 	// committed documents alone.
-	results := make([]*result, len(specfacts.Sources))
-	for i, src := range specfacts.Sources {
-		res, err := generate(src, *ref)
+	results := make([]*result, len(sim.Modules))
+	for i, m := range sim.Modules {
+		res, err := generate(m.Module, *ref)
 		if err != nil {
-			fmt.Fprintf(os.Stderr, "specgen: %s: %v\n", src.Module, err)
+			fmt.Fprintf(os.Stderr, "specgen: %s: %v\n", m.Name, err)
 			os.Exit(1)
 		}
 		results[i] = res
@@ -49,14 +52,14 @@ func main() {
 
 	total := 0
 	fmt.Printf("%-10s %5s %8s  %s\n", "module", "ops", "bytes", "reference")
-	for i, src := range specfacts.Sources {
-		res := results[i]
+	for i, m := range sim.Modules {
+		src, res := m.Module, results[i]
 		if err := os.WriteFile(filepath.Join(*out, src.File()), res.data, 0o644); err != nil {
 			fmt.Fprintf(os.Stderr, "specgen: %v\n", err)
 			os.Exit(1)
 		}
 		total += res.ops
-		fmt.Printf("%-10s %5d %8d  %s sha256:%s\n", src.Module, res.ops, len(res.data), src.RefFile, res.sum)
+		fmt.Printf("%-10s %5d %8d  %s sha256:%s\n", src.Name, res.ops, len(res.data), src.Reference, res.sum)
 		if len(res.stats.extensions) > 0 {
 			fmt.Printf("%-10s dropped extensions: %s\n", "", strings.Join(res.stats.extensions, ", "))
 		}
@@ -74,8 +77,8 @@ type result struct {
 
 // generate transforms one reference document and checks the outcome with
 // kin-openapi before returning it.
-func generate(src specfacts.Source, refDir string) (*result, error) {
-	raw, err := os.ReadFile(filepath.Join(refDir, src.RefFile))
+func generate(src openapi.Module, refDir string) (*result, error) {
+	raw, err := os.ReadFile(filepath.Join(refDir, src.Reference))
 	if err != nil {
 		return nil, err
 	}
@@ -84,15 +87,16 @@ func generate(src specfacts.Source, refDir string) (*result, error) {
 
 	doc, err := parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", src.RefFile, err)
+		return nil, fmt.Errorf("%s: %w", src.Reference, err)
 	}
 	var st stats
 	strip(doc, &st)
 	sort.Strings(st.extensions)
 	setInfo(doc, src, sum)
 	setServers(doc, src.Base())
+	setScope(doc, src.Scope)
 	describeResponses(doc)
-	for _, d := range specfacts.For(src.Module) {
+	for _, d := range specfacts.For(src.Name) {
 		if err := apply(doc, d); err != nil {
 			return nil, fmt.Errorf("deviation %s %q: %w", d.Target, d.Name, err)
 		}

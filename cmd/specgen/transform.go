@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v4"
 
+	"github.com/stsim/stsim/openapi"
 	"github.com/stsim/stsim/openapi/specfacts"
 )
 
@@ -153,9 +155,9 @@ func stripValue(v *node, st *stats) {
 
 // setInfo replaces the info object with stsim's own title and a version that
 // names the reference document's bytes.
-func setInfo(root *node, src specfacts.Source, sum string) {
+func setInfo(root *node, src openapi.Module, sum string) {
 	info := mapping(
-		scalar("title"), scalar(fmt.Sprintf("stsim %s (ServiceTitan %s v2)", src.Name, src.Module)),
+		scalar("title"), scalar(fmt.Sprintf("stsim %s (ServiceTitan %s v2)", src.Title, src.Name)),
 		scalar("version"), scalar("2.0.0+ref."+sum[:12]),
 	)
 	set(root, "info", info)
@@ -164,6 +166,19 @@ func setInfo(root *node, src specfacts.Source, sum string) {
 // setServers makes the module's relative base path the only server.
 func setServers(root *node, base string) {
 	set(root, "servers", &node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: []*node{mapping(scalar("url"), scalar(base))}})
+}
+
+// setScope records the module's scope abbreviation right after the servers,
+// for oas to derive each operation's scope from.
+func setScope(root *node, abbrev string) {
+	remove(root, openapi.ScopeExtension)
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == "servers" {
+			root.Content = slices.Insert(root.Content, i+2, scalar(openapi.ScopeExtension), scalar(abbrev))
+			return
+		}
+	}
+	set(root, openapi.ScopeExtension, scalar(abbrev))
 }
 
 // describeResponses gives every operation response the short description

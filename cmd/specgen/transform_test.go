@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stsim/stsim/openapi"
 	"github.com/stsim/stsim/openapi/specfacts"
 )
 
@@ -55,7 +56,7 @@ func transformSample(t *testing.T, devs ...specfacts.Deviation) string {
 	}
 	var st stats
 	strip(doc, &st)
-	setInfo(doc, specfacts.Source{Module: "mod", Name: "Mod"}, strings.Repeat("ab", 32))
+	setInfo(doc, openapi.Module{Name: "mod", Title: "Mod"}, strings.Repeat("ab", 32))
 	setServers(doc, "/mod/v2")
 	describeResponses(doc)
 	for _, d := range devs {

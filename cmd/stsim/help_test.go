@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/stsim/stsim/openapi"
+	"github.com/stsim/stsim/sim"
 )
 
 func TestVersionNamesBuildAndDocuments(t *testing.T) {
@@ -20,10 +20,10 @@ func TestVersionNamesBuildAndDocuments(t *testing.T) {
 		if !strings.HasPrefix(out, "stsim devel (go1.") {
 			t.Errorf("%v: first line %q", args, strings.SplitN(out, "\n", 2)[0])
 		}
-		for _, m := range openapi.Modules {
-			v, err := documentVersion(m.File)
+		for _, m := range sim.Modules {
+			v, err := documentVersion(m.File())
 			if err != nil || !strings.Contains(v, "+ref.") {
-				t.Fatalf("%s: version %q, %v", m.File, v, err)
+				t.Fatalf("%s: version %q, %v", m.File(), v, err)
 			}
 			if !strings.Contains(out, m.Name) || !strings.Contains(out, v) || !strings.Contains(out, m.Export) {
 				t.Errorf("%v: output lacks %s %s %s:\n%s", args, m.Name, v, m.Export, out)

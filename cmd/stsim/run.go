@@ -156,7 +156,11 @@ func runOps(_ context.Context, args []string, _ func(string) string, stdout, std
 	fs := flag.NewFlagSet("stsim ops", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	all := fs.Bool("all", false, "also list the operations stsim does not emulate")
-	module := fs.String("module", "", "only this module (crm, jpm, dispatch, settings, marketing, jbce)")
+	names := make([]string, len(sim.Modules))
+	for i, m := range sim.Modules {
+		names[i] = m.Name
+	}
+	module := fs.String("module", "", "only this module ("+strings.Join(names, ", ")+")")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0

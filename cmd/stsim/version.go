@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/stsim/stsim/openapi"
+	"github.com/stsim/stsim/sim"
 )
 
 // version is stamped at link time:
@@ -53,8 +54,8 @@ func buildVersion() string {
 // emulates, module by module.
 func printVersion(_ context.Context, _ []string, _ func(string) string, w, _ io.Writer) int {
 	fmt.Fprintf(w, "stsim %s\nemulates ServiceTitan's V2 API as described by these documents:\n", buildVersion())
-	for _, m := range openapi.Modules {
-		v, err := documentVersion(m.File)
+	for _, m := range sim.Modules {
+		v, err := documentVersion(m.File())
 		if err != nil {
 			fmt.Fprintf(w, "stsim: %v\n", err)
 			return 1

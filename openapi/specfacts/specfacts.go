@@ -1,32 +1,9 @@
 // Package specfacts holds what cmd/specgen and the openapi fidelity test
-// must agree on: which ServiceTitan reference document each generated module
-// document comes from, and every deliberate deviation from those documents.
+// must agree on besides the module list (sim.Modules names each module's
+// reference document): every deliberate deviation from those documents.
 package specfacts
 
 import "strings"
-
-// Source ties one generated module document to its reference document.
-type Source struct {
-	Module  string // module name as it appears in URLs, e.g. "crm"
-	RefFile string // file name in the reference folder
-	Name    string // display name used in info.title
-}
-
-// Sources lists the six ServiceTitan modules stsim simulates.
-var Sources = []Source{
-	{Module: "crm", RefFile: "tenant-crm-v2.yaml", Name: "CRM"},
-	{Module: "jpm", RefFile: "tenant-jpm-v2.yaml", Name: "JPM"},
-	{Module: "dispatch", RefFile: "tenant-dispatch-v2.yaml", Name: "Dispatch"},
-	{Module: "settings", RefFile: "tenant-settings-v2.yaml", Name: "Settings"},
-	{Module: "marketing", RefFile: "tenant-marketing-v2.yml", Name: "Marketing"},
-	{Module: "jbce", RefFile: "tenant-jbce-v2.json", Name: "JBCE"},
-}
-
-// File is the name of a module's generated document in the openapi folder.
-func (s Source) File() string { return s.Module + ".yaml" }
-
-// Base is the base path a module is served under.
-func (s Source) Base() string { return "/" + s.Module + "/v2" }
 
 // Kind says what a Deviation changes.
 type Kind int

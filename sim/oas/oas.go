@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 
@@ -23,7 +24,7 @@ import (
 // Operation is one method on one path of a document.
 type Operation struct {
 	ID         string   // operationId as the document spells it, e.g. Customers_Get
-	Module     string   // crm, jpm, dispatch, settings, marketing, jbce, token or sim
+	Module     string   // the module document's name (crm, jpm, …), token or sim
 	Method     string   // GET, POST, …
 	Path       string   // full path template, e.g. /crm/v2/tenant/{tenant}/customers/{id}
 	Scope      string   // OAuth scope the call needs, e.g. tn.crm.customers:r ("" for non-tenant APIs)
@@ -52,7 +53,7 @@ type Document struct {
 // Spec is the set of documents stsim serves.
 type Spec struct {
 	docs    map[string]*Document // by module name
-	modules []string             // ServiceTitan module names in documentation order
+	modules []string             // ServiceTitan module names, in name order
 }
 
 // Load starts loading every document from fsys (the embedded documents when
@@ -74,9 +75,10 @@ func Load(fsys fs.FS) *Spec {
 		order = append(order, d)
 		files = append(files, file)
 	}
-	for _, m := range openapi.Modules {
-		s.modules = append(s.modules, m.Name)
-		add(m.Name, m.File, m.Base)
+	for _, file := range moduleFiles(fsys) {
+		name := strings.TrimSuffix(file, ".yaml")
+		s.modules = append(s.modules, name)
+		add(name, file, openapi.Module{Name: name}.Base())
 	}
 	add("token", openapi.Token, "")
 	add("sim", openapi.Control, "")
@@ -86,6 +88,14 @@ func Load(fsys fs.FS) *Spec {
 		}
 	}()
 	return s
+}
+
+// moduleFiles lists the module documents in fsys: every *.yaml file but the
+// token and control documents, in name order (so CRM, which a booking
+// client calls first, loads first).
+func moduleFiles(fsys fs.FS) []string {
+	files, _ := fs.Glob(fsys, "*.yaml") // the pattern is valid
+	return slices.DeleteFunc(files, func(f string) bool { return f == openapi.Token || f == openapi.Control })
 }
 
 func (d *Document) load(fsys fs.FS, file string) {
@@ -105,6 +115,11 @@ func (d *Document) load(fsys fs.FS, file string) {
 		d.err = fmt.Errorf("openapi: %s is not a valid document: %w", file, err)
 		return
 	}
+	scopeModule, _ := t.Extensions[openapi.ScopeExtension].(string)
+	if d.Base != "" && scopeModule == "" {
+		d.err = fmt.Errorf("openapi: %s does not say its scope abbreviation (%s); generate it with cmd/specgen", file, openapi.ScopeExtension)
+		return
+	}
 	applyDocumentedLimits(t)
 	d.T = t
 	d.tree = &node{}
@@ -122,7 +137,7 @@ func (d *Document) load(fsys fs.FS, file string) {
 				}
 			}
 			if d.Base != "" {
-				o.Scope = scopeFor(d.Name, method, path)
+				o.Scope = scopeFor(scopeModule, method, path)
 			}
 			d.Ops = append(d.Ops, o)
 		}
@@ -148,9 +163,6 @@ func (s *Spec) Wait() error {
 func (s *Spec) names() []string {
 	return append(append([]string(nil), s.modules...), "token", "sim")
 }
-
-// Modules lists the ServiceTitan module names, in documentation order.
-func (s *Spec) Modules() []string { return s.modules }
 
 // Document waits for and returns a document by module name.
 func (s *Spec) Document(name string) (*Document, error) {

@@ -1,12 +1,16 @@
 package oas
 
 import (
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
+
+	"github.com/stsim/stsim/openapi"
 )
 
 // embeddedSpec loads the embedded documents once for every test and fuzz
@@ -302,5 +306,46 @@ func TestValidateRequestPathParam(t *testing.T) {
 	req = httptest.NewRequest(http.MethodGet, "http://test/crm/v2/tenant/1/customers/5", nil)
 	if vs := op.ValidateRequest(req, values); len(vs) != 0 {
 		t.Errorf("violations for a valid request: %v", vs)
+	}
+}
+
+// TestModuleDocumentNeedsItsScope checks that a module document without its
+// scope abbreviation is refused rather than served with no scopes at all.
+func TestModuleDocumentNeedsItsScope(t *testing.T) {
+	doc := func(ext string) []byte {
+		return []byte("openapi: 3.0.1\ninfo: {title: t, version: '1'}\nservers: [{url: /things/v2}]\n" + ext +
+			"paths:\n  /tenant/{tenant}/things:\n    get:\n      operationId: Things_GetList\n" +
+			"      parameters: [{name: tenant, in: path, required: true, schema: {type: integer}}]\n" +
+			"      responses: {'200': {description: OK}}\n")
+	}
+	for _, tc := range []struct {
+		name, ext, wantScope string
+	}{
+		{"with", "x-stsim-scope: thg\n", "tn.thg.things:r"},
+		{"without", "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fsys := fstest.MapFS{"things.yaml": {Data: doc(tc.ext)}}
+			for _, name := range []string{"token.yaml", "sim.yaml"} {
+				data, err := fs.ReadFile(openapi.FS, name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				fsys[name] = &fstest.MapFile{Data: data}
+			}
+			d, err := Load(fsys).Document("things")
+			if tc.wantScope == "" {
+				if err == nil || !strings.Contains(err.Error(), openapi.ScopeExtension) {
+					t.Fatalf("loaded without %s: err = %v", openapi.ScopeExtension, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(d.Ops) != 1 || d.Ops[0].Scope != tc.wantScope {
+				t.Fatalf("ops = %+v, want one needing %s", d.Ops, tc.wantScope)
+			}
+		})
 	}
 }

@@ -5,23 +5,14 @@ import (
 	"strings"
 )
 
-// scopeModule maps a module to the abbreviation its scopes use
-// (tn.<module>.<resource>:r|w; contract §4 and the scope column of §7).
-var scopeModule = map[string]string{
-	"crm": "crm", "jpm": "jpm", "dispatch": "dis", "settings": "stt", "marketing": "mrk", "jbce": "jbce",
-}
-
 // scopeFor derives the scope an operation needs. The mid-2025 documents
 // declare no scopes; the 2026 ones do, and follow one pattern (contract §7,
 // [3P] T-scopes): the first resource segment after /tenant/{tenant}, hyphens
 // removed, with :r for GET and :w otherwise. Export feeds use the exported
 // resource, and booking-provider bookings are "bookings". The capacity query
-// is a POST and so needs tn.dis.capacity:w, as T-scopes lists it.
-func scopeFor(module, method, path string) string {
-	abbrev, ok := scopeModule[module]
-	if !ok {
-		return ""
-	}
+// is a POST and so needs tn.dis.capacity:w, as T-scopes lists it. abbrev
+// is the module's abbreviation in scopes (openapi.ScopeExtension).
+func scopeFor(abbrev, method, path string) string {
 	segs := splitPath(path)
 	if len(segs) >= 2 && segs[0] == "tenant" {
 		segs = segs[2:]
