@@ -148,7 +148,7 @@ func (c *Client) checkJobType(ctx context.Context, ref *Reference, jobTypeID, bu
 
 // jobByBookingID finds the job this booking ID created, if any.
 func (c *Client) jobByBookingID(ctx context.Context, bookingID string) (*Job, error) {
-	got, err := listAll[Job](ctx, c, c.path("jpm", "jobs"), c.byBookingID(bookingID), 50, 1)
+	got, err := List[Job](ctx, c, c.path("jpm", "jobs"), c.byBookingID(bookingID), 50, 1)
 	if err != nil || len(got) == 0 {
 		return nil, err
 	}
@@ -240,7 +240,7 @@ func (c *Client) BookingProvider(ctx context.Context) (int64, error) {
 	if c.cfg.BookingProviderID != 0 {
 		return c.cfg.BookingProviderID, nil
 	}
-	tags, err := listAll[struct {
+	tags, err := List[struct {
 		ID      int64  `json:"id"`
 		TagName string `json:"tagName"`
 		Active  bool   `json:"active"`
@@ -316,7 +316,7 @@ func (c *Client) InboxBooking(ctx context.Context, bookingID string) (*Booking, 
 }
 
 func (c *Client) inboxByExternalID(ctx context.Context, provider int64, externalID string) (*Booking, error) {
-	got, err := listAll[Booking](ctx, c, c.path("crm", "booking-provider/%d/bookings", provider), url.Values{"externalId": {externalID}}, 50, 1)
+	got, err := List[Booking](ctx, c, c.path("crm", "booking-provider/%d/bookings", provider), url.Values{"externalId": {externalID}}, 50, 1)
 	if err != nil || len(got) == 0 {
 		return nil, err
 	}

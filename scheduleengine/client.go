@@ -95,6 +95,16 @@ type call struct {
 	read bool
 }
 
+// Do sends one API call with the client's token, app key, rate limit and
+// retries (GETs are retried on 5xx; other methods are not) and decodes a 2xx
+// answer into out. path is below the API URL ([Client.TenantPath]).
+func (c *Client) Do(ctx context.Context, method, path string, query url.Values, body, out any) error {
+	return c.do(ctx, call{method: method, path: path, query: query, body: body, read: method == http.MethodGet}, out)
+}
+
+// TenantPath is /{module}/v2/tenant/{tenant}/{rest}.
+func (c *Client) TenantPath(module, rest string) string { return c.path(module, "%s", rest) }
+
 // path builds /{module}/v2/tenant/{tenant}/{rest}.
 func (c *Client) path(module, rest string, args ...any) string {
 	return fmt.Sprintf("/%s/v2/tenant/%d/", module, c.cfg.TenantID) + fmt.Sprintf(rest, args...)

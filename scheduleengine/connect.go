@@ -121,7 +121,7 @@ func (c *Client) Connect(ctx context.Context) *ConnectReport {
 		s.Detail = fmt.Sprintf("all %d scopes the booking flow uses", len(RequiredScopes))
 		return nil
 	}) && run("api call", func(s *Step) error {
-		_, err := listAll[named](ctx, c, c.path("settings", "business-units"), url.Values{"pageSize": {"1"}}, 1, 1)
+		_, err := List[named](ctx, c, c.path("settings", "business-units"), url.Values{"pageSize": {"1"}}, 1, 1)
 		if err == nil {
 			s.Detail = "GET " + c.cfg.Env.APIURL + c.path("settings", "business-units") + "?pageSize=1 answered 200"
 		}

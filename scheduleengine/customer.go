@@ -62,7 +62,7 @@ func (c *Client) FindOrCreate(ctx context.Context, p Party, bookingID string) (*
 	if len(phone) < 10 {
 		return nil, errors.New("a 10-digit phone number is required")
 	}
-	found, err := listAll[Customer](ctx, c, c.path("crm", "customers"), url.Values{"phone": {phone}, "active": {"True"}}, 50, 200)
+	found, err := List[Customer](ctx, c, c.path("crm", "customers"), url.Values{"phone": {phone}, "active": {"True"}}, 50, 200)
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +73,7 @@ func (c *Client) FindOrCreate(ctx context.Context, p Party, bookingID string) (*
 	}
 	m := &Match{Takeover: len(found) > 1}
 	for _, cu := range found {
-		locs, err := listAll[Location](ctx, c, c.path("crm", "locations"), url.Values{"customerId": {strconv.FormatInt(cu.ID, 10)}, "active": {"True"}}, 50, 500)
+		locs, err := List[Location](ctx, c, c.path("crm", "locations"), url.Values{"customerId": {strconv.FormatInt(cu.ID, 10)}, "active": {"True"}}, 50, 500)
 		if err != nil {
 			return nil, err
 		}
@@ -133,12 +133,12 @@ func (c *Client) createCustomer(ctx context.Context, p Party, bookingID string) 
 		created.Locations = nil
 		return c.do(ctx, call{method: "POST", path: c.path("crm", "customers"), body: body}, &created)
 	}, func() (bool, error) {
-		got, err := listAll[Customer](ctx, c, c.path("crm", "customers"), c.byBookingID(bookingID), 50, 1)
+		got, err := List[Customer](ctx, c, c.path("crm", "customers"), c.byBookingID(bookingID), 50, 1)
 		if err != nil || len(got) == 0 {
 			return false, err
 		}
 		created.Customer = got[0]
-		locs, err := listAll[Location](ctx, c, c.path("crm", "locations"), c.byBookingID(bookingID), 50, 1)
+		locs, err := List[Location](ctx, c, c.path("crm", "locations"), c.byBookingID(bookingID), 50, 1)
 		if err != nil || len(locs) == 0 {
 			return false, err
 		}
@@ -160,7 +160,7 @@ func (c *Client) createLocation(ctx context.Context, customerID int64, p Party, 
 	err := createOnce(ctx, func() error {
 		return c.do(ctx, call{method: "POST", path: c.path("crm", "locations"), body: body}, &loc)
 	}, func() (bool, error) {
-		got, err := listAll[Location](ctx, c, c.path("crm", "locations"), c.byBookingID(bookingID), 50, 1)
+		got, err := List[Location](ctx, c, c.path("crm", "locations"), c.byBookingID(bookingID), 50, 1)
 		if err != nil || len(got) == 0 {
 			return false, err
 		}

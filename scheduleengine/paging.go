@@ -16,9 +16,10 @@ type page[T any] struct {
 	Data    []T  `json:"data"`
 }
 
-// listAll reads every page of a list, following hasMore, pageSize at a time
-// (ServiceTitan's default 50 when 0), and stops after max items (0: no cap).
-func listAll[T any](ctx context.Context, c *Client, path string, q url.Values, pageSize, limit int) ([]T, error) {
+// List reads every page of a list at path (below the API URL; see
+// [Client.TenantPath]), following hasMore, pageSize at a time (ServiceTitan's
+// default 50 when 0), and stops after limit items (0: no cap).
+func List[T any](ctx context.Context, c *Client, path string, q url.Values, pageSize, limit int) ([]T, error) {
 	q = cloneValues(q)
 	if pageSize > 0 {
 		q.Set("pageSize", strconv.Itoa(pageSize))
@@ -57,13 +58,13 @@ func chunks(ids []int64) []string {
 	return out
 }
 
-// listByIDs reads the records with the given IDs, 50 per call.
-func listByIDs[T any](ctx context.Context, c *Client, path string, q url.Values, ids []int64) ([]T, error) {
+// ListByIDs reads the records with the given IDs, 50 per call.
+func ListByIDs[T any](ctx context.Context, c *Client, path string, q url.Values, ids []int64) ([]T, error) {
 	var all []T
 	for _, chunk := range chunks(ids) {
 		qq := cloneValues(q)
 		qq.Set("ids", chunk)
-		got, err := listAll[T](ctx, c, path, qq, maxIDs, 0)
+		got, err := List[T](ctx, c, path, qq, maxIDs, 0)
 		if err != nil {
 			return all, err
 		}

@@ -39,19 +39,19 @@ func (c *Client) RefreshReference(ctx context.Context) (*Reference, error) {
 	active := url.Values{"active": {"True"}}
 	ref := &Reference{Fetched: c.cfg.Clock.Now()}
 	var err error
-	if ref.BusinessUnits, err = listAll[named](ctx, c, c.path("settings", "business-units"), active, 200, 0); err != nil {
+	if ref.BusinessUnits, err = List[named](ctx, c, c.path("settings", "business-units"), active, 200, 0); err != nil {
 		return nil, fmt.Errorf("business units: %w", err)
 	}
-	if ref.JobTypes, err = listAll[JobType](ctx, c, c.path("jpm", "job-types"), active, 200, 0); err != nil {
+	if ref.JobTypes, err = List[JobType](ctx, c, c.path("jpm", "job-types"), active, 200, 0); err != nil {
 		return nil, fmt.Errorf("job types: %w", err)
 	}
-	if ref.Campaigns, err = listAll[named](ctx, c, c.path("marketing", "campaigns"), active, 200, 0); err != nil {
+	if ref.Campaigns, err = List[named](ctx, c, c.path("marketing", "campaigns"), active, 200, 0); err != nil {
 		return nil, fmt.Errorf("campaigns: %w", err)
 	}
-	if ref.ArrivalWindows, err = listAll[ArrivalWindow](ctx, c, c.path("dispatch", "arrival-windows"), nil, 200, 0); err != nil {
+	if ref.ArrivalWindows, err = List[ArrivalWindow](ctx, c, c.path("dispatch", "arrival-windows"), nil, 200, 0); err != nil {
 		return nil, fmt.Errorf("arrival windows: %w", err)
 	}
-	if ref.CancelReasons, err = listAll[named](ctx, c, c.path("jpm", "job-cancel-reasons"), active, 200, 0); err != nil {
+	if ref.CancelReasons, err = List[named](ctx, c, c.path("jpm", "job-cancel-reasons"), active, 200, 0); err != nil {
 		return nil, fmt.Errorf("cancel reasons: %w", err)
 	}
 	c.refMu.Lock()
