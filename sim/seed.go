@@ -4,7 +4,6 @@ import (
 	"errors"
 	"time"
 
-	"github.com/stsim/stsim/sim/auth"
 	"github.com/stsim/stsim/sim/crm"
 	"github.com/stsim/stsim/sim/fixture"
 	"github.com/stsim/stsim/sim/resource"
@@ -19,8 +18,9 @@ var seededKey = []byte("seeded")
 const metaBucket = "meta"
 
 // seedTenant writes a fixture set's settings and records into its tenant
-// once, then binds connections to their booking-provider tags.
-func seedTenant(st store.Store, reg *auth.Registry, set *fixture.Set, now time.Time) error {
+// once, and returns the booking-provider tag each of the set's connections
+// is to be bound to (by client ID), for the registry.
+func seedTenant(st store.Store, set *fixture.Set, now time.Time) (map[string]int64, error) {
 	bindings := map[string]int64{} // client ID -> booking-provider tag
 	err := resource.Update(st, set.Tenant.ID, now, func(tx *resource.Tx) error {
 		clear(bindings) // Update may run more than once
@@ -43,15 +43,7 @@ func seedTenant(st store.Store, reg *auth.Registry, set *fixture.Set, now time.T
 		}
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	for clientID, tag := range bindings {
-		if err := reg.SetBookingProvider(clientID, tag); err != nil {
-			return err
-		}
-	}
-	return nil
+	return bindings, err
 }
 
 func seedRecords(tx *resource.Tx, set *fixture.Set, now time.Time) error {

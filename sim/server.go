@@ -101,8 +101,11 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	demo, err := fixture.Load(dirFS(cfg.FixturesDir))
+	if err != nil {
+		return nil, err
+	}
 	s.clocks = clock.NewTenants(s.clock)
-	s.auth = auth.NewService(key, cfg.Issuer, cfg.TokenTTL, s.clocks)
 	s.limiter = ratelimit.NewPerTenant(s.clocks.Now, time.Second)
 	s.journal = journal.New(cfg.JournalSize)
 	files, err := scenario.LoadAll(nil)
@@ -122,17 +125,6 @@ func New(opts Options) (*Server, error) {
 			return nil, fmt.Errorf("stsim: -scenario: %w", err)
 		}
 	}
-	background, stop := context.WithCancel(context.Background())
-	s.stop = stop
-	go s.limiter.RunSweeper(background, time.Minute) // keeps idle (app, tenant) keys from piling up
-
-	demo, err := fixture.Load(dirFS(cfg.FixturesDir))
-	if err != nil {
-		return nil, err
-	}
-	if err := demo.Register(s.auth.Registry, s.clock.Now()); err != nil {
-		return nil, err
-	}
 	if cfg.DataFile != "" {
 		s.store, err = store.OpenBolt(cfg.DataFile, store.BoltOptions{})
 	} else {
@@ -141,14 +133,22 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	reg, err := openRegistry(s.store, demo, s.clock.Now())
+	if err != nil {
+		_ = s.store.Close()
+		return nil, err
+	}
+	s.auth = auth.NewService(reg, key, cfg.Issuer, cfg.TokenTTL, s.clocks)
+	s.control = &control.Plane{Registry: reg, Store: s.store, Clocks: s.clocks, Limiter: s.limiter,
+		Journal: s.journal, Scenarios: s.scenarios, Fixtures: dirFS(cfg.FixturesDir), Seed: s.seed}
+	background, stop := context.WithCancel(context.Background())
+	s.stop = stop
+	go s.limiter.RunSweeper(background, time.Minute) // keeps idle (app, tenant) keys from piling up
 	s.seeded = make(chan struct{})
 	go func() {
-		s.seedErr = s.seed(demo)
+		s.seedErr = s.control.Restore() // seeds the demo tenant of a fresh store
 		close(s.seeded)
 	}()
-	s.control = &control.Plane{Registry: s.auth.Registry, Store: s.store, Clocks: s.clocks, Limiter: s.limiter,
-		Journal: s.journal, Scenarios: s.scenarios, Fixtures: dirFS(cfg.FixturesDir), Seed: s.seed}
-	s.control.Track(demo)
 	s.routes = moduleRoutes()
 	for id, h := range opts.Handlers {
 		s.routes[id] = h
@@ -157,10 +157,26 @@ func New(opts Options) (*Server, error) {
 	return s, nil
 }
 
+// openRegistry loads the credential registry kept in st and registers the
+// demo fixture set's tenant, apps and connections if st has no demo tenant
+// (a data file keeps it as it was left).
+func openRegistry(st store.Store, demo *fixture.Set, now time.Time) (*auth.Registry, error) {
+	reg, err := auth.OpenRegistry(st)
+	if err != nil {
+		return nil, err
+	}
+	if _, known := reg.Tenant(demo.Tenant.ID); !known {
+		if err := reg.Change(func(c *auth.Change) error { return demo.Register(c, now) }); err != nil {
+			return nil, err
+		}
+	}
+	return reg, nil
+}
+
 // seed writes a fixture set's records into its tenant (once) at the
 // simulator's current time.
-func (s *Server) seed(set *fixture.Set) error {
-	return seedTenant(s.store, s.auth.Registry, set, s.clock.Now())
+func (s *Server) seed(set *fixture.Set) (map[string]int64, error) {
+	return seedTenant(s.store, set, s.clock.Now())
 }
 
 // Handler returns the HTTP handler serving the whole simulator.

@@ -60,7 +60,7 @@ func testSigningKey(tb testing.TB) *SigningKey {
 func newFuzzService(tb testing.TB) (*Service, *clock.Virtual) {
 	tb.Helper()
 	clk := clock.NewFrozen(fuzzStart)
-	s := NewService(testSigningKey(tb), "http://test", fuzzTTL, clock.NewTenants(clk))
+	s := NewService(NewRegistry(), testSigningKey(tb), "http://test", fuzzTTL, clock.NewTenants(clk))
 	if err := s.Registry.AddTenant(Tenant{ID: fuzzTenant, Name: "Fuzz Heating"}); err != nil {
 		tb.Fatalf("AddTenant: %v", err)
 	}

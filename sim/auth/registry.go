@@ -7,8 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/stsim/stsim/sim/store"
 )
 
 // App is an application registered in the developer portal. One app key
@@ -32,6 +35,13 @@ func (a *App) copy() App {
 type Tenant struct {
 	ID   int64
 	Name string
+	// Fixture names the fixture set the tenant was made from ("" if none):
+	// reset and a restart seed it from there.
+	Fixture string
+	// Seeded is set once the fixture's records are written and its
+	// connections bound to their booking-provider tags; a restart finishes
+	// the seeding of a tenant without it.
+	Seeded bool
 }
 
 // Connection is an app connected to one tenant: what the tenant admin's "API
@@ -59,14 +69,22 @@ type SecretInfo struct {
 	ExpiresAt time.Time // zero means it never expires
 }
 
-type secretSlot struct {
-	SecretInfo
-	hash [sha256.Size]byte
-}
-
+// connection is a Connection with the SHA-256 hashes of its secrets.
 type connection struct {
 	Connection
-	secrets [2]secretSlot
+	Hashes [2][]byte // per slot; empty when the slot is
+}
+
+func (c *connection) clone() *connection {
+	d := *c
+	d.Scopes = slices.Clone(c.Scopes)
+	return &d
+}
+
+func (c *connection) view() Connection {
+	v := c.Connection
+	v.Scopes = slices.Clone(c.Scopes)
+	return v
 }
 
 // Client authentication failures, all answered as invalid_client.
@@ -78,59 +96,32 @@ var (
 	ErrNoSecret      = errors.New("no client secret has been generated for this client")
 )
 
-// Registry holds apps, tenants and connections. Secrets are kept only as
-// SHA-256 hashes: they are 50 random characters, so a fast hash loses nothing
-// to brute force and keeps token issuance cheap. Lookups return copies.
+// Registry holds apps, tenants and connections. Its state lives in a
+// store (see Change), so a bbolt file brings back every acknowledged
+// change after a restart; the maps here are the read side, consulted on
+// every call. Secrets are kept only as SHA-256 hashes: they are 50 random
+// characters, so a fast hash loses nothing to brute force and keeps token
+// issuance cheap. Lookups return copies.
 type Registry struct {
-	mu        sync.RWMutex           // guards the maps and the connections they point to
-	apps      map[string]*App        // by app ID
-	appsByKey map[string]*App        // by app key
-	tenants   map[int64]*Tenant      // by tenant ID
-	conns     map[string]*connection // by client ID
+	store  store.Store
+	change sync.Mutex // serializes Changes, each ending in a durable commit
+
+	mu           sync.RWMutex           // guards the fields below; entries are replaced, never edited
+	apps         map[string]*App        // by app ID
+	appsByKey    map[string]*App        // by app key
+	tenants      map[int64]*Tenant      // by tenant ID
+	conns        map[string]*connection // by client ID
+	retired      map[int64]bool         // deleted tenant IDs, never handed out again
+	lastTenantID int64                  // the last tenant ID NewTenantID handed out
 }
 
-// NewRegistry returns an empty registry.
+// NewRegistry returns an empty registry kept in memory.
 func NewRegistry() *Registry {
-	return &Registry{
-		apps: map[string]*App{}, appsByKey: map[string]*App{},
-		tenants: map[int64]*Tenant{}, conns: map[string]*connection{},
+	r, err := OpenRegistry(store.OpenMemory())
+	if err != nil {
+		panic(err) // an empty memory store cannot fail to load
 	}
-}
-
-// AddApp registers an app; its ID and key must be unique.
-func (r *Registry) AddApp(a App) error {
-	if a.ID == "" || a.Key == "" {
-		return errors.New("auth: an app needs an ID and a key")
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if _, dup := r.apps[a.ID]; dup {
-		return fmt.Errorf("auth: app %q already exists", a.ID)
-	}
-	if _, dup := r.appsByKey[a.Key]; dup {
-		return fmt.Errorf("auth: app key of %q is already used by another app", a.Name)
-	}
-	if a.Version == 0 {
-		a.Version = 1
-	}
-	a.Scopes = slices.Clone(a.Scopes)
-	r.apps[a.ID] = &a
-	r.appsByKey[a.Key] = &a
-	return nil
-}
-
-// AddTenant registers a tenant.
-func (r *Registry) AddTenant(t Tenant) error {
-	if t.ID <= 0 {
-		return fmt.Errorf("auth: tenant ID must be positive, got %d", t.ID)
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if _, dup := r.tenants[t.ID]; dup {
-		return fmt.Errorf("auth: tenant %d already exists", t.ID)
-	}
-	r.tenants[t.ID] = &t
-	return nil
+	return r
 }
 
 // Tenant returns a tenant by ID.
@@ -144,16 +135,16 @@ func (r *Registry) Tenant(id int64) (Tenant, bool) {
 	return *t, true
 }
 
-// RemoveTenant deletes a tenant and every connection to it.
-func (r *Registry) RemoveTenant(id int64) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	delete(r.tenants, id)
-	for cid, c := range r.conns {
-		if c.Tenant == id {
-			delete(r.conns, cid)
-		}
+// Tenants lists every tenant by ID.
+func (r *Registry) Tenants() []Tenant {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	out := make([]Tenant, 0, len(r.tenants))
+	for _, t := range r.tenants {
+		out = append(out, *t)
 	}
+	slices.SortFunc(out, func(a, b Tenant) int { return compare(a.ID, b.ID) })
+	return out
 }
 
 // App returns an app by ID.
@@ -176,6 +167,18 @@ func (r *Registry) AppByKey(key string) (App, bool) {
 		return App{}, false
 	}
 	return a.copy(), true
+}
+
+// Apps lists every app, sorted by name.
+func (r *Registry) Apps() []App {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	out := make([]App, 0, len(r.apps))
+	for _, a := range r.apps {
+		out = append(out, a.copy())
+	}
+	slices.SortFunc(out, func(a, b App) int { return strings.Compare(a.Name, b.Name) })
+	return out
 }
 
 // callView is what the per-call check needs of an app and a connection,
@@ -205,45 +208,6 @@ func (r *Registry) forCall(appKey, clientID string) callView {
 	return v
 }
 
-// Connect connects an app to a tenant, as the tenant admin's "Connect New
-// App" does, and returns the connection. An empty clientID gets a fresh one.
-// The connection accepts the app's current version and scopes.
-func (r *Registry) Connect(appID string, tenant int64, clientID string) (Connection, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	app, ok := r.apps[appID]
-	if !ok {
-		return Connection{}, fmt.Errorf("auth: unknown app %q", appID)
-	}
-	if _, ok := r.tenants[tenant]; !ok {
-		return Connection{}, fmt.Errorf("auth: unknown tenant %d", tenant)
-	}
-	for _, c := range r.conns {
-		if c.AppID == appID && c.Tenant == tenant {
-			return Connection{}, fmt.Errorf("auth: app %q is already connected to tenant %d", app.Name, tenant)
-		}
-	}
-	if clientID == "" {
-		clientID = NewClientID()
-	}
-	if _, dup := r.conns[clientID]; dup {
-		return Connection{}, fmt.Errorf("auth: client ID already in use")
-	}
-	c := &connection{Connection: Connection{
-		ClientID: clientID, AppID: appID, Tenant: tenant, Enabled: true,
-		Scopes: slices.Clone(app.Scopes), AcceptedVersion: app.Version,
-	}}
-	r.conns[clientID] = c
-	return c.view(), nil
-}
-
-func (c *connection) view() Connection {
-	v := c.Connection
-	v.Scopes = slices.Clone(c.Scopes)
-	v.Secrets = [2]SecretInfo{c.secrets[0].SecretInfo, c.secrets[1].SecretInfo}
-	return v
-}
-
 // Connection returns a connection by client ID.
 func (r *Registry) Connection(clientID string) (Connection, bool) {
 	r.mu.RLock()
@@ -265,11 +229,11 @@ func (r *Registry) Connections(tenant int64) []Connection {
 			out = append(out, c.view())
 		}
 	}
-	slices.SortFunc(out, func(a, b Connection) int { return compareStrings(a.ClientID, b.ClientID) })
+	slices.SortFunc(out, func(a, b Connection) int { return strings.Compare(a.ClientID, b.ClientID) })
 	return out
 }
 
-func compareStrings(a, b string) int {
+func compare[T int64 | string](a, b T) int {
 	switch {
 	case a < b:
 		return -1
@@ -279,18 +243,41 @@ func compareStrings(a, b string) int {
 	return 0
 }
 
+// Single changes, each committed on its own (see Change for several at once).
+
+// AddApp registers an app; its ID and key must be unique.
+func (r *Registry) AddApp(a App) error {
+	return r.Change(func(c *Change) error { return c.AddApp(a) })
+}
+
+// AddTenant registers a tenant.
+func (r *Registry) AddTenant(t Tenant) error {
+	return r.Change(func(c *Change) error { return c.AddTenant(t) })
+}
+
+// RemoveTenant deletes a tenant and every connection to it; its ID is
+// never handed out by NewTenantID again.
+func (r *Registry) RemoveTenant(id int64) error {
+	return r.Change(func(c *Change) error { c.RemoveTenant(id); return nil })
+}
+
+// Connect connects an app to a tenant, as the tenant admin's "Connect New
+// App" does, and returns the connection. An empty clientID gets a fresh one.
+// The connection accepts the app's current version and scopes.
+func (r *Registry) Connect(appID string, tenant int64, clientID string) (Connection, error) {
+	var conn Connection
+	err := r.Change(func(c *Change) error {
+		var err error
+		conn, err = c.Connect(appID, tenant, clientID)
+		return err
+	})
+	return conn, err
+}
+
 // SetSecret stores secret (hashed) in slot 1 or 2. A zero expiresAt never
 // expires.
 func (r *Registry) SetSecret(clientID string, slot int, secret string, now, expiresAt time.Time) error {
-	if slot != 1 && slot != 2 {
-		return fmt.Errorf("auth: secret slot must be 1 or 2, got %d", slot)
-	}
-	return r.update(clientID, func(c *connection) {
-		c.secrets[slot-1] = secretSlot{
-			SecretInfo: SecretInfo{Set: true, CreatedAt: now, ExpiresAt: expiresAt},
-			hash:       sha256.Sum256([]byte(secret)),
-		}
-	})
+	return r.Change(func(c *Change) error { return c.SetSecret(clientID, slot, secret, now, expiresAt) })
 }
 
 // GenerateSecret creates a random secret in a slot and returns it; it cannot
@@ -305,18 +292,20 @@ func (r *Registry) GenerateSecret(clientID string, slot int, now, expiresAt time
 
 // RevokeSecret empties a slot; the secret stops working at once.
 func (r *Registry) RevokeSecret(clientID string, slot int) error {
-	if slot != 1 && slot != 2 {
-		return fmt.Errorf("auth: secret slot must be 1 or 2, got %d", slot)
+	if err := checkSlot(slot); err != nil {
+		return err
 	}
-	return r.update(clientID, func(c *connection) { c.secrets[slot-1] = secretSlot{} })
+	return r.update(clientID, func(c *connection) {
+		c.Secrets[slot-1], c.Hashes[slot-1] = SecretInfo{}, nil
+	})
 }
 
 // ExpireSecrets makes every secret of a connection expired as of at.
 func (r *Registry) ExpireSecrets(clientID string, at time.Time) error {
 	return r.update(clientID, func(c *connection) {
-		for i := range c.secrets {
-			if c.secrets[i].Set {
-				c.secrets[i].ExpiresAt = at
+		for i := range c.Secrets {
+			if c.Secrets[i].Set {
+				c.Secrets[i].ExpiresAt = at
 			}
 		}
 	})
@@ -336,12 +325,12 @@ func (r *Registry) ExpireTokens(clientID string) error {
 
 // SetTokenTTL sets the lifetime of the connection's future tokens (0: default).
 func (r *Registry) SetTokenTTL(clientID string, ttl time.Duration) error {
-	return r.update(clientID, func(c *connection) { c.TokenTTL = ttl })
+	return r.Change(func(c *Change) error { return c.SetTokenTTL(clientID, ttl) })
 }
 
 // SetBookingProvider binds a booking-provider tag (0: no restriction).
 func (r *Registry) SetBookingProvider(clientID string, tagID int64) error {
-	return r.update(clientID, func(c *connection) { c.BookingProviderID = tagID })
+	return r.Change(func(c *Change) error { return c.SetBookingProvider(clientID, tagID) })
 }
 
 // SetConnectionScopes replaces the scopes a connection's new tokens may carry.
@@ -350,14 +339,46 @@ func (r *Registry) SetConnectionScopes(clientID string, scopes []string) error {
 	return r.update(clientID, func(c *connection) { c.Scopes = scopes })
 }
 
+// SetAppScopes publishes a new version of an app with other scopes. As in
+// ServiceTitan, connected tenants keep the scopes they accepted until they
+// accept the new version (AcceptAppVersion).
+func (r *Registry) SetAppScopes(appID string, scopes []string) (App, error) {
+	var app App
+	err := r.Change(func(c *Change) error {
+		a, err := c.editApp(appID)
+		if err != nil {
+			return err
+		}
+		a.Scopes = slices.Clone(scopes)
+		a.Version++
+		app = a.copy()
+		return nil
+	})
+	return app, err
+}
+
+// AcceptAppVersion is the tenant admin's "Upgrade to New Version": the
+// connection takes the app's current scopes.
+func (r *Registry) AcceptAppVersion(clientID string) error {
+	return r.Change(func(c *Change) error {
+		conn, err := c.editConn(clientID)
+		if err != nil {
+			return err
+		}
+		a, _ := c.app(conn.AppID)
+		conn.Scopes, conn.AcceptedVersion = slices.Clone(a.Scopes), a.Version
+		return nil
+	})
+}
+
 func (r *Registry) update(clientID string, fn func(*connection)) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	c, ok := r.conns[clientID]
-	if !ok {
-		return ErrUnknownClient
+	return r.Change(func(c *Change) error { return c.update(clientID, fn) })
+}
+
+func checkSlot(slot int) error {
+	if slot != 1 && slot != 2 {
+		return fmt.Errorf("auth: secret slot must be 1 or 2, got %d", slot)
 	}
-	fn(c)
 	return nil
 }
 
@@ -372,12 +393,12 @@ func (r *Registry) AuthenticateClient(clientID, secret string, now time.Time) (C
 		return Connection{}, ErrUnknownClient
 	}
 	matched, expired, any := false, false, false
-	for _, s := range c.secrets {
+	for i, s := range c.Secrets {
 		if !s.Set {
 			continue
 		}
 		any = true
-		if subtle.ConstantTimeCompare(presented[:], s.hash[:]) == 1 {
+		if subtle.ConstantTimeCompare(presented[:], c.Hashes[i]) == 1 {
 			if !s.ExpiresAt.IsZero() && !now.Before(s.ExpiresAt) {
 				expired = true
 			} else {
@@ -418,44 +439,3 @@ func NewClientID() string { return "cid." + randomLower(25) }
 
 // NewSecret returns a fresh client secret for a slot (1 or 2).
 func NewSecret(slot int) string { return fmt.Sprintf("cs%d.%s", slot, randomLower(50)) }
-
-// Apps lists every app, sorted by name.
-func (r *Registry) Apps() []App {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	out := make([]App, 0, len(r.apps))
-	for _, a := range r.apps {
-		out = append(out, a.copy())
-	}
-	slices.SortFunc(out, func(a, b App) int { return compareStrings(a.Name, b.Name) })
-	return out
-}
-
-// SetAppScopes publishes a new version of an app with other scopes. As in
-// ServiceTitan, connected tenants keep the scopes they accepted until they
-// accept the new version (AcceptAppVersion).
-func (r *Registry) SetAppScopes(appID string, scopes []string) (App, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	a, ok := r.apps[appID]
-	if !ok {
-		return App{}, fmt.Errorf("auth: unknown app %q", appID)
-	}
-	a.Scopes = slices.Clone(scopes)
-	a.Version++
-	return a.copy(), nil
-}
-
-// AcceptAppVersion is the tenant admin's "Upgrade to New Version": the
-// connection takes the app's current scopes.
-func (r *Registry) AcceptAppVersion(clientID string) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	c, ok := r.conns[clientID]
-	if !ok {
-		return ErrUnknownClient
-	}
-	a := r.apps[c.AppID]
-	c.Scopes, c.AcceptedVersion = slices.Clone(a.Scopes), a.Version
-	return nil
-}

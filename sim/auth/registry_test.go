@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/stsim/stsim/sim/store"
 )
 
 var regNow = time.Date(2026, 3, 8, 7, 0, 0, 0, time.UTC)
@@ -383,4 +385,102 @@ func TestAuthenticateClientConcurrentWithSetEnabled(t *testing.T) {
 	}
 	t.Logf("%d accepted, %d refused as disabled", ok.Load(), disabled.Load())
 	wantAuth(t, r, cid, "cs1.secret", regNow, nil)
+}
+
+// TestRegistryComesBackFromItsStore reopens a registry on the store it
+// wrote: every acknowledged change is there, and tenant IDs of deleted
+// tenants are not handed out again.
+func TestRegistryComesBackFromItsStore(t *testing.T) {
+	st := store.OpenMemory()
+	r, err := OpenRegistry(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first, second int64
+	err = r.Change(func(c *Change) error {
+		first, second = c.NewTenantID(), c.NewTenantID()
+		for _, id := range []int64{first, second} {
+			if err := c.AddTenant(Tenant{ID: id, Name: "T", Fixture: "demo"}); err != nil {
+				return err
+			}
+		}
+		if err := c.AddApp(App{ID: "app1", Name: "App One", Key: "ak1.appone", Scopes: []string{"tn.crm.customers:r"}}); err != nil {
+			return err
+		}
+		conn, err := c.Connect("app1", first, "cid.first")
+		if err != nil {
+			return err
+		}
+		return c.SetSecret(conn.ClientID, 2, "cs2.secret", regNow, time.Time{})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.SetBookingProvider("cid.first", 7); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.SetEnabled("cid.first", false); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.RemoveTenant(second); err != nil {
+		t.Fatal(err)
+	}
+
+	again, err := OpenRegistry(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantAuth(t, again, "cid.first", "cs2.secret", regNow, ErrDisabled)
+	wantAuth(t, again, "cid.first", "cs2.wrong", regNow, ErrWrongSecret)
+	if c, _ := again.Connection("cid.first"); c.BookingProviderID != 7 || c.Enabled || c.Secrets[0].Set || !c.Secrets[1].Set {
+		t.Errorf("connection after reopening: %+v", c)
+	}
+	if _, ok := again.Tenant(second); ok {
+		t.Error("a removed tenant came back")
+	}
+	if a, ok := again.AppByKey("ak1.appone"); !ok || a.ID != "app1" {
+		t.Errorf("app by key after reopening: %+v %v", a, ok)
+	}
+	var next int64
+	if err := again.Change(func(c *Change) error { next = c.NewTenantID(); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if next <= second {
+		t.Errorf("new tenant ID %d after reopening; %d and %d were handed out", next, first, second)
+	}
+}
+
+// TestFailedChangeKeepsNothing: a change whose function fails leaves the
+// registry and its store as they were.
+func TestFailedChangeKeepsNothing(t *testing.T) {
+	st := store.OpenMemory()
+	r, err := OpenRegistry(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("boom")
+	err = r.Change(func(c *Change) error {
+		if err := c.AddTenant(Tenant{ID: 5, Name: "Half"}); err != nil {
+			return err
+		}
+		c.NewTenantID()
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Change = %v, want boom", err)
+	}
+	again, err := OpenRegistry(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, reg := range []*Registry{r, again} {
+		if _, ok := reg.Tenant(5); ok {
+			t.Error("a failed change left its tenant")
+		}
+		var id int64
+		_ = reg.Change(func(c *Change) error { id = c.NewTenantID(); return nil })
+		if id != FirstTenantID {
+			t.Errorf("first tenant ID after a failed change: %d, want %d", id, FirstTenantID)
+		}
+	}
 }

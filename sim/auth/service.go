@@ -35,9 +35,9 @@ type Service struct {
 }
 
 // NewService wires a registry and token service together.
-func NewService(key *SigningKey, issuer string, defaultTTL time.Duration, clocks *clock.Tenants) *Service {
+func NewService(reg *Registry, key *SigningKey, issuer string, defaultTTL time.Duration, clocks *clock.Tenants) *Service {
 	return &Service{
-		Registry: NewRegistry(), Tokens: NewTokens(key, issuer, clocks),
+		Registry: reg, Tokens: NewTokens(key, issuer, clocks),
 		Key: key, Issuer: issuer, DefaultTTL: defaultTTL, Clocks: clocks,
 	}
 }

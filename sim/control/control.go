@@ -8,6 +8,7 @@ package control
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"net/http"
 	"strconv"
@@ -34,23 +35,15 @@ type Plane struct {
 	Journal   *journal.Journal
 	Scenarios *scenario.Engine
 	Fixtures  fs.FS // fixture sets; nil means the embedded ones
-	// Seed writes a fixture set's records into its tenant and binds its
-	// connections' booking-provider tags.
-	Seed func(set *fixture.Set) error
+	// Seed writes a fixture set's records into its tenant, unless they are
+	// there already, and returns the booking-provider tag each of the set's
+	// connections is bound to (by client ID).
+	Seed func(set *fixture.Set) (map[string]int64, error)
 
-	mu       sync.Mutex             // guards fixtures and nextID
-	fixtures map[int64]*fixture.Set // the set each tenant was made from, for reset
-	nextID   int64
-}
-
-// Track records the set a tenant was seeded from (the server's demo tenant).
-func (p *Plane) Track(set *fixture.Set) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.fixtures == nil {
-		p.fixtures = map[int64]*fixture.Set{}
-	}
-	p.fixtures[set.Tenant.ID] = set
+	// lifecycle serializes the steps that decide whether a tenant ID is
+	// free and drop its data, so a create cannot drop a tenant another
+	// create just made.
+	lifecycle sync.Mutex
 }
 
 // Register adds the control routes to r.
@@ -236,7 +229,8 @@ type tenantOut struct {
 
 // createTenant seeds a fresh, isolated tenant from a named fixture set, with
 // new client IDs and secrets, so parallel CI jobs never share data, limits
-// or credentials.
+// or credentials. The tenant is registered before it is seeded; a restart
+// finishes the seeding of a tenant whose create was interrupted.
 func (p *Plane) createTenant(c *gin.Context) {
 	var in struct {
 		Fixture string `json:"fixture"`
@@ -259,36 +253,136 @@ func (p *Plane) createTenant(c *gin.Context) {
 		return
 	}
 	set := *base
-	set.Tenant.ID = p.allocateID(in.ID)
 	if in.Name != "" {
 		set.Tenant.Name = in.Name
 	}
-	if _, taken := p.Registry.Tenant(set.Tenant.ID); taken {
-		fail(c, apierr.Conflict("Tenant "+strconv.FormatInt(set.Tenant.ID, 10)+" already exists."))
-		return
-	}
 	set.Connections = nil
-	out := tenantOut{TenantID: set.Tenant.ID, Fixture: in.Fixture, Credentials: []credentialsOut{}}
 	for _, conn := range base.Connections {
 		conn.ClientID, conn.ClientSecret = auth.NewClientID(), auth.NewSecret(1)
 		set.Connections = append(set.Connections, conn)
 	}
-	if err := set.Register(p.Registry, p.Clocks.Global.Now()); err != nil {
+	if err := p.register(&set, in.ID); err != nil {
+		fail(c, err)
+		return
+	}
+	t, _ := p.Registry.Tenant(set.Tenant.ID)
+	if err := p.seed(t); err != nil {
+		_ = p.Registry.RemoveTenant(t.ID)
+		_ = p.Store.DropTenant(t.ID)
 		fail(c, apierr.Internal(err))
 		return
 	}
-	if err := p.Seed(&set); err != nil {
-		p.Registry.RemoveTenant(set.Tenant.ID)
-		_ = p.Store.DropTenant(set.Tenant.ID)
-		fail(c, apierr.Internal(err))
-		return
-	}
-	p.Track(&set)
+	out := tenantOut{TenantID: t.ID, Fixture: in.Fixture, Credentials: []credentialsOut{}}
 	for _, conn := range set.Connections {
 		app, _ := p.Registry.App(conn.App)
 		out.Credentials = append(out.Credentials, credentialsOut{AppID: app.ID, AppName: app.Name, AppKey: app.Key, ClientID: conn.ClientID, ClientSecret: conn.ClientSecret})
 	}
 	c.JSON(http.StatusCreated, out)
+}
+
+var errTenantTaken = errors.New("tenant ID taken")
+
+// register gives set the tenant ID want (or a new one when want is 0) and
+// registers its tenant, apps and connections in one durable change. A
+// requested ID starts with no data: whatever a deleted tenant of that ID
+// left behind is dropped first.
+func (p *Plane) register(set *fixture.Set, want int64) error {
+	p.lifecycle.Lock()
+	defer p.lifecycle.Unlock()
+	taken := apierr.Conflict("Tenant " + strconv.FormatInt(want, 10) + " already exists.")
+	if want > 0 {
+		if _, exists := p.Registry.Tenant(want); exists {
+			return taken
+		}
+		if err := p.Store.DropTenant(want); err != nil {
+			return apierr.Internal(err)
+		}
+	}
+	err := p.Registry.Change(func(c *auth.Change) error {
+		set.Tenant.ID = want
+		if want == 0 {
+			set.Tenant.ID = c.NewTenantID()
+		}
+		return set.Register(c, p.Clocks.Global.Now())
+	})
+	if err != nil {
+		return apierr.Internal(err)
+	}
+	return nil
+}
+
+// seed writes a registered tenant's fixture records, binds its connections
+// to their booking-provider tags and marks it seeded.
+func (p *Plane) seed(t auth.Tenant) error {
+	set, err := p.fixtureSet(t)
+	if err != nil {
+		return err
+	}
+	bindings, err := p.Seed(set)
+	if err != nil {
+		return err
+	}
+	return p.Registry.Change(func(c *auth.Change) error {
+		for clientID, tag := range bindings {
+			if err := c.SetBookingProvider(clientID, tag); err != nil {
+				return err
+			}
+		}
+		return c.SetSeeded(t.ID, true)
+	})
+}
+
+// fixtureSet is the fixture set a registered tenant is seeded from: its
+// fixture, with the tenant's ID and name and its connections' client IDs.
+func (p *Plane) fixtureSet(t auth.Tenant) (*fixture.Set, error) {
+	base, err := fixture.LoadSet(p.fixtureFS(), t.Fixture)
+	if err != nil {
+		return nil, err
+	}
+	set := *base
+	set.Tenant.ID, set.Tenant.Name = t.ID, t.Name
+	set.Connections = nil
+	conns := p.Registry.Connections(t.ID)
+	for _, spec := range base.Connections {
+		for _, conn := range conns {
+			if conn.AppID == spec.App {
+				spec.ClientID = conn.ClientID
+				set.Connections = append(set.Connections, spec)
+			}
+		}
+	}
+	return &set, nil
+}
+
+// Restore brings the store in line with the registry after a start: it
+// drops the data of tenants the registry does not know (left by a delete
+// the process did not finish) and seeds every tenant whose seeding was
+// not acknowledged.
+func (p *Plane) Restore() error {
+	tenants := p.Registry.Tenants()
+	known := map[int64]bool{auth.StoreTenant: true}
+	for _, t := range tenants {
+		known[t.ID] = true
+	}
+	stored, err := p.Store.Tenants()
+	if err != nil {
+		return err
+	}
+	for _, id := range stored {
+		if !known[id] {
+			if err := p.Store.DropTenant(id); err != nil {
+				return err
+			}
+		}
+	}
+	for _, t := range tenants {
+		if !t.Seeded && t.Fixture != "" {
+			if err := p.seed(t); err != nil {
+				return fmt.Errorf("seeding tenant %d from fixture %q: %w", t.ID, t.Fixture, err)
+			}
+		}
+	}
+	return nil
 }
 
 func (p *Plane) fixtureFS() fs.FS {
@@ -298,30 +392,19 @@ func (p *Plane) fixtureFS() fs.FS {
 	return p.Fixtures
 }
 
-// allocateID returns want, or the next unused ID from 2000001 on.
-func (p *Plane) allocateID(want int64) int64 {
-	if want > 0 {
-		return want
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.nextID == 0 {
-		p.nextID = 2000000
-	}
-	for {
-		p.nextID++
-		if _, taken := p.Registry.Tenant(p.nextID); !taken {
-			return p.nextID
-		}
-	}
-}
-
+// deleteTenant removes a tenant, its credentials and its data. Its ID is
+// retired: new tenants never get it.
 func (p *Plane) deleteTenant(c *gin.Context) {
 	id, ok := p.tenantParam(c)
 	if !ok {
 		return
 	}
-	p.Registry.RemoveTenant(id)
+	p.lifecycle.Lock()
+	defer p.lifecycle.Unlock()
+	if err := p.Registry.RemoveTenant(id); err != nil {
+		fail(c, apierr.Internal(err))
+		return
+	}
 	p.Limiter.ResetTenant(id)
 	p.Scenarios.DeactivateTenant(id)
 	p.Clocks.Drop(id)
@@ -329,36 +412,35 @@ func (p *Plane) deleteTenant(c *gin.Context) {
 		fail(c, apierr.Internal(err))
 		return
 	}
-	p.mu.Lock()
-	delete(p.fixtures, id)
-	p.mu.Unlock()
 	c.Status(http.StatusNoContent)
 }
 
 // resetTenant puts a tenant's data back to its fixture; its connections
-// and credentials stay as they are.
+// and credentials stay as they are. The tenant is marked unseeded first, so
+// a restart finishes an interrupted reset.
 func (p *Plane) resetTenant(c *gin.Context) {
 	id, ok := p.tenantParam(c)
 	if !ok {
 		return
 	}
-	p.mu.Lock()
-	set := p.fixtures[id]
-	p.mu.Unlock()
-	if set == nil {
+	t, _ := p.Registry.Tenant(id)
+	if t.Fixture == "" {
 		fail(c, apierr.Conflict("Tenant "+strconv.FormatInt(id, 10)+" was not made from a fixture and cannot be reset."))
 		return
 	}
-	if err := p.Store.DropTenant(id); err != nil {
-		fail(c, apierr.Internal(err))
-		return
+	err := p.Registry.Change(func(c *auth.Change) error { return c.SetSeeded(id, false) })
+	if err == nil {
+		err = p.Store.DropTenant(id)
 	}
-	if err := p.Seed(set); err != nil {
+	if err == nil {
+		err = p.seed(t)
+	}
+	if err != nil {
 		fail(c, apierr.Internal(err))
 		return
 	}
 	p.Limiter.ResetTenant(id)
-	c.JSON(http.StatusOK, gin.H{"tenantId": id, "fixture": set.Tenant.Name})
+	c.JSON(http.StatusOK, gin.H{"tenantId": id, "fixture": t.Fixture})
 }
 
 func (p *Plane) saveSnapshot(c *gin.Context) {
