@@ -324,6 +324,25 @@ func TestExpiredTokenIsRefused(t *testing.T) {
 	}
 }
 
+// TestTokenFromAnotherIssuerIsRefused runs two simulators with the same
+// (demo) signing key and credentials on different addresses: a token one
+// issued is refused by the other, whose issuer it does not name.
+func TestTokenFromAnotherIssuerIsRefused(t *testing.T) {
+	here := simtest.Start(t)
+	there := simtest.Start(t, simtest.WithConfig(func(c *config.Config) { c.Addr = "127.0.0.1:9090" }))
+	foreign := there.Token(t)
+	if !admitted(there.Do(t, "GET", customerPath, foreign, nil)) {
+		t.Fatal("the issuing simulator refused its own token")
+	}
+	r := here.Do(t, "GET", customerPath, foreign, nil)
+	if r.Status != 401 || !strings.Contains(r.Header.Get("WWW-Authenticate"), "(iss)") {
+		t.Fatalf("a token of http://127.0.0.1:9090 at http://127.0.0.1:8080: %d %q", r.Status, r.Header.Get("WWW-Authenticate"))
+	}
+	if !admitted(here.Do(t, "GET", customerPath, here.Token(t), nil)) {
+		t.Fatal("the simulator refused its own token")
+	}
+}
+
 func TestTokenLifetimeIsConfigurablePerConnection(t *testing.T) {
 	srv := simtest.Start(t)
 	if err := srv.Auth().Registry.SetTokenTTL(simtest.ClientID, 5*time.Second); err != nil {

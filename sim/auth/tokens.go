@@ -160,6 +160,7 @@ var (
 	ErrTokenExpired   = errors.New("the access token has expired")
 	ErrTokenNotYet    = errors.New("the access token is not valid yet")
 	ErrTokenClaims    = errors.New("the access token lacks the client_id or tenant claim")
+	ErrTokenIssuer    = errors.New("the access token was issued by another authority (iss)")
 )
 
 // Verify checks a token's signature (RS256 only), its claims, and its
@@ -201,6 +202,9 @@ func (t *Tokens) parse(raw string) (*Token, error) {
 		return nil, ErrTokenSignature
 	default:
 		return nil, ErrTokenMalformed
+	}
+	if claims.Issuer != t.issuer {
+		return nil, ErrTokenIssuer
 	}
 	if claims.ClientID == "" || claims.Tenant == "" {
 		return nil, ErrTokenClaims
