@@ -33,8 +33,6 @@ var notEmulated = map[string]string{
 	"crm.Leads_GetNotes":                      notPlanned,
 	"crm.Leads_SubmitLeadForm":                notPlanned,
 	"crm.Leads_Update":                        notPlanned,
-	"dispatch.Gps_Create":                     notPlanned,
-	"dispatch.TechnicianTracking_Get":         notPlanned,
 	"jpm.Export_ProjectNotes":                 notPlanned,
 	"jpm.Export_Projects":                     notPlanned,
 	"jpm.ProjectStatuses_Get":                 notPlanned,
@@ -53,7 +51,6 @@ var notEmulated = map[string]string{
 	"jpm.Projects_GetList":                    notPlanned,
 	"jpm.Projects_GetNotes":                   notPlanned,
 	"jpm.Projects_Update":                     notPlanned,
-	"settings.UserRoles_GetList":              notPlanned,
 }
 
 // notPlanned is the reason of every entry in notEmulated.

@@ -54,11 +54,20 @@ func moduleRoutes() api.Routes {
 	return routes
 }
 
-// moduleSeeds are the modules' seed functions in seed order.
+// moduleSeeds are the modules' seed functions in seed order, then the
+// later seeds.
 var moduleSeeds = func() []func(*resource.Tx) error {
 	seeds := make([]func(*resource.Tx) error, len(Modules))
 	for i, m := range Modules {
 		seeds[i] = m.Seed
 	}
-	return seeds
+	return append(seeds, laterSeeds...)
 }()
+
+// laterSeeds add the demo records of resources emulated after the first
+// seeds were written (user roles, GPS pings, …). They run after every
+// module's seed, so the IDs of everything seeded before them stay as they
+// were.
+var laterSeeds = []func(*resource.Tx) error{
+	settings.SeedUserRoles, dispatch.SeedGPS,
+}

@@ -7,7 +7,7 @@ import (
 )
 
 // failFunc writes a write operation's error: (*api.Call).Fail, ServiceTitan's
-// error object, for most; failZoneWrite for the zone writes.
+// error object, for most; failAsString for the zone writes.
 type failFunc func(call *api.Call, c *gin.Context, err error)
 
 // createRecord serves a POST that makes one record of k: it binds the body

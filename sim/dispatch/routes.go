@@ -5,8 +5,7 @@ import (
 )
 
 // Routes returns the operations of this module that stsim emulates, by
-// qualified operation ID. Gps_Create and TechnicianTracking_Get are not
-// emulated.
+// qualified operation ID.
 func Routes() api.Routes {
 	return api.Routes{
 		"dispatch.Capacity_GetList": getCapacity,
@@ -50,5 +49,8 @@ func Routes() api.Routes {
 		"dispatch.NonJobAppointments_Get":     getNonJob,
 		"dispatch.NonJobAppointments_Update":  updateNonJob,
 		"dispatch.NonJobAppointments_Delete":  deleteNonJob,
+
+		"dispatch.Gps_Create":             createGPSPings,
+		"dispatch.TechnicianTracking_Get": getTracking,
 	}
 }

@@ -140,9 +140,10 @@ func cleanStrings(in []string) []string {
 	return out
 }
 
-// failZoneWrite writes a zone create/update error: a 400 as the JSON string
-// the document gives, anything else as the error object.
-func failZoneWrite(call *api.Call, c *gin.Context, err error) {
+// failAsString writes the error of an operation whose document types the
+// 400 as a plain string (zone create and update, technician tracking): a
+// 400 as that JSON string (the message), anything else as the error object.
+func failAsString(call *api.Call, c *gin.Context, err error) {
 	var e *apierr.Error
 	if !errors.As(err, &e) || e.Status != http.StatusBadRequest {
 		call.Fail(c, err)
@@ -159,12 +160,12 @@ func failZoneWrite(call *api.Call, c *gin.Context, err error) {
 }
 
 // createZone handles POST /zones.
-var createZone = createRecord(&Zones, failZoneWrite, func() *Zone {
+var createZone = createRecord(&Zones, failAsString, func() *Zone {
 	return &Zone{Meta: resource.Meta{Active: true}, CreatedByID: integrationUserID}
 }, func(in *zoneIn, tx *resource.Tx, z *Zone) error { return in.apply(tx, z, true) }, renderZoneSaved)
 
 // updateZone handles PATCH /zones/{id}.
-var updateZone = updateRecord(&Zones, failZoneWrite, func(in *zoneIn, tx *resource.Tx, z *Zone) error { return in.apply(tx, z, false) }, renderZoneSaved)
+var updateZone = updateRecord(&Zones, failAsString, func(in *zoneIn, tx *resource.Tx, z *Zone) error { return in.apply(tx, z, false) }, renderZoneSaved)
 
 // deleteZone handles DELETE /zones/{id}: 200 with no body.
 var deleteZone = deleteRecord(&Zones)

@@ -23,8 +23,9 @@ import (
 //     "login" (the operations document 400, not 409).
 //   - businessUnitId, when given and not null, must name an existing,
 //     active business unit (400 "businessUnitId").
-//   - roleId must be positive. User roles are not emulated (UserRoles_GetList
-//     is out of scope), so any positive ID is accepted; roleIds answers it.
+//   - roleId must name an active user role for the kind of user (userroles.go):
+//     an employee role for an employee, a technician role for a technician;
+//     roleIds answers it.
 //
 // Account actions (POST …/{id}/account-actions):
 //
@@ -123,6 +124,7 @@ type user struct {
 	positions                                *[]string
 	customFields                             *[]CustomField
 	active, accountLocked                    *bool
+	roleKind                                 string // RoleForEmployee or RoleForTechnician
 }
 
 func (e *Employee) user() user {
@@ -130,6 +132,7 @@ func (e *Employee) user() user {
 		name: &e.Name, userID: &e.UserID, roleIDs: &e.RoleIDs, businessUnitID: &e.BusinessUnitID,
 		email: &e.Email, phoneNumber: &e.PhoneNumber, loginName: &e.LoginName, aadUserID: &e.AadUserID,
 		positions: &e.Positions, customFields: &e.CustomFields, active: &e.Active, accountLocked: &e.AccountLocked,
+		roleKind: RoleForEmployee,
 	}
 }
 
@@ -138,6 +141,7 @@ func (t *Technician) user() user {
 		name: &t.Name, userID: &t.UserID, roleIDs: &t.RoleIDs, businessUnitID: &t.BusinessUnitID,
 		email: &t.Email, phoneNumber: &t.PhoneNumber, loginName: &t.LoginName, aadUserID: &t.AadUserID,
 		positions: &t.Positions, customFields: &t.CustomFields, active: &t.Active, accountLocked: &t.AccountLocked,
+		roleKind: RoleForTechnician,
 	}
 }
 
@@ -194,6 +198,9 @@ func (in *newUserIn) checkFields() error {
 // its userId and writes the shared members into u.
 func (in *newUserIn) create(tx *resource.Tx, u user) error {
 	if err := checkBusinessUnit(tx, in.BusinessUnitID); err != nil {
+		return err
+	}
+	if err := checkRole(tx, in.RoleID, u.roleKind); err != nil {
 		return err
 	}
 	if err := loginFree(tx, in.Login, 0); err != nil {
@@ -285,6 +292,9 @@ func (in *userPatch) apply(tx *resource.Tx, u user, self int64) error {
 	api.SetPtr(u.phoneNumber, in.PhoneNumber)
 	api.SetPtr(u.aadUserID, in.AadUserID)
 	if in.RoleID != nil {
+		if err := checkRole(tx, *in.RoleID, u.roleKind); err != nil {
+			return err
+		}
 		*u.roleIDs = []int64{*in.RoleID}
 	}
 	if in.Positions != nil {

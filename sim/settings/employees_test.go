@@ -10,9 +10,11 @@ import (
 	"github.com/stsim/stsim/sim/simtest"
 )
 
-func newEmployeeBody(name, email string) map[string]any {
+// newEmployeeBody is a valid create request for a customer service employee.
+func newEmployeeBody(t *testing.T, srv *simtest.Server, tok, name, email string) map[string]any {
 	return map[string]any{
-		"name": name, "email": email, "accountCreationMethod": "CreateLater", "roleId": 7, "positions": []string{"CSR"},
+		"name": name, "email": email, "accountCreationMethod": "CreateLater", "roleId": roleID(t, srv, tok, "Customer Service"),
+		"positions": []string{"CSR"},
 	}
 }
 
@@ -22,7 +24,7 @@ func TestEmployeeCreateGetUpdate(t *testing.T) {
 		tok := srv.Token(t)
 		plumbing := buID(t, srv, tok, settings.BusinessUnitPlumbing)
 
-		body := newEmployeeBody("Nadia Farouk", "nadia.farouk@example.com")
+		body := newEmployeeBody(t, srv, tok, "Nadia Farouk", "nadia.farouk@example.com")
 		body["accountCreationMethod"] = "AssignLoginAndPassword"
 		body["login"], body["password"] = "nfarouk", "correct horse battery staple"
 		body["businessUnitId"] = plumbing
@@ -33,16 +35,17 @@ func TestEmployeeCreateGetUpdate(t *testing.T) {
 
 		var e employee
 		srv.Do(t, "GET", at("/employees/%d", id), tok, nil).OK(t).JSON(t, &e)
-		if e.Name != "Nadia Farouk" || e.Role != "Dispatch" || !slices.Equal(e.RoleIDs, []int64{7}) || *e.BusinessUnitID != plumbing ||
+		if e.Name != "Nadia Farouk" || e.Role != "Dispatch" || !slices.Equal(e.RoleIDs, []int64{body["roleId"].(int64)}) || *e.BusinessUnitID != plumbing ||
 			*e.Email != "nadia.farouk@example.com" || *e.LoginName != "nfarouk" || *e.PhoneNumber != "(312) 555-0190" ||
 			!e.Active || *e.AccountLocked || e.UserID == 0 || e.UserID == id || len(e.CustomFields) != 1 || e.Permissions == nil {
 			t.Fatalf("created employee: %+v", e)
 		}
 
 		srv.Clock.Advance(time.Minute)
+		accounting := roleID(t, srv, tok, "Accounting")
 		patch := map[string]any{
 			"name": "Nadia F. Farouk", "businessUnitId": nil, "positions": []string{"Bookkeeper"}, "accountLocked": true,
-			"customFields": []map[string]any{{"typeId": 42, "value": "Spanish"}}, "roleId": 9,
+			"customFields": []map[string]any{{"typeId": 42, "value": "Spanish"}}, "roleId": accounting,
 		}
 		if got := idOf(t, srv.Do(t, "PATCH", at("/employees/%d", id), tok, patch)); got != id {
 			t.Fatalf("update answered id %d", got)
@@ -50,7 +53,7 @@ func TestEmployeeCreateGetUpdate(t *testing.T) {
 		var after employee
 		srv.Do(t, "GET", at("/employees/%d", id), tok, nil).OK(t).JSON(t, &after)
 		if after.Name != "Nadia F. Farouk" || after.BusinessUnitID != nil || after.Role != "Accounting" || !*after.AccountLocked ||
-			len(after.CustomFields) != 2 || !slices.Equal(after.RoleIDs, []int64{9}) || *after.LoginName != "nfarouk" ||
+			len(after.CustomFields) != 2 || !slices.Equal(after.RoleIDs, []int64{accounting}) || *after.LoginName != "nfarouk" ||
 			after.ModifiedOn == e.ModifiedOn || after.CreatedOn != e.CreatedOn || after.UserID != e.UserID {
 			t.Fatalf("patched employee: %+v", after)
 		}
@@ -74,7 +77,7 @@ func TestEmployeeValidation(t *testing.T) {
 	srv := simtest.Start(t)
 	tok := srv.Token(t)
 	post := func(mutate func(map[string]any)) *simtest.Response {
-		b := newEmployeeBody("Val Idation", "val@example.com")
+		b := newEmployeeBody(t, srv, tok, "Val Idation", "val@example.com")
 		mutate(b)
 		return srv.Do(t, "POST", ST+"/employees", tok, b)
 	}
@@ -181,7 +184,7 @@ func TestEmployeeAccountActions(t *testing.T) {
 	simtest.Backends(t, func(t *testing.T, backend simtest.Option) {
 		srv := simtest.Start(t, backend)
 		tok := srv.Token(t)
-		id := idOf(t, srv.Do(t, "POST", ST+"/employees", tok, newEmployeeBody("Otto Action", "otto@example.com")))
+		id := idOf(t, srv.Do(t, "POST", ST+"/employees", tok, newEmployeeBody(t, srv, tok, "Otto Action", "otto@example.com")))
 		action := func(a string) *simtest.Response {
 			return srv.Do(t, "POST", at("/employees/%d/account-actions", id), tok, map[string]any{"action": a})
 		}

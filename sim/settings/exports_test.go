@@ -82,7 +82,7 @@ func TestExportFeeds(t *testing.T) {
 			"externalData": map[string]any{"applicationGuid": otherApp, "externalData": []map[string]string{{"key": "k", "value": "v"}}}}))
 		idOf(t, srv.Do(t, "PATCH", at("/technicians/%d", tech.ID), tok, map[string]any{"team": "East"}))
 		srv.Do(t, "POST", at("/employees/%d/account-actions", emp.ID), tok, map[string]any{"action": "Deactivate"}).OK(t)
-		newTech := idOf(t, srv.Do(t, "POST", ST+"/technicians", tok, newTechnicianBody("Fresh Hire")))
+		newTech := idOf(t, srv.Do(t, "POST", ST+"/technicians", tok, newTechnicianBody(t, srv, tok, "Fresh Hire")))
 		changed := map[string][]int64{
 			"/export/business-units": {hvac}, "/export/technicians": {tech.ID, newTech},
 			"/export/employees": {emp.ID}, "/export/tag-types": {},

@@ -7,7 +7,7 @@ import (
 )
 
 // Routes returns the operations of this module that stsim emulates, by
-// qualified operation ID. UserRoles_GetList is not emulated.
+// qualified operation ID.
 func Routes() api.Routes {
 	active := resource.ListOptions{DefaultActive: resource.ActiveTrue}
 	return api.Routes{
@@ -35,6 +35,8 @@ func Routes() api.Routes {
 			Options: resource.ListOptions{DefaultActive: resource.ActiveTrue, Sorts: resource.StandardSorts},
 		}, renderTagType), "ids"),
 		"settings.Export_TagTypes": api.Export(&TagTypes, renderTagType),
+
+		"settings.UserRoles_GetList": listUserRoles,
 	}
 }
 

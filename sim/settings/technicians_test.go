@@ -11,9 +11,10 @@ import (
 	"github.com/stsim/stsim/sim/simtest"
 )
 
-func newTechnicianBody(name string) map[string]any {
+// newTechnicianBody is a valid create request for a service technician.
+func newTechnicianBody(t *testing.T, srv *simtest.Server, tok, name string) map[string]any {
 	return map[string]any{
-		"name": name, "accountCreationMethod": "CreateLater", "roleId": 11, "positions": []string{"Service"},
+		"name": name, "accountCreationMethod": "CreateLater", "roleId": roleID(t, srv, tok, "Service Technician"), "positions": []string{"Service"},
 		"licenseType": "ManagedTech",
 	}
 }
@@ -25,7 +26,7 @@ func TestTechnicianCreateGetUpdate(t *testing.T) {
 		hvac := buID(t, srv, tok, settings.BusinessUnitHVAC)
 		electrical := buID(t, srv, tok, settings.BusinessUnitElectrical)
 
-		body := newTechnicianBody("Omar Haddad")
+		body := newTechnicianBody(t, srv, tok, "Omar Haddad")
 		body["businessUnitId"] = hvac
 		body["email"], body["phoneNumber"] = "omar.haddad@example.com", "(312) 555-0299"
 		body["accountCreationMethod"] = "SendInvite"
@@ -41,7 +42,7 @@ func TestTechnicianCreateGetUpdate(t *testing.T) {
 		if tc.Name != "Omar Haddad" || *tc.BusinessUnitID != hvac || !tc.IsManagedTech || tc.DailyGoal != 3200.5 || tc.BurdenRate != 41.25 ||
 			*tc.Team != "North" || *tc.JobFilter != "DispatchedWorking" || tc.Home["streetAddress"] != "2100 Ridge Ave, Apt 3" ||
 			tc.Home["city"] != "Evanston" || tc.Home["country"] != nil || tc.LoginName != nil || !tc.Active || *tc.AccountLocked ||
-			!slices.Equal(tc.RoleIDs, []int64{11}) || tc.ZoneIDs == nil || len(tc.CustomFields) != 1 || tc.UserID == 0 {
+			!slices.Equal(tc.RoleIDs, []int64{body["roleId"].(int64)}) || tc.ZoneIDs == nil || len(tc.CustomFields) != 1 || tc.UserID == 0 {
 			t.Fatalf("created technician: %+v", tc)
 		}
 		// The new technician has the HVAC unit's skills.
@@ -88,7 +89,7 @@ func TestTechnicianValidation(t *testing.T) {
 	srv := simtest.Start(t)
 	tok := srv.Token(t)
 	post := func(mutate func(map[string]any)) *simtest.Response {
-		b := newTechnicianBody("Val Tech")
+		b := newTechnicianBody(t, srv, tok, "Val Tech")
 		mutate(b)
 		return srv.Do(t, "POST", ST+"/technicians", tok, b)
 	}
