@@ -205,7 +205,7 @@ func (s *Server) tokenEffect(c *gin.Context) bool {
 	default:
 		return true
 	}
-	entry(c).ClientID = clientID
+	entry(c).ClientID, entry(c).Tenant = clientID, conn.Tenant // per-tenant journal queries see the refusal
 	auth.WriteOAuthError(c.Writer, "invalid_client", description)
 	c.Abort()
 	return false
