@@ -182,7 +182,7 @@ func (s *Server) tokenEffect(c *gin.Context) bool {
 	if !known {
 		return true // unknown clients get invalid_client from the endpoint itself
 	}
-	hit, ok := s.scenarioHit(c, scenarioRequest(c, conn.Tenant, clientID, conn.AppID, "token.Token_Create", s.clock.Now()))
+	hit, ok := s.scenarioHit(c, scenarioRequest(c, conn.Tenant, clientID, conn.AppID, "token.Token_Create", s.clocks.Now(conn.Tenant)))
 	if !ok || hit == nil {
 		return ok
 	}

@@ -79,7 +79,11 @@ func (p *Plane) activateScenario(c *gin.Context) {
 			return
 		}
 	}
-	if _, err := p.Scenarios.Activate(f.Name, in.Tenant, in.ClientID, p.Clocks.Global.Now()); err != nil {
+	now := p.Clocks.Global.Now()
+	if in.Tenant != 0 {
+		now = p.Clocks.Now(in.Tenant) // "since activation" on the tenant's own clock, as its requests see time
+	}
+	if _, err := p.Scenarios.Activate(f.Name, in.Tenant, in.ClientID, now); err != nil {
 		fail(c, apierr.Internal(err))
 		return
 	}
