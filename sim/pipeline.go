@@ -122,7 +122,7 @@ func (s *Server) issueToken(c *gin.Context) {
 	}
 	e.ClientID = s.auth.IssueToken(c.Writer, c.Request)
 	if conn, ok := s.auth.Registry.Connection(e.ClientID); ok {
-		e.Tenant = conn.Tenant // so per-tenant journal queries see token requests too
+		e.Tenant, e.Time = conn.Tenant, s.clocks.Now(conn.Tenant) // per-tenant journal queries see token requests too
 	}
 }
 
@@ -193,7 +193,7 @@ func (s *Server) serveOperation(c *gin.Context, op *oas.Operation, values []stri
 	call.Tenant = tenant
 	call.Now = s.clocks.Now(tenant)
 	e := entry(c)
-	e.Tenant = tenant
+	e.Tenant, e.Time = tenant, call.Now // stamped on the tenant's clock, as its rate window and tokens see time
 	if op.Paged {
 		e.Page = 1
 		if p, err := strconv.Atoi(c.Query("page")); err == nil && p > 1 {
