@@ -18,6 +18,8 @@ import (
 
 	"github.com/stsim/stsim/fixtures"
 	"github.com/stsim/stsim/scheduleengine"
+	"github.com/stsim/stsim/sim"
+	"github.com/stsim/stsim/sim/clock"
 	"github.com/stsim/stsim/sim/config"
 	"github.com/stsim/stsim/sim/simtest"
 )
@@ -42,6 +44,10 @@ type tenantSettings struct {
 	CapacityPolicy string
 	TimeZone       string
 	Private        bool // changes what every tenant shares (apps): needs its own server
+	// RealTime runs the simulator clock at wall-clock speed (not frozen)
+	// with this rate limit per second: for the test that waits a real
+	// Retry-After.
+	RealTime int
 }
 
 // startSim starts (or connects to) stsim with a tenant of these settings.
@@ -70,13 +76,18 @@ func startSim(t *testing.T, settings tenantSettings) *stsim {
 			dir := fixtureDir(t, settings)
 			opts = append(opts, simtest.WithConfig(func(c *config.Config) { c.FixturesDir = dir }))
 		}
+		if settings.RealTime > 0 {
+			opts = append(opts, func(o *sim.Options) { o.Clock = clock.NewVirtual(); o.Config.RateLimit = settings.RealTime })
+		}
 		srv := simtest.Start(t, opts...)
 		s.url, s.http = srv.URL, &http.Client{Timeout: 30 * time.Second}
 		s.tenant = simtest.Tenant
 		s.creds = creds{ClientID: simtest.ClientID, ClientSecret: simtest.ClientSecret, AppKey: simtest.AppKey}
 	}
-	s.control("POST", "/_sim/clock/freeze", map[string]any{"tenant": s.tenant}, nil, http.StatusOK)
 	s.clock = &simClock{s: s}
+	if settings.RealTime == 0 {
+		s.control("POST", "/_sim/clock/freeze", map[string]any{"tenant": s.tenant}, nil, http.StatusOK)
+	}
 	return s
 }
 
