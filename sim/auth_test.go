@@ -248,6 +248,7 @@ func TestEveryAPICallIsAuthenticatedInOrder(t *testing.T) {
 		{name: "bare token as in the official curl sample", authz: token, appKey: simtest.AppKey},
 		{name: "app key as query parameter", authz: "Bearer " + token, query: "servicetitanapplicationkey=" + simtest.AppKey},
 		{name: "no token", appKey: simtest.AppKey, wantStatus: 401, wantText: "no access token", challenge: true},
+		{name: "empty bearer", authz: "Bearer ", appKey: simtest.AppKey, wantStatus: 401, wantText: "no access token", challenge: true},
 		{name: "basic scheme", authz: "Basic abc", appKey: simtest.AppKey, wantStatus: 401},
 		{name: "garbage token", authz: "Bearer not.a.jwt", appKey: simtest.AppKey, wantStatus: 401, wantText: "malformed", challenge: true},
 		{name: "token signed by another key", authz: "Bearer " + forged, appKey: simtest.AppKey, wantStatus: 401, wantText: "signature", challenge: true},
@@ -428,8 +429,9 @@ func TestRateLimitAdmitsExactlySixtyPerSecondPerAppAndTenant(t *testing.T) {
 			t.Fatalf("second app call %d refused: %d %s", i+1, r.Status, r.Body)
 		}
 	}
-	if r := srv.Do(t, "GET", customerPath, token, nil); r.Status != 429 || r.Header.Get("Retry-After") != "1" {
-		t.Fatalf("first app should still be limited: %d Retry-After=%q", r.Status, r.Header.Get("Retry-After"))
+	if r := srv.Do(t, "GET", customerPath, token, nil); r.Status != 429 || r.Header.Get("Retry-After") != "1" ||
+		!strings.Contains(string(r.Body), "Try again in 1 second.") {
+		t.Fatalf("first app should still be limited: %d Retry-After=%q %s", r.Status, r.Header.Get("Retry-After"), r.Body)
 	}
 }
 

@@ -96,8 +96,12 @@ func (s *Server) traceAndLog(c *gin.Context) {
 	if !strings.HasPrefix(e.Path, "/_sim/") {
 		s.journal.Record(*e)
 	}
-	if s.log.Enabled(c.Request.Context(), slog.LevelInfo) {
-		s.log.LogAttrs(c.Request.Context(), slog.LevelInfo, "request",
+	level := slog.LevelInfo
+	if e.Path == "/_sim/health" {
+		level = slog.LevelDebug // health checks poll every few seconds
+	}
+	if s.log.Enabled(c.Request.Context(), level) {
+		s.log.LogAttrs(c.Request.Context(), level, "request",
 			slog.String("method", e.Method), slog.String("path", e.Path),
 			slog.Int("status", e.Status), slog.Duration("latency", e.Latency),
 			slog.String("trace", trace), slog.String("operation", e.Operation))
@@ -174,6 +178,14 @@ func (s *Server) dispatch(c *gin.Context) {
 	s.serveOperation(c, op, values)
 }
 
+// seconds says n seconds in English: "1 second", "2 seconds".
+func seconds(n int) string {
+	if n == 1 {
+		return "1 second"
+	}
+	return strconv.Itoa(n) + " seconds"
+}
+
 // isV1 reports whether path is a V1 API path: /v1/… or /{module}/v1/….
 func isV1(path string) bool {
 	segs := strings.SplitN(strings.TrimPrefix(path, "/"), "/", 3)
@@ -224,7 +236,7 @@ func (s *Server) serveOperation(c *gin.Context, op *oas.Operation, values []stri
 	if d := s.limiter.Allow(ratelimit.Key{AppKey: principal.App.Key, Tenant: tenant}, limit); !d.Allowed {
 		e.RetryAfter = d.RetryAfter
 		secs := ratelimit.RetryAfterSeconds(d.RetryAfter)
-		s.fail(c, apierr.New(http.StatusTooManyRequests, fmt.Sprintf("Rate limit is exceeded. Try again in %d seconds.", secs)).
+		s.fail(c, apierr.New(http.StatusTooManyRequests, "Rate limit is exceeded. Try again in "+seconds(secs)+".").
 			WithHeader("Retry-After", strconv.Itoa(secs)).
 			With("limit", d.Limit).With("window", "1s"))
 		return
@@ -233,6 +245,11 @@ func (s *Server) serveOperation(c *gin.Context, op *oas.Operation, values []stri
 	if handler == nil {
 		s.fail(c, apierr.New(http.StatusNotImplemented, "stsim does not emulate "+op.QualifiedID()+" ("+op.Method+" "+op.Path+").").
 			With("operationId", op.ID).With("module", op.Module).With("reason", notEmulated[op.QualifiedID()]))
+		return
+	}
+	if accepted, ok := op.AcceptsContentType(c.Request); !ok {
+		s.fail(c, apierr.New(http.StatusUnsupportedMediaType, "Unsupported Media Type").Field("Content-Type",
+			fmt.Sprintf("This operation takes %s; the request sent %q.", strings.Join(accepted, " or "), c.GetHeader("Content-Type"))))
 		return
 	}
 	if !s.validateRequest(c, op, values) {

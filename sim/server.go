@@ -108,6 +108,7 @@ func New(opts Options) (*Server, error) {
 	s.clocks = clock.NewTenants(s.clock)
 	s.limiter = ratelimit.NewPerTenant(s.clocks.Now, time.Second)
 	s.journal = journal.New(cfg.JournalSize)
+	s.journal.TokenTTL = cfg.TokenTTL
 	files, err := scenario.LoadAll(nil)
 	if err != nil {
 		return nil, err

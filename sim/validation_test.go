@@ -181,3 +181,70 @@ func TestStrictModeCatchesAResponseThatBreaksTheContract(t *testing.T) {
 		t.Error("the contract break was not logged")
 	}
 }
+
+// TestWarnModeCoversTheContractNotTheHandler pins what the README says warn
+// mode covers: the contract check reports instead of refusing, but a real
+// handler still refuses with 400 what it cannot carry out, and even that 400
+// carries the warning header.
+func TestWarnModeCoversTheContractNotTheHandler(t *testing.T) {
+	srv := simtest.Start(t, simtest.WithConfig(func(c *config.Config) { c.Validation = config.ValidationWarn }))
+	token := srv.Token(t)
+	create := `{"name":"Warn Mode","type":"Residential","colour":"red",` +
+		`"locations":[{"name":"Home","address":{"street":"1 Main St","city":"Springfield","state":"IL","zip":"62701","country":"USA"}}],` +
+		`"address":{"street":"1 Main St","city":"Springfield","state":"IL","zip":"62701","country":"USA"}}`
+	r := srv.Do(t, "POST", customersPath, token, create)
+	if r.Status != 200 || !strings.Contains(r.Header.Get("X-Stsim-Validation-Warning"), "colour") {
+		t.Fatalf("a property the schema does not know: %d %q %s", r.Status, r.Header.Get("X-Stsim-Validation-Warning"), r.Body)
+	}
+	for _, tt := range []struct{ method, path, body, field string }{
+		{"GET", customersPath + "?pageSize=9999", "", "pageSize"},
+		{"GET", customersPath + "?page=first", "", "page"},
+		{"PUT", tagsPath, `{"customerIds":["seven"],"tagTypeIds":[1]}`, "body"},
+	} {
+		var body any
+		if tt.body != "" {
+			body = tt.body
+		}
+		r := srv.Do(t, tt.method, tt.path, token, body)
+		r.WantError(t, 400, tt.field)
+		if r.Header.Get("X-Stsim-Validation-Warning") == "" {
+			t.Errorf("%s %s: the handler's 400 lost the warning header", tt.method, tt.path)
+		}
+	}
+}
+
+// TestUnsupportedContentTypeIs415 answers a body in a media type the
+// operation does not declare as ASP.NET does, in ServiceTitan's error shape,
+// whatever the validation mode.
+func TestUnsupportedContentTypeIs415(t *testing.T) {
+	for _, mode := range []string{config.ValidationEnforce, config.ValidationOff} {
+		srv, rec := validationServer(t, mode)
+		token := srv.Token(t)
+		send := func(contentType string) *simtest.Response {
+			req, _ := http.NewRequest("PUT", srv.URL+tagsPath, strings.NewReader(`{"customerIds":[1],"tagTypeIds":[2]}`))
+			req.Header.Set("Authorization", "Bearer "+token)
+			req.Header.Set("ST-App-Key", simtest.AppKey)
+			if contentType != "" {
+				req.Header.Set("Content-Type", contentType)
+			}
+			return srv.Request(t, req)
+		}
+		for _, ct := range []string{"text/plain", "application/x-www-form-urlencoded", ""} {
+			r := send(ct)
+			r.WantError(t, http.StatusUnsupportedMediaType, "Content-Type")
+			if m := r.Map(t); m["type"] != "https://tools.ietf.org/html/rfc7231#section-6.5.13" ||
+				!strings.Contains(string(r.Body), "application/json") {
+				t.Errorf("%s, %q: body %s", mode, ct, r.Body)
+			}
+		}
+		if r := send("application/json; charset=utf-8"); r.Status != 200 {
+			t.Fatalf("%s: JSON with a charset: %d %s", mode, r.Status, r.Body)
+		}
+		rec.mu.Lock()
+		got := string(rec.last)
+		rec.mu.Unlock()
+		if got == "" {
+			t.Fatalf("%s: the handler never ran", mode)
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/stsim/stsim/sim"
 	"github.com/stsim/stsim/sim/config"
@@ -82,6 +83,7 @@ func printHelp(_ context.Context, _ []string, _ func(string) string, stdout, _ i
 
 // serve runs the simulator until ctx is done.
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	start := time.Now()
 	cfg, code, done := loadConfig(args, getenv, stdout, stderr)
 	if done {
 		return code
@@ -98,7 +100,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		fmt.Fprintf(stderr, "stsim: cannot listen on %s: %v\n", cfg.Addr, err)
 		return 1
 	}
-	printBanner(stdout, cfg, ln.Addr().String())
+	base := "http://" + ln.Addr().String()
+	if cfg.LogFormat == "json" {
+		logBanner(logger, cfg, base) // one JSON stream for log collectors
+	} else {
+		printBanner(stdout, cfg, base)
+	}
 	// Documents load and the demo tenant is seeded in the background; if
 	// either fails, say so and stop.
 	ctx, cancel := context.WithCancel(ctx)
@@ -108,8 +115,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		if err := srv.Ready(); err != nil {
 			notReady <- err
 			cancel()
+			return
 		}
+		logger.Info("ready: /_sim/health answers 200", "url", base, "startup", time.Since(start).Round(time.Millisecond))
 	}()
+	stopping := context.AfterFunc(ctx, func() {
+		logger.Info("shutting down: finishing in-flight requests (at most 5 s)")
+	})
+	defer stopping()
 	if err := srv.Serve(ctx, ln); err != nil {
 		fmt.Fprintln(stderr, "stsim:", err)
 		return 1
@@ -119,6 +132,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		fmt.Fprintln(stderr, "stsim:", err)
 		return 1
 	default:
+		logger.Info("stopped")
 		return 0
 	}
 }
@@ -133,12 +147,7 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 
 // printBanner tells a user everything needed for a first call. The demo
 // credentials are public by design (like stripe-mock's sk_test_123).
-func printBanner(w io.Writer, cfg config.Config, addr string) {
-	base := "http://" + addr
-	storage := "in memory"
-	if cfg.DataFile != "" {
-		storage = "bbolt file " + cfg.DataFile
-	}
+func printBanner(w io.Writer, cfg config.Config, base string) {
 	fmt.Fprintf(w, `stsim: ServiceTitan V2 API simulator
   listening      %s  (data %s)
   tenant         %d
@@ -147,8 +156,23 @@ func printBanner(w io.Writer, cfg config.Config, addr string) {
   client secret  %s
   get a token:
     curl -s %s/connect/token -d grant_type=client_credentials -d client_id=%s -d client_secret=%s
-`, base, storage, fixture.DemoTenant, fixture.DemoAppKey, fixture.DemoClientID, fixture.DemoClientSecret,
+`, base, storage(cfg), fixture.DemoTenant, fixture.DemoAppKey, fixture.DemoClientID, fixture.DemoClientSecret,
 		base, fixture.DemoClientID, fixture.DemoClientSecret)
+}
+
+// logBanner is the banner as one log record, for -log-format json.
+func logBanner(logger *slog.Logger, cfg config.Config, base string) {
+	logger.Info("stsim: ServiceTitan V2 API simulator", "url", base, "data", storage(cfg),
+		"tenant", fixture.DemoTenant, "appKey", fixture.DemoAppKey,
+		"clientId", fixture.DemoClientID, "clientSecret", fixture.DemoClientSecret)
+}
+
+// storage names where the data lives.
+func storage(cfg config.Config) string {
+	if cfg.DataFile != "" {
+		return "bbolt file " + cfg.DataFile
+	}
+	return "in memory"
 }
 
 // runOps prints the documented operations and which ones stsim emulates.

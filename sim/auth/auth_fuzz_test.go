@@ -394,6 +394,8 @@ func TestBearerToken(t *testing.T) {
 		{"   ", ""},
 		{"  Bearer   x  ", "x"},
 		{"Bearer a.b.c", "a.b.c"},
+		{"Bearer ", ""},
+		{"bearer", ""},
 	} {
 		if got := bearerToken(tc.header); got != tc.want {
 			t.Errorf("bearerToken(%q) = %q, want %q", tc.header, got, tc.want)

@@ -332,6 +332,9 @@ func PeekClientID(r *http.Request) string {
 // a bare "<token>".
 func bearerToken(h string) string {
 	h = strings.TrimSpace(h)
+	if strings.EqualFold(h, "Bearer") {
+		return "" // "Bearer " with nothing after it: no token was sent
+	}
 	if len(h) > 7 && strings.EqualFold(h[:7], "Bearer ") {
 		return strings.TrimSpace(h[7:])
 	}

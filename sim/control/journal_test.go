@@ -124,3 +124,27 @@ func TestJournalIsBounded(t *testing.T) {
 		t.Fatalf("journal of size 5 holds %d entries, last %+v", out.Count, out.Requests)
 	}
 }
+
+// TestLintNamesTheServersTokenLifetime: the advice on an expired token
+// quotes -token-ttl, not ServiceTitan's default.
+func TestLintNamesTheServersTokenLifetime(t *testing.T) {
+	srv := simtest.Start(t, simtest.WithConfig(func(c *config.Config) { c.TokenTTL = 2 * time.Minute }))
+	tok := srv.Token(t)
+	srv.Clock.Advance(3 * time.Minute)
+	if r := srv.Do(t, "GET", simtest.CRM+"/customers", tok, nil); r.Status != 401 {
+		t.Fatalf("expired token: %d", r.Status)
+	}
+	var lint struct {
+		Findings []struct{ Rule, Message string }
+	}
+	srv.Control(t, "GET", "/_sim/lint?tenant=1234567", nil).OK(t).JSON(t, &lint)
+	for _, f := range lint.Findings {
+		if f.Rule == "expired-token-reused" {
+			if !strings.Contains(f.Message, "tokens last 120 s") {
+				t.Fatalf("message %q does not name the 120 s lifetime", f.Message)
+			}
+			return
+		}
+	}
+	t.Fatalf("no expired-token-reused finding: %+v", lint.Findings)
+}

@@ -39,6 +39,9 @@ type Journal struct {
 	next    int    // ring position of the next write
 	full    bool   // the ring has wrapped
 	seq     uint64 // last sequence number given
+	// TokenTTL is the server's access-token lifetime, which lint advice
+	// names; set it before the journal is used.
+	TokenTTL time.Duration
 }
 
 // DefaultCapacity is how many requests a journal keeps by default.

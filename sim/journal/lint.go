@@ -80,7 +80,11 @@ func (j *Journal) Lint(f Filter) []Finding {
 	}
 	out := []Finding{}
 	for rule, t := range found {
-		out = append(out, Finding{Rule: rule, Count: t.count, Message: lintMessages[rule], Example: t.example})
+		msg := lintMessages[rule]
+		if rule == "expired-token-reused" && j.TokenTTL > 0 {
+			msg += fmt.Sprintf(" (this server's tokens last %d s)", int64(j.TokenTTL/time.Second))
+		}
+		out = append(out, Finding{Rule: rule, Count: t.count, Message: msg, Example: t.example})
 	}
 	sort.Slice(out, func(a, b int) bool { return out[a].Rule < out[b].Rule })
 	return out
@@ -88,7 +92,7 @@ func (j *Journal) Lint(f Filter) []Finding {
 
 var lintMessages = map[string]string{
 	"missing-app-key":           "Calls without the ST-App-Key header: every V2 call needs it besides the token.",
-	"expired-token-reused":      "An expired token was sent: fetch a new one before expires_in runs out (tokens last 900 s).",
+	"expired-token-reused":      "An expired token was sent: fetch a new one before expires_in runs out.",
 	"ids-over-50":               "ids (or externalDataValues) listed more than 50 values: split the lookup into batches of 50.",
 	"retry-ignores-retry-after": "A request came back before the Retry-After of a 429 had passed: wait as long as Retry-After says.",
 	"list-ignores-hasMore":      "The next page was requested after a page answered hasMore=false: stop paging when hasMore is false.",

@@ -294,3 +294,23 @@ func violationsError(status int, vs []Violation) error {
 	}
 	return fmt.Errorf("%s breaks the schema: %s", prefix, strings.Join(parts, "; "))
 }
+
+// AcceptsContentType reports whether a request's body comes in a media type
+// the operation declares (parameters such as charset aside). A request
+// without a body, or an operation that takes none, always passes; accepted
+// lists the declared types for the error message.
+func (o *Operation) AcceptsContentType(r *http.Request) (accepted []string, ok bool) {
+	body := o.route.Operation.RequestBody
+	if r.ContentLength == 0 || body == nil || body.Value == nil || len(body.Value.Content) == 0 {
+		return nil, true
+	}
+	if body.Value.Content.Get(r.Header.Get("Content-Type")) != nil {
+		return nil, true
+	}
+	accepted = make([]string, 0, len(body.Value.Content))
+	for mediaType := range body.Value.Content {
+		accepted = append(accepted, mediaType)
+	}
+	sort.Strings(accepted)
+	return accepted, false
+}
