@@ -275,8 +275,12 @@ func List[T any, P Record[T]](tx *Tx, k *Kind[T], q Query, sel Select, where fun
 	} else {
 		var decodeErr error
 		err := tx.Scan(recordsBucket(k.Name), nil, func(key, value []byte) bool {
-			rec := P(new(T))
-			if decodeErr = decode(value, rec); decodeErr != nil {
+			var id int64
+			var rec P
+			if id, decodeErr = store.ParseInt64Key(key); decodeErr == nil {
+				rec, decodeErr = decodeRecord[T, P](tx, k, id, value)
+			}
+			if decodeErr != nil {
 				return false
 			}
 			return visit(rec)

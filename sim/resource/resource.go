@@ -48,6 +48,8 @@ type Kind[T any] struct {
 	Name    string     // bucket name, e.g. "crm.customers"
 	Label   string     // for messages, e.g. "Customer"
 	Indexes []Index[T] // secondary indexes for selective filters
+
+	cache decodedCache[T] // records read-only transactions decoded
 }
 
 // Index maps a record to the values it is found under. Values must be
@@ -68,6 +70,9 @@ func indexKey(value string, id int64) []byte {
 type Tx struct {
 	store.Tx
 	Now time.Time
+	// readOnly is set by View: records it reads may come from the kind's
+	// decoded cache (callers only read them).
+	readOnly bool
 }
 
 // ErrNotFound is returned (wrapped in a 404 *apierr.Error) for missing records.
@@ -99,11 +104,21 @@ func load[T any, P Record[T]](tx *Tx, k *Kind[T], id int64) (P, error) {
 	if err != nil {
 		return nil, err
 	}
-	rec := P(new(T))
-	if err := decode(data, rec); err != nil {
+	rec, err := decodeRecord[T, P](tx, k, id, data)
+	if err != nil {
 		return nil, fmt.Errorf("resource: decoding %s %d: %w", k.Name, id, err)
 	}
 	return rec, nil
+}
+
+// decodeRecord decodes a stored record: through the kind's cache in a
+// read-only transaction, afresh (the caller may change it) otherwise.
+func decodeRecord[T any, P Record[T]](tx *Tx, k *Kind[T], id int64, data []byte) (P, error) {
+	if tx.readOnly {
+		return decodeCached[T, P](k, id, data)
+	}
+	rec := P(new(T))
+	return rec, decode(data, rec)
 }
 
 // decode and encode are the one place records meet their stored form.
@@ -245,7 +260,7 @@ func Update(st store.Store, tenant int64, now time.Time, fn func(*Tx) error) err
 
 // View runs fn in a read-only transaction of one tenant at time now.
 func View(st store.Store, tenant int64, now time.Time, fn func(*Tx) error) error {
-	return st.View(tenant, func(stx store.Tx) error { return fn(&Tx{Tx: stx, Now: now}) })
+	return st.View(tenant, func(stx store.Tx) error { return fn(&Tx{Tx: stx, Now: now, readOnly: true}) })
 }
 
 // IDKey formats an ID as an index value.
