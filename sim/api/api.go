@@ -120,7 +120,7 @@ func JSON(c *gin.Context, status int, v any) {
 	if p, ok := v.(interface{ MoreToCome() bool }); ok {
 		c.Set(HasMoreKey, p.MoreToCome())
 	}
-	body, err := json.Marshal(v)
+	body, err := Marshal(v)
 	if err != nil {
 		apierr.Write(c.Writer, c.Writer.Header().Get(apierr.TraceHeader), apierr.Internal(err))
 		c.Abort()
@@ -128,6 +128,9 @@ func JSON(c *gin.Context, status int, v any) {
 	}
 	c.Data(status, "application/json; charset=utf-8", body)
 }
+
+// Marshal encodes a response body: the one place responses become JSON.
+func Marshal(v any) ([]byte, error) { return json.Marshal(v) }
 
 // OK writes 200 with v.
 func OK(c *gin.Context, v any) { JSON(c, http.StatusOK, v) }

@@ -16,9 +16,12 @@ const wireLayout = "2006-01-02T15:04:05.0000000Z"
 // Stamp returns t in UTC, truncated to 100 ns.
 func Stamp(t time.Time) Time { return Time{t.UTC().Truncate(100 * time.Nanosecond)} }
 
-// MarshalJSON writes the .NET form.
+// MarshalJSON writes the .NET form (one allocation: lists write two per record).
 func (t Time) MarshalJSON() ([]byte, error) {
-	return []byte(`"` + t.UTC().Format(wireLayout) + `"`), nil
+	b := make([]byte, 0, len(wireLayout)+2)
+	b = append(b, '"')
+	b = t.UTC().AppendFormat(b, wireLayout)
+	return append(b, '"'), nil
 }
 
 // UnmarshalJSON reads RFC 3339 with any number of fractional digits.
