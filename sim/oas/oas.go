@@ -15,6 +15,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
@@ -62,10 +63,25 @@ type Spec struct {
 // goroutine, CRM first (a booking client's first calls), so start-up
 // leaves a core free for serving and seeding instead of parsing eight
 // documents at once.
+//
+// The embedded documents are parsed once per process: every Load(nil)
+// returns the same Spec (documents are read-only once loaded), so a test
+// binary that starts many servers parses them once. Documents from a
+// directory are parsed on every call, since the files may change.
 func Load(fsys fs.FS) *Spec {
 	if fsys == nil {
-		fsys = openapi.FS
+		embeddedOnce.Do(func() { embedded = load(openapi.FS) })
+		return embedded
 	}
+	return load(fsys)
+}
+
+var (
+	embeddedOnce sync.Once
+	embedded     *Spec
+)
+
+func load(fsys fs.FS) *Spec {
 	s := &Spec{docs: map[string]*Document{}}
 	var files []string
 	var order []*Document
