@@ -2,6 +2,8 @@ package sim_test
 
 import (
 	"bytes"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -21,7 +23,9 @@ import (
 func BenchmarkHandlersInProcess(b *testing.B) {
 	cfg := config.Defaults()
 	cfg.RateLimit = 0
-	s, err := sim.New(sim.Options{Config: cfg})
+	// As the binary runs by default: text access log at info (to nowhere).
+	logger := slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	s, err := sim.New(sim.Options{Config: cfg, Logger: logger})
 	if err != nil {
 		b.Fatal(err)
 	}
