@@ -89,6 +89,12 @@ func (a *Activation) match(r Request) *Hit {
 	return nil
 }
 
+// writes reports whether a request can change data: not a GET or HEAD, and
+// not a query sent as a POST (dispatch.Capacity_GetList reads capacity).
+func (r Request) writes() bool {
+	return r.Method != "GET" && r.Method != "HEAD" && !strings.HasSuffix(r.Operation, "_GetList")
+}
+
 // static checks the parts of a match that do not depend on history.
 func (m *Match) static(r Request) bool {
 	switch {
@@ -96,7 +102,7 @@ func (m *Match) static(r Request) bool {
 		return false
 	case m.Method != "" && !strings.EqualFold(m.Method, r.Method):
 		return false
-	case m.Write && (r.Method == "GET" || r.Method == "HEAD"):
+	case m.Write && !r.writes():
 		return false
 	case m.Tenant != 0 && m.Tenant != r.Tenant:
 		return false

@@ -121,3 +121,21 @@ rules:
 		t.Fatal("deactivate did not clear the activation")
 	}
 }
+
+func TestWriteMatchesChangesNotQueries(t *testing.T) {
+	m := Match{Write: true}
+	for _, tc := range []struct {
+		method, op string
+		want       bool
+	}{
+		{"POST", "jpm.Jobs_Create", true},
+		{"PATCH", "jpm.Appointments_Reschedule", true},
+		{"DELETE", "jpm.Appointments_Delete", true},
+		{"GET", "jpm.Jobs_GetList", false},
+		{"POST", "dispatch.Capacity_GetList", false}, // a query sent as a POST
+	} {
+		if got := m.static(Request{Method: tc.method, Operation: tc.op}); got != tc.want {
+			t.Errorf("write matches %s %s: %v, want %v", tc.method, tc.op, got, tc.want)
+		}
+	}
+}
