@@ -130,13 +130,14 @@ func (c *Client) Book(ctx context.Context, r BookingRequest) (*Booked, error) {
 var ErrBadJobType = errors.New("job type cannot be booked")
 
 // checkJobType validates the job type against the cached reference data,
-// reading it again once before refusing (it may have changed).
+// reading it again once before refusing unless it was read within the
+// last minute (it may have changed since).
 func (c *Client) checkJobType(ctx context.Context, ref *Reference, jobTypeID, businessUnitID int64) (JobType, error) {
-	for fresh := false; ; fresh = true {
+	for {
 		if jt, ok := ref.JobType(jobTypeID); ok && (len(jt.BusinessUnitIDs) == 0 || slices.Contains(jt.BusinessUnitIDs, businessUnitID)) {
 			return jt, nil
 		}
-		if fresh {
+		if c.cfg.Clock.Now().Sub(ref.Fetched) < time.Minute {
 			return JobType{}, fmt.Errorf("%w: job type %d is not active for business unit %d", ErrBadJobType, jobTypeID, businessUnitID)
 		}
 		var err error

@@ -48,6 +48,9 @@ type tenantSettings struct {
 	// with this rate limit per second: for the test that waits a real
 	// Retry-After.
 	RealTime int
+	// Epoch freezes the simulator clock here instead of simtest's epoch,
+	// before the demo data (shifts around "today") is seeded.
+	Epoch time.Time
 }
 
 // startSim starts (or connects to) stsim with a tenant of these settings.
@@ -75,6 +78,9 @@ func startSim(t *testing.T, settings tenantSettings) *stsim {
 		if settings.CapacityPolicy != "" || settings.TimeZone != "" {
 			dir := fixtureDir(t, settings)
 			opts = append(opts, simtest.WithConfig(func(c *config.Config) { c.FixturesDir = dir }))
+		}
+		if !settings.Epoch.IsZero() {
+			opts = append(opts, func(o *sim.Options) { o.Clock = clock.NewFrozen(settings.Epoch) })
 		}
 		if settings.RealTime > 0 {
 			opts = append(opts, func(o *sim.Options) { o.Clock = clock.NewVirtual(); o.Config.RateLimit = settings.RealTime })
