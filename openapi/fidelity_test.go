@@ -124,6 +124,23 @@ func applyDeviations(ref *openapi3.T, module string) error {
 			if ref.Paths.Value(d.Target) == nil {
 				return fmt.Errorf("deviation: reference has no path %s", d.Target)
 			}
+		case specfacts.ErrorResponse:
+			op := findOperation(ref, d.Target)
+			if op == nil {
+				return fmt.Errorf("deviation: reference has no operation %s", d.Target)
+			}
+			var media *openapi3.MediaType
+			if resp := op.Responses.Value(d.Name); resp != nil && resp.Value != nil {
+				media = resp.Value.Content.Get("application/json")
+			}
+			if media == nil || media.Schema == nil || media.Schema.Value == nil || !media.Schema.Value.Type.Is(openapi3.TypeString) {
+				return fmt.Errorf("deviation %s %s is stale: the reference's response is not a bare string", d.Target, d.Name)
+			}
+			errSchema := ref.Components.Schemas[specfacts.ErrorSchema]
+			if errSchema == nil {
+				return fmt.Errorf("deviation %s %s: reference has no schema %s", d.Target, d.Name, specfacts.ErrorSchema)
+			}
+			media.Schema = &openapi3.SchemaRef{Ref: "#/components/schemas/" + specfacts.ErrorSchema, Value: errSchema.Value}
 		}
 	}
 	return nil

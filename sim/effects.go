@@ -97,7 +97,7 @@ func (s *Server) preHandler(c *gin.Context, call *api.Call, e *scenario.Effect, 
 }
 
 // runWithEffect runs the operation under the effects that act around it.
-func (s *Server) runWithEffect(c *gin.Context, e *scenario.Effect, run func()) {
+func (s *Server) runWithEffect(c *gin.Context, call *api.Call, e *scenario.Effect, run func()) {
 	if e.TakeSlot {
 		s.competingCopy(c, run)
 	}
@@ -108,6 +108,11 @@ func (s *Server) runWithEffect(c *gin.Context, e *scenario.Effect, run func()) {
 		s.fail(c, statusError(e))
 	case e.TruncateBody, e.Trickle() > 0:
 		buf := capture(c, run)
+		if strict := strictBuffer(c); strict != nil {
+			s.enforceContract(c, call.Op, call.PathValues, buf) // check the answer before spoiling its delivery
+			strict.detached = true
+			c.Writer = strict.ResponseWriter
+		}
 		deliver(c, buf, e)
 	default:
 		run()

@@ -1,11 +1,13 @@
 package sim
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -175,6 +177,10 @@ func (s *Server) dispatch(c *gin.Context) {
 		return
 	}
 	entry(c).Operation = op.QualifiedID()
+	if s.cfg.StrictResponses {
+		s.serveStrict(c, op, values)
+		return
+	}
 	s.serveOperation(c, op, values)
 }
 
@@ -255,22 +261,12 @@ func (s *Server) serveOperation(c *gin.Context, op *oas.Operation, values []stri
 	if !s.validateRequest(c, op, values) {
 		return
 	}
-	run := func() { s.invoke(c, op, values, handler, call) }
+	run := func() { handler(c, call) }
 	if hit != nil {
-		s.runWithEffect(c, hit.Effect, run)
+		s.runWithEffect(c, call, hit.Effect, run)
 		return
 	}
 	run()
-}
-
-// invoke runs a handler, checking its answer against the contract in
-// strict mode.
-func (s *Server) invoke(c *gin.Context, op *oas.Operation, values []string, handler api.Handler, call *api.Call) {
-	if s.cfg.StrictResponses {
-		s.serveStrict(c, op, values, handler, call)
-		return
-	}
-	handler(c, call)
 }
 
 func (s *Server) rateLimit(appLimit int) int {
@@ -330,31 +326,74 @@ func headerSafe(v string) string {
 	return v
 }
 
-// serveStrict runs the handler into a buffer and only lets a response that
-// matches its schema through; anything else becomes a 500 naming the break.
-func (s *Server) serveStrict(c *gin.Context, op *oas.Operation, values []string, handler api.Handler, call *api.Call) {
+// serveStrict serves an operation in strict mode: whatever the pipeline
+// answers (the handler's response, or an error written on the way: 400,
+// 401, 403, 429, 501, 503, a scenario's status) is held until it matches
+// the operation's documented response. A scenario that resets the
+// connection, or cuts or slows the delivery, takes the connection over
+// after checking the answer (runWithEffect).
+func (s *Server) serveStrict(c *gin.Context, op *oas.Operation, values []string) {
 	real := c.Writer
-	buf := &bufferedWriter{ResponseWriter: real, status: http.StatusOK}
+	buf := &bufferedWriter{ResponseWriter: real, status: http.StatusOK, strict: true}
 	c.Writer = buf
-	handler(c, call)
+	s.serveOperation(c, op, values)
 	c.Writer = real
-	if err := op.ValidateResponse(c.Request, values, buf.status, real.Header(), buf.body.Bytes()); err != nil {
-		s.log.Error("response breaks the contract", "operation", op.QualifiedID(), "trace", call.TraceID, "error", err)
-		discardHeaders(real.Header())
-		apierr.Write(real, call.TraceID, apierr.New(http.StatusInternalServerError, "stsim produced a response that breaks the OpenAPI contract (strict response validation).").
-			Field("response", err.Error()).With("operationId", op.ID).With("status", buf.status))
+	if buf.detached {
 		return
 	}
+	s.enforceContract(c, op, values, buf)
 	real.WriteHeader(buf.status)
 	_, _ = real.Write(buf.body.Bytes())
 }
 
-// bufferedWriter holds a handler's response until it has been validated.
+// enforceContract turns a held answer that breaks the operation's
+// documented response into a 500 naming the break.
+func (s *Server) enforceContract(c *gin.Context, op *oas.Operation, values []string, buf *bufferedWriter) {
+	err := op.ValidateResponse(c.Request, values, buf.status, buf.Header(), buf.body.Bytes())
+	if err == nil {
+		return
+	}
+	trace := c.GetString(traceKey)
+	s.log.Error("response breaks the contract", "operation", op.QualifiedID(), "trace", trace, "error", err)
+	status := buf.status
+	discardHeaders(buf.Header())
+	buf.reset()
+	apierr.Write(buf, trace, apierr.New(http.StatusInternalServerError, "stsim produced a response that breaks the OpenAPI contract (strict response validation).").
+		Field("response", err.Error()).With("operationId", op.ID).With("status", status))
+}
+
+// strictBuffer returns the strict-mode buffer holding the current answer,
+// or nil when responses are not being checked.
+func strictBuffer(c *gin.Context) *bufferedWriter {
+	if b, ok := c.Writer.(*bufferedWriter); ok && b.strict {
+		return b
+	}
+	return nil
+}
+
+// bufferedWriter holds a response until it has been checked or is
+// delivered by a scenario effect. Headers go straight to the real writer.
 type bufferedWriter struct {
 	gin.ResponseWriter
 	status  int
 	written bool
 	body    bytes.Buffer
+	// strict marks the buffer that holds an answer for strict response
+	// validation; detached, that a scenario effect took the connection
+	// over, so there is nothing left to check or send.
+	strict, detached bool
+}
+
+// reset empties the buffer for another answer.
+func (w *bufferedWriter) reset() {
+	w.status, w.written = http.StatusOK, false
+	w.body.Reset()
+}
+
+// Hijack hands the connection over; the held answer is never sent.
+func (w *bufferedWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	w.detached = true
+	return w.ResponseWriter.Hijack()
 }
 
 func (w *bufferedWriter) WriteHeader(code int) {

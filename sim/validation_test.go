@@ -1,13 +1,18 @@
 package sim_test
 
 import (
+	"bytes"
 	"io"
+	"io/fs"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/gin-gonic/gin"
+	"github.com/stsim/stsim/openapi"
 	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/config"
 	"github.com/stsim/stsim/sim/simtest"
@@ -246,5 +251,69 @@ func TestUnsupportedContentTypeIs415(t *testing.T) {
 		if got == "" {
 			t.Fatalf("%s: the handler never ran", mode)
 		}
+	}
+}
+
+// TestStrictModeChecksErrorBodies proves strict mode checks error answers
+// too: a handler's documented 404 that is not an ApiErrorResponse becomes
+// a 500 naming the break.
+func TestStrictModeChecksErrorBodies(t *testing.T) {
+	wrongShape := func(c *gin.Context, call *api.Call) {
+		c.JSON(http.StatusNotFound, gin.H{"message": "no such customer"})
+	}
+	srv := simtest.Start(t, simtest.WithHandler("crm.Customers_Get", wrongShape))
+	r := srv.Do(t, "GET", customersPath+"/6", srv.Token(t), nil)
+	if r.Status != 500 {
+		t.Fatalf("a 404 in the wrong shape got through strict mode: %d %s", r.Status, r.Body)
+	}
+	var e struct{ Errors map[string][]string }
+	r.JSON(t, &e)
+	msg := strings.Join(e.Errors["response"], " ")
+	for _, want := range []string{"status 404", `"message" is unsupported`} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("strict-mode error does not say %q: %s", want, msg)
+		}
+	}
+}
+
+// TestStrictModeChecksThePipelinesOwnErrors proves that errors the
+// pipeline writes before any handler runs (here request validation's 400)
+// are checked against the operation's documented response: with the
+// reference's zone document, which types the 400 as a bare string, the 400
+// becomes a 500; with stsim's document (a recorded deviation) it is
+// ServiceTitan's error object.
+func TestStrictModeChecksThePipelinesOwnErrors(t *testing.T) {
+	const zones, badZone = "/dispatch/v2/tenant/1234567/zones", `{"name":7}`
+	srv := simtest.Start(t)
+	r := srv.Do(t, "POST", zones, srv.Token(t), badZone)
+	if r.Status != 400 || !strings.Contains(string(r.Body), `"traceId"`) {
+		t.Fatalf("invalid zone: %d %s, want 400 in ServiceTitan's error shape", r.Status, r.Body)
+	}
+
+	dir := t.TempDir()
+	names, err := fs.Glob(openapi.FS, "*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range names {
+		data, err := fs.ReadFile(openapi.FS, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name == "dispatch.yaml" {
+			fixed := "                $ref: '#/components/schemas/ApiErrorResponse'\n  /tenant/{tenant}/zones/{id}:"
+			if !bytes.Contains(data, []byte(fixed)) {
+				t.Fatal("dispatch.yaml no longer has the corrected zone 400 where this test expects it")
+			}
+			data = bytes.Replace(data, []byte(fixed), []byte("                type: string\n  /tenant/{tenant}/zones/{id}:"), 1)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ref := simtest.Start(t, simtest.WithConfig(func(c *config.Config) { c.OpenAPIDir = dir }))
+	r = ref.Do(t, "POST", zones, ref.Token(t), badZone)
+	if r.Status != 500 || !strings.Contains(string(r.Body), "status 400 response breaks the schema") {
+		t.Fatalf("a 400 breaking the document got through strict mode: %d %s", r.Status, r.Body)
 	}
 }

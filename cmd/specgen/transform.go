@@ -279,6 +279,16 @@ func apply(root *node, d specfacts.Deviation) error {
 		params.Content = append(params.Content, mapping(scalar("name"), scalar(d.Name), scalar("in"), scalar("query"), scalar("schema"), schema))
 	case specfacts.RenamePathParam:
 		return renamePathParam(root, d)
+	case specfacts.ErrorResponse:
+		op := findOperation(root, d.Target)
+		if op == nil {
+			return fmt.Errorf("no operation %s", d.Target)
+		}
+		media := get(get(get(get(op, "responses"), d.Name), "content"), "application/json")
+		if value(get(get(media, "schema"), "type")) != "string" {
+			return fmt.Errorf("response %s is not a bare string any more; drop the deviation", d.Name)
+		}
+		set(media, "schema", mapping(scalar("$ref"), scalar("#/components/schemas/"+specfacts.ErrorSchema)))
 	default:
 		return fmt.Errorf("unknown deviation kind %d", d.Kind)
 	}

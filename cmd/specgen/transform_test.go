@@ -33,7 +33,8 @@ const sample = `{
           {"name": "thingId", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64"}},
           {"name": "tenant", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64"}}
         ],
-        "responses": {"404": {"description": "The requested entity was not found"}}
+        "responses": {"404": {"description": "The requested entity was not found"},
+          "400": {"description": "Bad", "content": {"application/json": {"schema": {"type": "string"}}}}}
       }
     }
   },
@@ -106,6 +107,7 @@ func TestApplyDeviations(t *testing.T) {
 		specfacts.Deviation{Kind: specfacts.RenamePathParam, Target: "/tenant/{tenant}/things/{thingId}", Name: "thingId", To: "id"},
 		specfacts.Deviation{Kind: specfacts.AddProperty, Target: "Thing", Name: "createdOn", Schema: `{"type":"string","format":"date-time"}`},
 		specfacts.Deviation{Kind: specfacts.AddQueryParam, Target: "Things_Get", Name: "sort", Schema: `{"type":"string","nullable":true}`},
+		specfacts.Deviation{Kind: specfacts.ErrorResponse, Target: "Things_Delete", Name: "400"},
 	)
 	if strings.Contains(out, "thingId") {
 		t.Errorf("thingId survived the rename:\n%s", out)
@@ -117,6 +119,7 @@ func TestApplyDeviations(t *testing.T) {
 		"    delete:\n      operationId: Things_Delete\n      parameters:\n        - name: id\n",
 		"        createdOn:\n          type: string\n          format: date-time\n",
 		"        - name: sort\n          in: query\n          schema:\n            type: string\n            nullable: true\n",
+		"        '400':\n          description: Bad Request\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/ApiErrorResponse'\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)

@@ -86,13 +86,13 @@ func dedupe(ids []int64) []int64 {
 }
 
 // createArrivalWindow handles POST /arrival-windows.
-var createArrivalWindow = createRecord(&ArrivalWindows, (*api.Call).Fail, func() *ArrivalWindow {
+var createArrivalWindow = createRecord(&ArrivalWindows, func() *ArrivalWindow {
 	return &ArrivalWindow{Meta: resource.Meta{Active: true}}
 }, (*arrivalWindowIn).apply, renderArrivalWindow)
 
 // updateArrivalWindow handles PUT /arrival-windows/{id}: start, duration
 // and business units are replaced.
-var updateArrivalWindow = updateRecord(&ArrivalWindows, (*api.Call).Fail, (*arrivalWindowIn).apply, renderArrivalWindow)
+var updateArrivalWindow = updateRecord(&ArrivalWindows, (*arrivalWindowIn).apply, renderArrivalWindow)
 
 // activateArrivalWindow handles PUT /arrival-windows/{id}/activated
 // ({isActive}): 200 with no body.

@@ -195,10 +195,10 @@ func getTracking(c *gin.Context, call *api.Call) {
 	apptID, err2 := strconv.ParseInt(c.Query("appointmentId"), 10, 64)
 	switch {
 	case err1 != nil:
-		failAsString(call, c, apierr.BadRequest("technicianId", "technicianId is required: a technician ID."))
+		call.Fail(c, apierr.BadRequest("technicianId", "technicianId is required: a technician ID."))
 		return
 	case err2 != nil:
-		failAsString(call, c, apierr.BadRequest("appointmentId", "appointmentId is required: an appointment ID."))
+		call.Fail(c, apierr.BadRequest("appointmentId", "appointmentId is required: an appointment ID."))
 		return
 	}
 	var out trackingOut
@@ -236,7 +236,7 @@ func getTracking(c *gin.Context, call *api.Call) {
 		return nil
 	})
 	if err != nil {
-		failAsString(call, c, err)
+		call.Fail(c, err)
 		return
 	}
 	api.OK(c, out)

@@ -31,20 +31,6 @@ func (e *env) tracking(tech, appt int64) *simtest.Response {
 	return e.do("GET", fmt.Sprintf("/technician-tracking?technicianId=%d&appointmentId=%d", tech, appt), nil)
 }
 
-// wantStringError checks a 400 that the document types as a plain string:
-// the JSON string names field.
-func wantStringError(t *testing.T, r *simtest.Response, field string) {
-	t.Helper()
-	var msg string
-	if r.Status != 400 {
-		t.Fatalf("status %d, want 400: %s", r.Status, r.Body)
-	}
-	r.JSON(t, &msg)
-	if !strings.HasPrefix(msg, field+": ") {
-		t.Fatalf("400 message %q does not name %s", msg, field)
-	}
-}
-
 func TestGPSPingsFeedTechnicianTracking(t *testing.T) {
 	simtest.Backends(t, func(t *testing.T, backend simtest.Option) {
 		e := newEnv(t, backend)
@@ -54,7 +40,7 @@ func TestGPSPingsFeedTechnicianTracking(t *testing.T) {
 		tech, idle := f.techs[0], f.techs[1]
 
 		// No position yet: nothing to track.
-		wantStringError(t, e.tracking(tech, appt), "technicianId")
+		e.tracking(tech, appt).WantError(t, 400, "technicianId")
 
 		var out []pingResult
 		pings := []map[string]any{e.ping(tech, "p-1"), e.ping(999999, "p-2"), e.ping(tech, "p-3"), e.ping(tech, "p-4"), e.ping(tech, "p-5")}
@@ -100,9 +86,9 @@ func TestGPSPingsFeedTechnicianTracking(t *testing.T) {
 
 		// The technician must be assigned to the appointment, and both must exist.
 		e.ok("POST", "/gps-provider/samsara/gps-pings", []map[string]any{e.ping(idle, "p-6")}, &out)
-		wantStringError(t, e.tracking(idle, appt), "technicianId")
-		wantStringError(t, e.tracking(999999, appt), "technicianId")
-		wantStringError(t, e.tracking(tech, 999999), "appointmentId")
+		e.tracking(idle, appt).WantError(t, 400, "technicianId")
+		e.tracking(999999, appt).WantError(t, 400, "technicianId")
+		e.tracking(tech, 999999).WantError(t, 400, "appointmentId")
 		// A missing parameter fails request validation, with the error object.
 		e.do("GET", fmt.Sprintf("/technician-tracking?technicianId=%d", tech), nil).WantError(t, 400, "appointmentId")
 

@@ -6,16 +6,12 @@ import (
 	"github.com/stsim/stsim/sim/resource"
 )
 
-// failFunc writes a write operation's error: (*api.Call).Fail, ServiceTitan's
-// error object, for most; failAsString for the zone writes.
-type failFunc func(call *api.Call, c *gin.Context, err error)
-
 // createRecord serves a POST that makes one record of k: it binds the body
 // and, in one write transaction, lets apply check it and write it into the
 // record fresh makes, creates the record and answers it rendered.
-func createRecord[T any, P resource.Record[T], In, W any](k *resource.Kind[T], fail failFunc, fresh func() P, apply func(in *In, tx *resource.Tx, rec P) error, render func(P) W) api.Handler {
+func createRecord[T any, P resource.Record[T], In, W any](k *resource.Kind[T], fresh func() P, apply func(in *In, tx *resource.Tx, rec P) error, render func(P) W) api.Handler {
 	return func(c *gin.Context, call *api.Call) {
-		writeRecord(c, call, fail, func(tx *resource.Tx, in *In) (P, error) {
+		writeRecord(c, call, func(tx *resource.Tx, in *In) (P, error) {
 			rec := fresh()
 			if err := apply(in, tx, rec); err != nil {
 				return nil, err
@@ -29,14 +25,14 @@ func createRecord[T any, P resource.Record[T], In, W any](k *resource.Kind[T], f
 // in one write transaction, loads the live record (404 naming it), lets
 // apply check the body and write it into the record, saves the record and
 // answers it rendered.
-func updateRecord[T any, P resource.Record[T], In, W any](k *resource.Kind[T], fail failFunc, apply func(in *In, tx *resource.Tx, rec P) error, render func(P) W) api.Handler {
+func updateRecord[T any, P resource.Record[T], In, W any](k *resource.Kind[T], apply func(in *In, tx *resource.Tx, rec P) error, render func(P) W) api.Handler {
 	return func(c *gin.Context, call *api.Call) {
 		id, err := call.IDParam("id")
 		if err != nil {
-			fail(call, c, err)
+			call.Fail(c, err)
 			return
 		}
-		writeRecord(c, call, fail, func(tx *resource.Tx, in *In) (P, error) {
+		writeRecord(c, call, func(tx *resource.Tx, in *In) (P, error) {
 			rec, err := resource.Get[T, P](tx, k, id)
 			if err != nil {
 				return nil, err
@@ -50,11 +46,11 @@ func updateRecord[T any, P resource.Record[T], In, W any](k *resource.Kind[T], f
 }
 
 // writeRecord binds the body, runs write in one write transaction and
-// answers the record it wrote, rendered; any error goes to fail.
-func writeRecord[P, In, W any](c *gin.Context, call *api.Call, fail failFunc, write func(tx *resource.Tx, in *In) (P, error), render func(P) W) {
+// answers the record it wrote, rendered, or the error.
+func writeRecord[P, In, W any](c *gin.Context, call *api.Call, write func(tx *resource.Tx, in *In) (P, error), render func(P) W) {
 	var in In
 	if err := api.Bind(c, &in); err != nil {
-		fail(call, c, err)
+		call.Fail(c, err)
 		return
 	}
 	var out W
@@ -67,7 +63,7 @@ func writeRecord[P, In, W any](c *gin.Context, call *api.Call, fail failFunc, wr
 		return nil
 	})
 	if err != nil {
-		fail(call, c, err)
+		call.Fail(c, err)
 		return
 	}
 	api.OK(c, out)

@@ -316,13 +316,13 @@ func renderCreatedNonJob(n *NonJobAppointment) createdNonJobOut {
 }
 
 // createNonJob handles POST /non-job-appointments.
-var createNonJob = createRecord(&NonJobAppointments, (*api.Call).Fail, func() *NonJobAppointment {
+var createNonJob = createRecord(&NonJobAppointments, func() *NonJobAppointment {
 	return &NonJobAppointment{Meta: resource.Meta{Active: true}, CreatedByID: integrationUserID}
 }, (*nonJobIn).apply, renderCreatedNonJob)
 
 // updateNonJob handles PUT /non-job-appointments/{id}. The document also
 // lists a 409; stsim has no case that gives it.
-var updateNonJob = updateRecord(&NonJobAppointments, (*api.Call).Fail, (*nonJobIn).apply, renderGetNonJob)
+var updateNonJob = updateRecord(&NonJobAppointments, (*nonJobIn).apply, renderGetNonJob)
 
 // deleteNonJob handles DELETE /non-job-appointments/{id}.
 var deleteNonJob = deleteRecordWithResult(&NonJobAppointments)

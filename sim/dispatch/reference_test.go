@@ -148,20 +148,10 @@ func TestZones(t *testing.T) {
 			t.Fatalf("list: %+v", p)
 		}
 
-		// The document types the 400 of create and update as a string.
-		r := e.do("POST", "/zones", map[string]any{"zips": []string{"60601"}})
-		var msg string
-		if r.Status != http.StatusBadRequest {
-			t.Fatalf("nameless zone: %d %s", r.Status, r.Body)
-		}
-		r.JSON(t, &msg)
-		if msg == "" {
-			t.Fatal("empty 400 message")
-		}
-		r = e.do("PATCH", fmt.Sprintf("/zones/%d", z.ID), map[string]any{"serviceDaysIds": []int{9}})
-		if r.Status != http.StatusBadRequest {
-			t.Fatalf("bad service day: %d %s", r.Status, r.Body)
-		}
+		// ServiceTitan's error object, though the reference types these 400s
+		// as a bare string (a recorded deviation in openapi/specfacts).
+		e.do("POST", "/zones", map[string]any{"zips": []string{"60601"}}).WantError(t, http.StatusBadRequest, "name")
+		e.do("PATCH", fmt.Sprintf("/zones/%d", z.ID), map[string]any{"serviceDaysIds": []int{9}}).WantError(t, http.StatusBadRequest, "serviceDaysIds[0]")
 		e.do("PATCH", "/zones/999999", map[string]any{"name": "x"}).WantError(t, http.StatusNotFound, "")
 
 		e.do("DELETE", fmt.Sprintf("/zones/%d", z.ID), nil).OK(t)
