@@ -9,12 +9,15 @@ import (
 	"github.com/google/btree"
 )
 
-// The memory backend keeps each bucket of each tenant in a copy-on-write
-// B-tree (github.com/google/btree). Committed state (memData and the trees it
-// points to) is never modified in place: an Update clones a tree (O(1)) the
-// first time it writes to it and installs the clones only when fn succeeds,
-// so rolling back is just dropping the clones, and Snapshot/Restore only
-// copy pointers.
+// The memory backend keeps each bucket of each tenant in a B-tree
+// (github.com/google/btree). An Update holds its tenant's write lock, so no
+// View can see the trees while it runs: it writes into them in place and
+// keeps an undo log, which a failed (or panicking) Update replays backwards
+// to put every tree back as it was. Snapshots are lazy copy-on-write clones
+// (O(1) per bucket): after one, the live trees copy a node only the first
+// time they write to it. (Writing in place instead of cloning every tree an
+// Update touches made a customer create ~1.5x cheaper: path copies of a
+// dozen trees were most of its cost.)
 
 // btreeDegree is the B-tree degree: nodes hold up to 2*degree-1 items.
 const btreeDegree = 32
@@ -29,11 +32,26 @@ func memLess(a, b memItem) bool { return bytes.Compare(a.key, b.key) < 0 }
 
 type memTree = btree.BTreeG[memItem]
 
-// memData is the committed state of one tenant, or a snapshot of it. It is
-// immutable once installed (trees are only ever cloned, never written).
+// memData is the committed state of one tenant, or a snapshot of it. The
+// live state is written in place by Updates; a snapshot is never written
+// (its trees are clones, which copy on write).
 type memData struct {
 	buckets map[string]*memTree
 	seqs    map[string]uint64
+}
+
+// clone returns a copy of d that shares nothing writable with it.
+// It must run under the tenant's write lock (cloning a tree marks the
+// original's nodes shared).
+func (d *memData) clone() *memData {
+	out := &memData{buckets: make(map[string]*memTree, len(d.buckets)), seqs: make(map[string]uint64, len(d.seqs))}
+	for name, tree := range d.buckets {
+		out.buckets[name] = tree.Clone()
+	}
+	for name, v := range d.seqs {
+		out.seqs[name] = v
+	}
+	return out
 }
 
 // memTenant is one tenant of a memStore.
@@ -109,35 +127,33 @@ func (s *memStore) Update(tenant int64, fn func(Tx) error) error {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	tx := &memTx{base: t.data, txState: txState{writable: true}}
-	defer tx.finish()
-	if err := fn(tx); err != nil {
-		return err // the clones in tx are dropped: nothing is kept
+	if t.data == nil {
+		t.data = &memData{buckets: make(map[string]*memTree), seqs: make(map[string]uint64)}
 	}
-	if len(tx.dirty) == 0 && len(tx.dirtySeq) == 0 {
+	tx := &memTx{base: t.data, txState: txState{writable: true}}
+	committed := false
+	defer func() {
+		tx.finish()
+		if !committed { // fn failed or panicked: undo its writes
+			tx.rollback()
+			if !t.live.Load() {
+				t.data = nil
+			}
+		}
+	}()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	committed = true
+	if len(tx.undo) == 0 && len(tx.dirtySeq) == 0 {
+		if !t.live.Load() {
+			t.data = nil
+		}
 		return nil
 	}
-	next := &memData{}
-	if t.data != nil {
-		next.buckets = make(map[string]*memTree, len(t.data.buckets)+len(tx.dirty))
-		for name, tree := range t.data.buckets {
-			next.buckets[name] = tree
-		}
-		next.seqs = make(map[string]uint64, len(t.data.seqs)+len(tx.dirtySeq))
-		for name, v := range t.data.seqs {
-			next.seqs[name] = v
-		}
-	} else {
-		next.buckets = make(map[string]*memTree, len(tx.dirty))
-		next.seqs = make(map[string]uint64, len(tx.dirtySeq))
-	}
-	for name, tree := range tx.dirty {
-		next.buckets[name] = tree
-	}
 	for name, v := range tx.dirtySeq {
-		next.seqs[name] = v
+		t.data.seqs[name] = v
 	}
-	t.data = next
 	t.live.Store(true)
 	return nil
 }
@@ -181,9 +197,9 @@ func (s *memStore) Snapshot(tenant int64, name string) error {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	snap := t.data // immutable, so sharing it is a snapshot
-	if snap == nil {
-		snap = &memData{}
+	snap := &memData{}
+	if t.data != nil {
+		snap = t.data.clone()
 	}
 	if t.snaps == nil {
 		t.snaps = make(map[string]*memData)
@@ -219,17 +235,11 @@ func (s *memStore) Restore(tenant int64, name string) error {
 	if !ok {
 		return ErrNotFound
 	}
-	next := &memData{buckets: snap.buckets, seqs: make(map[string]uint64, len(snap.seqs))}
-	for name, v := range snap.seqs {
-		next.seqs[name] = v
-	}
+	next := snap.clone() // the snapshot stays as it was when live data changes
 	if t.data != nil {
 		for name, v := range t.data.seqs {
 			next.seqs[name] = max(next.seqs[name], v)
 		}
-	}
-	if next.buckets == nil {
-		next.buckets = make(map[string]*memTree)
 	}
 	t.data = next
 	t.live.Store(true)
@@ -275,50 +285,60 @@ func (s *memStore) Close() error {
 	return nil
 }
 
-// memTx is a transaction of the memory backend. Reads look at dirty (then
-// dirtySeq) first and fall back to base; writes go to clones kept in dirty.
+// memTx is a transaction of the memory backend. A View reads base; an
+// Update writes base's trees in place, logging how to undo each write, and
+// keeps its counters in dirtySeq until it commits.
 type memTx struct {
 	txState
-	base     *memData            // committed state at the start; nil = empty tenant
-	dirty    map[string]*memTree // buckets written by this tx (clones of base's, or new)
-	dirtySeq map[string]uint64   // counters advanced by this tx
-	writes   uint64              // number of Put/Delete calls, lets scans notice writes
+	base     *memData          // the tenant's state; nil = empty tenant (View only)
+	undo     []memUndo         // how to revert this tx's writes, oldest first
+	dirtySeq map[string]uint64 // counters advanced by this tx
+	writes   uint64            // number of Put/Delete calls, lets scans notice writes
+}
+
+// memUndo reverts one write: it removes a bucket the tx created, or puts
+// back (had) or removes (!had) one key.
+type memUndo struct {
+	bucket  string
+	created bool
+	old     memItem
+	had     bool
+}
+
+// rollback replays the undo log backwards.
+func (tx *memTx) rollback() {
+	for i := len(tx.undo) - 1; i >= 0; i-- {
+		u := tx.undo[i]
+		t := tx.base.buckets[u.bucket]
+		switch {
+		case u.created:
+			delete(tx.base.buckets, u.bucket)
+		case u.had:
+			t.ReplaceOrInsert(u.old)
+		default:
+			t.Delete(u.old)
+		}
+	}
+	tx.undo = nil
 }
 
 // tree returns the current tree of bucket, or nil if the bucket is absent.
 func (tx *memTx) tree(bucket string) *memTree {
-	if t, ok := tx.dirty[bucket]; ok {
-		return t
-	}
 	if tx.base != nil {
 		return tx.base.buckets[bucket]
 	}
 	return nil
 }
 
-// writeTree returns a tree of bucket that this tx may modify, cloning the
-// committed one on first use. It returns nil if the bucket is absent and
-// create is false.
-func (tx *memTx) writeTree(bucket string, create bool) *memTree {
-	if t, ok := tx.dirty[bucket]; ok {
-		return t
-	}
-	var t *memTree
-	if tx.base != nil {
-		if committed := tx.base.buckets[bucket]; committed != nil {
-			t = committed.Clone()
-		}
-	}
+// writeTree returns the tree of bucket, creating it (and logging that) if
+// it is absent.
+func (tx *memTx) writeTree(bucket string) *memTree {
+	t := tx.base.buckets[bucket]
 	if t == nil {
-		if !create {
-			return nil
-		}
 		t = btree.NewG(btreeDegree, memLess)
+		tx.base.buckets[bucket] = t
+		tx.undo = append(tx.undo, memUndo{bucket: bucket, created: true})
 	}
-	if tx.dirty == nil {
-		tx.dirty = make(map[string]*memTree)
-	}
-	tx.dirty[bucket] = t
 	return t
 }
 
@@ -345,7 +365,11 @@ func (tx *memTx) Put(bucket string, key, value []byte) error {
 		return err
 	}
 	k, v := copyPair(key, value)
-	tx.writeTree(bucket, true).ReplaceOrInsert(memItem{key: k, value: v})
+	old, had := tx.writeTree(bucket).ReplaceOrInsert(memItem{key: k, value: v})
+	if !had {
+		old = memItem{key: k}
+	}
+	tx.undo = append(tx.undo, memUndo{bucket: bucket, old: old, had: had})
 	tx.writes++
 	return nil
 }
@@ -355,10 +379,14 @@ func (tx *memTx) Delete(bucket string, key []byte) error {
 		return err
 	}
 	t := tx.tree(bucket)
-	if t == nil || !t.Has(memItem{key: key}) {
-		return nil // nothing to do; don't clone for nothing
+	if t == nil {
+		return nil
 	}
-	tx.writeTree(bucket, false).Delete(memItem{key: key})
+	old, had := t.Delete(memItem{key: key})
+	if !had {
+		return nil
+	}
+	tx.undo = append(tx.undo, memUndo{bucket: bucket, old: old, had: true})
 	tx.writes++
 	return nil
 }
