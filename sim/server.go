@@ -31,6 +31,7 @@ import (
 	"github.com/stsim/stsim/sim/clock"
 	"github.com/stsim/stsim/sim/config"
 	"github.com/stsim/stsim/sim/control"
+	"github.com/stsim/stsim/sim/env"
 	"github.com/stsim/stsim/sim/fixture"
 	"github.com/stsim/stsim/sim/journal"
 	"github.com/stsim/stsim/sim/oas"
@@ -64,6 +65,8 @@ type Server struct {
 	limiter   *ratelimit.Limiter
 	routes    api.Routes
 	engine    *gin.Engine
+	envs      env.Selector // picks each request's environment
+	handler   http.Handler // engine behind envs
 	store     store.Store
 	control   *control.Plane
 	journal   *journal.Journal
@@ -87,6 +90,9 @@ func New(opts Options) (*Server, error) {
 	}
 	if cfg.Issuer == "" {
 		cfg.Issuer = "http://" + cfg.Addr
+	}
+	if cfg.EnvPrefix == "" {
+		cfg.EnvPrefix = config.Defaults().EnvPrefix
 	}
 	s := &Server{cfg: cfg, clock: opts.Clock, log: opts.Logger}
 	if s.clock == nil {
@@ -139,9 +145,12 @@ func New(opts Options) (*Server, error) {
 		_ = s.store.Close()
 		return nil, err
 	}
-	s.auth = auth.NewService(reg, key, cfg.Issuer, cfg.TokenTTL, s.clocks)
+	var issuers map[string]string
+	var envs []control.Environment
+	s.envs, issuers, envs = environments(cfg)
+	s.auth = auth.NewService(reg, key, issuers, cfg.TokenTTL, s.clocks)
 	s.control = &control.Plane{Registry: reg, Store: s.store, Clocks: s.clocks, Limiter: s.limiter,
-		Journal: s.journal, Scenarios: s.scenarios, Fixtures: dirFS(cfg.FixturesDir), Seed: s.seed}
+		Journal: s.journal, Scenarios: s.scenarios, Fixtures: dirFS(cfg.FixturesDir), Seed: s.seed, Environments: envs}
 	background, stop := context.WithCancel(context.Background())
 	s.stop = stop
 	go s.limiter.RunSweeper(background, time.Minute) // keeps idle (app, tenant) keys from piling up
@@ -155,6 +164,7 @@ func New(opts Options) (*Server, error) {
 		s.routes[id] = h
 	}
 	s.engine = s.buildEngine()
+	s.handler = s.envs.Handler(s.engine)
 	return s, nil
 }
 
@@ -181,7 +191,7 @@ func (s *Server) seed(set *fixture.Set) (map[string]int64, error) {
 }
 
 // Handler returns the HTTP handler serving the whole simulator.
-func (s *Server) Handler() http.Handler { return s.engine }
+func (s *Server) Handler() http.Handler { return s.handler }
 
 // Clock returns the simulator clock.
 func (s *Server) Clock() *clock.Virtual { return s.clock }

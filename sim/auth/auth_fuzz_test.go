@@ -24,6 +24,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/stsim/stsim/sim/apierr"
 	"github.com/stsim/stsim/sim/clock"
+	"github.com/stsim/stsim/sim/env"
 )
 
 // A demo-like tenant, app and connection the fuzz targets and token tests
@@ -60,7 +61,7 @@ func testSigningKey(tb testing.TB) *SigningKey {
 func newFuzzService(tb testing.TB) (*Service, *clock.Virtual) {
 	tb.Helper()
 	clk := clock.NewFrozen(fuzzStart)
-	s := NewService(NewRegistry(), testSigningKey(tb), "http://test", fuzzTTL, clock.NewTenants(clk))
+	s := NewService(NewRegistry(), testSigningKey(tb), map[string]string{env.Integration: "http://test", env.Production: "http://test/_env/production"}, fuzzTTL, clock.NewTenants(clk))
 	if err := s.Registry.AddTenant(Tenant{ID: fuzzTenant, Name: "Fuzz Heating"}); err != nil {
 		tb.Fatalf("AddTenant: %v", err)
 	}
@@ -83,7 +84,7 @@ func issueFuzzToken(tb testing.TB, s *Service) string {
 	if !ok {
 		tb.Fatalf("connection %s missing", fuzzClientID)
 	}
-	raw, _, err := s.Tokens.Issue(conn, conn.Scopes, fuzzTTL)
+	raw, _, err := s.Env(env.Integration).Tokens.Issue(conn, conn.Scopes, fuzzTTL)
 	if err != nil {
 		tb.Fatalf("Issue: %v", err)
 	}
@@ -210,7 +211,7 @@ func checkIssued(t *testing.T, s *Service, contentType, body, authz string, resp
 	if resp.ExpiresIn != int64(fuzzTTL/time.Second) {
 		t.Errorf("expires_in = %d, want %d", resp.ExpiresIn, int64(fuzzTTL/time.Second))
 	}
-	tok, err := s.Tokens.Verify(resp.AccessToken)
+	tok, err := s.Env(env.Integration).Tokens.Verify(resp.AccessToken)
 	if err != nil {
 		t.Fatalf("issued token does not verify: %v", err)
 	}
@@ -331,7 +332,7 @@ func FuzzBearerToken(f *testing.F) {
 	// building its own service, and the seed must verify in all of them.
 	raw := signToken(f, jwt.SigningMethodRS256, s.Key.KID, s.Key.Private)
 	want := forgeClaims()
-	if tok, err := s.Tokens.Verify(raw); err != nil || tok.ID != want.ID {
+	if tok, err := s.Env(env.Integration).Tokens.Verify(raw); err != nil || tok.ID != want.ID {
 		f.Fatalf("the seed token does not verify: %+v, %v", tok, err)
 	}
 	for _, seed := range []string{
@@ -523,6 +524,8 @@ func TestTokensRejectBadClaims(t *testing.T) {
 		{"expired", func(c *Claims) { c.ExpiresAt = fuzzStart.Unix() }, ErrTokenExpired},
 		{"no exp", func(c *Claims) { c.ExpiresAt = 0 }, ErrTokenExpired},
 		{"not yet valid", func(c *Claims) { c.NotBefore = fuzzStart.Add(time.Minute).Unix() }, ErrTokenNotYet},
+		{"another issuer", func(c *Claims) { c.Issuer = "http://127.0.0.1:9090" }, ErrTokenIssuer},
+		{"no issuer", func(c *Claims) { c.Issuer = "" }, ErrTokenIssuer},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := forgeClaims()
@@ -672,7 +675,7 @@ func TestExpireTokensIndependentOfCache(t *testing.T) {
 
 	for _, cached := range []bool{true, false} {
 		if !cached {
-			s.Tokens.Forget()
+			s.Env(env.Integration).Tokens.Forget()
 		}
 		if err := authenticate(before); err == nil {
 			t.Errorf("cached=%v: a token issued before ExpireTokens was accepted", cached)

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/stsim/stsim/sim/env"
 	"github.com/stsim/stsim/sim/store"
 )
 
@@ -142,10 +143,16 @@ func OpenRegistry(st store.Store) (*Registry, error) {
 		if err := scanJSON(tx, appsBucket, func(_ []byte, a *App) { r.apps[a.ID], r.appsByKey[a.Key] = a, a }); err != nil {
 			return err
 		}
-		if err := scanJSON(tx, tenantsBucket, func(_ []byte, t *Tenant) { r.tenants[t.ID] = t }); err != nil {
+		if err := scanJSON(tx, tenantsBucket, func(_ []byte, t *Tenant) {
+			t.Environment = env.Or(t.Environment)
+			r.tenants[t.ID] = t
+		}); err != nil {
 			return err
 		}
-		if err := scanJSON(tx, connsBucket, func(_ []byte, c *connection) { r.conns[c.ClientID] = c }); err != nil {
+		if err := scanJSON(tx, connsBucket, func(_ []byte, c *connection) {
+			c.Environment = env.Or(c.Environment)
+			r.conns[c.ClientID] = c
+		}); err != nil {
 			return err
 		}
 		var bad error
@@ -323,10 +330,14 @@ func (c *Change) AddApp(a App) error {
 	return nil
 }
 
-// AddTenant registers a tenant.
+// AddTenant registers a tenant, in the integration environment unless it
+// names another.
 func (c *Change) AddTenant(t Tenant) error {
 	if t.ID <= 0 {
 		return fmt.Errorf("auth: tenant ID must be positive, got %d", t.ID)
+	}
+	if t.Environment = env.Or(t.Environment); !env.Valid(t.Environment) {
+		return fmt.Errorf("auth: no environment %q", t.Environment)
 	}
 	if _, dup := c.tenant(t.ID); dup {
 		return fmt.Errorf("auth: tenant %d already exists", t.ID)
@@ -382,7 +393,8 @@ func (c *Change) Connect(appID string, tenant int64, clientID string) (Connectio
 	if !ok {
 		return Connection{}, fmt.Errorf("auth: unknown app %q", appID)
 	}
-	if _, ok := c.tenant(tenant); !ok {
+	t, ok := c.tenant(tenant)
+	if !ok {
 		return Connection{}, fmt.Errorf("auth: unknown tenant %d", tenant)
 	}
 	connected := false
@@ -397,7 +409,7 @@ func (c *Change) Connect(appID string, tenant int64, clientID string) (Connectio
 		return Connection{}, fmt.Errorf("auth: client ID already in use")
 	}
 	conn := &connection{Connection: Connection{
-		ClientID: clientID, AppID: appID, Tenant: tenant, Enabled: true,
+		ClientID: clientID, AppID: appID, Tenant: tenant, Environment: t.Environment, Enabled: true,
 		Scopes: slices.Clone(app.Scopes), AcceptedVersion: app.Version,
 	}}
 	c.conns[clientID] = conn

@@ -33,8 +33,9 @@ func (a *App) copy() App {
 
 // Tenant is a ServiceTitan customer account.
 type Tenant struct {
-	ID   int64
-	Name string
+	ID          int64
+	Name        string
+	Environment string // env.Integration or env.Production; its connections are issued there
 	// Fixture names the fixture set the tenant was made from ("" if none):
 	// reset and a restart seed it from there.
 	Fixture string
@@ -51,6 +52,7 @@ type Connection struct {
 	ClientID          string
 	AppID             string
 	Tenant            int64
+	Environment       string // the tenant's: its credentials work there only
 	Enabled           bool
 	Scopes            []string      // the scopes of the app version the tenant accepted
 	AcceptedVersion   int           // that app version

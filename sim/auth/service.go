@@ -21,32 +21,41 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/stsim/stsim/sim/apierr"
 	"github.com/stsim/stsim/sim/clock"
+	"github.com/stsim/stsim/sim/env"
 )
 
-// Service bundles the registry and token service with the settings the
-// token endpoint needs.
+// Service bundles the registry and each environment's token service with
+// the settings the token endpoint needs.
 type Service struct {
 	Registry   *Registry
-	Tokens     *Tokens
 	Key        *SigningKey
-	Issuer     string
 	DefaultTTL time.Duration
 	Clocks     *clock.Tenants
+	envs       map[string]*Environment
 }
 
-// NewService wires a registry and token service together.
-func NewService(reg *Registry, key *SigningKey, issuer string, defaultTTL time.Duration, clocks *clock.Tenants) *Service {
-	return &Service{
-		Registry: reg, Tokens: NewTokens(key, issuer, clocks),
-		Key: key, Issuer: issuer, DefaultTTL: defaultTTL, Clocks: clocks,
+// Environment is one environment's issuer and the token service that
+// signs its tokens and accepts only them.
+type Environment struct {
+	Name   string
+	Issuer string
+	Tokens *Tokens
+}
+
+// NewService wires a registry and a token service per environment
+// together; issuers names each environment's issuer (env.Names).
+func NewService(reg *Registry, key *SigningKey, issuers map[string]string, defaultTTL time.Duration, clocks *clock.Tenants) *Service {
+	s := &Service{Registry: reg, Key: key, DefaultTTL: defaultTTL, Clocks: clocks, envs: map[string]*Environment{}}
+	for name, issuer := range issuers {
+		s.envs[name] = &Environment{Name: name, Issuer: issuer, Tokens: NewTokens(key, issuer, clocks)}
 	}
+	return s
 }
 
-// now is the time on the clock of the tenant a client belongs to.
-func (s *Service) now(clientID string) time.Time {
-	conn, _ := s.Registry.Connection(clientID)
-	return s.Clocks.Now(conn.Tenant)
-}
+// Env returns an environment; a request's is env.From(r.Context()).
+func (s *Service) Env(name string) *Environment { return s.envs[env.Or(name)] }
+
+func (s *Service) requestEnv(r *http.Request) *Environment { return s.Env(env.From(r.Context())) }
 
 // TokenResponse is the token endpoint's success body (contract §3).
 type TokenResponse struct {
@@ -92,14 +101,18 @@ func (s *Service) issue(r *http.Request) (string, *TokenResponse, *OAuthError) {
 	if oerr != nil {
 		return clientID, nil, oerr
 	}
-	resp, oerr := s.grant(form, clientID, secret)
+	resp, oerr := s.grant(s.requestEnv(r), form, clientID, secret)
 	return clientID, resp, oerr
 }
 
 // grant checks an authenticated request's client, grant and scope and signs
-// the token.
-func (s *Service) grant(form url.Values, clientID, secret string) (*TokenResponse, *OAuthError) {
-	conn, err := s.Registry.AuthenticateClient(clientID, secret, s.now(clientID))
+// the token. Credentials work in their own environment only.
+func (s *Service) grant(e *Environment, form url.Values, clientID, secret string) (*TokenResponse, *OAuthError) {
+	known, ok := s.Registry.Connection(clientID)
+	if ok && known.Environment != e.Name {
+		return nil, oauthErr("invalid_client", "this client_id belongs to the "+known.Environment+" environment, not "+e.Name)
+	}
+	conn, err := s.Registry.AuthenticateClient(clientID, secret, s.Clocks.Now(known.Tenant))
 	if err != nil {
 		return nil, oauthErr("invalid_client", err.Error())
 	}
@@ -126,7 +139,7 @@ func (s *Service) grant(form url.Values, clientID, secret string) (*TokenRespons
 	if ttl <= 0 {
 		ttl = s.DefaultTTL
 	}
-	raw, _, err := s.Tokens.Issue(conn, scopes, ttl)
+	raw, _, err := e.Tokens.Issue(conn, scopes, ttl)
 	if err != nil {
 		return nil, oauthErr("server_error", "the token could not be signed")
 	}
@@ -194,12 +207,14 @@ func clientCredentials(r *http.Request, form url.Values) (string, string, *OAuth
 	return id, secret, nil
 }
 
-// Discovery handles GET /.well-known/openid-configuration.
+// Discovery handles GET /.well-known/openid-configuration, naming the
+// request's environment's issuer.
 func (s *Service) Discovery(w http.ResponseWriter, r *http.Request) {
+	issuer := s.requestEnv(r).Issuer
 	writeJSON(w, http.StatusOK, map[string]any{
-		"issuer":                                s.Issuer,
-		"jwks_uri":                              s.Issuer + "/.well-known/openid-configuration/jwks",
-		"token_endpoint":                        s.Issuer + "/connect/token",
+		"issuer":                                issuer,
+		"jwks_uri":                              issuer + "/.well-known/openid-configuration/jwks",
+		"token_endpoint":                        issuer + "/connect/token",
 		"grant_types_supported":                 []string{"client_credentials"},
 		"token_endpoint_auth_methods_supported": []string{"client_secret_post", "client_secret_basic"},
 		"id_token_signing_alg_values_supported": []string{"RS256"},
@@ -239,13 +254,14 @@ type Principal struct {
 // Authenticate runs the checks every API call passes, in this order: a valid
 // token (401), an app key that is present and known (401) and belongs to the
 // token's app (401), the path tenant equal to the token's (403), the
-// connection still enabled (401), and the operation's scope (403).
+// connection still enabled (401), and the operation's scope (403). A token
+// is valid only in the environment that issued it.
 func (s *Service) Authenticate(r *http.Request, tenant int64, scope string) (*Principal, *apierr.Error) {
 	raw := bearerToken(r.Header.Get("Authorization"))
 	if raw == "" {
 		return nil, tokenError(ErrTokenMissing)
 	}
-	tok, err := s.Tokens.Verify(raw)
+	tok, err := s.requestEnv(r).Tokens.Verify(raw)
 	if err != nil {
 		return nil, tokenError(err)
 	}

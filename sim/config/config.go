@@ -43,6 +43,8 @@ type Config struct {
 	JournalSize     int           // requests the journal keeps
 	Scenarios       []string      // scenarios active from the start, for every tenant
 	ScenariosDir    string        // more scenario files, besides the shipped ones
+	EnvPrefix       string        // path prefix naming an environment: <EnvPrefix>/production/…
+	ProductionHosts []string      // Host names served as the production environment (lower case)
 }
 
 // Defaults returns the configuration used when nothing is set.
@@ -55,6 +57,9 @@ func Defaults() Config {
 		TokenTTL:    900 * time.Second, // contract §3: expires_in is 900 s
 		RateLimit:   60,                // contract §5: 60 calls/s per app per tenant
 		JournalSize: 10000,
+		EnvPrefix:   "/_env",
+		// ServiceTitan's production host names, for a hosts-file entry.
+		ProductionHosts: []string{"auth.servicetitan.io", "api.servicetitan.io"},
 	}
 }
 
@@ -204,16 +209,27 @@ func Options() []Option {
 			return nil
 		}},
 		{"scenario", "STSIM_SCENARIO", "scenario `names` to activate at start for every tenant, comma-separated (see scenarios/README.md)", "", func(c *Config, v string) error {
-			c.Scenarios = nil
-			for _, name := range strings.Split(v, ",") {
-				if name = strings.TrimSpace(name); name != "" {
-					c.Scenarios = append(c.Scenarios, name)
-				}
-			}
+			c.Scenarios = commaList(v)
 			return nil
 		}},
 		{"scenarios", "STSIM_SCENARIOS", "`dir`ectory of your own scenario files, added to the shipped ones", "", func(c *Config, v string) error {
 			c.ScenariosDir = v
+			return nil
+		}},
+		{"env-prefix", "STSIM_ENV_PREFIX", "path `prefix` that selects an environment: <prefix>/production/… is served as /… in production", d.EnvPrefix, func(c *Config, v string) error {
+			if !strings.HasPrefix(v, "/") || len(v) < 2 || strings.HasSuffix(v, "/") || strings.ContainsAny(v, "?#") {
+				return fmt.Errorf("must be a path such as /_env (a leading slash, no trailing one)")
+			}
+			c.EnvPrefix = v
+			return nil
+		}},
+		{"production-hosts", "STSIM_PRODUCTION_HOSTS", "Host header `names` served as the production environment, comma-separated; empty: none", strings.Join(d.ProductionHosts, ","), func(c *Config, v string) error {
+			c.ProductionHosts = commaList(strings.ToLower(v))
+			for _, h := range c.ProductionHosts {
+				if strings.ContainsAny(h, ":/ ") {
+					return fmt.Errorf("must be host names without port or path, e.g. api.servicetitan.io")
+				}
+			}
 			return nil
 		}},
 		{"control-token", "STSIM_CONTROL_TOKEN", "bearer `token` for the /_sim control API; required when -addr is not loopback", "", func(c *Config, v string) error {
@@ -221,6 +237,17 @@ func Options() []Option {
 			return nil
 		}},
 	}
+}
+
+// commaList splits a comma-separated list, dropping empty items.
+func commaList(v string) []string {
+	var out []string
+	for _, item := range strings.Split(v, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }
 
 // Loopback reports whether the listen address is a loopback address.

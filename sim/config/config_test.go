@@ -55,6 +55,24 @@ func TestLoad(t *testing.T) {
 				t.Fatalf("issuer = %q", c.Issuer)
 			}
 		}},
+		{name: "environments", args: []string{"-env-prefix", "/env", "-production-hosts", " API.Example.test, auth.example.test ,"}, check: func(t *testing.T, c Config) {
+			if c.EnvPrefix != "/env" || strings.Join(c.ProductionHosts, " ") != "api.example.test auth.example.test" {
+				t.Fatalf("environments: prefix %q, hosts %q", c.EnvPrefix, c.ProductionHosts)
+			}
+		}},
+		{name: "environment defaults", check: func(t *testing.T, c Config) {
+			if c.EnvPrefix != "/_env" || strings.Join(c.ProductionHosts, " ") != "auth.servicetitan.io api.servicetitan.io" {
+				t.Fatalf("environment defaults: %q %q", c.EnvPrefix, c.ProductionHosts)
+			}
+		}},
+		{name: "no production hosts", env: map[string]string{"STSIM_PRODUCTION_HOSTS": ","}, check: func(t *testing.T, c Config) {
+			if len(c.ProductionHosts) != 0 {
+				t.Fatalf("production hosts %q", c.ProductionHosts)
+			}
+		}},
+		{name: "bad env prefix", args: []string{"-env-prefix", "/_env/"}, wantErr: "a leading slash, no trailing one"},
+		{name: "bare env prefix", args: []string{"-env-prefix", "/"}, wantErr: "a leading slash, no trailing one"},
+		{name: "host with port", args: []string{"-production-hosts", "api.servicetitan.io:443"}, wantErr: "without port"},
 		{name: "bad addr", args: []string{"-addr", "8080"}, wantErr: `invalid -addr "8080": must be host:port`},
 		{name: "bad env level", env: map[string]string{"STSIM_LOG_LEVEL": "loud"}, wantErr: `invalid STSIM_LOG_LEVEL "loud"`},
 		{name: "bad validation", args: []string{"-validation", "strictest"}, wantErr: "must be enforce, warn or off"},

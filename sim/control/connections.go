@@ -13,6 +13,20 @@ import (
 
 var fixtureDefault = fixtures.FS
 
+// Environment describes one environment: its issuer and token endpoint,
+// and how a request selects it (a path prefix, or a Host name).
+type Environment struct {
+	Name       string   `json:"name"`
+	Issuer     string   `json:"issuer"`
+	TokenURL   string   `json:"tokenUrl"`
+	PathPrefix string   `json:"pathPrefix"`
+	Hosts      []string `json:"hosts"`
+}
+
+func (p *Plane) listEnvironments(c *gin.Context) {
+	c.JSON(http.StatusOK, gin.H{"environments": p.Environments})
+}
+
 type appOut struct {
 	ID      string   `json:"id"`
 	Name    string   `json:"name"`
@@ -51,6 +65,7 @@ func (p *Plane) setAppScopes(c *gin.Context) {
 type connectionOut struct {
 	ClientID          string    `json:"clientId"`
 	AppID             string    `json:"appId"`
+	Environment       string    `json:"environment"`
 	Enabled           bool      `json:"enabled"`
 	AcceptedVersion   int       `json:"acceptedVersion"`
 	Scopes            []string  `json:"scopes"`
@@ -68,7 +83,7 @@ type slotOut struct {
 
 func renderConnection(conn auth.Connection) connectionOut {
 	out := connectionOut{
-		ClientID: conn.ClientID, AppID: conn.AppID, Enabled: conn.Enabled, AcceptedVersion: conn.AcceptedVersion,
+		ClientID: conn.ClientID, AppID: conn.AppID, Environment: conn.Environment, Enabled: conn.Enabled, AcceptedVersion: conn.AcceptedVersion,
 		Scopes: conn.Scopes, BookingProviderID: conn.BookingProviderID, TokenTTLSeconds: int64(conn.TokenTTL / time.Second),
 	}
 	for i, s := range conn.Secrets {

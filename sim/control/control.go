@@ -19,6 +19,7 @@ import (
 	"github.com/stsim/stsim/sim/apierr"
 	"github.com/stsim/stsim/sim/auth"
 	"github.com/stsim/stsim/sim/clock"
+	"github.com/stsim/stsim/sim/env"
 	"github.com/stsim/stsim/sim/fixture"
 	"github.com/stsim/stsim/sim/journal"
 	"github.com/stsim/stsim/sim/ratelimit"
@@ -39,6 +40,8 @@ type Plane struct {
 	// there already, and returns the booking-provider tag each of the set's
 	// connections is bound to (by client ID).
 	Seed func(set *fixture.Set) (map[string]int64, error)
+	// Environments describes each environment for GET /_sim/environments.
+	Environments []Environment
 
 	// lifecycle serializes the steps that decide whether a tenant ID is
 	// free and drop its data, so a create cannot drop a tenant another
@@ -71,6 +74,7 @@ func (p *Plane) Register(r gin.IRoutes) {
 	r.POST("/_sim/scenarios/:name/activate", p.activateScenario)
 	r.POST("/_sim/scenarios/:name/deactivate", p.deactivateScenario)
 
+	r.GET("/_sim/environments", p.listEnvironments)
 	r.GET("/_sim/apps", p.listApps)
 	r.PUT("/_sim/apps/:app/scopes", p.setAppScopes)
 	r.GET("/_sim/tenants/:tenant/connections", p.listConnections)
@@ -224,18 +228,21 @@ type credentialsOut struct {
 type tenantOut struct {
 	TenantID    int64            `json:"tenantId"`
 	Fixture     string           `json:"fixture"`
+	Environment string           `json:"environment"`
 	Credentials []credentialsOut `json:"credentials"`
 }
 
 // createTenant seeds a fresh, isolated tenant from a named fixture set, with
 // new client IDs and secrets, so parallel CI jobs never share data, limits
-// or credentials. The tenant is registered before it is seeded; a restart
+// or credentials. The tenant belongs to the environment the body names,
+// else to the request's. It is registered before it is seeded; a restart
 // finishes the seeding of a tenant whose create was interrupted.
 func (p *Plane) createTenant(c *gin.Context) {
 	var in struct {
-		Fixture string `json:"fixture"`
-		ID      int64  `json:"id"`
-		Name    string `json:"name"`
+		Fixture     string `json:"fixture"`
+		ID          int64  `json:"id"`
+		Name        string `json:"name"`
+		Environment string `json:"environment"`
 	}
 	if c.Request.ContentLength != 0 && !bind(c, &in) {
 		return
@@ -252,7 +259,15 @@ func (p *Plane) createTenant(c *gin.Context) {
 		fail(c, apierr.BadRequest("id", "A tenant ID must be positive."))
 		return
 	}
+	if in.Environment == "" {
+		in.Environment = env.From(c.Request.Context())
+	}
+	if !env.Valid(in.Environment) {
+		fail(c, apierr.BadRequest("environment", "An environment is integration or production."))
+		return
+	}
 	set := *base
+	set.Tenant.Environment = in.Environment
 	if in.Name != "" {
 		set.Tenant.Name = in.Name
 	}
@@ -272,7 +287,7 @@ func (p *Plane) createTenant(c *gin.Context) {
 		fail(c, apierr.Internal(err))
 		return
 	}
-	out := tenantOut{TenantID: t.ID, Fixture: in.Fixture, Credentials: []credentialsOut{}}
+	out := tenantOut{TenantID: t.ID, Fixture: in.Fixture, Environment: t.Environment, Credentials: []credentialsOut{}}
 	for _, conn := range set.Connections {
 		app, _ := p.Registry.App(conn.App)
 		out.Credentials = append(out.Credentials, credentialsOut{AppID: app.ID, AppName: app.Name, AppKey: app.Key, ClientID: conn.ClientID, ClientSecret: conn.ClientSecret})
@@ -340,7 +355,7 @@ func (p *Plane) fixtureSet(t auth.Tenant) (*fixture.Set, error) {
 		return nil, err
 	}
 	set := *base
-	set.Tenant.ID, set.Tenant.Name = t.ID, t.Name
+	set.Tenant.ID, set.Tenant.Name, set.Tenant.Environment = t.ID, t.Name, t.Environment
 	set.Connections = nil
 	conns := p.Registry.Connections(t.ID)
 	for _, spec := range base.Connections {
