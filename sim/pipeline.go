@@ -88,6 +88,9 @@ func (s *Server) traceAndLog(c *gin.Context) {
 	c.Header(apierr.TraceHeader, trace)
 	e := &journal.Entry{Time: s.clock.Now(), Method: c.Request.Method, Path: c.Request.URL.Path,
 		Query: redactQuery(c.Request.URL.Query()), TraceID: trace}
+	if !strings.HasPrefix(e.Path, "/_sim/") {
+		e.Seq = s.journal.Begin() // numbered on arrival, so the lint sees requests in the order they came
+	}
 	c.Set(entryKey, e)
 	c.Next()
 	e.Status, e.Latency, e.Problem = c.Writer.Status(), time.Since(start), c.GetString(api.ProblemKey)

@@ -6,6 +6,7 @@
 package journal
 
 import (
+	"cmp"
 	"slices"
 	"sync"
 	"time"
@@ -55,12 +56,25 @@ func New(capacity int) *Journal {
 	return &Journal{entries: make([]Entry, capacity)}
 }
 
-// Record stores e, replacing the oldest entry when full.
-func (j *Journal) Record(e Entry) {
+// Begin numbers a request as it arrives: entries are ordered by arrival,
+// though they are recorded when answered (a quick request that arrived
+// later may finish first).
+func (j *Journal) Begin() uint64 {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.seq++
-	e.Seq = j.seq
+	return j.seq
+}
+
+// Record stores e, replacing the oldest entry when full. An entry not
+// numbered by Begin is numbered now.
+func (j *Journal) Record(e Entry) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if e.Seq == 0 {
+		j.seq++
+		e.Seq = j.seq
+	}
 	j.entries[j.next] = e
 	j.next++
 	if j.next == len(j.entries) {
@@ -100,7 +114,7 @@ func hasSuffixOp(qualified, bare string) bool {
 	return len(qualified) > len(bare) && qualified[len(qualified)-len(bare)-1:] == "."+bare
 }
 
-// Entries returns the matching entries, oldest first.
+// Entries returns the matching entries in order of arrival.
 func (j *Journal) Entries(f Filter) []Entry {
 	j.mu.Lock()
 	defer j.mu.Unlock()
@@ -112,6 +126,7 @@ func (j *Journal) Entries(f Filter) []Entry {
 			out = append(out, c)
 		}
 	})
+	slices.SortStableFunc(out, func(a, b Entry) int { return cmp.Compare(a.Seq, b.Seq) })
 	return out
 }
 
