@@ -126,8 +126,6 @@ func (s *Server) competingCopy(c *gin.Context, run func()) {
 	c.Request.Body = io.NopCloser(bytes.NewReader(body))
 	capture(c, run)
 	c.Request.Body = io.NopCloser(bytes.NewReader(body))
-	delete(c.Keys, api.ProblemKey)
-	delete(c.Keys, api.HasMoreKey)
 	discardHeaders(c.Writer.Header())
 }
 

@@ -33,16 +33,20 @@ const (
 	WarningHeader = "X-Stsim-Validation-Warning"
 )
 
-const (
-	traceKey = "stsim.trace"
-	entryKey = "stsim.entry" // the request's *journal.Entry
-)
+// entryKey holds the request's *journal.Entry: traceAndLog makes it, the
+// pipeline fills it in from what it decides and from the api.Call's
+// outcome, and traceAndLog records it. Nothing outside this package reads
+// or writes request state through the gin context.
+const entryKey = "stsim.entry"
 
 // entry is the journal entry the current request fills in.
 func entry(c *gin.Context) *journal.Entry {
 	e, _ := c.Get(entryKey)
 	return e.(*journal.Entry)
 }
+
+// traceID is the request's trace ID, from the header traceAndLog sets first.
+func traceID(c *gin.Context) string { return c.Writer.Header().Get(apierr.TraceHeader) }
 
 func (s *Server) buildEngine() *gin.Engine {
 	e := gin.New()
@@ -67,9 +71,9 @@ func (s *Server) recoverer(c *gin.Context) {
 			if v == http.ErrAbortHandler {
 				panic(v)
 			}
-			s.log.Error("panic serving request", "trace", c.GetString(traceKey), "path", c.Request.URL.Path, "panic", fmt.Sprint(v))
+			s.log.Error("panic serving request", "trace", traceID(c), "path", c.Request.URL.Path, "panic", fmt.Sprint(v))
 			if !c.Writer.Written() {
-				apierr.Write(c.Writer, c.GetString(traceKey), apierr.Internal(fmt.Errorf("panic: %v", v)))
+				apierr.Write(c.Writer, traceID(c), apierr.Internal(fmt.Errorf("panic: %v", v)))
 			}
 			c.Abort()
 		}
@@ -84,7 +88,6 @@ func (s *Server) recoverer(c *gin.Context) {
 func (s *Server) traceAndLog(c *gin.Context) {
 	start := time.Now()
 	trace := newTraceID()
-	c.Set(traceKey, trace)
 	c.Header(apierr.TraceHeader, trace)
 	e := &journal.Entry{Time: s.clock.Now(), Method: c.Request.Method, Path: c.Request.URL.Path,
 		Query: redactQuery(c.Request.URL.Query()), TraceID: trace}
@@ -93,11 +96,7 @@ func (s *Server) traceAndLog(c *gin.Context) {
 	}
 	c.Set(entryKey, e)
 	c.Next()
-	e.Status, e.Latency, e.Problem = c.Writer.Status(), time.Since(start), c.GetString(api.ProblemKey)
-	if hasMore, ok := c.Get(api.HasMoreKey); ok {
-		b := hasMore.(bool)
-		e.HasMore = &b
-	}
+	e.Status, e.Latency = c.Writer.Status(), time.Since(start)
 	if !strings.HasPrefix(e.Path, "/_sim/") {
 		s.journal.Record(*e)
 	}
@@ -147,13 +146,18 @@ func newTraceID() string {
 
 func (s *Server) health(c *gin.Context) {
 	if err := s.Ready(); err != nil {
-		apierr.Write(c.Writer, c.GetString(traceKey), apierr.New(http.StatusServiceUnavailable, "stsim is not ready: "+err.Error()))
+		apierr.Write(c.Writer, traceID(c), apierr.New(http.StatusServiceUnavailable, "stsim is not ready: "+err.Error()))
 		return
 	}
 	api.OK(c, gin.H{"status": "ok"})
 }
 
-func (s *Server) fail(c *gin.Context, err error) { api.WriteError(c, c.GetString(traceKey), err) }
+// fail answers err as ServiceTitan's error body; the journal records its
+// code as the request's problem.
+func (s *Server) fail(c *gin.Context, err error) {
+	e := entry(c)
+	e.Problem, e.HasMore = api.WriteError(c, traceID(c), err).Code, nil
+}
 
 // dispatch serves every path gin has no fixed route for: the ServiceTitan
 // API, retired V1 paths, and ServiceTitan-shaped 404s for the rest.
@@ -202,7 +206,7 @@ func isV1(path string) bool {
 }
 
 func (s *Server) serveOperation(c *gin.Context, op *oas.Operation, values []string) {
-	call := &api.Call{TraceID: c.GetString(traceKey), Op: op, PathValues: values, Now: s.clock.Now(), Store: s.store}
+	call := &api.Call{TraceID: traceID(c), Op: op, PathValues: values, Now: s.clock.Now(), Store: s.store}
 	tenant, err := strconv.ParseInt(call.Param("tenant"), 10, 64)
 	if err != nil || tenant <= 0 {
 		s.fail(c, apierr.BadRequest("tenant", "The tenant in the path must be a positive int64 tenant ID."))
@@ -264,7 +268,11 @@ func (s *Server) serveOperation(c *gin.Context, op *oas.Operation, values []stri
 	if !s.validateRequest(c, op, values) {
 		return
 	}
-	run := func() { handler(c, call) }
+	run := func() {
+		call.Outcome = api.Outcome{}
+		handler(c, call)
+		e.HasMore, e.Problem = call.Outcome.HasMore, call.Outcome.Problem
+	}
 	if hit != nil {
 		s.runWithEffect(c, call, hit.Effect, run)
 		return
@@ -356,9 +364,11 @@ func (s *Server) enforceContract(c *gin.Context, op *oas.Operation, values []str
 	if err == nil {
 		return
 	}
-	trace := c.GetString(traceKey)
+	trace := traceID(c)
 	s.log.Error("response breaks the contract", "operation", op.QualifiedID(), "trace", trace, "error", err)
 	status := buf.status
+	je := entry(c)
+	je.Problem, je.HasMore = "", nil
 	discardHeaders(buf.Header())
 	buf.reset()
 	apierr.Write(buf, trace, apierr.New(http.StatusInternalServerError, "stsim produced a response that breaks the OpenAPI contract (strict response validation).").

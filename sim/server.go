@@ -4,14 +4,28 @@
 //
 // Request pipeline (the one place its order is written down):
 //
-//	recover → trace ID + access log
-//	  /connect/token, /.well-known/…      auth package (OAuth client credentials)
-//	  /_sim/…                             control plane
+//	recover → trace ID, journal entry, access log (journal: all but /_sim/…)
+//	  /connect/token                      scenario effects on the client's token
+//	                                      requests → auth package (OAuth client credentials)
+//	  /.well-known/…                      auth package (discovery, JWKS)
+//	  /_sim/health                        200 once documents are loaded and the demo is seeded
+//	  /_sim/…                             control token or loopback (401/403)
+//	                                      → seed gate (waits; 503 if seeding failed) → control plane
 //	  /v1/…, /{module}/v1/…               410: V1 is retired
-//	  /{module}/v2/tenant/{tenant}/…      API pipeline:
-//	      resolve operation (404/405) → authenticate (401/403) → rate limit (429)
-//	      → emulated? (501) → validate request (400 or warning) → handler
-//	      → validate response (strict mode: 500 on a contract break)
+//	  anything else                       resolve operation (404, 405 with Allow)
+//	      [strict mode: hold every answer below, errors included, until it is checked]
+//	      → tenant in the path (400) → seed gate (waits; 503)
+//	      → authenticate (401/403) → scenario match (400 for an unknown
+//	        X-Stsim-Scenario); effects before the handler: delay, reset,
+//	        disabled connection (401), expired token (401), dropped scope
+//	        (403), status; a scenario may lower the rate limit
+//	      → rate limit (429) → emulated? (501) → content type (415)
+//	      → validate request (400, or a warning header) → handler, whose
+//	        outcome (page hasMore, problem code) comes back on api.Call;
+//	        effects around it: a competing copy first, status after commit,
+//	        truncated or trickled delivery (the answer is checked first)
+//	      → [strict mode: an answer that breaks its documented response
+//	        becomes a 500 naming the break]
 package sim
 
 import (

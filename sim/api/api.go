@@ -30,6 +30,16 @@ type Call struct {
 	Principal  *auth.Principal
 	Now        time.Time   // the simulator clock when the call arrived
 	Store      store.Store // the tenant data
+	// Outcome is what the handler's answer told the client; Respond, OK and
+	// Fail fill it in, and the pipeline journals it.
+	Outcome Outcome
+}
+
+// Outcome is what a call's answer told the client, as the request journal
+// records it.
+type Outcome struct {
+	HasMore *bool  // a page's hasMore, when the answer was a page
+	Problem string // the machine-readable code of a failure that has one
 }
 
 // View runs fn in a read-only transaction of the call's tenant.
@@ -49,6 +59,15 @@ func (call *Call) Respond(c *gin.Context, v any, err error) {
 	if err != nil {
 		call.Fail(c, err)
 		return
+	}
+	call.OK(c, v)
+}
+
+// OK writes 200 with v, noting a page's hasMore in the call's outcome.
+func (call *Call) OK(c *gin.Context, v any) {
+	if p, ok := v.(interface{ MoreToCome() bool }); ok {
+		more := p.MoreToCome()
+		call.Outcome.HasMore = &more
 	}
 	OK(c, v)
 }
@@ -111,15 +130,8 @@ func (call *Call) IDParam(name string) (int64, error) {
 	return id, nil
 }
 
-// HasMoreKey is the gin context key under which JSON leaves a page's
-// hasMore, for the request journal.
-const HasMoreKey = "stsim.hasMore"
-
 // JSON writes v with the given status.
 func JSON(c *gin.Context, status int, v any) {
-	if p, ok := v.(interface{ MoreToCome() bool }); ok {
-		c.Set(HasMoreKey, p.MoreToCome())
-	}
 	body, err := Marshal(v)
 	if err != nil {
 		apierr.Write(c.Writer, c.Writer.Header().Get(apierr.TraceHeader), apierr.Internal(err))
@@ -138,17 +150,16 @@ func OK(c *gin.Context, v any) { JSON(c, http.StatusOK, v) }
 // Empty writes the 200-with-no-body answer of ServiceTitan's action endpoints.
 func Empty(c *gin.Context) { c.Status(http.StatusOK); c.Writer.WriteHeaderNow() }
 
-// Fail writes err as ServiceTitan's error body.
-func (call *Call) Fail(c *gin.Context, err error) { WriteError(c, call.TraceID, err) }
+// Fail writes err as ServiceTitan's error body, noting its code in the
+// call's outcome.
+func (call *Call) Fail(c *gin.Context, err error) {
+	call.Outcome = Outcome{Problem: WriteError(c, call.TraceID, err).Code}
+}
 
-// ProblemKey is the gin context key under which WriteError leaves the
-// error's machine-readable code, for the request journal.
-const ProblemKey = "stsim.problem"
-
-// WriteError writes err as ServiceTitan's error body and stops the chain.
-func WriteError(c *gin.Context, traceID string, err error) {
-	if e := apierr.Write(c.Writer, traceID, err); e.Code != "" {
-		c.Set(ProblemKey, e.Code)
-	}
+// WriteError writes err as ServiceTitan's error body, stops the chain and
+// returns the error as written.
+func WriteError(c *gin.Context, traceID string, err error) *apierr.Error {
+	e := apierr.Write(c.Writer, traceID, err)
 	c.Abort()
+	return e
 }

@@ -239,5 +239,5 @@ func getTracking(c *gin.Context, call *api.Call) {
 		call.Fail(c, err)
 		return
 	}
-	api.OK(c, out)
+	call.OK(c, out)
 }

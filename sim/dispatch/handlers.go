@@ -66,7 +66,7 @@ func writeRecord[P, In, W any](c *gin.Context, call *api.Call, write func(tx *re
 		call.Fail(c, err)
 		return
 	}
-	api.OK(c, out)
+	call.OK(c, out)
 }
 
 // deleteResultOut is the {message, id} answer of the delete operations.
