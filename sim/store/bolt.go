@@ -44,19 +44,6 @@ var (
 	keySchemaVersion = []byte("schema_version")
 )
 
-// Group-commit tuning. Concurrent Updates are merged into one bbolt
-// transaction and one fsync (db.Batch). A batch is closed when it holds
-// boltMaxBatchSize calls or boltMaxBatchDelay after its first call, then
-// waits for the previous commit to finish. The delay is extra latency for
-// concurrent writers; on the 2-core reference machine (fsync ≈ 3 ms) 1 ms
-// gave as many creates/s as 2–10 ms (bbolt's default is 10 ms), see
-// BenchmarkBoltParallelCreate. An Update that finds no other Update in
-// flight skips batching altogether (no added latency for a lone writer).
-const (
-	boltMaxBatchSize  = 256
-	boltMaxBatchDelay = time.Millisecond
-)
-
 // Page fill factors for the ordered copies made by Snapshot (never modified
 // afterwards: pack pages full) and Restore (live data: leave room for inserts).
 const (
@@ -76,9 +63,9 @@ type BoltOptions struct {
 
 // boltStore is the durable Store returned by OpenBolt.
 type boltStore struct {
-	db       *bolt.DB
-	closed   atomic.Bool  // Close was called
-	inflight atomic.Int64 // Updates in progress (chooses db.Update or db.Batch)
+	db     *bolt.DB
+	closed atomic.Bool  // Close was called
+	group  *groupCommit // concurrent Updates share commits
 }
 
 // OpenBolt opens (creating it if needed) the bbolt data file at path. If
@@ -105,13 +92,11 @@ func OpenBolt(path string, opts BoltOptions) (Store, error) {
 		}
 		return nil, fmt.Errorf("store: open %q: %w", path, err)
 	}
-	db.MaxBatchSize = boltMaxBatchSize
-	db.MaxBatchDelay = boltMaxBatchDelay
 	if err := initSchema(db, path); err != nil {
 		_ = db.Close()
 		return nil, err
 	}
-	return &boltStore{db: db}, nil
+	return &boltStore{db: db, group: &groupCommit{db: db}}, nil
 }
 
 // initSchema checks the schema version of an existing file, or lays out a new
@@ -187,12 +172,7 @@ func (s *boltStore) Update(tenant int64, fn func(Tx) error) error {
 		defer tx.finish()
 		return fn(tx)
 	}
-	defer s.inflight.Add(-1)
-	if s.inflight.Add(1) == 1 {
-		// Nobody to share a commit with: don't wait for a batch.
-		return mapErr(s.db.Update(run))
-	}
-	return mapErr(s.db.Batch(run))
+	return mapErr(s.group.update(run))
 }
 
 func (s *boltStore) Tenants() ([]int64, error) {
