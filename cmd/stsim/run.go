@@ -150,13 +150,14 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 func printBanner(w io.Writer, cfg config.Config, base string) {
 	fmt.Fprintf(w, `stsim: ServiceTitan V2 API simulator
   listening      %s  (data %s)
+  production     %s%s/production/…  (the demo tenant is in integration, the default)
   tenant         %d
   app key        %s   (send as ST-App-Key)
   client id      %s
   client secret  %s
   get a token:
     curl -s %s/connect/token -d grant_type=client_credentials -d client_id=%s -d client_secret=%s
-`, base, storage(cfg), fixture.DemoTenant, fixture.DemoAppKey, fixture.DemoClientID, fixture.DemoClientSecret,
+`, base, storage(cfg), base, cfg.EnvPrefix, fixture.DemoTenant, fixture.DemoAppKey, fixture.DemoClientID, fixture.DemoClientSecret,
 		base, fixture.DemoClientID, fixture.DemoClientSecret)
 }
 

@@ -17,7 +17,8 @@ type connectionState struct {
 	AcceptedVersion   int    `json:"acceptedVersion"`
 	BookingProviderID int64  `json:"bookingProviderId"`
 	Secrets           []struct {
-		Set bool `json:"set"`
+		Set       bool    `json:"set"`
+		ExpiresAt *string `json:"expiresAt"`
 	} `json:"secrets"`
 }
 
@@ -75,12 +76,12 @@ func TestControlPlaneStateSurvivesRestart(t *testing.T) {
 	srv.Control(t, "POST", "/_sim/tenants", nil).JSON(t, &deleted)
 	rot, dis, del := rotated.Credentials[0], disabled.Credentials[0], deleted.Credentials[0]
 
-	// Rotate: a secret in slot 2, slot 1 revoked; bind "No Restriction"
+	// Rotate: a secret in slot 2 that expires in 30 days, slot 1 revoked; bind "No Restriction"
 	// where the fixture bound the Schedule Engine tag.
 	var gen struct {
 		ClientSecret string `json:"clientSecret"`
 	}
-	srv.Control(t, "POST", "/_sim/connections/"+rot.ClientID+"/secrets/2", nil).OK(t).JSON(t, &gen)
+	srv.Control(t, "POST", "/_sim/connections/"+rot.ClientID+"/secrets/2", map[string]any{"expiresIn": "720h"}).OK(t).JSON(t, &gen)
 	srv.Control(t, "DELETE", "/_sim/connections/"+rot.ClientID+"/secrets/1", nil).OK(t)
 	if connectionOf(t, srv, rotated.TenantID).BookingProviderID == 0 {
 		t.Fatal("the fixture bound no booking-provider tag; the test needs one to unbind")
@@ -116,6 +117,8 @@ func TestControlPlaneStateSurvivesRestart(t *testing.T) {
 	rotTok := srv.TokenFor(t, rot.ClientID, gen.ClientSecret)
 	if c := connectionOf(t, srv, rotated.TenantID); c.Secrets[0].Set || !c.Secrets[1].Set || c.BookingProviderID != 0 || !c.Enabled {
 		t.Errorf("rotated connection after restart: %+v", c)
+	} else if c.Secrets[1].ExpiresAt == nil || *c.Secrets[1].ExpiresAt != "2026-12-23T15:00:00Z" {
+		t.Errorf("slot 2 expiry after restart: %v, want 2026-12-23T15:00:00Z", c.Secrets[1].ExpiresAt)
 	}
 	if n := customersNamed(t, srv, rotated.TenantID, rotTok, "Written Before Restart"); n != 1 {
 		t.Errorf("the customer written before the restart is there %d times", n)
