@@ -29,6 +29,8 @@ func (s *Shared) tokenCache(c *Config) *tokenCache {
 	if t == nil {
 		t = &tokenCache{secret: c.ClientSecret}
 		s.tokens[key] = t
+	} else if t.currentSecret() != c.ClientSecret {
+		t.reset(c.ClientSecret) // a scheduler configured with another secret: the newest wins
 	}
 	return t
 }

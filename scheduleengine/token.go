@@ -107,6 +107,12 @@ func (tc *tokenCache) get(ctx context.Context, c *Client, stale string) (*Token,
 	}
 }
 
+func (tc *tokenCache) currentSecret() string {
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	return tc.secret
+}
+
 // reset forgets the token and any refusal, so the next call asks again;
 // a non-empty secret replaces the stored one.
 func (tc *tokenCache) reset(secret string) {

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/stsim/stsim/scheduleengine"
@@ -340,8 +342,8 @@ func cmdSync(ctx context.Context, a *app) error {
 			counts[ch.Kind+" "+ch.Status]++
 		}
 		fmt.Fprintf(w, "%d changes since the last sync (cursor %s)\n", len(changes), *cursorFile)
-		for k, n := range counts {
-			fmt.Fprintf(w, "  %-28s %d\n", k, n)
+		for _, k := range slices.Sorted(maps.Keys(counts)) {
+			fmt.Fprintf(w, "  %-28s %d\n", k, counts[k])
 		}
 	})
 }

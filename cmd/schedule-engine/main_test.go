@@ -1,0 +1,139 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stsim/stsim/sim"
+	"github.com/stsim/stsim/sim/clock"
+	"github.com/stsim/stsim/sim/simtest"
+)
+
+// cli runs the command against srv with the demo credentials (the
+// defaults) and returns its exit code and output.
+func cli(t *testing.T, srv *simtest.Server, env map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	getenv := func(k string) string {
+		if v, ok := env[k]; ok {
+			return v
+		}
+		if k == "SE_AUTH_URL" || k == "SE_API_URL" {
+			return srv.URL
+		}
+		return ""
+	}
+	code := run(context.Background(), args, &out, &errOut, getenv)
+	return code, out.String(), errOut.String()
+}
+
+// startNow starts stsim with its clock frozen at the wall clock's now: the
+// CLI picks "tomorrow" from the wall clock.
+func startNow(t *testing.T) *simtest.Server {
+	return simtest.Start(t, func(o *sim.Options) { o.Clock = clock.NewFrozen(time.Now()) })
+}
+
+func TestDemoRunsTheWholeFlow(t *testing.T) {
+	srv := startNow(t)
+	code, out, errOut := cli(t, srv, nil, "demo")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	for _, step := range []string{"connect", "reference data", "availability", "book, new customer", "book, same booking ID",
+		"book, returning", "do-not-service", "bookings inbox", "reschedule", "cancel", "sync (export feeds)", "done: 11 steps, 1 token request(s)"} {
+		if !strings.Contains(out, step) {
+			t.Errorf("demo output lacks %q:\n%s", step, out)
+		}
+	}
+	if strings.Contains(out, "FAILED") {
+		t.Errorf("a step failed:\n%s", out)
+	}
+	lint := srv.Control(t, "GET", "/_sim/lint?tenant=1234567", nil).Map(t)
+	if f := lint["findings"].([]any); len(f) != 0 {
+		t.Errorf("lint findings for the demo run: %v", f)
+	}
+}
+
+func TestConnectReportsTheFailingStep(t *testing.T) {
+	srv := startNow(t)
+	code, out, _ := cli(t, srv, nil, "connect")
+	if code != 0 || !strings.Contains(out, "connected: tenant 1234567") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	code, out, _ = cli(t, srv, map[string]string{"SE_CLIENT_SECRET": "cs1.wrong"}, "connect")
+	if code != 1 || !strings.Contains(out, "FAIL token") || !strings.Contains(out, "problem: wrong-secret") {
+		t.Errorf("wrong secret (from the environment): exit %d:\n%s", code, out)
+	}
+	// A flag beats its environment variable.
+	code, out, _ = cli(t, srv, map[string]string{"SE_CLIENT_SECRET": "cs1.wrong"}, "connect", "-client-secret", simtest.ClientSecret, "-json")
+	var rep struct {
+		Connected bool `json:"connected"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &rep) != nil || !rep.Connected {
+		t.Errorf("flag over env, -json: exit %d:\n%s", code, out)
+	}
+}
+
+func TestAvailabilityBookRescheduleCancelSync(t *testing.T) {
+	srv := startNow(t)
+	code, out, errOut := cli(t, srv, nil, "availability", "-days", "3", "-json")
+	var slots []struct {
+		Start time.Time `json:"Start"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &slots) != nil || len(slots) == 0 {
+		t.Fatalf("availability: exit %d %s %s", code, out, errOut)
+	}
+	code, out, errOut = cli(t, srv, nil, "book", "-json", "-name", "Ada Byron", "-phone", "312-555-0142", "-street", "9 Analytical Way",
+		"-city", "Chicago", "-state", "IL", "-zip", "60601", "-start", slots[0].Start.Format(time.RFC3339))
+	var booked struct {
+		JobID, AppointmentID int64
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &booked) != nil || booked.JobID == 0 {
+		t.Fatalf("book: exit %d %s %s", code, out, errOut)
+	}
+	code, out, errOut = cli(t, srv, nil, "reschedule", "-appointment", itoa(booked.AppointmentID), "-start", slots[len(slots)-1].Start.Format(time.RFC3339))
+	if code != 0 || !strings.Contains(out, "moved to") {
+		t.Fatalf("reschedule: exit %d %s %s", code, out, errOut)
+	}
+	code, out, errOut = cli(t, srv, nil, "cancel", "-job", itoa(booked.JobID))
+	if code != 0 || !strings.Contains(out, "is Canceled") {
+		t.Fatalf("cancel: exit %d %s %s", code, out, errOut)
+	}
+	code, out, errOut = cli(t, srv, nil, "cancel", "-job", itoa(booked.JobID))
+	if code != 1 || !strings.Contains(errOut, "call the office") {
+		t.Errorf("cancel twice: exit %d %s %s", code, out, errOut)
+	}
+	cursor := t.TempDir() + "/cursor.json"
+	code, out, errOut = cli(t, srv, nil, "sync", "-cursor", cursor)
+	if code != 0 || !strings.Contains(out, "job Canceled") {
+		t.Fatalf("sync: exit %d %s %s", code, out, errOut)
+	}
+	code, out, _ = cli(t, srv, nil, "sync", "-cursor", cursor)
+	if code != 0 || !strings.HasPrefix(out, "0 changes") {
+		t.Errorf("second sync from the stored cursor: exit %d %s", code, out)
+	}
+	lint := srv.Control(t, "GET", "/_sim/lint?tenant=1234567", nil).Map(t)
+	if f := lint["findings"].([]any); len(f) != 0 {
+		t.Errorf("lint findings: %v", f)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	srv := startNow(t)
+	for _, args := range [][]string{{}, {"nope"}, {"book"}, {"cancel"}, {"connect", "-bogus"}, {"connect", "extra"}} {
+		if code, _, errOut := cli(t, srv, nil, args...); code != 2 || errOut == "" {
+			t.Errorf("%q: exit %d, stderr %q; want 2 with a message", args, code, errOut)
+		}
+	}
+	if code, _, _ := cli(t, srv, nil, "connect", "-tenant", "abc"); code != 1 {
+		t.Errorf("bad tenant: exit %d", code)
+	}
+	_ = http.StatusOK
+}
+
+func itoa(n int64) string { b, _ := json.Marshal(n); return string(b) }
