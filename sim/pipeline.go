@@ -53,7 +53,7 @@ func (s *Server) buildEngine() *gin.Engine {
 	e.HandleMethodNotAllowed = false
 	e.RedirectTrailingSlash = false
 	e.RedirectFixedPath = false
-	e.Use(s.recoverer, s.traceAndLog)
+	e.Use(s.recoverer, s.traceAndLog, s.limits)
 
 	e.POST("/connect/token", s.issueToken)
 	e.GET("/.well-known/openid-configuration", gin.WrapF(s.auth.Discovery))
@@ -100,24 +100,67 @@ func (s *Server) traceAndLog(c *gin.Context) {
 	if !strings.HasPrefix(e.Path, "/_sim/") {
 		s.journal.Record(*e)
 	}
+	s.logRequest(c, e)
+}
+
+// logRequest writes the access log line, every 500 with its cause (at
+// error level, or info for one a scenario injected), and at debug level
+// what the journal knows about the request.
+func (s *Server) logRequest(c *gin.Context, e *journal.Entry) {
+	ctx := c.Request.Context()
+	if e.Status == http.StatusInternalServerError {
+		level, cause := slog.LevelError, "no cause recorded"
+		if err := c.Errors.Last(); err != nil {
+			cause = err.Err.Error()
+		}
+		if e.Effect != "" {
+			level = slog.LevelInfo
+		}
+		s.log.LogAttrs(ctx, level, "internal server error",
+			slog.String("method", e.Method), slog.String("path", e.Path), slog.String("trace", e.TraceID),
+			slog.String("operation", e.Operation), slog.String("cause", cause), slog.String("scenarioEffect", e.Effect))
+	}
 	level := slog.LevelInfo
 	if e.Path == "/_sim/health" {
 		level = slog.LevelDebug // health checks poll every few seconds
 	}
-	if s.log.Enabled(c.Request.Context(), level) {
-		s.log.LogAttrs(c.Request.Context(), level, "request",
+	if s.log.Enabled(ctx, level) {
+		s.log.LogAttrs(ctx, level, "request",
 			slog.String("method", e.Method), slog.String("path", e.Path),
 			slog.Int("status", e.Status), slog.Duration("latency", e.Latency),
-			slog.String("trace", trace), slog.String("operation", e.Operation))
+			slog.String("trace", e.TraceID), slog.String("operation", e.Operation))
+	}
+	if s.log.Enabled(ctx, slog.LevelDebug) {
+		s.log.LogAttrs(ctx, slog.LevelDebug, "request detail",
+			slog.String("trace", e.TraceID), slog.String("query", e.Query), slog.Int64("tenant", e.Tenant),
+			slog.String("clientId", e.ClientID), slog.String("problem", e.Problem),
+			slog.String("scenarioEffect", e.Effect), slog.Any("validationWarnings", e.Warnings),
+			slog.Int64("requestBytes", c.Request.ContentLength), slog.Int("responseBytes", c.Writer.Size()))
 	}
 }
 
-// redactQuery renders a query without the app-key parameter.
+// secretParams are query parameter names (lower case) whose values never
+// reach the journal: credentials, tokens and app keys a client put in a URL.
+var secretParams = map[string]bool{
+	strings.ToLower(auth.AppKeyQuery): true, "st-app-key": true, "appkey": true, "app_key": true,
+	"client_secret": true, "clientsecret": true, "access_token": true, "accesstoken": true,
+	"refresh_token": true, "id_token": true, "token": true, "authorization": true,
+	"password": true, "secret": true, "api_key": true, "apikey": true, "client_assertion": true,
+}
+
+// redactQuery renders a query with the values of secret parameters
+// (matched by name, in any letter case) replaced by "REDACTED".
 func redactQuery(q url.Values) string {
 	if len(q) == 0 {
 		return ""
 	}
-	q.Del(auth.AppKeyQuery)
+	for k, vs := range q {
+		if secretParams[strings.ToLower(k)] {
+			for i := range vs {
+				vs[i] = "REDACTED"
+			}
+		}
+	}
 	return q.Encode()
 }
 
@@ -125,13 +168,39 @@ func redactQuery(q url.Values) string {
 func (s *Server) issueToken(c *gin.Context) {
 	e := entry(c)
 	e.Operation = "token.Token_Create"
-	if !s.tokenEffect(c) {
+	if !s.tokenRateOK(c) || !s.tokenEffect(c) {
 		return
 	}
-	e.ClientID = s.auth.IssueToken(c.Writer, c.Request)
-	if conn, ok := s.auth.Registry.Connection(e.ClientID); ok {
+	clientID := s.auth.IssueToken(c.Writer, c.Request)
+	// A token request is the client's own by name (a refused one too, so a
+	// client's secret trouble shows in its journal), but only for a
+	// registered client ID: made-up IDs are not recorded.
+	if conn, ok := s.auth.Registry.Connection(clientID); ok {
+		e.ClientID = clientID
 		e.Tenant, e.Time = conn.Tenant, s.clocks.Now(conn.Tenant) // per-tenant journal queries see token requests too
 	}
+}
+
+// tokenRateOK applies -token-rate-limit to a token request of a known
+// client (per client ID, on the wall clock: signing costs real CPU) and
+// answers 429 past it. Unknown clients are refused cheaply by the endpoint.
+func (s *Server) tokenRateOK(c *gin.Context) bool {
+	clientID := auth.PeekTokenClientID(c.Request)
+	conn, known := s.auth.Registry.Connection(clientID)
+	if !known {
+		return true
+	}
+	d := s.tokenLimiter.Allow(ratelimit.Key{AppKey: "token:" + clientID, Tenant: conn.Tenant}, s.cfg.TokenRateLimit)
+	if d.Allowed {
+		return true
+	}
+	secs := ratelimit.RetryAfterSeconds(d.RetryAfter)
+	entry(c).RetryAfter = d.RetryAfter
+	c.Header("Retry-After", strconv.Itoa(secs))
+	auth.WriteOAuthErrorStatus(c.Writer, http.StatusTooManyRequests, "too_many_requests",
+		fmt.Sprintf("more than %d token requests per second for this client_id; reuse tokens until they expire, or retry in %d s", d.Limit, secs))
+	c.Abort()
+	return false
 }
 
 // newTraceID returns a W3C trace-context style ID, as ASP.NET reports.
@@ -227,7 +296,7 @@ func (s *Server) serveOperation(c *gin.Context, op *oas.Operation, values []stri
 	}
 	principal, aerr := s.auth.Authenticate(c.Request, tenant, op.Scope)
 	if aerr != nil {
-		e.ClientID = auth.PeekClientID(c.Request)
+		e.ClientID = s.auth.VerifiedClientID(c.Request)
 		s.fail(c, aerr)
 		return
 	}
@@ -365,7 +434,7 @@ func (s *Server) enforceContract(c *gin.Context, op *oas.Operation, values []str
 		return
 	}
 	trace := traceID(c)
-	s.log.Error("response breaks the contract", "operation", op.QualifiedID(), "trace", trace, "error", err)
+	_ = c.Error(fmt.Errorf("response breaks the contract: %w", err)) // logged with the 500
 	status := buf.status
 	je := entry(c)
 	je.Problem, je.HasMore = "", nil

@@ -3,20 +3,30 @@ package sim
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net"
 	"net/http"
 	"time"
+
+	"golang.org/x/net/netutil"
 )
 
 // Serve answers requests on ln until ctx is done, then shuts down
-// gracefully, giving in-flight requests up to five seconds.
+// gracefully, giving in-flight requests up to five seconds. Slow or idle
+// clients are cut off by the configured timeouts, and at most
+// MaxConnections connections are served at once.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           s.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		// ServiceTitan's own request timeout is 100 s (contract §1).
-		WriteTimeout: 100 * time.Second,
-		IdleTimeout:  2 * time.Minute,
+		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
+		ReadTimeout:       s.cfg.ReadTimeout,
+		WriteTimeout:      s.cfg.WriteTimeout,
+		IdleTimeout:       s.cfg.IdleTimeout,
+		MaxHeaderBytes:    MaxWireHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
+	}
+	if s.cfg.MaxConnections > 0 {
+		ln = netutil.LimitListener(ln, s.cfg.MaxConnections)
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

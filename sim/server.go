@@ -70,22 +70,24 @@ type Options struct {
 
 // Server is a running simulator.
 type Server struct {
-	cfg       config.Config
-	clock     *clock.Virtual // the global clock
-	clocks    *clock.Tenants // the global clock, or a tenant's own
-	log       *slog.Logger
-	auth      *auth.Service
-	spec      *oas.Spec
-	limiter   *ratelimit.Limiter
-	routes    api.Routes
-	engine    *gin.Engine
-	envs      env.Selector // picks each request's environment
-	handler   http.Handler // engine behind envs
-	store     store.Store
-	control   *control.Plane
-	journal   *journal.Journal
-	scenarios *scenario.Engine
-	stop      context.CancelFunc // ends background work started by New
+	cfg     config.Config
+	clock   *clock.Virtual // the global clock
+	clocks  *clock.Tenants // the global clock, or a tenant's own
+	log     *slog.Logger
+	auth    *auth.Service
+	spec    *oas.Spec
+	limiter *ratelimit.Limiter
+	// tokenLimiter bounds token requests per client ID on the wall clock.
+	tokenLimiter *ratelimit.Limiter
+	routes       api.Routes
+	engine       *gin.Engine
+	envs         env.Selector // picks each request's environment
+	handler      http.Handler // engine behind envs
+	store        store.Store
+	control      *control.Plane
+	journal      *journal.Journal
+	scenarios    *scenario.Engine
+	stop         context.CancelFunc // ends background work started by New
 	// seeded is closed once the demo tenant's data is written (seeding runs
 	// in the background so the token endpoint answers at once); seedErr is
 	// set before it closes.
@@ -127,7 +129,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s.clocks = clock.NewTenants(s.clock)
 	s.limiter = ratelimit.NewPerTenant(s.clocks.Now, time.Second)
-	s.journal = journal.New(cfg.JournalSize)
+	s.journal = journal.New(cfg.JournalSize, 0)
 	s.journal.TokenTTL = cfg.TokenTTL
 	files, err := scenario.LoadAll(nil)
 	if err != nil {
@@ -168,6 +170,8 @@ func New(opts Options) (*Server, error) {
 	background, stop := context.WithCancel(context.Background())
 	s.stop = stop
 	go s.limiter.RunSweeper(background, time.Minute) // keeps idle (app, tenant) keys from piling up
+	s.tokenLimiter = ratelimit.New(clock.Real{}, time.Second)
+	go s.tokenLimiter.RunSweeper(background, time.Minute)
 	s.seeded = make(chan struct{})
 	go func() {
 		s.seedErr = s.control.Restore() // seeds the demo tenant of a fresh store

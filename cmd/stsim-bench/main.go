@@ -6,7 +6,7 @@
 // closed-loop connections, and prints req/s, p50/p99 and the ratio per
 // workload; then cold start to the first authenticated 200 and resident
 // memory at rest and with many customers. Limits are lifted by
-// configuration only (-rate-limit 0).
+// configuration only (-rate-limit 0 -token-rate-limit 0).
 //
 //	go run ./cmd/stsim-bench                       # everything, ~3 minutes
 //	go run ./cmd/stsim-bench -c 64 -d 2s -rss 10000 # a quick run, ~1 minute
@@ -176,7 +176,7 @@ func (b *bench) selected(name string) bool {
 // startStsim starts the binary with limits off; store "bbolt" adds a data
 // file. It returns when the demo tenant answers.
 func (b *bench) startStsim(store string, procs int) (*process, error) {
-	args := []string{"-addr", "{addr}", "-rate-limit", "0"}
+	args := []string{"-addr", "{addr}", "-rate-limit", "0", "-token-rate-limit", "0"}
 	if store == "bbolt" {
 		args = append(args, "-data", fmt.Sprintf("%s/bench-%d.db", b.dir, time.Now().UnixNano()))
 	}

@@ -134,8 +134,7 @@ func (call *Call) IDParam(name string) (int64, error) {
 func JSON(c *gin.Context, status int, v any) {
 	body, err := Marshal(v)
 	if err != nil {
-		apierr.Write(c.Writer, c.Writer.Header().Get(apierr.TraceHeader), apierr.Internal(err))
-		c.Abort()
+		WriteError(c, c.Writer.Header().Get(apierr.TraceHeader), apierr.Internal(err))
 		return
 	}
 	c.Data(status, "application/json; charset=utf-8", body)
@@ -159,6 +158,7 @@ func (call *Call) Fail(c *gin.Context, err error) {
 // WriteError writes err as ServiceTitan's error body, stops the chain and
 // returns the error as written.
 func WriteError(c *gin.Context, traceID string, err error) *apierr.Error {
+	_ = c.Error(err) // the cause, for the log of a 500
 	e := apierr.Write(c.Writer, traceID, err)
 	c.Abort()
 	return e

@@ -18,7 +18,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/golang-jwt/jwt/v5"
 	"github.com/stsim/stsim/sim/apierr"
 	"github.com/stsim/stsim/sim/clock"
 	"github.com/stsim/stsim/sim/env"
@@ -323,25 +322,28 @@ func PeekTokenClientID(r *http.Request) string {
 
 // WriteOAuthError answers a token request with an RFC 6749 §5.2 error.
 func WriteOAuthError(w http.ResponseWriter, code, description string) {
+	WriteOAuthErrorStatus(w, http.StatusBadRequest, code, description)
+}
+
+// WriteOAuthErrorStatus answers a token request with an OAuth error body
+// and another status (429 for a client over the token rate limit).
+func WriteOAuthErrorStatus(w http.ResponseWriter, status int, code, description string) {
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusBadRequest, oauthErr(code, description))
+	writeJSON(w, status, oauthErr(code, description))
 }
 
 // TokenRefused is the 401 for a token refused for reason.
 func TokenRefused(reason error) *apierr.Error { return tokenError(reason) }
 
-// PeekClientID names the client a request's token claims to be from,
-// without verifying it: for attributing refused calls in the journal only.
-func PeekClientID(r *http.Request) string {
+// VerifiedClientID names the client of a request's token if stsim has
+// verified the token's signature (expired or not), else "": for attributing
+// refused calls in the journal to identities a client has proven only.
+func (s *Service) VerifiedClientID(r *http.Request) string {
 	raw := bearerToken(r.Header.Get("Authorization"))
 	if raw == "" {
 		return ""
 	}
-	var claims Claims
-	if _, _, err := jwt.NewParser().ParseUnverified(raw, &claims); err != nil {
-		return ""
-	}
-	return claims.ClientID
+	return s.requestEnv(r).Tokens.Identify(raw)
 }
 
 // bearerToken accepts "Bearer <token>" and, like the official curl sample,

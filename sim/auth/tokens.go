@@ -2,6 +2,7 @@ package auth
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -55,27 +56,37 @@ type Token struct {
 	ExpiresAt  time.Time
 }
 
-// Tokens signs and verifies access tokens. Verified tokens are cached by
-// their text, so a client reusing its token (as it should) costs a map
-// lookup, not an RSA verification, per call.
+// Tokens signs and verifies access tokens. Verified tokens are cached by a
+// hash of their text, so a client reusing its token (as it should) costs a
+// map lookup, not an RSA verification, per call. The cache only ever holds
+// tokens whose signature verified, and is bounded in bytes.
 type Tokens struct {
 	key    *SigningKey
 	issuer string
 	clocks *clock.Tenants
 	parser *jwt.Parser
 
-	cache     sync.Map // raw token -> *Token
-	cacheSize atomic.Int64
+	cache      sync.Map // sha256 of the raw token -> *Token
+	cacheBytes atomic.Int64
+	cacheMax   int64    // bound on cacheBytes
+	scopeSets  sync.Map // scopes joined by spaces -> shared map[string]bool
+	scopeCount atomic.Int64
 }
 
-// maxCachedTokens bounds the verification cache; past it, expired entries
-// are swept and, if that is not enough, the cache starts over.
-const maxCachedTokens = 100_000
+// Token cache bounds: each entry costs tokenCacheCost plus its client ID
+// and token ID (about 250 bytes), and the cache holds at most
+// maxCacheBytes; past it, expired entries are swept and, if that is not
+// enough, the cache starts over (tokens then verify again, once each).
+const (
+	maxCacheBytes  = 16 << 20
+	tokenCacheCost = 176 // key, map entry and Token struct
+	maxScopeSets   = 1024
+)
 
 // NewTokens returns a token service signing with key as issuer.
 func NewTokens(key *SigningKey, issuer string, clocks *clock.Tenants) *Tokens {
 	return &Tokens{
-		key: key, issuer: issuer, clocks: clocks,
+		key: key, issuer: issuer, clocks: clocks, cacheMax: maxCacheBytes,
 		// Only RS256 is accepted, whatever the token's header claims.
 		parser: jwt.NewParser(jwt.WithValidMethods([]string{"RS256"}), jwt.WithoutClaimsValidation(), jwt.WithStrictDecoding()),
 	}
@@ -104,32 +115,55 @@ func (t *Tokens) Issue(conn Connection, scopes []string, ttl time.Duration) (str
 	if err != nil {
 		return "", nil, fmt.Errorf("auth: signing token: %w", err)
 	}
-	v := claimsToken(claims)
+	v := t.claimsToken(claims)
 	t.remember(raw, v)
 	return raw, v, nil
 }
 
-func claimsToken(c *Claims) *Token {
+func (t *Tokens) claimsToken(c *Claims) *Token {
 	tenant, _ := strconv.ParseInt(c.Tenant, 10, 64)
-	scopes := make(map[string]bool, len(c.Scope))
-	for _, s := range c.Scope {
-		scopes[s] = true
-	}
 	var generation uint64
 	if len(c.ID) >= 8 {
 		generation, _ = strconv.ParseUint(c.ID[:8], 16, 32)
 	}
 	return &Token{
-		ClientID: c.ClientID, Tenant: tenant, Scopes: scopes, ID: c.ID, Generation: uint32(generation),
+		ClientID: c.ClientID, Tenant: tenant, Scopes: t.scopeSet(c.Scope), ID: c.ID, Generation: uint32(generation),
 		IssuedAt: time.Unix(c.IssuedAt, 0), NotBefore: time.Unix(c.NotBefore, 0), ExpiresAt: time.Unix(c.ExpiresAt, 0),
 	}
 }
 
+// scopeSet returns the scopes as a set, shared by every token with the same
+// scopes (tokens of one connection all carry the same ones), so a cached
+// token does not hold a map of its own.
+func (t *Tokens) scopeSet(scopes []string) map[string]bool {
+	joined := strings.Join(scopes, " ")
+	if v, ok := t.scopeSets.Load(joined); ok {
+		return v.(map[string]bool)
+	}
+	set := make(map[string]bool, len(scopes))
+	for _, s := range scopes {
+		set[s] = true
+	}
+	if t.scopeCount.Load() < maxScopeSets {
+		if v, loaded := t.scopeSets.LoadOrStore(joined, set); loaded {
+			return v.(map[string]bool)
+		}
+		t.scopeCount.Add(1)
+	}
+	return set
+}
+
+// cacheKey is what the cache is keyed by: a fixed 32 bytes, however long
+// the token.
+func cacheKey(raw string) [sha256.Size]byte { return sha256.Sum256([]byte(raw)) }
+
+func (v *Token) cacheCost() int64 { return int64(tokenCacheCost + len(v.ClientID) + len(v.ID)) }
+
 func (t *Tokens) remember(raw string, v *Token) {
-	if t.cacheSize.Add(1) > maxCachedTokens {
+	if t.cacheBytes.Add(v.cacheCost()) > t.cacheMax {
 		t.sweep()
 	}
-	t.cache.Store(raw, v)
+	t.cache.Store(cacheKey(raw), v)
 }
 
 // sweep drops expired tokens, or everything if too few had expired.
@@ -137,18 +171,31 @@ func (t *Tokens) sweep() {
 	now := t.clocks.Global.Now()
 	var kept int64
 	t.cache.Range(func(k, v any) bool {
-		if v.(*Token).ExpiresAt.Before(now) {
+		if tok := v.(*Token); tok.ExpiresAt.Before(now) {
 			t.cache.Delete(k)
 		} else {
-			kept++
+			kept += tok.cacheCost()
 		}
 		return true
 	})
-	if kept > maxCachedTokens/2 {
+	if kept > t.cacheMax/2 {
 		t.cache.Clear()
 		kept = 0
 	}
-	t.cacheSize.Store(kept)
+	t.cacheBytes.Store(kept)
+}
+
+// CacheBytes is the verification cache's estimated size.
+func (t *Tokens) CacheBytes() int64 { return t.cacheBytes.Load() }
+
+// Identify names the client of a token whose signature stsim has verified
+// (expired or not), or "" for any other token: refused calls are attributed
+// only to identities a client has proven.
+func (t *Tokens) Identify(raw string) string {
+	if v, ok := t.cache.Load(cacheKey(raw)); ok {
+		return v.(*Token).ClientID
+	}
+	return ""
 }
 
 // Token verification failures; each message is what the WWW-Authenticate
@@ -166,7 +213,7 @@ var (
 // Verify checks a token's signature (RS256 only), its claims, and its
 // lifetime against the simulator clock.
 func (t *Tokens) Verify(raw string) (*Token, error) {
-	v, ok := t.cache.Load(raw)
+	v, ok := t.cache.Load(cacheKey(raw))
 	if !ok {
 		parsed, err := t.parse(raw)
 		if err != nil {
@@ -212,11 +259,11 @@ func (t *Tokens) parse(raw string) (*Token, error) {
 	if _, err := strconv.ParseInt(claims.Tenant, 10, 64); err != nil {
 		return nil, ErrTokenClaims
 	}
-	return claimsToken(&claims), nil
+	return t.claimsToken(&claims), nil
 }
 
 // Forget drops every cached verification (after a key change, for example).
 func (t *Tokens) Forget() {
 	t.cache.Clear()
-	t.cacheSize.Store(0)
+	t.cacheBytes.Store(0)
 }

@@ -4,6 +4,7 @@
 package clock
 
 import (
+	"errors"
 	"sync"
 	"time"
 )
@@ -67,6 +68,52 @@ func (v *Virtual) Set(t time.Time) {
 		return
 	}
 	v.offset = t.Sub(v.wall())
+}
+
+// The range a virtual clock may be moved within. Every consumer of the
+// clock can represent it: int64 nanoseconds since 1970 (rate limiter),
+// durations from the wall clock (a running clock's offset) and RFC 3339.
+var (
+	Earliest = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+	Latest   = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// ErrOutOfRange is returned by a move that would leave [Earliest, Latest].
+var ErrOutOfRange = errors.New("clock: the time would leave the range " +
+	Earliest.Format(time.RFC3339) + " to " + Latest.Format(time.RFC3339))
+
+func inRange(t time.Time) bool { return !t.Before(Earliest) && !t.After(Latest) }
+
+// TryAdvance moves the clock by d, like Advance, unless that would leave
+// the clock's range (or overflow): then it leaves the clock alone and
+// returns ErrOutOfRange.
+func (v *Virtual) TryAdvance(d time.Duration) (time.Time, error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	now := v.at
+	if !v.frozen {
+		now = v.wall().Add(v.offset)
+	}
+	to := now.Add(d)
+	if (d > 0 && !to.After(now)) || (d < 0 && !to.Before(now)) || !inRange(to) {
+		return now, ErrOutOfRange
+	}
+	if v.frozen {
+		v.at = to
+	} else {
+		v.offset += d
+	}
+	return to, nil
+}
+
+// TrySet moves the clock to t, like Set, unless t is outside the clock's
+// range: then it returns ErrOutOfRange.
+func (v *Virtual) TrySet(t time.Time) error {
+	if !inRange(t) {
+		return ErrOutOfRange
+	}
+	v.Set(t)
+	return nil
 }
 
 // Freeze stops the clock at its current time.

@@ -45,6 +45,13 @@ type Config struct {
 	ScenariosDir    string        // more scenario files, besides the shipped ones
 	EnvPrefix       string        // path prefix naming an environment: <EnvPrefix>/production/…
 	ProductionHosts []string      // Host names served as the production environment (lower case)
+
+	ReadHeaderTimeout time.Duration // longest a client may take to send request headers
+	ReadTimeout       time.Duration // longest a client may take to send a whole request
+	WriteTimeout      time.Duration // longest a response may take, from the end of the headers
+	IdleTimeout       time.Duration // how long an idle keep-alive connection stays open
+	MaxConnections    int           // open connections served at once; 0: no cap
+	TokenRateLimit    int           // token requests per second per client ID; 0 disables
 }
 
 // Defaults returns the configuration used when nothing is set.
@@ -60,6 +67,14 @@ func Defaults() Config {
 		EnvPrefix:   "/_env",
 		// ServiceTitan's production host names, for a hosts-file entry.
 		ProductionHosts: []string{"auth.servicetitan.io", "api.servicetitan.io"},
+		// Slow clients cannot hold a connection for long; ServiceTitan's own
+		// request timeout is 100 s (contract §1).
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      100 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxConnections:    1024,
+		TokenRateLimit:    20,
 	}
 }
 
@@ -185,14 +200,7 @@ func Options() []Option {
 			c.TokenTTL = t
 			return nil
 		}},
-		{"rate-limit", "STSIM_RATE_LIMIT", "default calls per second per (app, tenant); 0 turns limiting off", strconv.Itoa(d.RateLimit), func(c *Config, v string) error {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 {
-				return fmt.Errorf("must be a whole number >= 0")
-			}
-			c.RateLimit = n
-			return nil
-		}},
+		countOption("rate-limit", "STSIM_RATE_LIMIT", "default calls per second per (app, tenant); 0 turns limiting off", d.RateLimit, func(c *Config) *int { return &c.RateLimit }),
 		{"issuer", "STSIM_ISSUER", "token issuer `URL`; empty means http://<addr>", "", func(c *Config, v string) error {
 			if v != "" && !strings.HasPrefix(v, "http://") && !strings.HasPrefix(v, "https://") {
 				return fmt.Errorf("must be an http:// or https:// URL")
@@ -232,6 +240,12 @@ func Options() []Option {
 			}
 			return nil
 		}},
+		durationOption("read-header-timeout", "STSIM_READ_HEADER_TIMEOUT", "longest a client may take to send request headers", d.ReadHeaderTimeout, func(c *Config) *time.Duration { return &c.ReadHeaderTimeout }),
+		durationOption("read-timeout", "STSIM_READ_TIMEOUT", "longest a client may take to send a whole request, body included", d.ReadTimeout, func(c *Config) *time.Duration { return &c.ReadTimeout }),
+		durationOption("write-timeout", "STSIM_WRITE_TIMEOUT", "longest stsim spends answering one request", d.WriteTimeout, func(c *Config) *time.Duration { return &c.WriteTimeout }),
+		durationOption("idle-timeout", "STSIM_IDLE_TIMEOUT", "how long an idle keep-alive connection stays open", d.IdleTimeout, func(c *Config) *time.Duration { return &c.IdleTimeout }),
+		countOption("max-connections", "STSIM_MAX_CONNECTIONS", "connections served at once (more wait to be accepted); 0 means no cap", d.MaxConnections, func(c *Config) *int { return &c.MaxConnections }),
+		countOption("token-rate-limit", "STSIM_TOKEN_RATE_LIMIT", "token requests per second per client ID (wall clock); 0 turns the limit off", d.TokenRateLimit, func(c *Config) *int { return &c.TokenRateLimit }),
 		{"control-token", "STSIM_CONTROL_TOKEN", "bearer `token` for the /_sim control API; required when -addr is not loopback", "", func(c *Config, v string) error {
 			c.ControlToken = v
 			return nil
@@ -248,6 +262,30 @@ func commaList(v string) []string {
 		}
 	}
 	return out
+}
+
+// durationOption is a setting holding a positive Go duration.
+func durationOption(flag, env, usage string, def time.Duration, field func(*Config) *time.Duration) Option {
+	return Option{flag, env, usage, def.String(), func(c *Config, v string) error {
+		t, err := time.ParseDuration(v)
+		if err != nil || t <= 0 {
+			return fmt.Errorf("must be a positive duration, e.g. %s", def)
+		}
+		*field(c) = t
+		return nil
+	}}
+}
+
+// countOption is a setting holding a whole number >= 0.
+func countOption(flag, env, usage string, def int, field func(*Config) *int) Option {
+	return Option{flag, env, usage, strconv.Itoa(def), func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return fmt.Errorf("must be a whole number >= 0")
+		}
+		*field(c) = n
+		return nil
+	}}
 }
 
 // Loopback reports whether the listen address is a loopback address.

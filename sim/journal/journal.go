@@ -7,9 +7,12 @@ package journal
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // Entry is one request.
@@ -18,7 +21,7 @@ type Entry struct {
 	Time       time.Time     `json:"time"` // simulator clock
 	Method     string        `json:"method"`
 	Path       string        `json:"path"`
-	Query      string        `json:"query"` // app-key parameter removed
+	Query      string        `json:"query"` // secret parameters redacted (see sim.redactQuery)
 	Operation  string        `json:"operation"`
 	Tenant     int64         `json:"tenant"`
 	ClientID   string        `json:"clientId"`
@@ -33,27 +36,48 @@ type Entry struct {
 	RetryAfter time.Duration `json:"retryAfterNs"`
 }
 
-// Journal is a bounded, concurrency-safe ring of entries.
+// Journal is a bounded, concurrency-safe ring of entries: it keeps at most
+// capacity entries and about maxBytes of them, dropping the oldest first.
 type Journal struct {
-	mu      sync.Mutex // guards the fields below
-	entries []Entry
-	next    int    // ring position of the next write
-	full    bool   // the ring has wrapped
-	seq     uint64 // last sequence number given
+	mu       sync.Mutex // guards the fields below
+	entries  []Entry
+	head     int    // ring position of the oldest entry
+	count    int    // entries held
+	bytes    int    // their estimated size
+	maxBytes int    // bound on bytes
+	seq      uint64 // last sequence number given
 	// TokenTTL is the server's access-token lifetime, which lint advice
 	// names; set it before the journal is used.
 	TokenTTL time.Duration
 }
 
+// Limits on what one entry keeps: longer paths, queries and warnings are
+// cut, so an entry costs at most a few kilobytes whatever the client sent.
+const (
+	MaxPathBytes    = 512
+	MaxQueryBytes   = 1024
+	MaxWarnings     = 8
+	MaxWarningBytes = 256
+	// entryOverhead is an entry's size beyond its strings.
+	entryOverhead = 256
+)
+
 // DefaultCapacity is how many requests a journal keeps by default.
 const DefaultCapacity = 10_000
 
-// New returns a journal keeping the last capacity entries.
-func New(capacity int) *Journal {
+// DefaultMaxBytes bounds a journal's memory by default.
+const DefaultMaxBytes = 32 << 20
+
+// New returns a journal keeping the last capacity entries, within maxBytes
+// (DefaultMaxBytes when maxBytes <= 0).
+func New(capacity, maxBytes int) *Journal {
 	if capacity < 1 {
 		capacity = 1
 	}
-	return &Journal{entries: make([]Entry, capacity)}
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxBytes
+	}
+	return &Journal{entries: make([]Entry, capacity), maxBytes: maxBytes}
 }
 
 // Begin numbers a request as it arrives: entries are ordered by arrival,
@@ -66,20 +90,62 @@ func (j *Journal) Begin() uint64 {
 	return j.seq
 }
 
-// Record stores e, replacing the oldest entry when full. An entry not
+// Record stores e, cut to the per-entry limits, dropping the oldest entries
+// while the journal is over its capacity or byte bound. An entry not
 // numbered by Begin is numbered now.
 func (j *Journal) Record(e Entry) {
+	bound(&e)
+	size := e.size()
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	for j.count > 0 && (j.count == len(j.entries) || j.bytes+size > j.maxBytes) {
+		j.bytes -= j.entries[j.head].size()
+		j.entries[j.head] = Entry{}
+		j.head = (j.head + 1) % len(j.entries)
+		j.count--
+	}
 	if e.Seq == 0 {
 		j.seq++
 		e.Seq = j.seq
 	}
-	j.entries[j.next] = e
-	j.next++
-	if j.next == len(j.entries) {
-		j.next, j.full = 0, true
+	j.entries[(j.head+j.count)%len(j.entries)] = e
+	j.count++
+	j.bytes += size
+}
+
+// bound cuts an entry's client-supplied strings to the per-entry limits.
+func bound(e *Entry) {
+	e.Path = truncate(e.Path, MaxPathBytes)
+	e.Query = truncate(e.Query, MaxQueryBytes)
+	if len(e.Warnings) > MaxWarnings {
+		e.Warnings = append(e.Warnings[:MaxWarnings:MaxWarnings], fmt.Sprintf("… and %d more", len(e.Warnings)-MaxWarnings))
 	}
+	for i, w := range e.Warnings {
+		e.Warnings[i] = truncate(w, MaxWarningBytes)
+	}
+	e.ClientID = truncate(e.ClientID, MaxWarningBytes)
+}
+
+// truncate cuts s to at most max bytes on a rune boundary, marking the cut.
+func truncate(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	cut := max - len("…")
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strings.Clone(s[:cut]) + "…"
+}
+
+// size estimates the memory an entry holds.
+func (e *Entry) size() int {
+	n := entryOverhead + len(e.Method) + len(e.Path) + len(e.Query) + len(e.Operation) +
+		len(e.ClientID) + len(e.Effect) + len(e.TraceID) + len(e.Problem)
+	for _, w := range e.Warnings {
+		n += len(w) + 16
+	}
+	return n
 }
 
 // Filter selects entries; zero fields match everything.
@@ -132,13 +198,8 @@ func (j *Journal) Entries(f Filter) []Entry {
 
 // each visits the stored entries oldest first; j.mu must be held.
 func (j *Journal) each(fn func(*Entry)) {
-	if j.full {
-		for i := j.next; i < len(j.entries); i++ {
-			fn(&j.entries[i])
-		}
-	}
-	for i := 0; i < j.next; i++ {
-		fn(&j.entries[i])
+	for i := 0; i < j.count; i++ {
+		fn(&j.entries[(j.head+i)%len(j.entries)])
 	}
 }
 
@@ -160,5 +221,5 @@ func (j *Journal) Clear() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	clear(j.entries)
-	j.next, j.full = 0, false
+	j.head, j.count, j.bytes = 0, 0, 0
 }

@@ -24,6 +24,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"os"
+	"runtime/debug"
 	"sync/atomic"
 	"time"
 
@@ -77,6 +79,9 @@ func OpenBolt(path string, opts BoltOptions) (Store, error) {
 	if timeout <= 0 {
 		timeout = time.Second
 	}
+	if err := checkFile(path, timeout); err != nil {
+		return nil, err
+	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{
 		Timeout: timeout,
 		NoSync:  opts.NoSync,
@@ -98,6 +103,77 @@ func OpenBolt(path string, opts BoltOptions) (Store, error) {
 	}
 	return &boltStore{db: db, group: &groupCommit{db: db}}, nil
 }
+
+// ErrCorrupt marks a data file that fails the consistency check at open.
+var ErrCorrupt = errors.New("store: data file is corrupt")
+
+// checkFile runs bbolt's consistency check on an existing data file, opened
+// read-only, before it is opened for real: bbolt itself panics in a
+// goroutine of its own on some corrupt pages, which no caller can recover.
+// Here every page is first read by a walk of all buckets, keys and values
+// in a goroutine that turns memory faults and panics into errors, so a
+// corrupt file is refused with an error naming it (wrapping ErrCorrupt).
+func checkFile(path string, timeout time.Duration) error {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: true})
+	if err != nil {
+		if errors.Is(err, berrors.ErrTimeout) {
+			return fmt.Errorf("store: data file %q is in use by another stsim process (bbolt lock timeout after %s): %w", path, timeout, ErrInUse)
+		}
+		return fmt.Errorf("%w: %q cannot be opened: %v (restore it from a backup, or delete it to start empty)", ErrCorrupt, path, err)
+	}
+	defer db.Close()
+	done := make(chan error, 1)
+	go func() { done <- checkDB(db) }()
+	if err := <-done; err != nil {
+		return fmt.Errorf("%w: %q: %v (restore it from a backup, or delete it to start empty)", ErrCorrupt, path, err)
+	}
+	return nil
+}
+
+// checkDB walks every bucket, key and value, then runs bbolt's own check;
+// it must run on a goroutine of its own (it sets panic-on-fault).
+func checkDB(db *bolt.DB) (err error) {
+	debug.SetPanicOnFault(true)
+	var touched byte
+	defer func() { checkSink.Store(uint32(touched)) }()
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("reading it failed: %v", v)
+		}
+	}()
+	return db.View(func(tx *bolt.Tx) error {
+		var walk func(b *bolt.Bucket) error
+		walk = func(b *bolt.Bucket) error {
+			return b.ForEach(func(k, v []byte) error {
+				if v == nil {
+					if child := b.Bucket(k); child != nil {
+						return walk(child)
+					}
+					return nil
+				}
+				if len(v) > 0 {
+					touched += v[0] ^ v[len(v)-1] // read the value's first and last page
+				}
+				return nil
+			})
+		}
+		if err := tx.ForEach(func(_ []byte, b *bolt.Bucket) error { return walk(b) }); err != nil {
+			return err
+		}
+		for cerr := range tx.Check() {
+			if err == nil {
+				err = cerr
+			}
+		}
+		return err
+	})
+}
+
+// checkSink keeps checkDB's value reads from being optimised away.
+var checkSink atomic.Uint32
 
 // initSchema checks the schema version of an existing file, or lays out a new
 // (empty) one.

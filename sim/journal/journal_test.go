@@ -1,0 +1,53 @@
+package journal
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestRecordKeepsEntriesWithinTheirLimitsAndTheJournalWithinItsBytes(t *testing.T) {
+	const maxBytes = 64 << 10
+	j := New(1000, maxBytes)
+	huge := strings.Repeat("é", 1<<15) // 64 KiB of two-byte runes
+	for i := range 300 {
+		j.Record(Entry{Method: "GET", Path: "/" + huge, Query: "q=" + huge, ClientID: huge,
+			Warnings: []string{huge, huge, huge, huge, huge, huge, huge, huge, huge, huge}, TraceID: "t"})
+		if j.bytes > maxBytes {
+			t.Fatalf("after %d records the journal holds %d bytes, over its %d", i+1, j.bytes, maxBytes)
+		}
+	}
+	got := j.Entries(Filter{})
+	if len(got) == 0 || len(got) >= 300 {
+		t.Fatalf("kept %d entries of 300", len(got))
+	}
+	for _, e := range got {
+		if len(e.Path) > MaxPathBytes || len(e.Query) > MaxQueryBytes || len(e.Warnings) > MaxWarnings+1 {
+			t.Fatalf("entry over its limits: path %d, query %d, warnings %d", len(e.Path), len(e.Query), len(e.Warnings))
+		}
+		if !utf8.ValidString(e.Path) || !strings.HasSuffix(e.Path, "…") {
+			t.Fatalf("a cut path must stay UTF-8 and say it was cut: %q", e.Path[len(e.Path)-8:])
+		}
+	}
+	if last := got[len(got)-1].Seq; last != 300 {
+		t.Fatalf("newest entry has seq %d, want 300", last)
+	}
+}
+
+func TestRecordDropsTheOldestAtCapacity(t *testing.T) {
+	j := New(3, 0)
+	for _, p := range []string{"/a", "/b", "/c", "/d", "/e"} {
+		j.Record(Entry{Path: p})
+	}
+	var paths []string
+	for _, e := range j.Entries(Filter{}) {
+		paths = append(paths, e.Path)
+	}
+	if strings.Join(paths, ",") != "/c,/d,/e" {
+		t.Fatalf("kept %v, want the newest three in order", paths)
+	}
+	j.Clear()
+	if n := len(j.Entries(Filter{})); n != 0 || j.bytes != 0 {
+		t.Fatalf("after Clear: %d entries, %d bytes", n, j.bytes)
+	}
+}
