@@ -49,6 +49,9 @@ type Filter[T any, P resource.Record[T]] func(c *gin.Context, tx *resource.Tx) (
 type ListSpec[T any, P resource.Record[T]] struct {
 	Options resource.ListOptions
 	Filter  Filter[T, P]
+	// Orders compare records by the sortable fields of the module's own
+	// (those in Options.Sorts that the resource layer does not know).
+	Orders map[string]func(a, b P) int
 }
 
 // List serves a paged list with ServiceTitan's shared parameters and the
@@ -70,7 +73,7 @@ func List[T any, P resource.Record[T], W any](k *resource.Kind[T], spec ListSpec
 					return err
 				}
 			}
-			page, err := resource.List[T, P](tx, k, q, sel, where)
+			page, err := resource.ListOrdered[T, P](tx, k, q, sel, where, spec.Orders[q.SortField])
 			if err != nil {
 				return err
 			}

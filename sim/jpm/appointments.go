@@ -43,7 +43,8 @@ var getAppointment = api.GetByID(&Appointments, func(_ *gin.Context, a *Appointm
 // listAppointments handles GET /appointments: ids, jobId, customerId and
 // number from indexes, technicianId through the live assignments, status,
 // startsOnOrAfter/startsBefore, unused, the date filters and sort (Id,
-// ModifiedOn, CreatedOn). projectId matches nothing: there are no projects.
+// ModifiedOn, CreatedOn). projectId keeps the appointments of the
+// project's jobs.
 var listAppointments = api.List(&Appointments, api.ListSpec[Appointment, *Appointment]{
 	Options: resource.ListOptions{Sorts: resource.StandardSorts},
 	Filter: func(c *gin.Context, tx *resource.Tx) (resource.Select, func(*Appointment) bool, error) {
@@ -59,8 +60,6 @@ var listAppointments = api.List(&Appointments, api.ListSpec[Appointment, *Appoin
 		}
 		var sel resource.Select
 		switch {
-		case projectID != nil:
-			sel.IDs = []int64{}
 		case jobID != nil:
 			sel.Index, sel.Value = "job", resource.IDKey(*jobID)
 		case customerID != nil:
@@ -76,6 +75,21 @@ var listAppointments = api.List(&Appointments, api.ListSpec[Appointment, *Appoin
 			ids := []int64{}
 			for _, a := range as {
 				ids = append(ids, a.AppointmentID)
+			}
+			sel.Narrow(ids)
+		}
+		if projectID != nil {
+			jobs, err := resource.Lookup(tx, &Jobs, "project", resource.IDKey(*projectID))
+			if err != nil {
+				return sel, nil, err
+			}
+			ids := []int64{}
+			for _, job := range jobs {
+				appts, err := resource.Lookup(tx, &Appointments, "job", resource.IDKey(job))
+				if err != nil {
+					return sel, nil, err
+				}
+				ids = append(ids, appts...)
 			}
 			sel.Narrow(ids)
 		}

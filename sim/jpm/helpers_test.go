@@ -222,6 +222,7 @@ type page[T any] struct {
 
 type jobResp struct {
 	ID                 int64            `json:"id"`
+	ProjectID          *int64           `json:"projectId"`
 	JobNumber          string           `json:"jobNumber"`
 	CustomerID         int64            `json:"customerId"`
 	LocationID         int64            `json:"locationId"`

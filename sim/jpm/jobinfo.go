@@ -67,13 +67,20 @@ type noteIn struct {
 	PinToTop *bool  `json:"pinToTop"`
 }
 
-// createJobNote handles POST /jobs/{id}/notes: text must not be blank;
-// pinToTop sets isPinned. Notes are append-only.
-var createJobNote = api.CreateChild(ofJob(&JobNotes), func(in *noteIn) error { return api.RequireText("text", in.Text) },
-	func(tx *resource.Tx, _ *Job, id int64, in *noteIn) (*Note, error) {
-		n := &Note{Meta: resource.Meta{Active: true}, JobID: id, Text: in.Text, IsPinned: deref(in.PinToTop), CreatedByID: integrationUser}
-		return n, resource.Create(tx, &JobNotes, n)
-	}, renderNote)
+// createJobNote handles POST /jobs/{id}/notes (see createNote).
+var createJobNote = createNote(ofJob(&JobNotes), func(n *Note) *int64 { return &n.JobID })
+
+// createNote serves POST …/{id}/notes of jobs and projects: text must not
+// be blank; pinToTop sets isPinned. Notes are append-only. owner points at
+// the note's member that names its job or project.
+func createNote[O any](ch api.Children[O, Note, *Note], owner func(*Note) *int64) api.Handler {
+	return api.CreateChild(ch, func(in *noteIn) error { return api.RequireText("text", in.Text) },
+		func(tx *resource.Tx, _ O, id int64, in *noteIn) (*Note, error) {
+			n := &Note{Meta: resource.Meta{Active: true}, Text: in.Text, IsPinned: deref(in.PinToTop), CreatedByID: integrationUser}
+			*owner(n) = id
+			return n, resource.Create(tx, ch.Kind, n)
+		}, renderNote)
+}
 
 // messageIn is Jpm.V2.MessageCreateRequest.
 type messageIn struct {
@@ -89,38 +96,45 @@ type messageOut struct {
 	ID int64 `json:"id"`
 }
 
-// createMessage handles POST /jobs/{id}/messages: body must not be blank;
-// the author (createdByEmployeeId) and recipients must be employees or
-// technicians (or the integration user); a parent message must be one of
-// the job's. The message is stored and its ID returned. With
-// addParentMessageSenderToRecipients the parent's author joins the
-// recipients.
-var createMessage = api.CreateChild(ofJob(&JobMessages), func(in *messageIn) error { return api.RequireText("body", in.Body) },
-	func(tx *resource.Tx, _ *Job, id int64, in *messageIn) (*Message, error) {
-		if err := checkUser(tx, "createdByEmployeeId", in.CreatedByEmployeeID); err != nil {
-			return nil, err
-		}
-		recipients := slices.Clone(nonNil(in.RecipientIDs))
-		for i, r := range recipients {
-			if err := checkUser(tx, "recipientIds"+idx(i), r); err != nil {
+// createMessage handles POST /jobs/{id}/messages (see newMessage).
+var createMessage = newMessage(ofJob(&JobMessages), func(m *Message) *int64 { return &m.JobID })
+
+// newMessage serves POST …/{id}/messages of jobs and projects: body must
+// not be blank; the author (createdByEmployeeId) and recipients must be
+// employees or technicians (or the integration user); a parent message must
+// be one of the same job's or project's. The message is stored and its ID
+// returned. With addParentMessageSenderToRecipients the parent's author
+// joins the recipients. owner points at the message's member that names
+// its job or project.
+func newMessage[O any](ch api.Children[O, Message, *Message], owner func(*Message) *int64) api.Handler {
+	return api.CreateChild(ch, func(in *messageIn) error { return api.RequireText("body", in.Body) },
+		func(tx *resource.Tx, _ O, id int64, in *messageIn) (*Message, error) {
+			if err := checkUser(tx, "createdByEmployeeId", in.CreatedByEmployeeID); err != nil {
 				return nil, err
 			}
-		}
-		if in.ParentMessageID != nil {
-			parent, err := resource.Get(tx, &JobMessages, *in.ParentMessageID)
-			if err != nil || parent.JobID != id {
-				return nil, apierr.BadRequest("parentMessageId", "Job "+resource.IDKey(id)+" has no message with id "+resource.IDKey(*in.ParentMessageID)+".")
+			recipients := slices.Clone(nonNil(in.RecipientIDs))
+			for i, r := range recipients {
+				if err := checkUser(tx, "recipientIds"+idx(i), r); err != nil {
+					return nil, err
+				}
 			}
-			if deref(in.AddParentMessageSenderToRecipients) && !slices.Contains(recipients, parent.CreatedByEmployeeID) {
-				recipients = append(recipients, parent.CreatedByEmployeeID)
+			if in.ParentMessageID != nil {
+				parent, err := resource.Get(tx, ch.Kind, *in.ParentMessageID)
+				if err != nil || *owner(parent) != id {
+					return nil, apierr.BadRequest("parentMessageId", "There is no message with id "+resource.IDKey(*in.ParentMessageID)+" on "+resource.IDKey(id)+".")
+				}
+				if deref(in.AddParentMessageSenderToRecipients) && !slices.Contains(recipients, parent.CreatedByEmployeeID) {
+					recipients = append(recipients, parent.CreatedByEmployeeID)
+				}
 			}
-		}
-		m := &Message{
-			Meta: resource.Meta{Active: true}, JobID: id, Body: in.Body, RecipientIDs: recipients, ParentMessageID: in.ParentMessageID,
-			AddParentMessageSenderToRecipients: deref(in.AddParentMessageSenderToRecipients), CreatedByEmployeeID: in.CreatedByEmployeeID,
-		}
-		return m, resource.Create(tx, &JobMessages, m)
-	}, func(m *Message) messageOut { return messageOut{ID: m.ID} })
+			m := &Message{
+				Meta: resource.Meta{Active: true}, Body: in.Body, RecipientIDs: recipients, ParentMessageID: in.ParentMessageID,
+				AddParentMessageSenderToRecipients: deref(in.AddParentMessageSenderToRecipients), CreatedByEmployeeID: in.CreatedByEmployeeID,
+			}
+			*owner(m) = id
+			return m, resource.Create(tx, ch.Kind, m)
+		}, func(m *Message) messageOut { return messageOut{ID: m.ID} })
+}
 
 // historyItemOut is Jpm.Jobs.JobHistoryItemModel.
 type historyItemOut struct {
@@ -263,12 +277,15 @@ type customFieldTypeOut struct {
 // listCustomFieldTypes handles GET /jobs/custom-fields: paged, date
 // filters, sort (Id, ModifiedOn, CreatedOn). page=0 is a 400 here, as
 // ServiceTitan's custom-fields endpoints answer (contract §6).
-var listCustomFieldTypes = api.NoPageZero(api.List(&JobFieldTypes, api.ListSpec[CustomFieldType, *CustomFieldType]{
-	Options: resource.ListOptions{Sorts: resource.StandardSorts},
-}, func(_ *gin.Context, t *CustomFieldType) customFieldTypeOut {
-	var options []string
-	if t.DataType == "Dropdown" {
-		options = nonNil(t.DataTypeOptions)
-	}
-	return customFieldTypeOut{ID: t.ID, Name: t.Name, DataType: t.DataType, DataTypeOptions: options, CreatedOn: t.CreatedOn, ModifiedOn: t.ModifiedOn}
-}))
+// GET /projects/custom-fields is the same over the project field types.
+func listCustomFieldTypes(kind *resource.Kind[CustomFieldType]) api.Handler {
+	return api.NoPageZero(api.List(kind, api.ListSpec[CustomFieldType, *CustomFieldType]{
+		Options: resource.ListOptions{Sorts: resource.StandardSorts},
+	}, func(_ *gin.Context, t *CustomFieldType) customFieldTypeOut {
+		var options []string
+		if t.DataType == "Dropdown" {
+			options = nonNil(t.DataTypeOptions)
+		}
+		return customFieldTypeOut{ID: t.ID, Name: t.Name, DataType: t.DataType, DataTypeOptions: options, CreatedOn: t.CreatedOn, ModifiedOn: t.ModifiedOn}
+	}))
+}

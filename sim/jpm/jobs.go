@@ -2,7 +2,6 @@ package jpm
 
 import (
 	"cmp"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -162,13 +161,16 @@ func (h *handlers) bookJob(tx *resource.Tx, in *createJobIn) (*Job, error) {
 	if err != nil {
 		return nil, err
 	}
+	var project *Project
 	if in.ProjectID != nil {
-		return nil, apierr.BadRequest("projectId", "No project has id "+resource.IDKey(*in.ProjectID)+" (stsim does not emulate projects).")
+		if project, err = resource.Get(tx, &Projects, *in.ProjectID); err != nil {
+			return nil, refError(err, "projectId", "No project has id "+resource.IDKey(*in.ProjectID)+".")
+		}
 	}
 	if err := checkTagTypes(tx, "tagTypeIds", in.TagTypeIDs); err != nil {
 		return nil, err
 	}
-	fields, err := customFieldValues(tx, "customFields", in.CustomFields)
+	fields, err := customFieldValues(tx, &JobFieldTypes, "customFields", in.CustomFields)
 	if err != nil {
 		return nil, err
 	}
@@ -223,6 +225,14 @@ func (h *handlers) bookJob(tx *resource.Tx, in *createJobIn) (*Job, error) {
 	}
 	if err := resource.Create(tx, &Jobs, job); err != nil {
 		return nil, err
+	}
+	if project != nil {
+		if err := linkJob(tx, project, job, "projectId"); err != nil {
+			return nil, err
+		}
+		if err := resource.Save(tx, &Projects, project); err != nil {
+			return nil, err
+		}
 	}
 	memo := "Booked " + jt.Name + " with " + strconv.Itoa(len(in.Appointments)) + " appointment(s) through the API."
 	if err := appendHistory(tx, job.ID, EventBooked, memo); err != nil {
@@ -295,8 +305,8 @@ func priorityRank(p string) int { return slices.Index(priorities, p) }
 // assignments) and external data are answered from indexes; the rest
 // filter the candidates. appointmentStatus, appointmentStarts* and
 // hasUnusedAppointments match a job when any of its live appointments
-// does; firstAppointmentStarts* look at its earliest appointment. projectId
-// matches nothing: there are no projects. sort takes Id, ModifiedOn,
+// does; firstAppointmentStarts* look at its earliest appointment; projectId
+// comes from an index too. sort takes Id, ModifiedOn,
 // CreatedOn and Priority (Low < Normal < High < Urgent).
 func listJobs(c *gin.Context, call *api.Call) {
 	q, err := resource.ParseQuery(c.Request.URL.Query(), resource.ListOptions{Sorts: []string{"Id", "ModifiedOn", "CreatedOn", "Priority"}})
@@ -335,7 +345,7 @@ func listJobs(c *gin.Context, call *api.Call) {
 		var sel resource.Select
 		switch {
 		case projectID != nil:
-			sel.IDs = []int64{}
+			sel.Index, sel.Value = "project", resource.IDKey(*projectID)
 		case customerID != nil:
 			sel.Index, sel.Value = "customer", resource.IDKey(*customerID)
 		case locationID != nil:
@@ -425,38 +435,11 @@ func listJobs(c *gin.Context, call *api.Call) {
 
 // listSorted runs resource.List, sorting by priority itself when asked.
 func listSorted(tx *resource.Tx, q resource.Query, sel resource.Select, where func(*Job) bool) (resource.Page[*Job], error) {
-	if q.SortField != "Priority" {
-		return resource.List(tx, &Jobs, q, sel, where)
+	var order func(a, b *Job) int
+	if q.SortField == "Priority" {
+		order = func(a, b *Job) int { return cmp.Compare(priorityRank(a.Priority), priorityRank(b.Priority)) }
 	}
-	all := q
-	all.SortField, all.SortDesc, all.Page, all.PageSize, all.IncludeTotal = "", false, 1, math.MaxInt32, false
-	page, err := resource.List(tx, &Jobs, all, sel, where)
-	if err != nil {
-		return page, err
-	}
-	recs := page.Data
-	slices.SortStableFunc(recs, func(a, b *Job) int {
-		c := cmp.Compare(priorityRank(a.Priority), priorityRank(b.Priority))
-		if c == 0 {
-			c = cmp.Compare(a.ID, b.ID)
-		}
-		if q.SortDesc {
-			return -c
-		}
-		return c
-	})
-	out := resource.Page[*Job]{Page: q.Page, PageSize: q.PageSize, Data: []*Job{}}
-	skip := (q.Page - 1) * q.PageSize
-	if skip < len(recs) {
-		end := min(skip+q.PageSize, len(recs))
-		out.Data = recs[skip:end]
-		out.HasMore = end < len(recs)
-	}
-	if q.IncludeTotal {
-		n := len(recs)
-		out.TotalCount = &n
-	}
-	return out, nil
+	return resource.ListOrdered(tx, &Jobs, q, sel, where, order)
 }
 
 // technicianJobs lists the jobs a technician is assigned to (live
@@ -571,7 +554,7 @@ func changeJob(tx *resource.Tx, job *Job, in *updateJobIn) error {
 		mark("tagTypeIds", true)
 	}
 	if in.CustomFields != nil {
-		if job.CustomFields, err = customFieldValues(tx, "customFields", *in.CustomFields); err != nil {
+		if job.CustomFields, err = customFieldValues(tx, &JobFieldTypes, "customFields", *in.CustomFields); err != nil {
 			return err
 		}
 		mark("customFields", true)

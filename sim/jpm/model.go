@@ -2,7 +2,7 @@
 // (jpm/v2): jobs, appointments, job types, cancel and hold reasons, job
 // notes, messages, history and logs, and their export feeds. The
 // appointment-assignment records live here too, because jobs create them;
-// the dispatch module serves them. Projects are out of scope.
+// the dispatch module serves them. Projects (projects.go) group jobs.
 //
 // Rules (contract §9) are enforced by the handlers; each states the rule it
 // implements. Decisions of stsim's own where ServiceTitan documents nothing:
@@ -100,7 +100,7 @@ type Job struct {
 	JobStatus      string         `json:"jobStatus"`
 	CompletedOn    *resource.Time `json:"completedOn"`
 
-	ProjectID                  *int64        `json:"projectId"` // always nil: projects are not emulated
+	ProjectID                  *int64        `json:"projectId"` // the project the job is attached to
 	Summary                    *string       `json:"summary"`
 	CustomFields               []CustomField `json:"customFields"`
 	TagTypeIDs                 []int64       `json:"tagTypeIds"`
@@ -162,19 +162,21 @@ type Reason struct {
 	Name string `json:"name"`
 }
 
-// Note is a note on a job. Notes are append-only.
+// Note is a note on a job or on a project. Notes are append-only.
 type Note struct {
 	resource.Meta
-	JobID       int64  `json:"jobId"`
+	JobID       int64  `json:"jobId,omitempty"`
+	ProjectID   int64  `json:"projectId,omitempty"`
 	Text        string `json:"text"`
 	IsPinned    bool   `json:"isPinned"`
 	CreatedByID int64  `json:"createdById"`
 }
 
-// Message is a message posted on a job.
+// Message is a message posted on a job or on a project.
 type Message struct {
 	resource.Meta
-	JobID                              int64   `json:"jobId"`
+	JobID                              int64   `json:"jobId,omitempty"`
+	ProjectID                          int64   `json:"projectId,omitempty"`
 	Body                               string  `json:"body"`
 	RecipientIDs                       []int64 `json:"recipientIds"`
 	ParentMessageID                    *int64  `json:"parentMessageId"`
@@ -231,6 +233,14 @@ type CustomFieldType struct {
 
 func idKeys(id int64) []string { return []string{resource.IDKey(id)} }
 
+// optKeys files a record under an optional ID (nowhere when it is nil).
+func optKeys(id *int64) []string {
+	if id == nil {
+		return nil
+	}
+	return idKeys(*id)
+}
+
 // Kinds shared with the dispatch module.
 var (
 	JobTypes = resource.Kind[JobType]{Name: "jpm.job-types", Label: "Job type"}
@@ -239,12 +249,8 @@ var (
 		{Name: "location", Keys: func(j *Job) []string { return idKeys(j.LocationID) }},
 		{Name: "number", Keys: func(j *Job) []string { return []string{strings.ToLower(j.JobNumber)} }},
 		{Name: "ext", Keys: func(j *Job) []string { return j.ExternalData.IndexKeys() }},
-		{Name: "booking", Keys: func(j *Job) []string {
-			if j.BookingID == nil {
-				return nil
-			}
-			return idKeys(*j.BookingID)
-		}},
+		{Name: "booking", Keys: func(j *Job) []string { return optKeys(j.BookingID) }},
+		{Name: "project", Keys: func(j *Job) []string { return optKeys(j.ProjectID) }},
 	}}
 	Appointments = resource.Kind[Appointment]{Name: "jpm.appointments", Label: "Appointment", Indexes: []resource.Index[Appointment]{
 		{Name: "job", Keys: func(a *Appointment) []string { return []string{resource.IDKey(a.JobID)} }},
@@ -264,7 +270,7 @@ var (
 var (
 	CancelReasons    = resource.Kind[Reason]{Name: "jpm.job-cancel-reasons", Label: "Job cancel reason"}
 	HoldReasons      = resource.Kind[Reason]{Name: "jpm.job-hold-reasons", Label: "Job hold reason"}
-	JobFieldTypes    = resource.Kind[CustomFieldType]{Name: "jpm.job-custom-fields", Label: "Custom field type"}
+	JobFieldTypes    = resource.Kind[CustomFieldType]{Name: "jpm.job-custom-fields", Label: "Job custom field type"}
 	JobNotes         = resource.Kind[Note]{Name: "jpm.job-notes", Label: "Note", Indexes: jobIndex[Note](func(n *Note) int64 { return n.JobID })}
 	JobMessages      = resource.Kind[Message]{Name: "jpm.job-messages", Label: "Message", Indexes: jobIndex[Message](func(m *Message) int64 { return m.JobID })}
 	JobCanceledLogs  = resource.Kind[CanceledLog]{Name: "jpm.job-canceled-logs", Label: "Job canceled log", Indexes: jobIndex[CanceledLog](func(l *CanceledLog) int64 { return l.JobID })}

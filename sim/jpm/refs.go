@@ -126,16 +126,16 @@ type customFieldIn struct {
 	Value  *string `json:"value"`
 }
 
-// customFieldValues checks values against the job custom field types: the
-// type exists, a Dropdown value is one of its options, a Numeric value is a
-// number. A null value leaves the field out.
-func customFieldValues(tx *resource.Tx, field string, in []customFieldIn) ([]CustomField, error) {
+// customFieldValues checks values against custom field types (the job or
+// the project ones): the type exists, a Dropdown value is one of its
+// options, a Numeric value is a number. A null value leaves the field out.
+func customFieldValues(tx *resource.Tx, types *resource.Kind[CustomFieldType], field string, in []customFieldIn) ([]CustomField, error) {
 	out := []CustomField{}
 	for i, f := range in {
 		name := field + idx(i)
-		ft, err := resource.Get(tx, &JobFieldTypes, f.TypeID)
+		ft, err := resource.Get(tx, types, f.TypeID)
 		if err != nil {
-			return nil, refError(err, name+".typeId", "No job custom field type has id "+resource.IDKey(f.TypeID)+".")
+			return nil, refError(err, name+".typeId", "No "+strings.ToLower(types.Label)+" has id "+resource.IDKey(f.TypeID)+".")
 		}
 		if f.Value == nil {
 			continue

@@ -27,7 +27,7 @@ func Routes(deps Deps) api.Routes {
 		"jpm.Jobs_CreateMessage":       createMessage,
 		"jpm.Jobs_GetJobCanceledLogs":  listCanceledLogs,
 		"jpm.Jobs_GetBookedLog":        getBookedLog,
-		"jpm.Jobs_GetCustomFieldTypes": listCustomFieldTypes,
+		"jpm.Jobs_GetCustomFieldTypes": listCustomFieldTypes(&JobFieldTypes),
 
 		"jpm.Appointments_Get":                       getAppointment,
 		"jpm.Appointments_GetList":                   listAppointments,
@@ -49,5 +49,6 @@ func Routes(deps Deps) api.Routes {
 		"jpm.JobHoldReasons_Get":       reasonList(&HoldReasons),
 	}
 	maps.Copy(r, exportRoutes())
+	maps.Copy(r, projectRoutes())
 	return r
 }

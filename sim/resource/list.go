@@ -2,6 +2,7 @@ package resource
 
 import (
 	"errors"
+	"math"
 	"net/url"
 	"slices"
 	"strconv"
@@ -354,4 +355,42 @@ func cmpInt(a, b int64) int {
 		return 1
 	}
 	return 0
+}
+
+// ListOrdered is List for a sort field of a module's own (a job's priority,
+// a project's name): order compares two records by it, ties go by ID, and
+// q.SortDesc reverses both. A nil order is plain List.
+func ListOrdered[T any, P Record[T]](tx *Tx, k *Kind[T], q Query, sel Select, where func(P) bool, order func(a, b P) int) (Page[P], error) {
+	if order == nil {
+		return List(tx, k, q, sel, where)
+	}
+	all := q
+	all.SortField, all.SortDesc, all.Page, all.PageSize, all.IncludeTotal = "", false, 1, math.MaxInt32, false
+	page, err := List(tx, k, all, sel, where)
+	if err != nil {
+		return page, err
+	}
+	recs := page.Data
+	slices.SortStableFunc(recs, func(a, b P) int {
+		c := order(a, b)
+		if c == 0 {
+			c = cmpInt(a.meta().ID, b.meta().ID)
+		}
+		if q.SortDesc {
+			return -c
+		}
+		return c
+	})
+	out := Page[P]{Page: q.Page, PageSize: q.PageSize, Data: []P{}}
+	skip := (q.Page - 1) * q.PageSize
+	if skip < len(recs) {
+		end := min(skip+q.PageSize, len(recs))
+		out.Data = recs[skip:end]
+		out.HasMore = end < len(recs)
+	}
+	if q.IncludeTotal {
+		n := len(recs)
+		out.TotalCount = &n
+	}
+	return out, nil
 }
