@@ -31,8 +31,8 @@ import (
 // answers the link a customer opens to follow the technician on the way to
 // an appointment. The technician must be assigned to the appointment, the
 // appointment must not be done or canceled, and the technician must have
-// sent a GPS ping (nothing to track otherwise): each is a 400 whose body
-// is the JSON string the document gives, naming the parameter. The link is opaque and stable for the pair; stsim does not
+// sent a GPS ping (nothing to track otherwise): each is a 400 naming the
+// parameter. The link is opaque and stable for the pair; stsim does not
 // serve the page behind it.
 
 // MaxGPSPings bounds the pings of one Gps_Create call.
