@@ -330,13 +330,15 @@ func isConflict(err error) bool {
 // in the assigned variant, its assignment). Exactly the slot's capacity (3
 // two-hour jobs in a two-hour slot with 3 technicians) gets through.
 func TestStrictBookingRace(t *testing.T) {
-	simtest.Backends(t, func(t *testing.T, backend simtest.Option) {
-		for _, assigned := range []bool{false, true} {
-			name := "unassigned"
-			if assigned {
-				name = "assigned"
-			}
-			t.Run(name, func(t *testing.T) {
+	for _, assigned := range []bool{false, true} {
+		name := "unassigned"
+		if assigned {
+			name = "assigned"
+		}
+		// Each variant gets its own servers: a bbolt file keeps the
+		// credential registry, so two servers on one file share tenants.
+		t.Run(name, func(t *testing.T) {
+			simtest.Backends(t, func(t *testing.T, backend simtest.Option) {
 				e := newEnv(t, backend)
 				f := e.newFixture(3, 2*time.Hour)
 				eight, ten := local(2026, 11, 24, 8, 0), local(2026, 11, 24, 10, 0)
@@ -379,6 +381,6 @@ func TestStrictBookingRace(t *testing.T) {
 					t.Fatalf("slot after the race: %+v", s)
 				}
 			})
-		}
-	})
+		})
+	}
 }
