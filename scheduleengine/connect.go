@@ -166,7 +166,7 @@ func diagnose(c *Client, err error) (Problem, string) {
 			return ProblemOther, "the token endpoint refused the request: " + te.Code
 		case strings.Contains(d, "disabled"):
 			return ProblemDisabledApp, "the tenant admin restores the app under Settings → Integrations → API Application Access"
-		case strings.Contains(d, "unknown client"):
+		case strings.Contains(d, "unknown client") || strings.Contains(d, "environment"):
 			return ProblemWrongEnvironment, "this client ID is not known at " + c.cfg.Env.AuthURL + ": integration and production credentials differ; check --auth-url/--api-url and --client-id"
 		case strings.Contains(d, "secret"):
 			return ProblemWrongSecret, "generate a new client secret (it is shown once) and configure it"
@@ -179,6 +179,10 @@ func diagnose(c *Client, err error) (Problem, string) {
 			return ProblemWrongAppKey, "configure the app key of the app these credentials belong to: " + field("ST-App-Key")
 		case ae.Status == http.StatusUnauthorized && strings.Contains(strings.ToLower(ae.Title), "disabled"):
 			return ProblemDisabledApp, "the tenant admin restores the app under Settings → Integrations → API Application Access"
+		case ae.Status == http.StatusUnauthorized:
+			// A fresh token, refused even after one more: the API does not
+			// trust this token endpoint.
+			return ProblemWrongEnvironment, "the API at " + c.cfg.Env.APIURL + " refuses tokens from " + c.cfg.Env.AuthURL + ": the auth and API URLs must name the same environment (integration or production)"
 		case ae.Status == http.StatusForbidden && field("tenant") != "":
 			return ProblemWrongTenant, field("tenant")
 		case ae.Status == http.StatusForbidden && field("booking_provider") != "":

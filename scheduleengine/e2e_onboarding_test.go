@@ -38,6 +38,11 @@ func TestConnectExplainsEachFailingStep(t *testing.T) {
 	t.Run("credentials of another environment", func(t *testing.T) {
 		connectFails(t, s.client(func(c *scheduleengine.Config) { c.ClientID = "cid.from-production-0000000001" }), "token", scheduleengine.ProblemWrongEnvironment)
 	})
+	t.Run("integration credentials against production", func(t *testing.T) {
+		prod := s.url + "/_env/production" // stsim's production environment
+		connectFails(t, s.client(func(c *scheduleengine.Config) { c.Env = scheduleengine.Env{AuthURL: prod, APIURL: prod} }), "token", scheduleengine.ProblemWrongEnvironment)
+		connectFails(t, s.client(func(c *scheduleengine.Config) { c.Env.APIURL = prod }), "api call", scheduleengine.ProblemWrongEnvironment)
+	})
 	t.Run("auth URL of no token endpoint", func(t *testing.T) {
 		connectFails(t, s.client(func(c *scheduleengine.Config) { c.Env.AuthURL = s.url + "/not-auth" }), "token", scheduleengine.ProblemWrongEnvironment)
 	})
