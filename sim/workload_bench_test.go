@@ -2,6 +2,7 @@ package sim_test
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -23,25 +24,8 @@ import (
 //	go test -run x -bench 'HandlersInProcess/list' -cpuprofile /tmp/cpu.out ./sim/
 //	go tool pprof -top -nodecount 30 sim.test /tmp/cpu.out
 func BenchmarkHandlersInProcess(b *testing.B) {
-	cfg := config.Defaults()
-	cfg.RateLimit = 0
-	// As the binary runs by default: text access log at info (to nowhere).
-	logger := slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: cfg.LogLevel}))
-	s, err := sim.New(sim.Options{Config: cfg, Logger: logger})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = s.Close() })
-	if err := s.Ready(); err != nil {
-		b.Fatal(err)
-	}
-	h := s.Handler()
-	token := benchTokenInProcess(b, h)
+	h, token := benchDefaultServer(b, "")
 	const base = "/crm/v2/tenant/1234567"
-	create := []byte(`{"name":"Bench Customer","type":"Residential",` +
-		`"address":{"street":"1 N State St","city":"Chicago","state":"IL","zip":"60602","country":"USA"},` +
-		`"contacts":[{"type":"MobilePhone","value":"(872) 555-0101"}],` +
-		`"locations":[{"name":"Home","address":{"street":"1 N State St","city":"Chicago","state":"IL","zip":"60602","country":"USA"}}]}`)
 	for _, w := range []struct {
 		name, method, path string
 		body               []byte
@@ -49,24 +33,13 @@ func BenchmarkHandlersInProcess(b *testing.B) {
 		{"get", http.MethodGet, base + "/customers/6", nil},
 		{"list50", http.MethodGet, base + "/customers?pageSize=50", nil},
 		{"phone", http.MethodGet, base + "/customers?phone=630-555-0187", nil},
-		{"create", http.MethodPost, base + "/customers", create},
+		{"create", http.MethodPost, base + "/customers", benchCreateBody},
 	} {
 		b.Run(w.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				var req *http.Request
-				if w.body != nil {
-					req = httptest.NewRequest(w.method, w.path, bytes.NewReader(w.body))
-					req.Header.Set("Content-Type", "application/json")
-				} else {
-					req = httptest.NewRequest(w.method, w.path, nil)
-				}
-				req.Header.Set("Authorization", "Bearer "+token)
-				req.Header.Set("ST-App-Key", fixture.DemoAppKey)
-				rec := httptest.NewRecorder()
-				h.ServeHTTP(rec, req)
-				if rec.Code != http.StatusOK {
-					b.Fatalf("status %d: %s", rec.Code, rec.Body)
+				if err := benchCall(h, token, w.method, w.path, w.body); err != nil {
+					b.Fatal(err)
 				}
 			}
 		})
@@ -79,38 +52,19 @@ func BenchmarkHandlersInProcess(b *testing.B) {
 //
 //	go test -run x -bench CreateParallel -benchtime 3000x ./sim/
 func BenchmarkCreateParallel(b *testing.B) {
-	create := []byte(`{"name":"Bench Customer","type":"Residential",` +
-		`"address":{"street":"1 N State St","city":"Chicago","state":"IL","zip":"60602","country":"USA"},` +
-		`"locations":[{"name":"Home","address":{"street":"1 N State St","city":"Chicago","state":"IL","zip":"60602","country":"USA"}}]}`)
 	for _, backend := range []string{"memory", "bbolt"} {
 		b.Run(backend, func(b *testing.B) {
-			cfg := config.Defaults()
-			cfg.RateLimit = 0
+			dataFile := ""
 			if backend == "bbolt" {
-				cfg.DataFile = filepath.Join(b.TempDir(), "bench.db")
+				dataFile = filepath.Join(b.TempDir(), "bench.db")
 			}
-			s, err := sim.New(sim.Options{Config: cfg})
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.Cleanup(func() { _ = s.Close() })
-			if err := s.Ready(); err != nil {
-				b.Fatal(err)
-			}
-			h := s.Handler()
-			token := benchTokenInProcess(b, h)
+			h, token := benchDefaultServer(b, dataFile)
 			b.SetParallelism(max(1, 64/runtime.GOMAXPROCS(0)))
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
-					req := httptest.NewRequest(http.MethodPost, "/crm/v2/tenant/1234567/customers", bytes.NewReader(create))
-					req.Header.Set("Content-Type", "application/json")
-					req.Header.Set("Authorization", "Bearer "+token)
-					req.Header.Set("ST-App-Key", fixture.DemoAppKey)
-					rec := httptest.NewRecorder()
-					h.ServeHTTP(rec, req)
-					if rec.Code != http.StatusOK {
-						b.Errorf("status %d: %s", rec.Code, rec.Body)
+					if err := benchCall(h, token, http.MethodPost, "/crm/v2/tenant/1234567/customers", benchCreateBody); err != nil {
+						b.Error(err) // b.Fatal may only be called from the benchmark's goroutine
 						return
 					}
 				}
@@ -118,4 +72,50 @@ func BenchmarkCreateParallel(b *testing.B) {
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "creates/s")
 		})
 	}
+}
+
+// benchCreateBody is a customer create with one location and one contact.
+var benchCreateBody = []byte(`{"name":"Bench Customer","type":"Residential",` +
+	`"address":{"street":"1 N State St","city":"Chicago","state":"IL","zip":"60602","country":"USA"},` +
+	`"contacts":[{"type":"MobilePhone","value":"(872) 555-0101"}],` +
+	`"locations":[{"name":"Home","address":{"street":"1 N State St","city":"Chicago","state":"IL","zip":"60602","country":"USA"}}]}`)
+
+// benchDefaultServer starts a server configured as the binary is by default
+// (text access log at info, to nowhere) but without the rate limit, on a
+// bbolt file when dataFile is set, and returns its handler and a demo token.
+func benchDefaultServer(b *testing.B, dataFile string) (http.Handler, string) {
+	b.Helper()
+	cfg := config.Defaults()
+	cfg.RateLimit = 0
+	cfg.DataFile = dataFile
+	logger := slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	s, err := sim.New(sim.Options{Config: cfg, Logger: logger})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = s.Close() })
+	if err := s.Ready(); err != nil {
+		b.Fatal(err)
+	}
+	h := s.Handler()
+	return h, benchTokenInProcess(b, h)
+}
+
+// benchCall serves one demo-app call in process and wants 200.
+func benchCall(h http.Handler, token, method, path string, body []byte) error {
+	var req *http.Request
+	if body != nil {
+		req = httptest.NewRequest(method, path, bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+	} else {
+		req = httptest.NewRequest(method, path, nil)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("ST-App-Key", fixture.DemoAppKey)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		return fmt.Errorf("%s %s: status %d: %s", method, path, rec.Code, rec.Body)
+	}
+	return nil
 }

@@ -8,7 +8,7 @@
 // memory at rest and with many customers. Limits are lifted by
 // configuration only (-rate-limit 0 -token-rate-limit 0).
 //
-//	go run ./cmd/stsim-bench                       # everything, ~3 minutes
+//	go run ./cmd/stsim-bench                        # everything, ~5 minutes
 //	go run ./cmd/stsim-bench -c 64 -d 2s -rss 10000 # a quick run, ~1 minute
 //	go run ./cmd/stsim-bench -w get,list -c 16,64   # some workloads
 package main
