@@ -10,8 +10,10 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -48,7 +50,17 @@ func entry(c *gin.Context) *journal.Entry {
 // traceID is the request's trace ID, from the header traceAndLog sets first.
 func traceID(c *gin.Context) string { return c.Writer.Header().Get(apierr.TraceHeader) }
 
+// quietGin puts gin in release mode (no route dump, no debug warnings) the
+// first time a server builds its engine, unless GIN_MODE chose a mode.
+// gin's mode is process-wide: importing sim leaves it alone.
+var quietGin sync.Once
+
 func (s *Server) buildEngine() *gin.Engine {
+	quietGin.Do(func() {
+		if os.Getenv(gin.EnvGinMode) == "" {
+			gin.SetMode(gin.ReleaseMode)
+		}
+	})
 	e := gin.New()
 	e.HandleMethodNotAllowed = false
 	e.RedirectTrailingSlash = false

@@ -15,7 +15,7 @@ import (
 // file opened again keeps its data instead of being seeded twice.
 var seededKey = []byte("seeded")
 
-const metaBucket = "meta"
+const metaBucket = tenant.MetaBucket
 
 // seedTenant writes a fixture set's settings and records into its tenant
 // once, and returns the booking-provider tag each of the set's connections

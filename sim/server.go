@@ -95,8 +95,6 @@ type Server struct {
 	seedErr error
 }
 
-func init() { gin.SetMode(gin.ReleaseMode) }
-
 // New builds a server. It returns quickly: OpenAPI documents finish loading
 // in the background, and a request for a module waits only for its own.
 func New(opts Options) (*Server, error) {

@@ -8,6 +8,7 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -156,9 +157,12 @@ func (call *Call) Fail(c *gin.Context, err error) {
 }
 
 // WriteError writes err as ServiceTitan's error body, stops the chain and
-// returns the error as written.
+// returns the error as written. A missing record is a 404 naming it.
 func WriteError(c *gin.Context, traceID string, err error) *apierr.Error {
 	_ = c.Error(err) // the cause, for the log of a 500
+	if nf := (*resource.NotFoundError)(nil); errors.As(err, &nf) {
+		err = apierr.NotFound(nf.Label, nf.ID)
+	}
 	e := apierr.Write(c.Writer, traceID, err)
 	c.Abort()
 	return e

@@ -32,7 +32,7 @@ const (
 var integrationUser = crm.IntegrationUserID
 
 // appendHistory adds an entry to a job's history, dated now, by the
-// integration user unless by is given.
+// integration user.
 func appendHistory(tx *resource.Tx, jobID int64, event, memo string) error {
 	return appendHistoryAt(tx, jobID, event, memo, tx.Now, integrationUser)
 }
@@ -80,35 +80,17 @@ func addBookedLog(tx *resource.Tx, job *Job, first *Appointment, by int64) error
 	})
 }
 
-// deactivateLogs marks a job's active booked or canceled logs inactive.
-func deactivateBookedLogs(tx *resource.Tx, jobID int64) error {
-	logs, err := logsOf(tx, &JobBookedLogs, jobID)
+// deactivateLogs marks a job's active logs of kind (JobBookedLogs or
+// JobCanceledLogs) inactive.
+func deactivateLogs[T any, P resource.Record[T]](tx *resource.Tx, kind *resource.Kind[T], jobID int64) error {
+	logs, err := logsOf[T, P](tx, kind, jobID)
 	if err != nil {
 		return err
 	}
-	for _, l := range logs {
-		if l.Active {
-			l.Active = false
-			if err := resource.Save(tx, &JobBookedLogs, l); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return resource.Deactivate(tx, kind, logs)
 }
 
-func deactivateCanceledLogs(tx *resource.Tx, jobID int64) error {
-	logs, err := logsOf(tx, &JobCanceledLogs, jobID)
-	if err != nil {
-		return err
-	}
-	for _, l := range logs {
-		if l.Active {
-			l.Active = false
-			if err := resource.Save(tx, &JobCanceledLogs, l); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+// deactivateBookedLogs marks a job's active booked logs inactive.
+func deactivateBookedLogs(tx *resource.Tx, jobID int64) error {
+	return deactivateLogs(tx, &JobBookedLogs, jobID)
 }

@@ -117,7 +117,7 @@ var removeCancellation = jobAction(false, func(tx *resource.Tx, job *Job, _ *str
 	if err := setAppointments(tx, job.ID, []string{ApptCanceled}, ApptScheduled); err != nil {
 		return err
 	}
-	if err := deactivateCanceledLogs(tx, job.ID); err != nil {
+	if err := deactivateLogs(tx, &JobCanceledLogs, job.ID); err != nil {
 		return err
 	}
 	appts, err := jobAppointments(tx, job.ID)

@@ -19,7 +19,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/stsim/stsim/sim/apierr"
 	"github.com/stsim/stsim/sim/store"
 )
 
@@ -75,8 +74,20 @@ type Tx struct {
 	readOnly bool
 }
 
-// ErrNotFound is returned (wrapped in a 404 *apierr.Error) for missing records.
+// ErrNotFound is what a *NotFoundError is, for errors.Is.
 var ErrNotFound = errors.New("resource: not found")
+
+// NotFoundError says which record is missing (or deleted). The data layer
+// knows nothing of HTTP: the API layer answers it as a 404 naming the record.
+type NotFoundError struct {
+	Label string // the kind's label, e.g. "Customer"
+	ID    int64
+}
+
+func (e *NotFoundError) Error() string {
+	return fmt.Sprintf("%s with id %d was not found", e.Label, e.ID)
+}
+func (e *NotFoundError) Unwrap() error { return ErrNotFound }
 
 // Get loads a live record; a missing or deleted one is a 404 naming it.
 func Get[T any, P Record[T]](tx *Tx, k *Kind[T], id int64) (P, error) {
@@ -90,10 +101,7 @@ func Get[T any, P Record[T]](tx *Tx, k *Kind[T], id int64) (P, error) {
 	return rec, nil
 }
 
-func notFound[T any](k *Kind[T], id int64) error {
-	e := apierr.NotFound(k.Label, id)
-	return fmt.Errorf("%w: %w", e, ErrNotFound)
-}
+func notFound[T any](k *Kind[T], id int64) error { return &NotFoundError{Label: k.Label, ID: id} }
 
 // load reads a record whether or not it is deleted.
 func load[T any, P Record[T]](tx *Tx, k *Kind[T], id int64) (P, error) {
@@ -164,6 +172,19 @@ func Save[T any, P Record[T]](tx *Tx, k *Kind[T], rec P) error {
 		return err
 	}
 	return write[T, P](tx, k, rec, old)
+}
+
+// Deactivate marks the active ones of recs inactive and saves them.
+func Deactivate[T any, P Record[T]](tx *Tx, k *Kind[T], recs []P) error {
+	for _, rec := range recs {
+		if m := rec.meta(); m.Active {
+			m.Active = false
+			if err := Save[T, P](tx, k, rec); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // Delete marks a record deleted (and inactive). Gets and lists no longer see

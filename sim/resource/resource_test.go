@@ -103,8 +103,8 @@ func TestCreateGetSaveDelete(t *testing.T) {
 				t.Errorf("old index entry kept: %v", ids)
 			}
 			_, err := Get(tx, &widgets, 3)
-			var e *apierr.Error
-			if !errors.As(err, &e) || e.Status != 404 || !errors.Is(err, ErrNotFound) {
+			var e *NotFoundError
+			if !errors.As(err, &e) || e.ID != 3 || e.Label != widgets.Label || !errors.Is(err, ErrNotFound) {
 				t.Errorf("deleted widget: %v", err)
 			}
 			return nil

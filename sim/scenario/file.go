@@ -86,7 +86,7 @@ func (e *Effect) Summary() string {
 var schema = mustCompileSchema()
 
 func mustCompileSchema() *jsonschema.Schema {
-	data, err := fs.ReadFile(scenarios.FS, "schema.json")
+	data, err := fs.ReadFile(scenarios.FS, schemaFile)
 	if err != nil {
 		panic(err)
 	}
@@ -95,10 +95,10 @@ func mustCompileSchema() *jsonschema.Schema {
 		panic(err)
 	}
 	c := jsonschema.NewCompiler()
-	if err := c.AddResource("schema.json", doc); err != nil {
+	if err := c.AddResource(schemaFile, doc); err != nil {
 		panic(err)
 	}
-	s, err := c.Compile("schema.json")
+	s, err := c.Compile(schemaFile)
 	if err != nil {
 		panic(err)
 	}
@@ -221,8 +221,13 @@ func lineOf(root *yaml.Node, loc []string) int {
 	return line
 }
 
-// LoadAll reads every *.yaml and *.json scenario of fsys (the embedded ones
-// when nil). The file name must equal the scenario's name.
+// schemaFile is the scenario schema, which sits beside the shipped
+// scenarios and is not one.
+const schemaFile = "schema.json"
+
+// LoadAll reads every *.yaml, *.yml and *.json scenario of fsys (the
+// embedded ones when nil), but schema.json. The file name must equal the
+// scenario's name.
 func LoadAll(fsys fs.FS) (map[string]*File, error) {
 	if fsys == nil {
 		fsys = scenarios.FS
@@ -234,7 +239,7 @@ func LoadAll(fsys fs.FS) (map[string]*File, error) {
 	}
 	for _, e := range entries {
 		ext := path.Ext(e.Name())
-		if e.IsDir() || (ext != ".yaml" && ext != ".yml") {
+		if e.IsDir() || e.Name() == schemaFile || (ext != ".yaml" && ext != ".yml" && ext != ".json") {
 			continue
 		}
 		data, err := fs.ReadFile(fsys, e.Name())

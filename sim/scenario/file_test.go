@@ -47,6 +47,26 @@ func TestBadFilesAreRefusedNamingTheLine(t *testing.T) {
 	}
 }
 
+// TestLoadAllReadsJSONScenarios loads a scenario written as JSON beside a
+// YAML one, and refuses a JSON one that breaks the schema.
+func TestLoadAllReadsJSONScenarios(t *testing.T) {
+	files, err := LoadAll(fstest.MapFS{
+		"as-json.json": {Data: []byte(`{"name":"as-json","description":"x","rules":[{"effect":{"status":503}}]}`)},
+		"as-yaml.yml":  {Data: []byte("name: as-yaml\ndescription: x\nrules:\n  - effect: {reset: true}\n")},
+		"notes.txt":    {Data: []byte("not a scenario")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 2 || files["as-json"] == nil || files["as-json"].Rules[0].Effect.Status != 503 || files["as-yaml"] == nil {
+		t.Fatalf("loaded %v", files)
+	}
+	_, err = LoadAll(fstest.MapFS{"bad.json": {Data: []byte(`{"name":"bad","description":"x","rules":[{"effect":{"status":42}}]}`)}})
+	if err == nil || !strings.Contains(err.Error(), "bad.json") {
+		t.Fatalf("a JSON scenario breaking the schema: %v", err)
+	}
+}
+
 func TestMatchingNthEveryAfterProbability(t *testing.T) {
 	f, err := Parse("t.yaml", []byte(`name: t
 description: test

@@ -36,12 +36,14 @@ func Defaults() Settings {
 
 var settingsKey = []byte("tenant-settings")
 
-const bucket = "meta"
+// MetaBucket is the tenant's bookkeeping bucket: its settings and the
+// mark that its fixture data has been written.
+const MetaBucket = "meta"
 
 // Load reads the tenant's settings (the defaults if none were saved).
 func Load(tx *resource.Tx) (Settings, error) {
 	s := Defaults()
-	data, err := tx.Get(bucket, settingsKey)
+	data, err := tx.Get(MetaBucket, settingsKey)
 	if errors.Is(err, store.ErrNotFound) {
 		return s, nil
 	}
@@ -66,7 +68,7 @@ func Save(tx *resource.Tx, s Settings) error {
 	if err != nil {
 		return err
 	}
-	return tx.Put(bucket, settingsKey, data)
+	return tx.Put(MetaBucket, settingsKey, data)
 }
 
 // Location returns the tenant's time zone (UTC if it cannot be loaded).
