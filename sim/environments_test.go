@@ -149,5 +149,15 @@ func TestIntegrationAndProductionEnvironments(t *testing.T) {
 	if len(envs.Environments) != 2 || envs.Environments[1].PathPrefix != "/_env/production" || len(envs.Environments[1].Hosts) != 2 {
 		t.Errorf("environments: %+v", envs)
 	}
+	var tenants struct {
+		Tenants []struct {
+			TenantID    int64  `json:"tenantId"`
+			Environment string `json:"environment"`
+		} `json:"tenants"`
+	}
+	srv.Control(t, "GET", "/_sim/tenants", nil).OK(t).JSON(t, &tenants)
+	if got := fmt.Sprint(tenants.Tenants); got != fmt.Sprintf("[{%d integration} {%d production}]", simtest.Tenant, prod.TenantID) {
+		t.Errorf("tenants: %s", got)
+	}
 	srv.Control(t, "POST", "/_sim/tenants", map[string]any{"environment": "staging"}).WantError(t, 400, "")
 }

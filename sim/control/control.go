@@ -58,6 +58,7 @@ func (p *Plane) Register(r gin.IRoutes) {
 	r.POST("/_sim/clock/freeze", p.moveClock(freeze))
 	r.POST("/_sim/clock/resume", p.moveClock(resume))
 
+	r.GET("/_sim/tenants", p.listTenants)
 	r.POST("/_sim/tenants", p.createTenant)
 	r.DELETE("/_sim/tenants/:tenant", p.deleteTenant)
 	r.POST("/_sim/tenants/:tenant/reset", p.resetTenant)
@@ -237,6 +238,22 @@ type tenantOut struct {
 	Fixture     string           `json:"fixture"`
 	Environment string           `json:"environment"`
 	Credentials []credentialsOut `json:"credentials"`
+}
+
+// tenantSummary is a tenant as GET /_sim/tenants lists it.
+type tenantSummary struct {
+	TenantID    int64  `json:"tenantId"`
+	Name        string `json:"name"`
+	Fixture     string `json:"fixture"` // empty: not made from a fixture
+	Environment string `json:"environment"`
+}
+
+func (p *Plane) listTenants(c *gin.Context) {
+	out := []tenantSummary{}
+	for _, t := range p.Registry.Tenants() {
+		out = append(out, tenantSummary{TenantID: t.ID, Name: t.Name, Fixture: t.Fixture, Environment: t.Environment})
+	}
+	c.JSON(http.StatusOK, gin.H{"tenants": out})
 }
 
 // createTenant seeds a fresh, isolated tenant from a named fixture set, with

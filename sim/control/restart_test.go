@@ -132,6 +132,16 @@ func TestControlPlaneStateSurvivesRestart(t *testing.T) {
 		t.Errorf("deleted tenant's credentials after restart: %s", got)
 	}
 	srv.Control(t, "GET", fmt.Sprintf("/_sim/tenants/%d/connections", deleted.TenantID), nil).WantError(t, 404, "")
+	var listed struct {
+		Tenants []struct {
+			TenantID int64  `json:"tenantId"`
+			Fixture  string `json:"fixture"`
+		} `json:"tenants"`
+	}
+	srv.Control(t, "GET", "/_sim/tenants", nil).OK(t).JSON(t, &listed)
+	if got, want := fmt.Sprint(listed.Tenants), fmt.Sprintf("[{%d demo} {%d demo} {%d demo}]", simtest.Tenant, rotated.TenantID, disabled.TenantID); got != want {
+		t.Errorf("tenants after restart: %s, want %s", got, want)
+	}
 
 	if r := srv.Do(t, "GET", simtest.CRM+"/customers?pageSize=1", oldDemoToken, nil); r.Status != 401 {
 		t.Errorf("a demo token revoked before the restart answered %d", r.Status)
