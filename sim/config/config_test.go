@@ -28,6 +28,16 @@ func TestLoad(t *testing.T) {
 				t.Fatalf("unexpected defaults: %+v", c)
 			}
 		}},
+		{name: "limits", args: []string{"-read-timeout", "5s", "-max-connections", "0", "-token-rate-limit", "3"},
+			env: map[string]string{"STSIM_IDLE_TIMEOUT": "1m", "STSIM_READ_HEADER_TIMEOUT": "2s", "STSIM_WRITE_TIMEOUT": "90s"},
+			check: func(t *testing.T, c Config) {
+				if c.ReadTimeout != 5*time.Second || c.MaxConnections != 0 || c.TokenRateLimit != 3 ||
+					c.IdleTimeout != time.Minute || c.ReadHeaderTimeout != 2*time.Second || c.WriteTimeout != 90*time.Second {
+					t.Fatalf("limits not applied: %+v", c)
+				}
+			}},
+		{name: "zero timeout", args: []string{"-read-timeout", "0s"}, wantErr: "-read-timeout"},
+		{name: "negative connections", env: map[string]string{"STSIM_MAX_CONNECTIONS": "-1"}, wantErr: "STSIM_MAX_CONNECTIONS"},
 		{name: "env twins", env: map[string]string{"STSIM_ADDR": "0.0.0.0:9000", "STSIM_DATA": "/tmp/x.db",
 			"STSIM_LOG_FORMAT": "json", "STSIM_LOG_LEVEL": "debug", "STSIM_VALIDATION": "WARN",
 			"STSIM_STRICT_RESPONSES": "true", "STSIM_TOKEN_TTL": "30s", "STSIM_RATE_LIMIT": "0"},
