@@ -83,7 +83,7 @@ func (s *Server) preHandler(c *gin.Context, call *api.Call, e *scenario.Effect, 
 	case e.DisableConnection:
 		s.fail(c, apierr.New(http.StatusUnauthorized, "Access denied: the tenant has disabled this app's connection.").
 			Field("client_id", "The tenant admin disabled this client ID and secret."))
-	case e.ExpireTokens && call.Principal.Token.IssuedAt.Before(since):
+	case e.ExpireTokens && call.Principal.Token.IssuedAt.Before(since.Truncate(time.Second)): // iat has whole seconds
 		s.fail(c, auth.TokenRefused(auth.ErrTokenExpired).WithCode(apierr.CodeTokenExpired))
 	case e.DropScope != "" && e.DropScope == call.Op.Scope:
 		s.fail(c, apierr.New(http.StatusForbidden, "Access denied: the token lacks the scope this operation needs.").
