@@ -190,8 +190,10 @@ func TestSameDayWindowAlreadyStarted(t *testing.T) {
 	c := s.client()
 	ctx := context.Background()
 	w := pickWork(t, ctx, c)
-	now := s.clock.Now().In(c.Location())
-	today := scheduleengine.DateOf(now)
+	today := scheduleengine.DateOf(s.clock.Now().In(c.Location()))
+	for wd := today.At(c.Location(), 12*time.Hour).In(c.Location()).Weekday(); wd == time.Saturday || wd == time.Sunday; wd = today.At(c.Location(), 12*time.Hour).In(c.Location()).Weekday() {
+		today = today.AddDays(1) // a working day
+	}
 	s.setClock(today.At(c.Location(), 10*time.Hour+30*time.Minute))
 
 	var raw struct {
