@@ -61,6 +61,27 @@ func (c *Client) Availability(ctx context.Context, q AvailabilityQuery) ([]Slot,
 
 // capacity reads capacity between from and to and keeps the bookable slots.
 func (c *Client) capacity(ctx context.Context, from, to time.Time, businessUnitID, jobTypeID int64) ([]Slot, error) {
+	raw, err := c.capacityRaw(ctx, from, to, businessUnitID, jobTypeID)
+	if err != nil {
+		return nil, err
+	}
+	now := c.cfg.Clock.Now()
+	var out []Slot
+	for _, a := range raw {
+		s, err := c.slotOf(a)
+		if err != nil {
+			return nil, err
+		}
+		if a.IsAvailable != nil && !*a.IsAvailable || a.OpenAvailability <= 0 || !s.Start.After(now) {
+			continue
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// capacityRaw is one capacity read, every entry as answered.
+func (c *Client) capacityRaw(ctx context.Context, from, to time.Time, businessUnitID, jobTypeID int64) ([]capacitySlot, error) {
 	body := map[string]any{
 		"startsOnOrAfter": from.UTC().Format(time.RFC3339), "endsOnOrBefore": to.UTC().Format(time.RFC3339),
 		"skillBasedAvailability": true,
@@ -75,22 +96,25 @@ func (c *Client) capacity(ctx context.Context, from, to time.Time, businessUnitI
 		Availabilities []capacitySlot `json:"availabilities"`
 	}
 	// Capacity is a POST but only reads: safe to retry.
-	if err := c.do(ctx, call{method: "POST", path: c.path("dispatch", "capacity"), body: body, read: true}, &ans); err != nil {
-		return nil, err
+	err := c.do(ctx, call{method: "POST", path: c.path("dispatch", "capacity"), body: body, read: true}, &ans)
+	return ans.Availabilities, err
+}
+
+// overbooked re-reads the slot after a booking: negative open capacity
+// means someone booked it at the same time and the tenant (lenient, like
+// ServiceTitan) accepted both.
+func (c *Client) overbooked(ctx context.Context, s Slot, businessUnitID, jobTypeID int64) (bool, error) {
+	raw, err := c.capacityRaw(ctx, s.Start, s.End, businessUnitID, jobTypeID)
+	if err != nil {
+		return false, err
 	}
-	now := c.cfg.Clock.Now()
-	var out []Slot
-	for _, a := range ans.Availabilities {
-		s, err := c.slotOf(a)
-		if err != nil {
-			return nil, err
+	for _, a := range raw {
+		got, err := c.slotOf(a)
+		if err == nil && got.Start.Equal(s.Start) && a.OpenAvailability < 0 {
+			return true, nil
 		}
-		if a.IsAvailable != nil && !*a.IsAvailable || a.OpenAvailability <= 0 || !s.Start.After(now) {
-			continue
-		}
-		out = append(out, s)
 	}
-	return out, nil
+	return false, nil
 }
 
 // slotOf converts a capacity entry, preferring startUtc/endUtc and checking

@@ -35,6 +35,10 @@ type Booked struct {
 	AppointmentID int64
 	Slot          Slot
 	Existing      bool // the booking ID had already been booked; nothing was written
+	// Overbooked is set when capacity, re-read after the booking, is
+	// negative: the slot was taken at the same time and the tenant accepted
+	// both. The job stands; tell dispatch (the job number says which).
+	Overbooked bool
 }
 
 // NewBookingID returns a fresh booking ID.
@@ -122,7 +126,13 @@ func (c *Client) Book(ctx context.Context, r BookingRequest) (*Booked, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Booked{BookingID: r.BookingID, Match: m, JobID: job.ID, JobNumber: job.JobNumber, AppointmentID: job.FirstAppointmentID, Slot: r.Slot}, nil
+	out := &Booked{BookingID: r.BookingID, Match: m, JobID: job.ID, JobNumber: job.JobNumber, AppointmentID: job.FirstAppointmentID, Slot: r.Slot}
+	if out.Overbooked, err = c.overbooked(ctx, r.Slot, r.BusinessUnitID, r.JobTypeID); err != nil {
+		c.log.Warn("re-reading capacity after a booking failed", "job", job.ID, "err", err)
+	} else if out.Overbooked {
+		c.log.Warn("the slot is over-booked: tell dispatch", "job", job.ID, "jobNumber", job.JobNumber, "start", r.Slot.Start)
+	}
+	return out, nil
 }
 
 // ErrBadJobType is a job type that is unknown, inactive, or not mapped to

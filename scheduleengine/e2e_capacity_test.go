@@ -187,3 +187,25 @@ func TestSlotTakenLenientRecheck(t *testing.T) {
 	}
 	s.lintClean()
 }
+
+// Scenario 9, lenient tenant with the slot-stolen scenario: the competing
+// booking lands during the client's own write, after its re-check; the
+// tenant accepts both, and the client's look after writing reports the
+// over-booking for dispatch.
+func TestSlotStolenLenientReportsOverbooking(t *testing.T) {
+	s := startSim(t, tenantSettings{})
+	c := s.client()
+	ctx := context.Background()
+	w := pickWork(t, ctx, c)
+	slot := slots(t, ctx, c, tomorrow(s, c), 1, w)[0]
+	fillSlot(t, ctx, s, w, slot)
+	s.activate("slot-stolen")
+	res, err := c.Book(ctx, scheduleengine.BookingRequest{Party: newParty(), BusinessUnitID: w.businessUnit, JobTypeID: w.jobType, Slot: slot})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Overbooked {
+		t.Errorf("booking %+v not reported as over-booked", res)
+	}
+	s.lintClean()
+}
