@@ -25,6 +25,7 @@ import (
 	"github.com/stsim/stsim/sim/journal"
 	"github.com/stsim/stsim/sim/oas"
 	"github.com/stsim/stsim/sim/ratelimit"
+	"github.com/stsim/stsim/sim/ui"
 )
 
 // Headers stsim adds to or reads from API calls.
@@ -71,6 +72,7 @@ func (s *Server) buildEngine() *gin.Engine {
 	e.GET("/.well-known/openid-configuration", gin.WrapF(s.auth.Discovery))
 	e.GET("/.well-known/openid-configuration/jwks", gin.WrapF(s.auth.JWKS))
 	e.GET("/_sim/health", s.health)
+	ui.Register(e) // the dashboard page; its calls go through the control API's checks
 	s.control.Register(e.Group("", control.Guard(s.cfg.ControlToken, s.cfg.Loopback()), s.seedGate))
 	e.NoRoute(s.dispatch)
 	return e

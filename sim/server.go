@@ -164,7 +164,8 @@ func New(opts Options) (*Server, error) {
 	s.envs, issuers, envs = environments(cfg)
 	s.auth = auth.NewService(reg, key, issuers, cfg.TokenTTL, s.clocks)
 	s.control = &control.Plane{Registry: reg, Store: s.store, Clocks: s.clocks, Limiter: s.limiter,
-		Journal: s.journal, Scenarios: s.scenarios, Fixtures: dirFS(cfg.FixturesDir), Seed: s.seed, Environments: envs}
+		Journal: s.journal, Scenarios: s.scenarios, Fixtures: dirFS(cfg.FixturesDir), Seed: s.seed, Environments: envs,
+		DefaultRateLimit: cfg.RateLimit}
 	background, stop := context.WithCancel(context.Background())
 	s.stop = stop
 	go s.limiter.RunSweeper(background, time.Minute) // keeps idle (app, tenant) keys from piling up

@@ -42,6 +42,9 @@ type Plane struct {
 	Seed func(set *fixture.Set) (map[string]int64, error)
 	// Environments describes each environment for GET /_sim/environments.
 	Environments []Environment
+	// DefaultRateLimit is the server's calls per second per (app, tenant),
+	// for apps without their own.
+	DefaultRateLimit int
 
 	// lifecycle serializes the steps that decide whether a tenant ID is
 	// free and drop its data, so a create cannot drop a tenant another
@@ -69,6 +72,7 @@ func (p *Plane) Register(r gin.IRoutes) {
 	r.DELETE("/_sim/requests", p.clearRequests)
 	r.GET("/_sim/requests/counts", p.countRequests)
 	r.GET("/_sim/lint", p.lint)
+	r.GET("/_sim/ratelimit", p.rateLimits)
 
 	r.GET("/_sim/scenarios", p.listScenarios)
 	r.GET("/_sim/scenarios/:name", p.getScenario)

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stsim/stsim/sim/auth"
 	"github.com/stsim/stsim/sim/config"
@@ -332,4 +333,45 @@ func TestPerTenantClockDrivesExpiryAndExports(t *testing.T) {
 		t.Fatalf("after dropping the tenant clock: %+v", clk)
 	}
 	srv.Control(t, "POST", "/_sim/clock/advance", map[string]any{"tenant": 999, "duration": "1m"}).WantError(t, 404, "")
+}
+
+// TestTenantListAndRateLimitState covers the reads the dashboard adds.
+func TestTenantListAndRateLimitState(t *testing.T) {
+	srv := simtest.Start(t, simtest.WithConfig(func(c *config.Config) { c.RateLimit = 5 }))
+	var tenants struct {
+		Tenants []struct {
+			ID      int64  `json:"tenantId"`
+			Fixture string `json:"fixture"`
+		} `json:"tenants"`
+	}
+	srv.Control(t, "GET", "/_sim/tenants", nil).OK(t).JSON(t, &tenants)
+	if len(tenants.Tenants) != 1 || tenants.Tenants[0].ID != simtest.Tenant || tenants.Tenants[0].Fixture != "demo" {
+		t.Fatalf("tenants: %+v", tenants)
+	}
+	tok := srv.Token(t)
+	for range 3 {
+		srv.Do(t, "GET", simtest.CRM+"/customers?pageSize=1", tok, nil).OK(t)
+	}
+	var rl struct {
+		WindowSeconds float64 `json:"windowSeconds"`
+		Usage         []struct {
+			AppName  string `json:"appName"`
+			Tenant   int64  `json:"tenant"`
+			InWindow int    `json:"inWindow"`
+			Limit    int    `json:"limit"`
+		} `json:"usage"`
+	}
+	srv.Control(t, "GET", "/_sim/ratelimit", nil).OK(t).JSON(t, &rl)
+	if rl.WindowSeconds != 1 || len(rl.Usage) != 1 || rl.Usage[0].InWindow != 3 || rl.Usage[0].Limit != 5 ||
+		rl.Usage[0].Tenant != simtest.Tenant || rl.Usage[0].AppName == "" {
+		t.Fatalf("rate-limit state: %+v", rl)
+	}
+	if strings.Contains(string(srv.Control(t, "GET", "/_sim/ratelimit", nil).Body), simtest.AppKey) {
+		t.Fatal("the rate-limit state shows the app key")
+	}
+	srv.Clock.Advance(2 * time.Second)
+	srv.Control(t, "GET", "/_sim/ratelimit", nil).OK(t).JSON(t, &rl)
+	if len(rl.Usage) != 0 {
+		t.Fatalf("a window later, usage is %+v", rl.Usage)
+	}
 }

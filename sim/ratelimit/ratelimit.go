@@ -55,7 +55,10 @@
 package ratelimit
 
 import (
+	"cmp"
 	"context"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -430,4 +433,36 @@ func (b *bucket) countAfter(cutoff int64) int {
 		}
 	}
 	return b.n - lo
+}
+
+// Usage is one key's admissions inside the window.
+type Usage struct {
+	Key      Key
+	InWindow int
+}
+
+// Usage lists every tracked key with its admissions inside the window now,
+// sorted by tenant and app key; keys idle for the whole window are left out.
+// It changes no decision.
+func (l *Limiter) Usage() []Usage {
+	var out []Usage
+	l.keys.Range(func(k, v any) bool {
+		key, b := k.(Key), v.(*bucket)
+		b.mu.Lock()
+		if !b.dead && b.n > 0 {
+			t := max(int64(l.now(key.Tenant).Sub(b.epoch)), b.at(b.n-1)) // a clock set back counts as the newest admission
+			if n := b.countAfter(t - l.window); n > 0 {
+				out = append(out, Usage{Key: key, InWindow: n})
+			}
+		}
+		b.mu.Unlock()
+		return true
+	})
+	slices.SortFunc(out, func(a, b Usage) int {
+		if a.Key.Tenant != b.Key.Tenant {
+			return cmp.Compare(a.Key.Tenant, b.Key.Tenant)
+		}
+		return strings.Compare(a.Key.AppKey, b.Key.AppKey)
+	})
+	return out
 }

@@ -891,3 +891,25 @@ func benchKeys(n int) []Key {
 	}
 	return keys
 }
+
+func TestUsageCountsAdmissionsInTheWindow(t *testing.T) {
+	clk := clock.NewFrozen(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	l := New(clk, time.Second)
+	a, b := Key{AppKey: "a", Tenant: 2}, Key{AppKey: "b", Tenant: 1}
+	for range 3 {
+		l.Allow(a, 10)
+	}
+	l.Allow(b, 10)
+	got := l.Usage()
+	if len(got) != 2 || got[0] != (Usage{b, 1}) || got[1] != (Usage{a, 3}) {
+		t.Fatalf("Usage = %+v", got)
+	}
+	clk.Advance(1500 * time.Millisecond)
+	l.Allow(a, 10)
+	if got := l.Usage(); len(got) != 1 || got[0] != (Usage{a, 1}) {
+		t.Fatalf("after the window moved: %+v", got)
+	}
+	if d := l.Allow(a, 2); !d.Allowed || d.Remaining != 0 {
+		t.Fatalf("Usage changed a decision: %+v", d)
+	}
+}
