@@ -165,6 +165,12 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 			continue
 		case status == http.StatusTooManyRequests && tries429 < c.cfg.Retries429:
 			tries429++ // the limiter already holds every caller until Retry-After
+			if apiErr.RetryAfter == 0 && tries429 > 1 {
+				// No Retry-After, again: back off further on this call.
+				if err := c.cfg.Clock.Sleep(ctx, backoff(tries429)); err != nil {
+					return err
+				}
+			}
 			continue
 		case status >= 500 && cl.read && tries5xx < c.cfg.Retries5xx:
 			tries5xx++

@@ -66,6 +66,32 @@ func TestThrottlingBurst(t *testing.T) {
 	s.lintClean()
 }
 
+// Scenario 8, the variant without Retry-After: a third of the calls get a
+// bare 429. The client backs off on its own budget and books once.
+func TestThrottledWithoutRetryAfter(t *testing.T) {
+	s := startSim(t, tenantSettings{Scenario: `name: bare-429
+description: A third of the calls answer 429 without Retry-After.
+seed: 7
+rules:
+  - match: {probability: 0.33}
+    effect: {status: 429, title: "Too many requests."}
+`})
+	c := s.client(func(c *scheduleengine.Config) { c.Retries5xx = 1 })
+	ctx := context.Background()
+	w := pickWork(t, ctx, c)
+	slot := slots(t, ctx, c, tomorrow(s, c), 1, w)[0]
+	s.activate("bare-429")
+	res := book(t, ctx, c, newParty(), w, slot)
+	if bare := s.counts(http.StatusTooManyRequests); bare.total() < 2 {
+		t.Errorf("only %v bare 429s: the scenario was not exercised", bare)
+	}
+	s.deactivate("bare-429")
+	if n := jobsWithBookingID(t, ctx, c, res.BookingID); n != 1 {
+		t.Errorf("%d jobs for the booking, want 1", n)
+	}
+	s.lintClean()
+}
+
 // Scenario 8, on the wall clock: the client waits a real Retry-After.
 func TestRetryAfterHonouredOnTheWallClock(t *testing.T) {
 	s := startSim(t, tenantSettings{RealTime: 4})

@@ -51,6 +51,9 @@ type tenantSettings struct {
 	// Epoch freezes the simulator clock here instead of simtest's epoch,
 	// before the demo data (shifts around "today") is seeded.
 	Epoch time.Time
+	// Scenario adds a scenario file (its name is the file's) besides the
+	// shipped ones.
+	Scenario string
 }
 
 // startSim starts (or connects to) stsim with a tenant of these settings.
@@ -78,6 +81,14 @@ func startSim(t *testing.T, settings tenantSettings) *stsim {
 		if settings.CapacityPolicy != "" || settings.TimeZone != "" {
 			dir := fixtureDir(t, settings)
 			opts = append(opts, simtest.WithConfig(func(c *config.Config) { c.FixturesDir = dir }))
+		}
+		if settings.Scenario != "" {
+			dir := t.TempDir()
+			name := strings.TrimPrefix(strings.SplitN(settings.Scenario, "\n", 2)[0], "name: ")
+			if err := os.WriteFile(filepath.Join(dir, name+".yaml"), []byte(settings.Scenario), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			opts = append(opts, simtest.WithConfig(func(c *config.Config) { c.ScenariosDir = dir }))
 		}
 		if !settings.Epoch.IsZero() {
 			opts = append(opts, func(o *sim.Options) { o.Clock = clock.NewFrozen(settings.Epoch) })
