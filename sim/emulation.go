@@ -23,16 +23,6 @@ var notEmulated = map[string]string{
 	"crm.Contacts_Replace":                    notPlanned,
 	"crm.Contacts_SearchContactMethods":       notPlanned,
 	"crm.Contacts_Update":                     notPlanned,
-	"crm.ExportLeads_Leads":                   notPlanned,
-	"crm.Leads_Create":                        notPlanned,
-	"crm.Leads_CreateFollowUp":                notPlanned,
-	"crm.Leads_CreateNote":                    notPlanned,
-	"crm.Leads_Dismiss":                       notPlanned,
-	"crm.Leads_Get":                           notPlanned,
-	"crm.Leads_GetList":                       notPlanned,
-	"crm.Leads_GetNotes":                      notPlanned,
-	"crm.Leads_SubmitLeadForm":                notPlanned,
-	"crm.Leads_Update":                        notPlanned,
 }
 
 // notPlanned is the reason of every entry in notEmulated.

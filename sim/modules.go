@@ -69,5 +69,5 @@ var moduleSeeds = func() []func(*resource.Tx) error {
 // module's seed, so the IDs of everything seeded before them stay as they
 // were.
 var laterSeeds = []func(*resource.Tx) error{
-	settings.SeedUserRoles, dispatch.SeedGPS, jpm.SeedProjects,
+	settings.SeedUserRoles, dispatch.SeedGPS, jpm.SeedProjects, crm.SeedLeads,
 }

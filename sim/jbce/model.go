@@ -1,7 +1,11 @@
 // Package jbce emulates ServiceTitan's call reasons (jbce/v2).
 package jbce
 
-import "github.com/stsim/stsim/sim/resource"
+import (
+	"errors"
+
+	"github.com/stsim/stsim/sim/resource"
+)
 
 // CallReason is why a customer called; IsLead marks a lead reason.
 type CallReason struct {
@@ -12,3 +16,15 @@ type CallReason struct {
 
 // CallReasons is the call-reason kind.
 var CallReasons = resource.Kind[CallReason]{Name: "jbce.call-reasons", Label: "Call reason"}
+
+// ActiveCallReason reports whether a call reason exists and is active.
+func ActiveCallReason(tx *resource.Tx, id int64) (bool, error) {
+	r, err := resource.Get(tx, &CallReasons, id)
+	if err != nil {
+		if errors.Is(err, resource.ErrNotFound) {
+			return false, nil
+		}
+		return false, err
+	}
+	return r.Active, nil
+}

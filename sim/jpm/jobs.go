@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/apierr"
+	"github.com/stsim/stsim/sim/crm"
 	"github.com/stsim/stsim/sim/extdata"
 	"github.com/stsim/stsim/sim/resource"
 )
@@ -233,6 +234,9 @@ func (h *handlers) bookJob(tx *resource.Tx, in *createJobIn) (*Job, error) {
 		if err := resource.Save(tx, &Projects, project); err != nil {
 			return nil, err
 		}
+	}
+	if err := crm.ConvertLeads(tx, job.CustomerID, job.LocationID); err != nil {
+		return nil, err
 	}
 	memo := "Booked " + jt.Name + " with " + strconv.Itoa(len(in.Appointments)) + " appointment(s) through the API."
 	if err := appendHistory(tx, job.ID, EventBooked, memo); err != nil {

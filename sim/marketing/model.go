@@ -107,3 +107,8 @@ func findCampaign(tx *resource.Tx, notFound string, where func(*Campaign) bool) 
 	}
 	return page.Data[0], nil
 }
+
+// CampaignExists reports whether a campaign exists (active or not).
+func CampaignExists(tx *resource.Tx, id int64) (bool, error) {
+	return resource.Exists(tx, &Campaigns, id)
+}

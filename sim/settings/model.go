@@ -240,3 +240,8 @@ func nonNil[T any](s []T) []T {
 	}
 	return s
 }
+
+// TagTypeExists reports whether a tag type exists (active or not).
+func TagTypeExists(tx *resource.Tx, id int64) (bool, error) {
+	return resource.Exists(tx, &TagTypes, id)
+}
