@@ -156,6 +156,16 @@ func (call *Call) Fail(c *gin.Context, err error) {
 	call.Outcome = Outcome{Problem: WriteError(c, call.TraceID, err).Code}
 }
 
+// RefError turns a failed lookup of a record a request refers to into a 400
+// naming field: the reference is the request's fault, not a missing path
+// resource. Other errors pass.
+func RefError(err error, field, msg string) error {
+	if errors.Is(err, resource.ErrNotFound) {
+		return apierr.BadRequest(field, msg)
+	}
+	return err
+}
+
 // WriteError writes err as ServiceTitan's error body, stops the chain and
 // returns the error as written. A missing record is a 404 naming it.
 func WriteError(c *gin.Context, traceID string, err error) *apierr.Error {

@@ -8,7 +8,9 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/apierr"
+	"github.com/stsim/stsim/sim/marketing"
 	"github.com/stsim/stsim/sim/resource"
+	"github.com/stsim/stsim/sim/settings"
 )
 
 // bookingRoutes lists the booking-provider tag, booking, booking contact and
@@ -59,9 +61,9 @@ type Booking struct {
 	CustomerType      *string         `json:"customerType"`
 	Start             resource.Time   `json:"start"`
 	Summary           string          `json:"summary"`
-	// CampaignID, BusinessUnitID and JobTypeID refer to the marketing,
-	// settings and JPM modules, which stsim does not emulate yet: they are
-	// stored as given, unchecked.
+	// CampaignID and BusinessUnitID must name a campaign and a business
+	// unit (checkBookingRefs). JobTypeID is stored as given: job types are
+	// the jpm module's, and jpm depends on crm, not the other way round.
 	CampaignID              *int64   `json:"campaignId"`
 	BusinessUnitID          *int64   `json:"businessUnitId"`
 	JobTypeID               *int64   `json:"jobTypeId"`
@@ -386,6 +388,9 @@ func createBooking(c *gin.Context, call *api.Call, scope bookingScope) {
 		if err := scope.check(tx); err != nil {
 			return bookingOut{}, err
 		}
+		if err := checkBookingRefs(tx, in.CampaignID, in.BusinessUnitID); err != nil {
+			return bookingOut{}, err
+		}
 		b := &Booking{
 			Meta: resource.Meta{Active: true}, BookingProviderID: scope.provider, Source: in.Source, Name: in.Name,
 			Address: in.Address, CustomerType: in.CustomerType, Start: in.Start, Summary: in.Summary,
@@ -438,11 +443,30 @@ func (in *updateBookingIn) check() error {
 	return err
 }
 
+// checkBookingRefs checks the campaign and business unit a booking names,
+// when it names them: a missing one is a 400 naming the member.
+func checkBookingRefs(tx *resource.Tx, campaignID, businessUnitID *int64) error {
+	if campaignID != nil {
+		if _, err := marketing.CampaignByID(tx, *campaignID); err != nil {
+			return api.RefError(err, "campaignId", "No campaign has id "+resource.IDKey(*campaignID)+".")
+		}
+	}
+	if businessUnitID != nil {
+		if _, err := settings.BusinessUnitByID(tx, *businessUnitID); err != nil {
+			return api.RefError(err, "businessUnitId", "No business unit has id "+resource.IDKey(*businessUnitID)+".")
+		}
+	}
+	return nil
+}
+
 // updateBooking handles PATCH /booking-provider/{booking_provider}/bookings/{id}:
 // only the members sent change; the name must stay non-blank. The address
 // can be replaced but not removed, so the booking rule keeps holding.
 func updateBooking(c *gin.Context, call *api.Call, scope bookingScope) {
 	api.Action(scope.booking, true, (*updateBookingIn).check, func(tx *resource.Tx, _ int64, b *Booking, in *updateBookingIn) (any, error) {
+		if err := checkBookingRefs(tx, in.CampaignID, in.BusinessUnitID); err != nil {
+			return nil, err
+		}
 		api.SetIf(&b.Source, in.Source)
 		api.SetIf(&b.Name, in.Name)
 		api.SetIf(&b.Summary, in.Summary)

@@ -215,11 +215,16 @@ func TestBookingCreateReadUpdate(t *testing.T) {
 		body["start"] = "2026-11-24T14:00:00Z"
 		body["customerType"] = "commercial"
 		body["priority"] = "High"
-		body["campaignId"] = 4242 // the marketing module is not emulated: stored as given
+		var campaigns struct{ Data []struct{ ID int64 } }
+		srv.Do(t, "GET", "/marketing/v2/tenant/1234567/campaigns", tok, nil).OK(t).JSON(t, &campaigns)
+		campaign := campaigns.Data[0].ID
+		body["campaignId"] = 999999 // not a campaign: 400 naming it
+		srv.Do(t, "POST", providerBookings(p.ID), tok, body).WantError(t, 400, "campaignId")
+		body["campaignId"] = campaign
 		body["uploadedImages"] = []any{"https://example.com/a.jpg"}
 		b1 := newBooking(t, srv, tok, p.ID, body)
 		if b1.Status != "New" || b1.BookingProviderID != p.ID || b1.Start != "2026-11-24T14:00:00.0000000Z" ||
-			ptrValue(b1.CustomerType) != "Commercial" || ptrValue(b1.Priority) != "High" || b1.CampaignID == nil || *b1.CampaignID != 4242 ||
+			ptrValue(b1.CustomerType) != "Commercial" || ptrValue(b1.Priority) != "High" || b1.CampaignID == nil || *b1.CampaignID != campaign ||
 			b1.Address["street"] != "12 Elm St" || b1.IsFirstTimeClient == nil || !*b1.IsFirstTimeClient || len(b1.UploadedImages) != 1 || b1.Active != nil {
 			t.Fatalf("created booking: %+v", b1)
 		}
@@ -284,6 +289,7 @@ func TestBookingCreateReadUpdate(t *testing.T) {
 			t.Errorf("old externalId still matches: %v", bookingIDs(got))
 		}
 		srv.Do(t, "PATCH", fmt.Sprintf("%s/%d", providerBookings(p.ID), b2.ID), tok, map[string]any{"name": " "}).WantError(t, 400, "name")
+		srv.Do(t, "PATCH", fmt.Sprintf("%s/%d", providerBookings(p.ID), b2.ID), tok, map[string]any{"businessUnitId": 999999}).WantError(t, 400, "businessUnitId")
 		srv.Do(t, "PATCH", providerBookings(p.ID)+"/999999", tok, map[string]any{"name": "x"}).WantError(t, 404, "")
 	})
 }

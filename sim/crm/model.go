@@ -138,3 +138,13 @@ var (
 	CustomerFieldTypes = resource.Kind[CustomFieldType]{Name: "crm.customer-custom-fields", Label: "Custom field type"}
 	LocationFieldTypes = resource.Kind[CustomFieldType]{Name: "crm.location-custom-fields", Label: "Custom field type"}
 )
+
+// CustomerByID returns a customer (resource.ErrNotFound when there is none).
+func CustomerByID(tx *resource.Tx, id int64) (*Customer, error) {
+	return resource.Get(tx, &Customers, id)
+}
+
+// LocationByID returns a location (resource.ErrNotFound when there is none).
+func LocationByID(tx *resource.Tx, id int64) (*Location, error) {
+	return resource.Get(tx, &Locations, id)
+}

@@ -10,12 +10,15 @@ import (
 	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/apierr"
 	"github.com/stsim/stsim/sim/resource"
+	"github.com/stsim/stsim/sim/settings"
 )
 
 // Tags on customers and locations are the tagTypeIds of the record.
 //
-// Tag types are not emulated yet (they belong to the settings module), so
-// any positive tagTypeId is accepted; zero or a negative ID is a 400.
+// Tag types are the settings module's: adding a tag type that does not
+// exist is a 404 naming it (POST /customers/{id}/tags/{tagTypeId} and the
+// location one) or a 400 per unknown ID ("tagTypeIds[i]", PUT /tags);
+// zero or a negative ID is a 400.
 //
 // Conflicts and missing records, where the document allows a choice:
 //   - POST /customers/{id}/tags/{tagTypeId} (and the location one) for a tag
@@ -57,7 +60,7 @@ func renderLocationTags(l *Location) locationTagsOut {
 	return locationTagsOut{LocationID: l.ID, TagTypeIDs: nonNil(l.TagTypeIDs)}
 }
 
-// tagTypeParam reads the tagTypeId path parameter: any positive ID.
+// tagTypeParam reads the tagTypeId path parameter: a positive ID.
 func tagTypeParam(call *api.Call) (int64, error) {
 	tag, err := call.IDParam("tagTypeId")
 	if err == nil && tag <= 0 {
@@ -68,9 +71,10 @@ func tagTypeParam(call *api.Call) (int64, error) {
 
 // changeTags serves a tag operation on a record of kind: it reads the
 // record's id and the tagTypeId, and in one transaction lets change edit
-// the live record's tag list (404 for a missing record) and saves it.
-// answer renders the response; nil answers 200 with no body.
-func changeTags[T any, P resource.Record[T]](kind *resource.Kind[T], tags func(P) *[]int64, change func(ids *[]int64, id, tag int64) error, answer func(P) any) api.Handler {
+// the live record's tag list (404 for a missing record or, when adding, a
+// missing tag type) and saves it. answer renders the response; nil answers
+// 200 with no body.
+func changeTags[T any, P resource.Record[T]](kind *resource.Kind[T], tags func(P) *[]int64, adding bool, change func(ids *[]int64, id, tag int64) error, answer func(P) any) api.Handler {
 	return func(c *gin.Context, call *api.Call) {
 		id, err := call.IDParam("id")
 		if err != nil {
@@ -87,6 +91,11 @@ func changeTags[T any, P resource.Record[T]](kind *resource.Kind[T], tags func(P
 			if err != nil {
 				return nil, err
 			}
+			if adding {
+				if _, err := settings.TagTypeByID(tx, tag); err != nil {
+					return nil, err
+				}
+			}
 			if err := change(tags(rec), id, tag); err != nil {
 				return nil, err
 			}
@@ -102,7 +111,7 @@ func changeTags[T any, P resource.Record[T]](kind *resource.Kind[T], tags func(P
 // equivalent: the record must exist (404) and must not have the tag yet
 // (409).
 func addTag[T any, P resource.Record[T], W any](kind *resource.Kind[T], tags func(P) *[]int64, render func(P) W) api.Handler {
-	return changeTags(kind, tags, func(ids *[]int64, id, tag int64) error {
+	return changeTags(kind, tags, true, func(ids *[]int64, id, tag int64) error {
 		if slices.Contains(*ids, tag) {
 			return apierr.Conflict(kind.Label + " " + resource.IDKey(id) + " already has tag type " + resource.IDKey(tag) + ".")
 		}
@@ -115,7 +124,7 @@ func addTag[T any, P resource.Record[T], W any](kind *resource.Kind[T], tags fun
 // location equivalent: 200 with no body; a missing record, or a tag the
 // record does not have, is a 404.
 func removeTag[T any, P resource.Record[T]](kind *resource.Kind[T], tags func(P) *[]int64) api.Handler {
-	return changeTags(kind, tags, func(ids *[]int64, id, tag int64) error {
+	return changeTags(kind, tags, false, func(ids *[]int64, id, tag int64) error {
 		i := slices.Index(*ids, tag)
 		if i < 0 {
 			return apierr.New(http.StatusNotFound, kind.Label+" "+resource.IDKey(id)+" has no tag type "+resource.IDKey(tag)+".")
@@ -133,8 +142,9 @@ type bulkTagsIn struct {
 
 // bulkTags handles PUT /tags (add) and DELETE /tags (remove): every listed
 // tag type is added to, or removed from, every listed customer; 200 with no
-// body. Both lists must be non-empty, tag type IDs positive, and every
-// customer must exist, else nothing changes (see the rules above).
+// body. Both lists must be non-empty, tag type IDs positive, every
+// customer and (when adding) every tag type must exist, else nothing
+// changes (see the rules above).
 // Customers whose tags end up unchanged are not written.
 func bulkTags(add bool) api.Handler {
 	return func(c *gin.Context, call *api.Call) {
@@ -161,6 +171,17 @@ func bulkTags(add bool) api.Handler {
 		}
 		err := call.Update(func(tx *resource.Tx) error {
 			missing := apierr.New(http.StatusBadRequest, "One or more validation errors occurred.")
+			for i, tag := range in.TagTypeIDs {
+				if !add {
+					break // removing a tag type no customer can have changes nothing
+				}
+				_, err := settings.TagTypeByID(tx, tag)
+				if errors.Is(err, resource.ErrNotFound) {
+					missing.Field("tagTypeIds["+strconv.Itoa(i)+"]", "No tag type has id "+resource.IDKey(tag)+".")
+				} else if err != nil {
+					return err
+				}
+			}
 			var customers []*Customer
 			seen := map[int64]bool{}
 			for i, id := range in.CustomerIDs {

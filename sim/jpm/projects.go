@@ -310,7 +310,7 @@ type updateProjectIn struct {
 
 // createProject handles POST /projects.
 var createProject = api.Create(nil, func(tx *resource.Tx, in *createProjectIn) (projectOut, error) {
-	loc, err := resource.Get(tx, &crm.Locations, in.LocationID)
+	loc, err := crm.LocationByID(tx, in.LocationID)
 	if err != nil {
 		return projectOut{}, refError(err, "locationId", "No location has id "+resource.IDKey(in.LocationID)+".")
 	}

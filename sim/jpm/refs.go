@@ -1,12 +1,12 @@
 package jpm
 
 import (
-	"errors"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/apierr"
 	"github.com/stsim/stsim/sim/crm"
 	"github.com/stsim/stsim/sim/marketing"
@@ -17,21 +17,16 @@ import (
 // Checks of the records a request refers to. A reference that does not
 // resolve is the request's fault: a 400 naming the member, not a 404.
 
-// refError turns a failed lookup into a 400 naming field; other errors pass.
-func refError(err error, field, msg string) error {
-	if errors.Is(err, resource.ErrNotFound) {
-		return apierr.BadRequest(field, msg)
-	}
-	return err
-}
+// refError is api.RefError.
+var refError = api.RefError
 
 // checkCustomerLocation: the customer exists and the location is one of
 // its locations (contract §9: a location belongs to exactly one customer).
 func checkCustomerLocation(tx *resource.Tx, customerID, locationID int64) error {
-	if _, err := resource.Get(tx, &crm.Customers, customerID); err != nil {
+	if _, err := crm.CustomerByID(tx, customerID); err != nil {
 		return refError(err, "customerId", "No customer has id "+resource.IDKey(customerID)+".")
 	}
-	loc, err := resource.Get(tx, &crm.Locations, locationID)
+	loc, err := crm.LocationByID(tx, locationID)
 	if err != nil {
 		return refError(err, "locationId", "No location has id "+resource.IDKey(locationID)+".")
 	}
@@ -42,7 +37,7 @@ func checkCustomerLocation(tx *resource.Tx, customerID, locationID int64) error 
 }
 
 func checkBusinessUnit(tx *resource.Tx, field string, id int64) error {
-	bu, err := resource.Get(tx, &settings.BusinessUnits, id)
+	bu, err := settings.BusinessUnitByID(tx, id)
 	if err != nil {
 		return refError(err, field, "No business unit has id "+resource.IDKey(id)+".")
 	}
@@ -73,7 +68,7 @@ func checkMapping(jt *JobType, businessUnitID int64) error {
 }
 
 func checkCampaign(tx *resource.Tx, id int64) error {
-	if _, err := resource.Get(tx, &marketing.Campaigns, id); err != nil {
+	if _, err := marketing.CampaignByID(tx, id); err != nil {
 		return refError(err, "campaignId", "No campaign has id "+resource.IDKey(id)+".")
 	}
 	return nil
@@ -81,7 +76,7 @@ func checkCampaign(tx *resource.Tx, id int64) error {
 
 func checkTagTypes(tx *resource.Tx, field string, ids []int64) error {
 	for i, id := range ids {
-		if _, err := resource.Get(tx, &settings.TagTypes, id); err != nil {
+		if _, err := settings.TagTypeByID(tx, id); err != nil {
 			return refError(err, field+idx(i), "No tag type has id "+resource.IDKey(id)+".")
 		}
 	}
@@ -90,7 +85,7 @@ func checkTagTypes(tx *resource.Tx, field string, ids []int64) error {
 
 func checkBusinessUnits(tx *resource.Tx, field string, ids []int64) error {
 	for i, id := range ids {
-		if _, err := resource.Get(tx, &settings.BusinessUnits, id); err != nil {
+		if _, err := settings.BusinessUnitByID(tx, id); err != nil {
 			return refError(err, field+idx(i), "No business unit has id "+resource.IDKey(id)+".")
 		}
 	}
@@ -102,10 +97,7 @@ func checkUser(tx *resource.Tx, field string, id int64) error {
 	if id == integrationUser {
 		return nil
 	}
-	if ok, err := resource.Exists(tx, &settings.Employees, id); err != nil || ok {
-		return err
-	}
-	if ok, err := resource.Exists(tx, &settings.Technicians, id); err != nil || ok {
+	if ok, err := settings.IsUser(tx, id); err != nil || ok {
 		return err
 	}
 	return apierr.BadRequest(field, "No employee or technician has id "+resource.IDKey(id)+".")

@@ -97,7 +97,7 @@ func (r *renderer) businessUnit(id *int64) (*businessUnit, error) {
 	if out, ok := r.bus[*id]; ok {
 		return out, nil
 	}
-	bu, err := resource.Get(r.tx, &settings.BusinessUnits, *id)
+	bu, err := settings.BusinessUnitByID(r.tx, *id)
 	if err != nil && !isNotFound(err) {
 		return nil, err
 	}
@@ -252,7 +252,7 @@ func (in *campaignIn) apply(tx *resource.Tx, camp *Campaign) error {
 		}
 	}
 	if in.BusinessUnitID != nil && (camp.BusinessUnitID == nil || *camp.BusinessUnitID != *in.BusinessUnitID) {
-		bu, err := resource.Get(tx, &settings.BusinessUnits, *in.BusinessUnitID)
+		bu, err := settings.BusinessUnitByID(tx, *in.BusinessUnitID)
 		switch {
 		case isNotFound(err):
 			e.Field("businessUnitId", "No business unit has id "+resource.IDKey(*in.BusinessUnitID)+".")

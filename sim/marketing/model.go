@@ -85,6 +85,11 @@ func NormalizePhone(p string) string {
 	return d
 }
 
+// CampaignByID returns a campaign (resource.ErrNotFound when there is none).
+func CampaignByID(tx *resource.Tx, id int64) (*Campaign, error) {
+	return resource.Get(tx, &Campaigns, id)
+}
+
 // FindCampaign returns the campaign with this name (exact, ignoring case;
 // active or not), the lowest ID first when names repeat, or a 404.
 func FindCampaign(tx *resource.Tx, name string) (*Campaign, error) {

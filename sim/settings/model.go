@@ -219,6 +219,22 @@ func ActiveBusinessUnit(tx *resource.Tx, id int64) (*BusinessUnit, error) {
 	return bu, nil
 }
 
+// TagTypeByID returns a tag type (resource.ErrNotFound when there is none).
+func TagTypeByID(tx *resource.Tx, id int64) (*TagType, error) { return resource.Get(tx, &TagTypes, id) }
+
+// BusinessUnitByID returns a business unit, active or not.
+func BusinessUnitByID(tx *resource.Tx, id int64) (*BusinessUnit, error) {
+	return resource.Get(tx, &BusinessUnits, id)
+}
+
+// IsUser reports whether id is an employee or a technician.
+func IsUser(tx *resource.Tx, id int64) (bool, error) {
+	if ok, err := resource.Exists(tx, &Employees, id); err != nil || ok {
+		return ok, err
+	}
+	return resource.Exists(tx, &Technicians, id)
+}
+
 // TechniciansIn returns the active technicians of a business unit, by ID.
 func TechniciansIn(tx *resource.Tx, businessUnitID int64) ([]*Technician, error) {
 	return resource.LookupActive(tx, &Technicians, "business-unit", resource.IDKey(businessUnitID))
