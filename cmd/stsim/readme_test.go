@@ -3,12 +3,16 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/stsim/stsim/sim/config"
+	"go.yaml.in/yaml/v4"
 )
 
 // readmeBlock is one fenced shell example of README.md.
@@ -218,5 +222,84 @@ func TestReadmeBlocksParsesConsoleAndSh(t *testing.T) {
 		compareOutput("first Mon Dec 7", "first Tue Dec 8") != "" ||
 		compareOutput(`{"a":1}`, `{"b":1}`) == "" {
 		t.Fatal("compareOutput does not tell matching from differing output")
+	}
+}
+
+// TestREADMEWaitLoopWaitsForStsim runs the README's shell wait-loop before
+// stsim is up, then starts stsim: the loop must end, successfully, once
+// /_sim/health answers 200.
+func TestREADMEWaitLoopWaitsForStsim(t *testing.T) {
+	if _, err := exec.LookPath("curl"); err != nil {
+		t.Skip("curl is not installed; the wait loop uses it")
+	}
+	data, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var loop string
+	for _, b := range readmeBlocks(string(data)) {
+		for _, c := range b.commands {
+			if strings.Contains(c.text, "until curl") && strings.Contains(c.text, "127.0.0.1:8080/_sim/health") {
+				loop = c.text
+			}
+		}
+	}
+	if loop == "" {
+		t.Fatal("README.md has no wait loop on http://127.0.0.1:8080/_sim/health")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // free again for stsim; the loop meanwhile finds nothing there
+
+	wait := exec.Command("bash", "-c", strings.ReplaceAll(loop, "127.0.0.1:8080", addr))
+	var out strings.Builder
+	wait.Stdout, wait.Stderr = &out, &out
+	if err := wait.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- wait.Wait() }()
+	startServe(t, "-addr", addr)
+	if err := <-done; err != nil {
+		t.Fatalf("the wait loop failed: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), `"status":"ok"`) {
+		t.Errorf("the loop ended without a healthy answer:\n%s", out.String())
+	}
+}
+
+// TestREADMECIRecipesUseRealSettings checks the README's YAML recipes (which
+// no runner here can run) name only real STSIM_* variables and commands.
+func TestREADMECIRecipesUseRealSettings(t *testing.T) {
+	data, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := map[string]bool{}
+	for _, o := range config.Options() {
+		known[o.Env] = true
+	}
+	blocks := regexp.MustCompile("(?s)```yaml\n(.*?)```").FindAllStringSubmatch(string(data), -1)
+	if len(blocks) < 2 {
+		t.Fatalf("README.md has %d YAML recipes, want GitHub Actions and GitLab", len(blocks))
+	}
+	for _, b := range blocks {
+		var doc map[string]any
+		if err := yaml.Unmarshal([]byte(b[1]), &doc); err != nil {
+			t.Errorf("a README YAML recipe does not parse: %v\n%s", err, b[1])
+		}
+		for _, v := range regexp.MustCompile(`STSIM_[A-Z_]+`).FindAllString(b[1], -1) {
+			if !known[v] {
+				t.Errorf("a README recipe sets %s, which stsim does not read", v)
+			}
+		}
+		for _, m := range regexp.MustCompile(`stsim ([a-z]+)`).FindAllStringSubmatch(b[1], -1) {
+			if !slices.ContainsFunc(commands(), func(c command) bool { return c.name == m[1] }) {
+				t.Errorf("a README recipe runs stsim %s, which is not a command", m[1])
+			}
+		}
 	}
 }

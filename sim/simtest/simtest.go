@@ -5,6 +5,19 @@
 //	srv := simtest.Start(t)
 //	tok := srv.Token(t)
 //	resp := srv.Do(t, "GET", "/crm/v2/tenant/1234567/customers", tok, nil)
+//
+// Each server is isolated: its own store, clock (frozen at Epoch; move it
+// with srv.Clock), journal and scenarios. A test that fails prints the last
+// lines of its server's log.
+//
+// The demo tenant (Tenant) has one connection, the "Schedule Engine" app
+// (ClientID, ClientSecret, AppKey), bound by the tenant admin to the
+// booking-provider tag named BookingProviderTag. Provider-level booking
+// calls (/crm/v2/tenant/{tenant}/booking-provider/{id}/bookings) must name
+// that tag's ID, which the seed assigns: look it up with
+// GET /crm/v2/tenant/{tenant}/booking-provider-tags?name=Schedule%20Engine
+// (see Example_bookingProvider), or read bookingProviderId from
+// GET /_sim/tenants/{tenant}/connections. Another tag's ID answers 403.
 package simtest
 
 import (
@@ -31,10 +44,13 @@ import (
 
 // Demo credentials, re-exported for tests.
 const (
-	Tenant       = fixture.DemoTenant
-	AppKey       = fixture.DemoAppKey
-	ClientID     = fixture.DemoClientID
-	ClientSecret = fixture.DemoClientSecret
+	// BookingProviderTag is the name of the booking-provider tag the demo
+	// connection is bound to.
+	BookingProviderTag = "Schedule Engine"
+	Tenant             = fixture.DemoTenant
+	AppKey             = fixture.DemoAppKey
+	ClientID           = fixture.DemoClientID
+	ClientSecret       = fixture.DemoClientSecret
 )
 
 // Epoch is where a test server's frozen clock starts: a fixed Monday so
@@ -92,6 +108,9 @@ func Start(t testing.TB, opts ...Option) *Server {
 	t.Cleanup(func() {
 		hs.Close()
 		_ = s.Close()
+		if t.Failed() {
+			t.Logf("the stsim server's log (last %d lines):\n%s", failureLogLines, logs.Tail(failureLogLines))
+		}
 	})
 	return &Server{Server: s, URL: hs.URL, Clock: clk, Logs: logs, client: hs.Client()}
 }
@@ -106,6 +125,18 @@ func (l *LogBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.buf.Write(p)
+}
+
+// failureLogLines is how much of the server's log a failed test shows.
+const failureLogLines = 60
+
+// Tail returns the last n lines logged.
+func (l *LogBuffer) Tail(n int) string {
+	lines := strings.SplitAfter(strings.TrimSuffix(l.String(), "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "")
 }
 
 // String returns everything logged so far.
