@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/stsim/stsim/sim/env"
@@ -312,15 +313,12 @@ func (c *Change) AddApp(a App) error {
 	if _, dup := c.app(a.ID); dup {
 		return fmt.Errorf("auth: app %q already exists", a.ID)
 	}
-	for _, other := range c.r.apps {
-		if other.Key == a.Key {
-			return fmt.Errorf("auth: app key of %q is already used by another app", a.Name)
-		}
+	_, taken := c.r.appsByKey[a.Key]
+	for _, added := range c.apps {
+		taken = taken || added.Key == a.Key
 	}
-	for _, other := range c.apps {
-		if other.Key == a.Key {
-			return fmt.Errorf("auth: app key of %q is already used by another app", a.Name)
-		}
+	if taken {
+		return fmt.Errorf("auth: app key of %q is already used by another app", a.Name)
 	}
 	if a.Version == 0 {
 		a.Version = 1
@@ -446,6 +444,6 @@ func (c *Change) Connections(tenant int64) []Connection {
 			out = append(out, conn.view())
 		}
 	})
-	slices.SortFunc(out, func(a, b Connection) int { return compare(a.ClientID, b.ClientID) })
+	slices.SortFunc(out, func(a, b Connection) int { return strings.Compare(a.ClientID, b.ClientID) })
 	return out
 }

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -145,7 +146,7 @@ func (r *Registry) Tenants() []Tenant {
 	for _, t := range r.tenants {
 		out = append(out, *t)
 	}
-	slices.SortFunc(out, func(a, b Tenant) int { return compare(a.ID, b.ID) })
+	slices.SortFunc(out, func(a, b Tenant) int { return cmp.Compare(a.ID, b.ID) })
 	return out
 }
 
@@ -233,16 +234,6 @@ func (r *Registry) Connections(tenant int64) []Connection {
 	}
 	slices.SortFunc(out, func(a, b Connection) int { return strings.Compare(a.ClientID, b.ClientID) })
 	return out
-}
-
-func compare[T int64 | string](a, b T) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // Single changes, each committed on its own (see Change for several at once).

@@ -323,8 +323,6 @@ func (p *Plane) createTenant(c *gin.Context) {
 	c.JSON(http.StatusCreated, out)
 }
 
-var errTenantTaken = errors.New("tenant ID taken")
-
 // register gives set the tenant ID want (or a new one when want is 0) and
 // registers its tenant, apps and connections in one durable change. A
 // requested ID starts with no data: whatever a deleted tenant of that ID
@@ -332,10 +330,9 @@ var errTenantTaken = errors.New("tenant ID taken")
 func (p *Plane) register(set *fixture.Set, want int64) error {
 	p.lifecycle.Lock()
 	defer p.lifecycle.Unlock()
-	taken := apierr.Conflict("Tenant " + strconv.FormatInt(want, 10) + " already exists.")
 	if want > 0 {
 		if _, exists := p.Registry.Tenant(want); exists {
-			return taken
+			return apierr.Conflict("Tenant " + strconv.FormatInt(want, 10) + " already exists.")
 		}
 		if err := p.Store.DropTenant(want); err != nil {
 			return apierr.Internal(err)
