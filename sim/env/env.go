@@ -86,6 +86,10 @@ func (s Selector) Select(r *http.Request) (string, string) {
 func (s Selector) Handler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name, path := s.Select(r)
+		if name == Integration && path == r.URL.Path {
+			next.ServeHTTP(w, r) // From says Integration already: no copy
+			return
+		}
 		r = r.WithContext(With(r.Context(), name)) // a shallow copy: its URL is shared
 		if path != r.URL.Path {
 			u := *r.URL
