@@ -1,6 +1,7 @@
 package resource
 
 import (
+	"cmp"
 	"errors"
 	"math"
 	"net/url"
@@ -338,23 +339,13 @@ func sortRecords[T any, P Record[T]](recs []P, field string, desc bool) {
 		tb, ib := key(b)
 		c := ta.Compare(tb.Time)
 		if c == 0 {
-			c = cmpInt(ia, ib)
+			c = cmp.Compare(ia, ib)
 		}
 		if desc {
 			return -c
 		}
 		return c
 	})
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // ListOrdered is List for a sort field of a module's own (a job's priority,
@@ -374,7 +365,7 @@ func ListOrdered[T any, P Record[T]](tx *Tx, k *Kind[T], q Query, sel Select, wh
 	slices.SortStableFunc(recs, func(a, b P) int {
 		c := order(a, b)
 		if c == 0 {
-			c = cmpInt(a.meta().ID, b.meta().ID)
+			c = cmp.Compare(a.meta().ID, b.meta().ID)
 		}
 		if q.SortDesc {
 			return -c
