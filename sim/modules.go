@@ -7,6 +7,7 @@ import (
 	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/crm"
 	"github.com/stsim/stsim/sim/dispatch"
+	"github.com/stsim/stsim/sim/fixture"
 	"github.com/stsim/stsim/sim/jbce"
 	"github.com/stsim/stsim/sim/jpm"
 	"github.com/stsim/stsim/sim/marketing"
@@ -18,8 +19,9 @@ import (
 // code that serves and seeds it.
 type Module struct {
 	openapi.Module
-	Routes func() api.Routes        // the module's operation handlers
-	Seed   func(*resource.Tx) error // writes the module's demo records
+	Routes  func() api.Routes                       // the module's operation handlers
+	Fixture fixture.Module                          // the kinds of records its fixture file holds
+	Seed    func(*resource.Tx, fixture.Input) error // writes its records from its fixture file
 }
 
 // Modules is the one list of simulated modules: cmd/specgen generates a
@@ -27,22 +29,23 @@ type Module struct {
 // coverage test count them. Adding a module is a new package plus an entry
 // here (then run cmd/specgen).
 //
-// The order is the seed order: jobs need customers, business units, job
+// Each module seeds its own records from fixtures/<set>/<name>.json. The
+// order is the seed order: jobs need customers, business units, job
 // types and campaigns; shifts and assignments need technicians and
 // appointments.
 var Modules = []Module{
 	{openapi.Module{Name: "crm", Title: "CRM", Reference: "tenant-crm-v2.yaml", Export: "developer-portal export, 2025-07-11", Scope: "crm", Operations: 79},
-		crm.Routes, crm.Seed},
+		crm.Routes, crm.Fixture, crm.Seed},
 	{openapi.Module{Name: "settings", Title: "Settings", Reference: "tenant-settings-v2.yaml", Export: "developer-portal export, 2025-06-17", Scope: "stt", Operations: 19},
-		settings.Routes, settings.Seed},
+		settings.Routes, settings.Fixture, settings.Seed},
 	{openapi.Module{Name: "marketing", Title: "Marketing", Reference: "tenant-marketing-v2.yml", Export: "2022 document, 2022-04-18", Scope: "mrk", Operations: 12},
-		marketing.Routes, marketing.Seed},
+		marketing.Routes, marketing.Fixture, marketing.Seed},
 	{openapi.Module{Name: "jbce", Title: "JBCE", Reference: "tenant-jbce-v2.json", Export: "developer-portal export, 2025-05-23", Scope: "jbce", Operations: 1},
-		jbce.Routes, jbce.Seed},
+		jbce.Routes, jbce.Fixture, jbce.Seed},
 	{openapi.Module{Name: "jpm", Title: "JPM", Reference: "tenant-jpm-v2.yaml", Export: "developer-portal export, 2025-06-17", Scope: "jpm", Operations: 55},
-		func() api.Routes { return jpm.Routes(jpm.Deps{CheckSlot: dispatch.CheckSlot}) }, jpm.Seed},
+		func() api.Routes { return jpm.Routes(jpm.Deps{CheckSlot: dispatch.CheckSlot}) }, jpm.Fixture, jpm.Seed},
 	{openapi.Module{Name: "dispatch", Title: "Dispatch", Reference: "tenant-dispatch-v2.yaml", Export: "developer-portal export, 2025-06-17", Scope: "dis", Operations: 36},
-		dispatch.Routes, dispatch.Seed},
+		dispatch.Routes, dispatch.Fixture, dispatch.Seed},
 }
 
 // moduleRoutes gathers every module's handlers.
@@ -54,20 +57,19 @@ func moduleRoutes() api.Routes {
 	return routes
 }
 
-// moduleSeeds are the modules' seed functions in seed order, then the
-// later seeds.
-var moduleSeeds = func() []func(*resource.Tx) error {
-	seeds := make([]func(*resource.Tx) error, len(Modules))
-	for i, m := range Modules {
-		seeds[i] = m.Seed
-	}
-	return append(seeds, laterSeeds...)
-}()
-
 // laterSeeds add the demo records of resources emulated after the first
 // seeds were written (user roles, GPS pings, …). They run after every
 // module's seed, so the IDs of everything seeded before them stay as they
 // were.
 var laterSeeds = []func(*resource.Tx) error{
 	settings.SeedUserRoles, dispatch.SeedGPS, jpm.SeedProjects, crm.SeedLeads,
+}
+
+// fixtureModules describes every module's fixture file, for validation.
+func fixtureModules() []fixture.Module {
+	out := make([]fixture.Module, len(Modules))
+	for i, m := range Modules {
+		out[i] = m.Fixture
+	}
+	return out
 }

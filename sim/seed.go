@@ -57,10 +57,22 @@ func seedRecords(tx *resource.Tx, set *fixture.Set, now time.Time) error {
 	if err := tenant.Save(tx, settings); err != nil {
 		return err
 	}
-	for _, seed := range moduleSeeds {
-		if err := seed(tx); err != nil {
-			return err
+	dates := fixture.Dates{Now: now, Loc: settings.Location()}
+	err := resource.Reserve(tx, set.ReservedIDs(), func() error {
+		for _, m := range Modules {
+			if err := m.Seed(tx, fixture.Input{Records: set.Module(m.Name), Dates: dates}); err != nil {
+				return err
+			}
 		}
+		for _, seed := range laterSeeds {
+			if err := seed(tx); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	return tx.Put(metaBucket, seededKey, []byte(now.UTC().Format(time.RFC3339)))
 }

@@ -202,8 +202,17 @@ func openRegistry(st store.Store, demo *fixture.Set, now time.Time) (*auth.Regis
 }
 
 // seed writes a fixture set's records into its tenant (once) at the
-// simulator's current time.
+// simulator's current time, and returns the booking-provider tag each of
+// its connections is to be bound to. A set from a -fixtures directory is
+// first checked against the OpenAPI documents (the embedded sets are
+// checked by tests), so a bad record stops stsim with the file, record and
+// field.
 func (s *Server) seed(set *fixture.Set) (map[string]int64, error) {
+	if !set.Checked {
+		if err := set.Validate(s.spec, fixtureModules(), s.clock.Now()); err != nil {
+			return nil, err
+		}
+	}
 	return seedTenant(s.store, set, s.clock.Now())
 }
 

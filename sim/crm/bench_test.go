@@ -266,11 +266,16 @@ func BenchmarkCRM(b *testing.B) {
 // BenchmarkSeed measures crm.Seed (custom field types and the demo
 // customers) into a fresh store: the CRM part of every start.
 func BenchmarkSeed(b *testing.B) {
+	demo, err := fixture.Load(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	seed := func(tx *resource.Tx) error { return crm.Seed(tx, demo.Input("crm", benchEpoch)) }
 	b.Run("memory", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			st := store.OpenMemory()
-			if err := resource.Update(st, 1234567, benchEpoch, func(tx *resource.Tx) error { return crm.Seed(tx) }); err != nil {
+			if err := resource.Update(st, 1234567, benchEpoch, seed); err != nil {
 				b.Fatal(err)
 			}
 			st.Close()
@@ -285,7 +290,7 @@ func BenchmarkSeed(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if err := resource.Update(st, 1234567, benchEpoch, func(tx *resource.Tx) error { return crm.Seed(tx) }); err != nil {
+			if err := resource.Update(st, 1234567, benchEpoch, seed); err != nil {
 				b.Fatal(err)
 			}
 			st.Close()

@@ -10,11 +10,11 @@ import (
 	"github.com/stsim/stsim/sim/resource"
 )
 
-// Demo data: Seed gives every tenant it seeds (the demo tenant 1234567) a
-// customer base of a heating, cooling and plumbing contractor in the
-// Chicago metro area. It is generated from a fixed seed, so every start
-// writes the same records with the same IDs; only createdOn/modifiedOn
-// follow the clock (the server's start time).
+// Demo data. The demo tenant's customers (fixtures/demo/crm.yaml) are a
+// heating, cooling and plumbing contractor's customer base in the Chicago
+// metro area: thirteen literal, well-known customers (IDs 6 to 18) and 287
+// drawn by the "customers" generator from a fixed seed, so every start
+// writes the same records with the same IDs.
 //
 // Shape: DemoCustomerCount customers (IDs 6 to 305, in that order), about
 // one in ten "Commercial"; 1–3 locations each (IDs from 306 on), then the
@@ -46,7 +46,7 @@ import (
 //	                                    share (630) 555-0112
 //
 // DemoDuplicatePhones lists the four shared numbers. IDs 1–5 are the
-// integration user and the four custom field types (Seed). No other pair of
+// integration user and the four custom field types. No other pair of
 // demo customers shares a number, and no demo number uses area code 312, so
 // tests can create (312) 555-01xx customers without meeting demo records.
 const (
@@ -56,27 +56,27 @@ const (
 	// DemoCustomerCount is how many customers the demo tenant starts with.
 	DemoCustomerCount = 300
 
-	DemoCustomerID                   int64 = 6
-	DemoCustomerPhone                      = "(630) 555-0187"
-	DemoDoNotServiceCustomerID       int64 = 7
-	DemoDoNotServicePhone                  = "708.555.0166"
-	DemoDuplicateCustomerID          int64 = 8
-	DemoDuplicateCustomerID2         int64 = 9
-	DemoDuplicatePhone                     = "(773) 555-0123"
-	DemoInactiveDuplicateCustomerID  int64 = 13 // 12 is the active record with the same name and phone
-	DemoInactiveDuplicatePhone             = "(773) 555-0131"
-	DemoCommercialCustomerID         int64 = 14
-	DemoExternalDataCustomerID       int64 = 15
-	DemoExternalDataKey                    = "seCustomerId"
-	DemoExternalDataValue                  = "SE-100001"
-	DemoInactiveCustomerID           int64 = 16
-	demoRandomSeed1, demoRandomSeed2       = 1234567, 2026
+	DemoCustomerID                  int64 = 6
+	DemoCustomerPhone                     = "(630) 555-0187"
+	DemoDoNotServiceCustomerID      int64 = 7
+	DemoDoNotServicePhone                 = "708.555.0166"
+	DemoDuplicateCustomerID         int64 = 8
+	DemoDuplicateCustomerID2        int64 = 9
+	DemoDuplicatePhone                    = "(773) 555-0123"
+	DemoInactiveDuplicateCustomerID int64 = 13 // 12 is the active record with the same name and phone
+	DemoInactiveDuplicatePhone            = "(773) 555-0131"
+	DemoCommercialCustomerID        int64 = 14
+	DemoExternalDataCustomerID      int64 = 15
+	DemoExternalDataKey                   = "seCustomerId"
+	DemoExternalDataValue                 = "SE-100001"
+	DemoInactiveCustomerID          int64 = 16
 )
 
 // DemoDuplicatePhones are the numbers two demo customers share.
 var DemoDuplicatePhones = []string{"(773) 555-0123", "(847) 555-0148", "(773) 555-0131", "(630) 555-0112"}
 
-// demoFieldTypes are the custom field types Seed created.
+// demoFieldTypes are the custom field types generated customers fill in
+// (nil: the fixture has no such type, and the field is left out).
 type demoFieldTypes struct {
 	gateCode, contactTime, equipment, pets *CustomFieldType
 }
@@ -92,10 +92,9 @@ type demoLocation struct {
 	contacts []*Contact
 }
 
-// seedDemo writes the demo customers: customers first (so their IDs are
+// seedDemo writes customers: customers first (so their IDs are
 // contiguous), then locations, then customer and location contacts.
-func seedDemo(tx *resource.Tx, ft demoFieldTypes) error {
-	custs := demoCustomers(ft)
+func seedDemo(tx *resource.Tx, custs []*demoCustomer) error {
 	for _, dc := range custs {
 		if err := resource.Create(tx, &Customers, &dc.rec); err != nil {
 			return err
@@ -130,6 +129,20 @@ func seedDemo(tx *resource.Tx, ft demoFieldTypes) error {
 	return nil
 }
 
+// generateCustomers are the settings of the "customers" generator: Count
+// customers drawn from a random source seeded with Seed (two numbers).
+// Before drawing them it gives every literal customer's address (and each
+// of its locations' addresses) without coordinates a point near the
+// centre of its ZIP, when that ZIP is one of the demo places.
+type generateCustomers struct {
+	Count int       `json:"count"`
+	Seed  [2]uint64 `json:"seed"`
+}
+
+// maxGenerated bounds the generator: the demo numbering (555-01xx in the
+// local area codes) runs out beyond this.
+const maxGenerated = 1000
+
 // demoGen draws the random part of the demo data.
 type demoGen struct {
 	r          *rand.Rand
@@ -141,10 +154,10 @@ type demoGen struct {
 	extSerial  int // last SE-1xxxxx handed out
 }
 
-// demoCustomers builds the demo customers in ID order, a pure function of
-// the custom field types.
-func demoCustomers(ft demoFieldTypes) []*demoCustomer {
-	g := &demoGen{r: rand.New(rand.NewPCG(demoRandomSeed1, demoRandomSeed2)), ft: ft, lines: map[string][]string{}, used: map[string]bool{}, extSerial: 100001}
+// run places the literal customers and draws the generated ones, a pure
+// function of its settings, the field types and the literal customers.
+func (s generateCustomers) run(ft demoFieldTypes, literal []*demoCustomer) []*demoCustomer {
+	g := &demoGen{r: rand.New(rand.NewPCG(s.Seed[0], s.Seed[1])), ft: ft, lines: map[string][]string{}, used: map[string]bool{}, extSerial: 100001}
 	for _, ac := range DemoPhoneAreaCodes {
 		perm := g.r.Perm(100)
 		lines := make([]string, len(perm))
@@ -156,11 +169,14 @@ func demoCustomers(ft demoFieldTypes) []*demoCustomer {
 	for _, p := range demoPlaces {
 		g.placeTotal += p.weight
 	}
-	custs := g.wellKnown()
-	for len(custs) < DemoCustomerCount {
-		custs = append(custs, g.customer())
+	for _, dc := range literal {
+		g.placeLiteral(dc)
 	}
-	return custs
+	var out []*demoCustomer
+	for range min(s.Count, maxGenerated) {
+		out = append(out, g.customer())
+	}
+	return out
 }
 
 func twoDigits(n int) string {
@@ -172,123 +188,55 @@ func twoDigits(n int) string {
 
 func ptr[T any](v T) *T { return &v }
 
-// --- the well-known customers ---
-
-func (g *demoGen) wellKnown() []*demoCustomer {
-	// Reserve their numbers so that no random customer gets one.
-	for _, n := range []string{"6305550187", "7085550166", "7735550123", "8475550148", "2245550119",
-		"7735550131", "8725550100", "7735550170", "7085550152", "8475550133", "2245550177", "7085550109",
-		"6305550112", "6305550161", "6305550124"} {
-		g.used[n] = true
+// placeLiteral reserves a literal customer's phone numbers, so that no generated
+// customer gets one, and gives its addresses without coordinates a point
+// near their ZIP's centre (a location at the customer's address shares the
+// customer's point).
+func (g *demoGen) placeLiteral(dc *demoCustomer) {
+	for _, c := range dc.contacts {
+		g.reserve(c)
 	}
-	naperville, oakLawn, pilsen := g.placeByZip("60540"), g.placeByZip("60453"), g.placeByZip("60608")
-	evanston, chatham, streeterville := g.placeByZip("60201"), g.placeByZip("60620"), g.placeByZip("60611")
-	rogersPark, oakPark, schaumburg := g.placeByZip("60626"), g.placeByZip("60302"), g.placeByZip("60193")
-	berwyn, elmhurst, lombard := g.placeByZip("60402"), g.placeByZip("60126"), g.placeByZip("60148")
-
-	residential := func(name string, addr Address, contacts ...*Contact) *demoCustomer {
-		dc := &demoCustomer{rec: Customer{Meta: resource.Meta{Active: true}, Name: name, Type: "Residential", Address: addr,
-			CreatedByID: IntegrationUserID, TagTypeIDs: []int64{}, CustomFields: []CustomField{}}, contacts: contacts}
-		loc := g.newLocation(name, addr)
-		if len(contacts) > 0 && contacts[0].Type != "Email" {
-			loc.contacts = append(loc.contacts, contact(contacts[0].Type, contacts[0].Value, nil))
+	g.locate(&dc.rec.Address)
+	for _, dl := range dc.locations {
+		for _, c := range dl.contacts {
+			g.reserve(c)
 		}
-		dc.locations = []*demoLocation{loc}
-		return dc
-	}
-
-	ellison := residential("Jordan Ellison", g.address(naperville, "1548 Briarwood Dr", nil),
-		contact("MobilePhone", DemoCustomerPhone, nil), contact("Email", "jordan.ellison@example.com", nil))
-	ellison.rec.CustomFields = []CustomField{g.field(g.ft.contactTime, "Morning")}
-	ellison.locations[0].rec.CustomFields = []CustomField{g.field(g.ft.equipment, "Basement")}
-
-	kessler := residential("Vernon Kessler", g.address(oakLawn, "4820 W 95th St", nil),
-		contact("Phone", DemoDoNotServicePhone, ptr("home")))
-	kessler.rec.DoNotService = true
-	kessler.rec.Balance = 412.75
-
-	gonzalez := residential("Maria Gonzalez", g.address(pilsen, "1843 S Laflin St", ptr("Apt 2")),
-		contact("MobilePhone", DemoDuplicatePhone, nil), contact("Email", "maria.gonzalez@example.com", nil))
-	gonzales := residential("Maria Gonzales", g.address(pilsen, "1843 S Laflin St", ptr("Apt 2")),
-		contact("MobilePhone", "+1 773 555 0123", nil))
-
-	thomas := residential("Thomas Brennan", g.address(evanston, "1407 Hinman Ave", nil),
-		contact("Phone", "847-555-0148", ptr("home")), contact("Email", "tbrennan@example.net", nil))
-	kathleen := residential("Kathleen Brennan", g.address(evanston, "1407 Hinman Ave", nil),
-		contact("Phone", "8475550148", ptr("home")), contact("MobilePhone", "(224) 555-0119", ptr("cell")))
-
-	owens := residential("Derrick Owens", g.address(chatham, "8123 S Bishop St", nil),
-		contact("MobilePhone", DemoInactiveDuplicatePhone, nil), contact("Email", "d.owens@example.com", nil))
-	owensOld := residential("Derrick Owens", g.address(chatham, "7710 S Paulina St", nil),
-		contact("Phone", "773.555.0131", nil))
-	owensOld.rec.Active = false
-	owensOld.locations[0].rec.Active = false
-
-	lakeshore := &demoCustomer{rec: Customer{Meta: resource.Meta{Active: true}, Name: "Lakeshore Property Management", Type: "Commercial",
-		Address: g.address(streeterville, "233 E Ontario St", ptr("Suite 1400")), Balance: 2380.00, CreatedByID: IntegrationUserID,
-		TagTypeIDs: []int64{}, CustomFields: []CustomField{g.field(g.ft.contactTime, "Afternoon")}},
-		contacts: []*Contact{contact("Phone", "(872) 555-0100", ptr("office")), contact("Email", "service@lakeshorepm.example.com", ptr("work orders"))}}
-	for _, site := range []struct {
-		name, street, phone, equipment string
-		place                          *demoPlace
-	}{
-		{"Lakeshore PM - Farwell Courtyard", "1420 W Farwell Ave", "(773) 555-0170", "Rooftop", rogersPark},
-		{"Lakeshore PM - Oak Park Lofts", "845 Madison St", "708-555-0152", "Basement", oakPark},
-		{"Lakeshore PM - Evanston Commons", "1600 Chicago Ave", "+1 847 555 0133", "Mechanical room", evanston},
-	} {
-		loc := g.newLocation(site.name, g.address(site.place, site.street, nil))
-		loc.contacts = []*Contact{contact("Phone", site.phone, ptr("Site manager"))}
-		loc.rec.CustomFields = []CustomField{g.field(g.ft.equipment, site.equipment), g.field(g.ft.pets, "false")}
-		lakeshore.locations = append(lakeshore.locations, loc)
-	}
-
-	raman := residential("Priya Raman", g.address(schaumburg, "1022 Kensington Ct", nil),
-		contact("MobilePhone", "(224) 555-0177", nil), contact("Email", "priya.raman@example.org", nil))
-	raman.rec.ExternalData = ExternalData{DemoApplicationGUID: {{Key: DemoExternalDataKey, Value: DemoExternalDataValue}, {Key: "source", Value: "online-booking"}}}
-	raman.locations[0].rec.ExternalData = ExternalData{DemoApplicationGUID: {{Key: "seLocationId", Value: "SE-L-100001"}}}
-
-	fitch := residential("Gerald Fitch", g.address(berwyn, "3418 Grove Ave", nil), contact("Phone", "(708) 555-0109", nil))
-	fitch.rec.Active = false
-
-	russo := residential("Anthony Russo", g.address(elmhurst, "355 N Kenilworth Ave", nil),
-		contact("MobilePhone", "(630) 555-0112", nil), contact("Email", "anthony.russo@example.com", nil))
-	rentals := &demoCustomer{rec: Customer{Meta: resource.Meta{Active: true}, Name: "Russo Rentals LLC", Type: "Commercial",
-		Address: g.address(elmhurst, "355 N Kenilworth Ave", nil), CreatedByID: IntegrationUserID, TagTypeIDs: []int64{}, CustomFields: []CustomField{}},
-		contacts: []*Contact{contact("Phone", "630.555.0112", ptr("Anthony, owner"))}}
-	for _, site := range []struct{ name, street, unit, tenantPhone string }{
-		{"Russo Rentals - Elmhurst two-flat", "188 W Park Ave", "Unit 2", "(630) 555-0161"},
-		{"Russo Rentals - Lombard duplex", "412 S Main St", "", "630-555-0124"},
-	} {
-		place := elmhurst
-		if strings.Contains(site.name, "Lombard") {
-			place = lombard
+		a := &dl.rec.Address
+		if a.Latitude == nil && a.Street == dc.rec.Address.Street && a.Zip == dc.rec.Address.Zip && deref(a.Unit) == deref(dc.rec.Address.Unit) {
+			a.Latitude, a.Longitude = dc.rec.Address.Latitude, dc.rec.Address.Longitude
 		}
-		var unit *string
-		if site.unit != "" {
-			unit = ptr(site.unit)
-		}
-		loc := g.newLocation(site.name, g.address(place, site.street, unit))
-		loc.contacts = []*Contact{contact("MobilePhone", site.tenantPhone, ptr("tenant"))}
-		rentals.locations = append(rentals.locations, loc)
+		g.locate(a)
 	}
-	return []*demoCustomer{ellison, kessler, gonzalez, gonzales, thomas, kathleen, owens, owensOld, lakeshore, raman, fitch, russo, rentals}
 }
 
-func (g *demoGen) placeByZip(zip string) *demoPlace {
+func (g *demoGen) reserve(c *Contact) {
+	if c.Type == "Phone" || c.Type == "MobilePhone" {
+		g.used[NormalizePhone(c.Value)] = true
+	}
+}
+
+func (g *demoGen) locate(a *Address) {
+	if a.Latitude != nil || a.Longitude != nil {
+		return
+	}
 	for i := range demoPlaces {
-		if demoPlaces[i].zip == zip {
-			return &demoPlaces[i]
+		if demoPlaces[i].zip == a.Zip {
+			placed := g.address(&demoPlaces[i], a.Street, a.Unit)
+			a.Latitude, a.Longitude = placed.Latitude, placed.Longitude
+			return
 		}
 	}
-	panic("crm: no demo place with zip " + zip)
 }
 
 func contact(typ, value string, memo *string) *Contact {
 	return &Contact{Meta: resource.Meta{Active: true}, Type: typ, Value: value, Memo: memo}
 }
 
-func (g *demoGen) field(t *CustomFieldType, value string) CustomField {
-	return CustomField{TypeID: t.ID, Name: ptr(t.Name), Value: ptr(value)}
+// addField adds a custom field value of a type the fixture has.
+func (g *demoGen) addField(fields *[]CustomField, t *CustomFieldType, value string) {
+	if t != nil {
+		*fields = append(*fields, CustomField{TypeID: t.ID, Name: ptr(t.Name), Value: ptr(value)})
+	}
 }
 
 func (g *demoGen) newLocation(name string, addr Address) *demoLocation {
@@ -466,10 +414,10 @@ func (g *demoGen) residential() *demoCustomer {
 		dc.contacts = append(dc.contacts, contact("Email", g.email(first, last), nil))
 	}
 	if g.chance(30) {
-		dc.rec.CustomFields = append(dc.rec.CustomFields, g.field(g.ft.contactTime, g.pick(demoContactTimes)))
+		g.addField(&dc.rec.CustomFields, g.ft.contactTime, g.pick(demoContactTimes))
 	}
 	if g.chance(8) {
-		dc.rec.CustomFields = append(dc.rec.CustomFields, g.field(g.ft.gateCode, strconv.Itoa(1000+g.r.IntN(9000))))
+		g.addField(&dc.rec.CustomFields, g.ft.gateCode, strconv.Itoa(1000+g.r.IntN(9000)))
 	}
 	ext := g.chance(15)
 	if ext {
@@ -502,10 +450,10 @@ func (g *demoGen) residential() *demoCustomer {
 
 func (g *demoGen) locationFields(l *demoLocation) {
 	if g.chance(40) {
-		l.rec.CustomFields = append(l.rec.CustomFields, g.field(g.ft.equipment, g.pick(demoEquipmentLocations)))
+		g.addField(&l.rec.CustomFields, g.ft.equipment, g.pick(demoEquipmentLocations))
 	}
 	if g.chance(20) {
-		l.rec.CustomFields = append(l.rec.CustomFields, g.field(g.ft.pets, "true"))
+		g.addField(&l.rec.CustomFields, g.ft.pets, "true")
 	}
 }
 
@@ -527,7 +475,7 @@ func (g *demoGen) commercial() *demoCustomer {
 		dc.contacts = append(dc.contacts, contact("Email", "office@"+slug+".example.com", nil))
 	}
 	if g.chance(25) {
-		dc.rec.CustomFields = append(dc.rec.CustomFields, g.field(g.ft.contactTime, g.pick(demoContactTimes)))
+		g.addField(&dc.rec.CustomFields, g.ft.contactTime, g.pick(demoContactTimes))
 	}
 	ext := g.chance(15)
 	if ext {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/stsim/stsim/sim/api"
+	"github.com/stsim/stsim/sim/fixture"
 	"github.com/stsim/stsim/sim/resource"
 	"github.com/stsim/stsim/sim/store"
 )
@@ -19,11 +20,15 @@ func BenchmarkEncodeCustomerPage(b *testing.B) {
 	st := store.OpenMemory()
 	defer st.Close()
 	now := time.Date(2026, 11, 23, 15, 0, 0, 0, time.UTC)
-	if err := resource.Update(st, 1, now, func(tx *resource.Tx) error { return Seed(tx) }); err != nil {
+	demo, err := fixture.Load(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := resource.Update(st, 1, now, func(tx *resource.Tx) error { return Seed(tx, demo.Input("crm", now)) }); err != nil {
 		b.Fatal(err)
 	}
 	var page resource.Page[customerOut]
-	err := resource.View(st, 1, now, func(tx *resource.Tx) error {
+	err = resource.View(st, 1, now, func(tx *resource.Tx) error {
 		p, err := resource.List(tx, &Customers, resource.Query{Page: 1, PageSize: 50, Active: resource.ActiveTrue}, resource.Select{}, nil)
 		page = api.MapPage(p, func(c *Customer) customerOut { return renderCustomer(c, "") })
 		return err

@@ -1,37 +1,122 @@
 package crm
 
-import "github.com/stsim/stsim/sim/resource"
+import (
+	"fmt"
 
-// Seed writes the CRM data a tenant starts with: the reserved integration
-// user ID, the custom field types, then the demo customers (see demo.go).
-// The order fixes every ID, so keep it: ID 1 is reserved, the customer
-// custom field types are 2 and 3, the location ones 4 and 5, and the demo
-// customers start at 6.
-func Seed(tx *resource.Tx) error {
-	// ID 1 is the integration user's (see IntegrationUserID); reserve it.
-	if _, err := resource.NewID(tx); err != nil {
+	"github.com/stsim/stsim/sim/fixture"
+	"github.com/stsim/stsim/sim/resource"
+)
+
+// Fixture describes crm.yaml: the customer and location custom field types
+// (in their read schemas: the API cannot create them), literal customers
+// (Crm.V2.Customers.CreateCustomerRequest with their locations and
+// contacts, plus the stored-only id, active and balance, and a location's
+// active), and the "customers" generator (see demoGen).
+var Fixture = fixture.Module{Name: "crm", Kinds: []fixture.Kind{
+	{Name: "customerCustomFieldTypes", Schema: "Crm.V2.Customers.CustomFieldTypeResponse", Extra: []string{"active"}, Optional: []string{"*"}},
+	{Name: "locationCustomFieldTypes", Schema: "Crm.V2.Locations.CustomFieldTypeResponse", Extra: []string{"active"}, Optional: []string{"*"}},
+	{Name: "customers", Schema: "Crm.V2.Customers.CreateCustomerRequest", Extra: []string{"id", "active", "balance", "locations.active"}},
+}, Generators: []string{"customers"}}
+
+type fieldTypeFixture struct {
+	fixture.Common
+	Name            string   `json:"name"`
+	DataType        string   `json:"dataType"`
+	DataTypeOptions []string `json:"dataTypeOptions"`
+}
+
+type customerFixture struct {
+	fixture.Common
+	createCustomerIn
+	Balance   float64           `json:"balance"`
+	Locations []locationFixture `json:"locations"`
+}
+
+type locationFixture struct {
+	newLocationIn
+	Active *bool `json:"active"`
+}
+
+// Seed writes the tenant's CRM records from its fixture: the custom field
+// types, then the literal and generated customers, all customers first (so
+// their IDs are contiguous), then their locations, then customer and
+// location contacts.
+func Seed(tx *resource.Tx, in fixture.Input) error {
+	var ft demoFieldTypes
+	for _, kind := range []struct {
+		name  string
+		store *resource.Kind[CustomFieldType]
+		into  map[string]**CustomFieldType
+	}{
+		{"customerCustomFieldTypes", &CustomerFieldTypes, map[string]**CustomFieldType{"Gate code": &ft.gateCode, "Preferred contact time": &ft.contactTime}},
+		{"locationCustomFieldTypes", &LocationFieldTypes, map[string]**CustomFieldType{"Equipment location": &ft.equipment, "Pets on site": &ft.pets}},
+	} {
+		types, err := fixture.Decode[fieldTypeFixture](in, kind.name)
+		if err != nil {
+			return err
+		}
+		for _, t := range types {
+			rec := &CustomFieldType{Meta: t.NewMeta(), Name: t.Name, DataType: t.DataType, DataTypeOptions: t.DataTypeOptions}
+			if err := resource.Create(tx, kind.store, rec); err != nil {
+				return err
+			}
+			if p, ok := kind.into[t.Name]; ok {
+				*p = rec
+			}
+		}
+	}
+	literal, err := fixture.Decode[customerFixture](in, "customers")
+	if err != nil {
 		return err
 	}
-	customerTypes := []CustomFieldType{
-		{Meta: resource.Meta{Active: true}, Name: "Gate code", DataType: "Text"},
-		{Meta: resource.Meta{Active: true}, Name: "Preferred contact time", DataType: "Dropdown", DataTypeOptions: []string{"Morning", "Afternoon", "Evening"}},
-	}
-	for i := range customerTypes {
-		if err := resource.Create(tx, &CustomerFieldTypes, &customerTypes[i]); err != nil {
-			return err
+	custs := make([]*demoCustomer, 0, len(literal))
+	for i, c := range literal {
+		dc, err := literalCustomer(tx, c)
+		if err != nil {
+			return fmt.Errorf("fixtures: %s: %s: %w", in.Records.File, fixture.Label("customers", i, in.Records.Kinds["customers"][i]), err)
 		}
+		custs = append(custs, dc)
 	}
-	locationTypes := []CustomFieldType{
-		{Meta: resource.Meta{Active: true}, Name: "Equipment location", DataType: "Text"},
-		{Meta: resource.Meta{Active: true}, Name: "Pets on site", DataType: "Checkbox"},
+	gen, ok, err := fixture.DecodeGenerator[generateCustomers](in, "customers")
+	if err != nil {
+		return err
 	}
-	for i := range locationTypes {
-		if err := resource.Create(tx, &LocationFieldTypes, &locationTypes[i]); err != nil {
-			return err
+	if ok {
+		custs = append(custs, gen.run(ft, custs)...)
+	}
+	return seedDemo(tx, custs)
+}
+
+// literalCustomer turns a fixture customer into the records to write.
+func literalCustomer(tx *resource.Tx, c customerFixture) (*demoCustomer, error) {
+	fields, err := customFields(tx, "customFields", &CustomerFieldTypes, c.CustomFields)
+	if err != nil {
+		return nil, err
+	}
+	if c.Type == "" {
+		c.Type = "Residential"
+	}
+	dc := &demoCustomer{rec: Customer{
+		Meta: c.NewMeta(), Name: c.Name, Type: c.Type, Address: c.Address, CustomFields: fields, Balance: c.Balance,
+		TagTypeIDs: nonNil(c.TagTypeIDs), DoNotMail: deref(c.DoNotMail), DoNotService: deref(c.DoNotService),
+		CreatedByID: IntegrationUserID, ExternalData: c.ExternalData.Apply(nil),
+	}}
+	for _, ci := range c.Contacts {
+		dc.contacts = append(dc.contacts, ci.record(0))
+	}
+	for i, l := range c.Locations {
+		fields, err := customFields(tx, fmt.Sprintf("locations[%d].customFields", i), &LocationFieldTypes, l.CustomFields)
+		if err != nil {
+			return nil, err
 		}
+		dl := &demoLocation{rec: Location{
+			Meta: resource.Meta{Active: l.Active == nil || *l.Active}, Name: l.Name, Address: l.Address, CustomFields: fields,
+			TagTypeIDs: nonNil(l.TagTypeIDs), CreatedByID: IntegrationUserID, ExternalData: l.ExternalData.Apply(nil),
+		}}
+		for _, ci := range l.Contacts {
+			dl.contacts = append(dl.contacts, ci.record(0))
+		}
+		dc.locations = append(dc.locations, dl)
 	}
-	return seedDemo(tx, demoFieldTypes{
-		gateCode: &customerTypes[0], contactTime: &customerTypes[1],
-		equipment: &locationTypes[0], pets: &locationTypes[1],
-	})
+	return dc, nil
 }

@@ -1,8 +1,11 @@
 package jbce
 
-import "github.com/stsim/stsim/sim/resource"
+import (
+	"github.com/stsim/stsim/sim/fixture"
+	"github.com/stsim/stsim/sim/resource"
+)
 
-// Names of the demo call reasons, for other modules and tests.
+// Names of the demo call reasons (fixtures/demo/jbce.yaml), for tests.
 const (
 	ReasonNoHeat       = "No heat"
 	ReasonACNotCooling = "AC not cooling"
@@ -14,20 +17,26 @@ const (
 	ReasonDuctCleaning = "Duct cleaning promo"    // lead, inactive
 )
 
-// Seed writes the demo tenant's call reasons: eight, three of them leads,
-// one (a lead) inactive.
-func Seed(tx *resource.Tx) error {
-	for _, r := range []CallReason{
-		{Meta: resource.Meta{Active: true}, Name: ReasonNoHeat},
-		{Meta: resource.Meta{Active: true}, Name: ReasonACNotCooling},
-		{Meta: resource.Meta{Active: true}, Name: ReasonLeakingPipe},
-		{Meta: resource.Meta{Active: true}, Name: ReasonCloggedDrain},
-		{Meta: resource.Meta{Active: true}, Name: ReasonNoHotWater},
-		{Meta: resource.Meta{Active: true}, Name: ReasonEstimate, IsLead: true},
-		{Meta: resource.Meta{Active: true}, Name: ReasonMembership, IsLead: true},
-		{Meta: resource.Meta{Active: false}, Name: ReasonDuctCleaning, IsLead: true},
-	} {
-		if err := resource.Create(tx, &CallReasons, &r); err != nil {
+// Fixture describes jbce.yaml: call reasons, in the shape the API lists
+// them (there is no create request).
+var Fixture = fixture.Module{Name: "jbce", Kinds: []fixture.Kind{
+	{Name: "callReasons", Schema: "Jbce.V2.CallReasonResponse", Optional: []string{"*"}},
+}}
+
+type callReasonFixture struct {
+	fixture.Common
+	Name   string `json:"name"`
+	IsLead bool   `json:"isLead"`
+}
+
+// Seed writes the tenant's call reasons from its fixture.
+func Seed(tx *resource.Tx, in fixture.Input) error {
+	reasons, err := fixture.Decode[callReasonFixture](in, "callReasons")
+	if err != nil {
+		return err
+	}
+	for _, r := range reasons {
+		if err := resource.Create(tx, &CallReasons, &CallReason{Meta: r.NewMeta(), Name: r.Name, IsLead: r.IsLead}); err != nil {
 			return err
 		}
 	}

@@ -1,344 +1,177 @@
 package jpm
 
 import (
-	"math"
-	"slices"
+	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
-	"github.com/stsim/stsim/sim/crm"
-	"github.com/stsim/stsim/sim/marketing"
+	"github.com/stsim/stsim/sim/extdata"
+	"github.com/stsim/stsim/sim/fixture"
 	"github.com/stsim/stsim/sim/resource"
 	"github.com/stsim/stsim/sim/settings"
-	"github.com/stsim/stsim/sim/tenant"
 )
 
-// Demo data. Seed runs after the crm, settings, marketing and jbce seeds in
-// the same transaction and finds their records by listing them (never by
-// ID). It writes, in this order:
-//
-//   - three job custom field types (Text, Dropdown, Numeric);
-//   - DemoCancelReasons and DemoHoldReasons, the last of each inactive;
-//   - DemoJobTypes (durations in seconds), the last inactive, each mapped to
-//     the business unit of its trade (matched by name: HVAC/heating/cooling,
-//     plumbing, electrical; the first active unit otherwise) and requiring
-//     the skill of its trade as the technicians' skills spell it;
-//   - the jobs of demoJobs, dated relative to the start time in the tenant's
-//     time zone: seven last week (six completed, one canceled), four today
-//     (Working, Dispatched, Scheduled or done by the clock; one without a
-//     technician), eight in the coming week (one on hold, one canceled, two
-//     with a second appointment, three without a technician, one carrying
-//     external data under crm.DemoApplicationGUID). Each has its
-//     appointments, technician assignments, booked log, history and, when
-//     canceled, a canceled log.
-//
-// Jobs are only written when the tenant has an active business unit, a
-// campaign and a customer with a location; technicians are assigned when
-// there are any (a job needing one that cannot get one stays Scheduled).
-// Everything is deterministic given the start time.
-func Seed(tx *resource.Tx) error {
-	for _, ft := range []CustomFieldType{
-		{Name: "Equipment brand", DataType: "Text"},
-		{Name: "Service agreement", DataType: "Dropdown", DataTypeOptions: []string{"None", "Silver", "Gold"}},
-		{Name: "Square footage", DataType: "Numeric"},
-	} {
-		ft.Active = true
-		if err := resource.Create(tx, &JobFieldTypes, &ft); err != nil {
+// Fixture describes jpm.yaml: job custom field types, cancel and hold
+// reasons (in their read schemas: the API cannot create them), job types
+// (Jpm.V2.CreateJobTypeRequest) and jobs (Jpm.V2.JobCreateRequest with
+// their appointments). A job may also carry its id, what became of it
+// (jobStatus Completed, Canceled or Hold, with the cancel or hold request
+// that did it) and, per appointment, isConfirmed and specialInstructions.
+// Without a jobStatus a job's state follows the clock: done once its last
+// appointment has ended, Working once it has started, Dispatched within two
+// hours of its start (a job without technicians stays Scheduled).
+var Fixture = fixture.Module{Name: "jpm", Kinds: []fixture.Kind{
+	{Name: "jobCustomFieldTypes", Schema: "Jpm.V2.CustomFieldTypeResponse", Extra: []string{"active"}, Optional: []string{"*"}},
+	{Name: "cancelReasons", Schema: "Jpm.V2.JobCancelReasonResponse", Optional: []string{"*"}},
+	{Name: "holdReasons", Schema: "Jpm.V2.JobHoldReasonResponse", Optional: []string{"*"}},
+	{Name: "jobTypes", Schema: "Jpm.V2.CreateJobTypeRequest", Extra: []string{"id", "active"}},
+	{Name: "jobs", Schema: "Jpm.V2.JobCreateRequest", Extra: []string{"id", "jobStatus", "cancel", "hold",
+		"appointments.isConfirmed", "appointments.specialInstructions"}},
+}}
+
+type fieldTypeFixture struct {
+	fixture.Common
+	Name            string   `json:"name"`
+	DataType        string   `json:"dataType"`
+	DataTypeOptions []string `json:"dataTypeOptions"`
+}
+
+type reasonFixture struct {
+	fixture.Common
+	Name string `json:"name"`
+}
+
+type jobTypeFixture struct {
+	fixture.Common
+	Name            string          `json:"name"`
+	BusinessUnitIDs []int64         `json:"businessUnitIds"`
+	Skills          []string        `json:"skills"`
+	TagTypeIDs      []int64         `json:"tagTypeIds"`
+	Priority        string          `json:"priority"`
+	Duration        int64           `json:"duration"`
+	Class           string          `json:"class"`
+	Summary         string          `json:"summary"`
+	ExternalData    *extdata.Create `json:"externalData"`
+}
+
+type jobFixture struct {
+	ID             int64           `json:"id"`
+	CustomerID     int64           `json:"customerId"`
+	LocationID     int64           `json:"locationId"`
+	BusinessUnitID int64           `json:"businessUnitId"`
+	JobTypeID      int64           `json:"jobTypeId"`
+	Priority       string          `json:"priority"`
+	CampaignID     int64           `json:"campaignId"`
+	Summary        *string         `json:"summary"`
+	TagTypeIDs     []int64         `json:"tagTypeIds"`
+	ExternalData   *extdata.Create `json:"externalData"`
+	Appointments   []struct {
+		Start               time.Time  `json:"start"`
+		End                 time.Time  `json:"end"`
+		ArrivalWindowStart  *time.Time `json:"arrivalWindowStart"`
+		ArrivalWindowEnd    *time.Time `json:"arrivalWindowEnd"`
+		TechnicianIDs       []int64    `json:"technicianIds"`
+		IsConfirmed         bool       `json:"isConfirmed"`
+		SpecialInstructions *string    `json:"specialInstructions"`
+	} `json:"appointments"`
+	JobStatus string    `json:"jobStatus"`
+	Cancel    *reasonIn `json:"cancel"`
+	Hold      *reasonIn `json:"hold"`
+}
+
+// Seed writes the tenant's jpm records from its fixture. Jobs are written
+// as their history would have left them: stamped when they were booked
+// (three days before their first appointment, or now) and last changed at
+// their last event, with their appointments, technician assignments,
+// booked and canceled logs and job history.
+func Seed(tx *resource.Tx, in fixture.Input) error {
+	fieldTypes, err := fixture.Decode[fieldTypeFixture](in, "jobCustomFieldTypes")
+	if err != nil {
+		return err
+	}
+	cancelReasons, err := fixture.Decode[reasonFixture](in, "cancelReasons")
+	if err != nil {
+		return err
+	}
+	holdReasons, err := fixture.Decode[reasonFixture](in, "holdReasons")
+	if err != nil {
+		return err
+	}
+	jobTypes, err := fixture.Decode[jobTypeFixture](in, "jobTypes")
+	if err != nil {
+		return err
+	}
+	jobs, err := fixture.Decode[jobFixture](in, "jobs")
+	if err != nil {
+		return err
+	}
+	for _, f := range fieldTypes {
+		ft := &CustomFieldType{Meta: f.NewMeta(), Name: f.Name, DataType: f.DataType, DataTypeOptions: f.DataTypeOptions}
+		if err := resource.Create(tx, &JobFieldTypes, ft); err != nil {
 			return err
 		}
 	}
-	cancelReasons, err := seedReasons(tx, &CancelReasons, DemoCancelReasons)
-	if err != nil {
-		return err
+	for _, list := range []struct {
+		kind    *resource.Kind[Reason]
+		reasons []reasonFixture
+	}{{&CancelReasons, cancelReasons}, {&HoldReasons, holdReasons}} {
+		for _, r := range list.reasons {
+			if err := resource.Create(tx, list.kind, &Reason{Meta: r.NewMeta(), Name: r.Name}); err != nil {
+				return err
+			}
+		}
 	}
-	holdReasons, err := seedReasons(tx, &HoldReasons, DemoHoldReasons)
-	if err != nil {
-		return err
-	}
-	d, err := loadDemoRefs(tx)
-	if err != nil {
-		return err
-	}
-	types, err := seedJobTypes(tx, d)
-	if err != nil {
-		return err
-	}
-	if len(d.units) == 0 || len(d.campaigns) == 0 || len(d.places) == 0 {
-		return nil
-	}
-	loc := tenant.Settings{}.Location()
-	if s, err := tenant.Load(tx); err == nil {
-		loc = s.Location()
-	}
-	y, m, day := tx.Now.In(loc).Date()
-	at := func(days, hour, minute int) time.Time { return time.Date(y, m, day+days, hour, minute, 0, 0, loc) }
-	for i, spec := range demoJobs {
-		if err := seedJob(tx, d, types, i, spec, at, cancelReasons[0], holdReasons[0]); err != nil {
+	for _, t := range jobTypes {
+		jt := &JobType{
+			Meta: t.NewMeta(), Name: t.Name, BusinessUnitIDs: nonNilIDs(t.BusinessUnitIDs), Skills: t.Skills, Priority: t.Priority,
+			Duration: t.Duration, TagTypeIDs: nonNilIDs(t.TagTypeIDs), Class: t.Class, Summary: t.Summary, ExternalData: t.ExternalData.Apply(nil),
+		}
+		if jt.Skills == nil {
+			jt.Skills = []string{}
+		}
+		if err := resource.Create(tx, &JobTypes, jt); err != nil {
 			return err
+		}
+	}
+	for i, j := range jobs {
+		if err := seedJob(tx, j); err != nil {
+			return fmt.Errorf("fixtures: %s: jobs[%d] (id %d): %w", in.Records.File, i, j.ID, err)
 		}
 	}
 	return nil
 }
 
-// DemoCancelReasons and DemoHoldReasons are the reasons Seed writes; the
-// last of each is inactive.
-var (
-	DemoCancelReasons = []string{"Customer canceled", "Scheduled in error", "Found another contractor", "Price too high", "Weather (retired)"}
-	DemoHoldReasons   = []string{"Waiting on parts", "Customer requested hold", "Awaiting approval", "Permit pending (retired)"}
-)
-
-func seedReasons(tx *resource.Tx, kind *resource.Kind[Reason], names []string) ([]*Reason, error) {
-	out := make([]*Reason, 0, len(names))
-	for i, n := range names {
-		r := &Reason{Meta: resource.Meta{Active: i < len(names)-1}, Name: n}
-		if err := resource.Create(tx, kind, r); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
+func nonNilIDs(ids []int64) []int64 {
+	if ids == nil {
+		return []int64{}
 	}
-	return out, nil
+	return ids
 }
 
-// DemoJobType is one job type of the demo tenant.
-type DemoJobType struct {
-	Name     string
-	Duration int64  // seconds
-	Trade    string // HVAC, Plumbing or Electrical
-	Priority string
-	Class    string
-	Summary  string
-	Active   bool
-}
-
-// DemoJobTypes are the job types Seed writes, in ID order.
-var DemoJobTypes = []DemoJobType{
-	{"AC Repair", 7200, "HVAC", "Normal", "Service", "Diagnose and repair the cooling system.", true},
-	{"Furnace Tune-Up", 5400, "HVAC", "Low", "Maintenance", "Seasonal furnace inspection and tune-up.", true},
-	{"Water Heater Install", 14400, "Plumbing", "Normal", "Install", "Remove the old water heater and install the new one.", true},
-	{"Drain Cleaning", 3600, "Plumbing", "High", "Service", "Clear the blocked drain.", true},
-	{"Panel Upgrade", 21600, "Electrical", "Normal", "Install", "Replace the electrical panel.", true},
-	{"Duct Cleaning (retired)", 10800, "HVAC", "Low", "Maintenance", "", false},
-}
-
-// demoRefs are the other modules' records the demo jobs use.
-type demoRefs struct {
-	units       []*settings.BusinessUnit // active
-	technicians []*settings.Technician   // active
-	campaigns   []*marketing.Campaign    // active
-	places      []place                  // active customers (not do-not-service) with a location
-	skills      []string                 // the technicians' skill vocabulary
-}
-
-type place struct{ customer, location int64 }
-
-func listAll[T any, P resource.Record[T]](tx *resource.Tx, kind *resource.Kind[T], where func(P) bool) ([]P, error) {
-	page, err := resource.List[T, P](tx, kind, resource.Query{Page: 1, PageSize: math.MaxInt32, Active: resource.ActiveTrue}, resource.Select{}, where)
-	return page.Data, err
-}
-
-func loadDemoRefs(tx *resource.Tx) (*demoRefs, error) {
-	d := &demoRefs{}
-	var err error
-	if d.units, err = listAll(tx, &settings.BusinessUnits, nil); err != nil {
-		return nil, err
-	}
-	if d.technicians, err = listAll(tx, &settings.Technicians, nil); err != nil {
-		return nil, err
-	}
-	if d.campaigns, err = listAll(tx, &marketing.Campaigns, nil); err != nil {
-		return nil, err
-	}
-	for _, t := range d.technicians {
-		for _, s := range t.Skills {
-			if !slices.Contains(d.skills, s) {
-				d.skills = append(d.skills, s)
-			}
-		}
-	}
-	slices.Sort(d.skills)
-	// Every second customer from the tenth on, enough for the demo jobs
-	// (reading only as many customers as that needs keeps the seed fast).
-	const first, step = 9, 2
-	page, err := resource.List(tx, &crm.Customers, resource.Query{Page: 1, PageSize: first + step*len(demoJobs), Active: resource.ActiveTrue}, resource.Select{},
-		func(c *crm.Customer) bool { return !c.DoNotService })
-	if err != nil {
-		return nil, err
-	}
-	customers := page.Data
-	for i := first; i < len(customers) && len(d.places) < len(demoJobs); i += step {
-		locs, err := resource.Lookup(tx, &crm.Locations, "customer", resource.IDKey(customers[i].ID))
-		if err != nil {
-			return nil, err
-		}
-		for _, id := range locs {
-			if l, err := resource.Get(tx, &crm.Locations, id); err == nil && l.Active {
-				d.places = append(d.places, place{customers[i].ID, id})
-				break
-			}
-		}
-	}
-	if len(d.places) == 0 { // a small tenant: any customer with a location
-		for _, c := range customers {
-			locs, err := resource.Lookup(tx, &crm.Locations, "customer", resource.IDKey(c.ID))
-			if err != nil {
-				return nil, err
-			}
-			if len(locs) > 0 {
-				d.places = append(d.places, place{c.ID, locs[0]})
-			}
-		}
-	}
-	return d, nil
-}
-
-var tradeWords = map[string][]string{
-	"HVAC":       {"hvac", "heating", "cooling", "air"},
-	"Plumbing":   {"plumb"},
-	"Electrical": {"electric"},
-}
-
-// unitFor is the active business unit of a trade, by name.
-func (d *demoRefs) unitFor(trade string) []int64 {
-	for _, u := range d.units {
-		name := strings.ToLower(u.Name)
-		if slices.ContainsFunc(tradeWords[trade], func(w string) bool { return strings.Contains(name, w) }) {
-			return []int64{u.ID}
-		}
-	}
-	if len(d.units) > 0 {
-		return []int64{d.units[0].ID}
-	}
-	return []int64{}
-}
-
-// skillFor spells a trade's skill as the technicians do.
-func (d *demoRefs) skillFor(trade string) string {
-	for _, s := range d.skills {
-		ls := strings.ToLower(s)
-		if strings.EqualFold(s, trade) || slices.ContainsFunc(tradeWords[trade], func(w string) bool { return strings.Contains(ls, w) }) {
-			return s
-		}
-	}
-	return trade
-}
-
-func seedJobTypes(tx *resource.Tx, d *demoRefs) ([]*JobType, error) {
-	out := []*JobType{}
-	for _, t := range DemoJobTypes {
-		jt := &JobType{
-			Meta: resource.Meta{Active: t.Active}, Name: t.Name, BusinessUnitIDs: d.unitFor(t.Trade),
-			Skills: []string{d.skillFor(t.Trade)}, Priority: t.Priority, Duration: t.Duration, TagTypeIDs: []int64{},
-			Class: t.Class, Summary: t.Summary,
-		}
-		if err := resource.Create(tx, &JobTypes, jt); err != nil {
-			return nil, err
-		}
-		out = append(out, jt)
-	}
-	return out, nil
-}
-
-// demoJob is one demo job: its first appointment day (relative to today)
-// and local start time, job type (index into DemoJobTypes), what became of
-// it, how many technicians it has, and an optional second appointment.
-type demoJob struct {
-	day, hour   int
-	jobType     int
-	priority    string
-	outcome     string // done, open, canceled, hold
-	techs       int
-	secondDay   int // 0: no second appointment
-	confirmed   bool
-	instruction string
-	external    bool // carries DemoExternalDataKey
-}
-
-var demoJobs = []demoJob{
-	{day: -7, hour: 8, jobType: 0, priority: "Normal", outcome: "done", techs: 1},
-	{day: -6, hour: 10, jobType: 3, priority: "High", outcome: "done", techs: 1},
-	{day: -5, hour: 13, jobType: 1, priority: "Low", outcome: "done", techs: 1},
-	{day: -5, hour: 15, jobType: 0, priority: "Normal", outcome: "canceled", techs: 1},
-	{day: -4, hour: 8, jobType: 2, priority: "Normal", outcome: "done", techs: 2},
-	{day: -3, hour: 8, jobType: 4, priority: "Normal", outcome: "done", techs: 1, secondDay: -2},
-	{day: -2, hour: 13, jobType: 3, priority: "Urgent", outcome: "done", techs: 1},
-	{day: 0, hour: 8, jobType: 0, priority: "High", outcome: "open", techs: 1, confirmed: true},
-	{day: 0, hour: 10, jobType: 1, priority: "Normal", outcome: "open", techs: 1, confirmed: true},
-	{day: 0, hour: 13, jobType: 3, priority: "Normal", outcome: "open", techs: 1, instruction: "Dog in the backyard; use the side gate."},
-	{day: 0, hour: 15, jobType: 2, priority: "Normal", outcome: "open", techs: 0},
-	{day: 1, hour: 8, jobType: 0, priority: "Normal", outcome: "open", techs: 1, confirmed: true},
-	{day: 1, hour: 10, jobType: 3, priority: "Low", outcome: "open", techs: 0},
-	{day: 2, hour: 13, jobType: 1, priority: "Normal", outcome: "open", techs: 1},
-	{day: 3, hour: 8, jobType: 4, priority: "High", outcome: "open", techs: 1, secondDay: 4},
-	{day: 4, hour: 10, jobType: 2, priority: "Normal", outcome: "hold", techs: 1},
-	{day: 5, hour: 13, jobType: 0, priority: "Normal", outcome: "canceled", techs: 0},
-	{day: 6, hour: 8, jobType: 1, priority: "Low", outcome: "open", techs: 1, instruction: "Call 30 minutes ahead.", external: true},
-	{day: 7, hour: 10, jobType: 3, priority: "Normal", outcome: "open", techs: 0},
-}
-
-// DemoExternalDataKey and DemoExternalDataValue are the external data one
-// demo job carries under crm.DemoApplicationGUID.
-const (
-	DemoExternalDataKey   = "seBookingId"
-	DemoExternalDataValue = "SE-B-100018"
-)
-
-// techsFor picks n technicians for job i, those with the skill first,
-// rotating so the work is spread.
-func (d *demoRefs) techsFor(i, n int, skill string) []*settings.Technician {
-	if n == 0 || len(d.technicians) == 0 {
-		return nil
-	}
-	var skilled, others []*settings.Technician
-	for _, t := range d.technicians {
-		if slices.ContainsFunc(t.Skills, func(s string) bool { return strings.EqualFold(s, skill) }) {
-			skilled = append(skilled, t)
-		} else {
-			others = append(others, t)
-		}
-	}
-	pool := skilled
-	if len(pool) == 0 {
-		pool = others
-	}
-	var out []*settings.Technician
-	for k := 0; k < n && k < len(pool); k++ {
-		out = append(out, pool[(i+k)%len(pool)])
-	}
-	return out
-}
-
-func seedJob(tx *resource.Tx, d *demoRefs, types []*JobType, i int, spec demoJob, at func(days, hour, minute int) time.Time, cancel, hold *Reason) error {
+// seedJob writes one job and what its history left behind.
+func seedJob(tx *resource.Tx, spec jobFixture) error {
 	now := tx.Now
-	jt := types[spec.jobType]
-	p := d.places[i%len(d.places)]
-	buID := d.units[0].ID
-	if len(jt.BusinessUnitIDs) > 0 {
-		buID = jt.BusinessUnitIDs[0]
+	if len(spec.Appointments) == 0 {
+		return fmt.Errorf("a job needs at least one appointment")
 	}
-	duration := time.Duration(jt.Duration) * time.Second
-	starts := []time.Time{at(spec.day, spec.hour, 0)}
-	if spec.secondDay != 0 {
-		starts = append(starts, at(spec.secondDay, spec.hour, 0))
-	}
-	techs := d.techsFor(i, spec.techs, jt.Skills[0])
-	bookedAt := starts[0].Add(-72 * time.Hour)
-	if bookedAt.After(now) {
-		bookedAt = now
-	}
-
-	id, err := resource.NewID(tx)
+	jt, err := resource.Get(tx, &JobTypes, spec.JobTypeID)
 	if err != nil {
-		return err
+		return fmt.Errorf("jobTypeId: %w", err)
+	}
+	first, lastSpec := spec.Appointments[0], spec.Appointments[len(spec.Appointments)-1]
+	bookedAt := minTime(first.Start.Add(-72*time.Hour), now)
+
+	id := spec.ID
+	if id == 0 {
+		if id, err = resource.NewID(tx); err != nil {
+			return err
+		}
 	}
 	job := &Job{
-		Meta: resource.Meta{ID: id, Active: true}, JobNumber: strconv.FormatInt(id, 10), CustomerID: p.customer, LocationID: p.location,
-		BusinessUnitID: buID, JobTypeID: jt.ID, CampaignID: d.campaigns[i%len(d.campaigns)].ID, Priority: spec.priority,
-		JobStatus: JobScheduled, Summary: ptr(jt.Summary), CustomFields: []CustomField{}, TagTypeIDs: []int64{},
-		NotificationsEnabled: true, CreatedByID: integrationUser, AppointmentSeq: len(starts),
-	}
-	if spec.external {
-		job.ExternalData = ExternalData{crm.DemoApplicationGUID: {{Key: DemoExternalDataKey, Value: DemoExternalDataValue}}}
+		Meta: resource.Meta{ID: id, Active: true}, JobNumber: strconv.FormatInt(id, 10), CustomerID: spec.CustomerID, LocationID: spec.LocationID,
+		BusinessUnitID: spec.BusinessUnitID, JobTypeID: spec.JobTypeID, CampaignID: spec.CampaignID, Priority: spec.Priority,
+		JobStatus: JobScheduled, Summary: spec.Summary, CustomFields: []CustomField{}, TagTypeIDs: nonNilIDs(spec.TagTypeIDs),
+		NotificationsEnabled: true, CreatedByID: integrationUser, AppointmentSeq: len(spec.Appointments), ExternalData: spec.ExternalData.Apply(nil),
 	}
 	// The history is written once, at the end: one record per job.
 	hist := &History{Meta: resource.Meta{ID: id, Active: true}}
@@ -351,40 +184,65 @@ func seedJob(tx *resource.Tx, d *demoRefs, types []*JobType, i int, spec demoJob
 		return err
 	}
 	var appts []*Appointment
-	for k, start := range starts {
-		end := start.Add(duration)
-		aws, awe := resource.Stamp(start), resource.Stamp(start.Add(2*time.Hour))
-		a := &Appointment{
-			Meta: resource.Meta{Active: true}, JobID: id, CustomerID: p.customer, AppointmentNumber: job.JobNumber + "-" + strconv.Itoa(k+1),
-			Start: resource.Stamp(start), End: resource.Stamp(end), ArrivalWindowStart: &aws, ArrivalWindowEnd: &awe,
-			Status: ApptScheduled, IsConfirmed: spec.confirmed, CreatedByID: integrationUser,
+	for k, a := range spec.Appointments {
+		rec := &Appointment{
+			Meta: resource.Meta{Active: true}, JobID: id, CustomerID: spec.CustomerID, AppointmentNumber: job.JobNumber + "-" + strconv.Itoa(k+1),
+			Start: resource.Stamp(a.Start), End: resource.Stamp(a.End), Status: ApptScheduled, IsConfirmed: a.IsConfirmed,
+			SpecialInstructions: a.SpecialInstructions, CreatedByID: integrationUser,
 		}
-		if spec.instruction != "" {
-			a.SpecialInstructions = ptr(spec.instruction)
+		if a.ArrivalWindowStart != nil && a.ArrivalWindowEnd != nil {
+			aws, awe := resource.Stamp(*a.ArrivalWindowStart), resource.Stamp(*a.ArrivalWindowEnd)
+			rec.ArrivalWindowStart, rec.ArrivalWindowEnd = &aws, &awe
 		}
-		appts = append(appts, a)
+		appts = append(appts, rec)
+	}
+	techs := make([][]*settings.Technician, len(appts))
+	assigned := false
+	for k, a := range spec.Appointments {
+		for _, techID := range a.TechnicianIDs {
+			t, err := settings.ActiveTechnician(tx, techID)
+			if err != nil {
+				return fmt.Errorf("appointments[%d].technicianIds: %w", k, err)
+			}
+			techs[k] = append(techs[k], t)
+			assigned = true
+		}
 	}
 
-	// What became of the job, by its outcome and, for today's, the clock.
+	// What became of the job: its jobStatus or, for an open one, the clock.
 	last := appts[len(appts)-1]
 	jobStatus, apptStatus, assignStatus := JobScheduled, ApptScheduled, "Scheduled"
+	changed := bookedAt // when the job last changed
+	eventAt := maxTime(minTime(first.Start.Add(-24*time.Hour), now), bookedAt)
 	switch {
-	case spec.outcome == "canceled":
-		jobStatus, apptStatus = JobCanceled, ApptCanceled
-	case spec.outcome == "hold":
-		jobStatus, apptStatus = JobHold, ApptHold
-	case len(techs) == 0:
-	case spec.outcome == "done" || !last.End.After(now):
-		jobStatus, apptStatus, assignStatus = JobCompleted, ApptDone, "Done"
+	case spec.JobStatus == JobCanceled:
+		jobStatus, apptStatus, changed = JobCanceled, ApptCanceled, eventAt
+	case spec.JobStatus == JobHold:
+		jobStatus, apptStatus, changed = JobHold, ApptHold, eventAt
+	case spec.JobStatus != "" && spec.JobStatus != JobCompleted && spec.JobStatus != JobScheduled:
+		return fmt.Errorf("jobStatus %q: a seeded job is Completed, Canceled, Hold or (by default) as the clock has it", spec.JobStatus)
+	case !assigned:
+	case spec.JobStatus == JobCompleted || !lastSpec.End.After(now):
+		jobStatus, apptStatus, assignStatus, changed = JobCompleted, ApptDone, "Done", last.End.Time
 		job.CompletedOn = ptr(last.End)
-	case !appts[0].Start.After(now):
-		jobStatus, apptStatus, assignStatus = JobInProgress, ApptWorking, "Working"
-	case appts[0].Start.Sub(now) <= 2*time.Hour:
-		jobStatus, apptStatus, assignStatus = JobDispatched, ApptDispatched, "Dispatched"
+	case !first.Start.After(now):
+		jobStatus, apptStatus, assignStatus, changed = JobInProgress, ApptWorking, "Working", first.Start
+	case first.Start.Sub(now) <= 2*time.Hour:
+		jobStatus, apptStatus, assignStatus, changed = JobDispatched, ApptDispatched, "Dispatched", maxTime(first.Start.Add(-2*time.Hour), bookedAt)
 	}
+	changed = minTime(changed, now)
 	job.JobStatus = jobStatus
-	if err := resource.Create(tx, &Jobs, job); err != nil {
+	if err := resource.CreateAt(tx, &Jobs, job, bookedAt, changed); err != nil {
 		return err
+	}
+	var hold *Reason
+	if jobStatus == JobHold {
+		if spec.Hold == nil {
+			return fmt.Errorf("a job on hold needs hold: {reasonId, memo}")
+		}
+		if hold, err = resource.Get(tx, &HoldReasons, spec.Hold.ReasonID); err != nil {
+			return fmt.Errorf("hold.reasonId: %w", err)
+		}
 	}
 	for k, a := range appts {
 		a.Status = apptStatus
@@ -392,20 +250,20 @@ func seedJob(tx *resource.Tx, d *demoRefs, types []*JobType, i int, spec demoJob
 			a.Status = ApptScheduled // a later visit has not started
 		}
 		if a.Status == ApptHold {
-			a.HoldReasonID, a.HoldMemo = &hold.ID, ptr("Parts on back order.")
+			a.HoldReasonID, a.HoldMemo = &hold.ID, ptr(spec.Hold.Memo)
 		}
-		if err := resource.Create(tx, &Appointments, a); err != nil {
+		if err := resource.CreateAt(tx, &Appointments, a, bookedAt, changed); err != nil {
 			return err
 		}
-		for _, t := range techs {
+		for _, t := range techs[k] {
 			status := assignStatus
 			if a.Status == ApptScheduled || a.Status == ApptHold || a.Status == ApptCanceled {
 				status = "Scheduled"
 			}
-			if err := resource.Create(tx, &Assignments, &Assignment{
+			if err := resource.CreateAt(tx, &Assignments, &Assignment{
 				Meta: resource.Meta{Active: true}, AppointmentID: a.ID, JobID: id, TechnicianID: t.ID, TechnicianName: t.Name,
 				AssignedByID: integrationUser, AssignedOn: resource.Stamp(bookedAt), Status: status,
-			}); err != nil {
+			}, bookedAt, changed); err != nil {
 				return err
 			}
 			if err := record(EventTechnicianAssigned, t.Name+" assigned to appointment "+a.AppointmentNumber+".", bookedAt); err != nil {
@@ -413,15 +271,8 @@ func seedJob(tx *resource.Tx, d *demoRefs, types []*JobType, i int, spec demoJob
 			}
 		}
 	}
-	if err := addBookedLog(tx, job, appts[0], integrationUser); err != nil {
+	if err := atTime(tx, bookedAt, func() error { return addBookedLog(tx, job, appts[0], integrationUser) }); err != nil {
 		return err
-	}
-	eventAt := starts[0].Add(-24 * time.Hour)
-	if eventAt.After(now) {
-		eventAt = now
-	}
-	if eventAt.Before(bookedAt) {
-		eventAt = bookedAt
 	}
 	switch jobStatus {
 	case JobCompleted:
@@ -429,20 +280,53 @@ func seedJob(tx *resource.Tx, d *demoRefs, types []*JobType, i int, spec demoJob
 			return err
 		}
 	case JobCanceled:
-		memo := "Customer called to cancel."
-		if err := resource.Create(tx, &JobCanceledLogs, &CanceledLog{Meta: resource.Meta{Active: true}, JobID: id, ReasonID: cancel.ID, Memo: &memo, CreatedByID: integrationUser}); err != nil {
+		if spec.Cancel == nil {
+			return fmt.Errorf("a canceled job needs cancel: {reasonId, memo}")
+		}
+		reason, err := resource.Get(tx, &CancelReasons, spec.Cancel.ReasonID)
+		if err != nil {
+			return fmt.Errorf("cancel.reasonId: %w", err)
+		}
+		memo := spec.Cancel.Memo
+		err = atTime(tx, eventAt, func() error {
+			if err := resource.Create(tx, &JobCanceledLogs, &CanceledLog{Meta: resource.Meta{Active: true}, JobID: id, ReasonID: reason.ID, Memo: &memo, CreatedByID: integrationUser}); err != nil {
+				return err
+			}
+			return deactivateBookedLogs(tx, id)
+		})
+		if err != nil {
 			return err
 		}
-		if err := deactivateBookedLogs(tx, id); err != nil {
-			return err
-		}
-		if err := record(EventCanceled, cancel.Name+": "+memo, eventAt); err != nil {
+		if err := record(EventCanceled, reason.Name+": "+memo, eventAt); err != nil {
 			return err
 		}
 	case JobHold:
-		if err := record(EventJobHold, hold.Name+": Parts on back order.", eventAt); err != nil {
+		if err := record(EventJobHold, hold.Name+": "+spec.Hold.Memo, eventAt); err != nil {
 			return err
 		}
 	}
-	return resource.Create(tx, &JobHistories, hist)
+	return resource.CreateAt(tx, &JobHistories, hist, bookedAt, hist.Entries[len(hist.Entries)-1].Date.Time)
+}
+
+// atTime runs fn with the transaction's clock at t (no later than now), so
+// that the records fn writes are stamped then.
+func atTime(tx *resource.Tx, t time.Time, fn func() error) error {
+	now := tx.Now
+	defer func() { tx.Now = now }()
+	tx.Now = minTime(t, now)
+	return fn()
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }

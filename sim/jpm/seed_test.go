@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stsim/stsim/sim/crm"
+	"github.com/stsim/stsim/sim"
+	"github.com/stsim/stsim/sim/clock"
 	"github.com/stsim/stsim/sim/jpm"
-	"github.com/stsim/stsim/sim/marketing"
 	"github.com/stsim/stsim/sim/resource"
 	"github.com/stsim/stsim/sim/settings"
 	"github.com/stsim/stsim/sim/simtest"
@@ -16,50 +16,13 @@ import (
 	"github.com/stsim/stsim/sim/tenant"
 )
 
-const seedTenant = 99
+const seedTenant = simtest.Tenant
 
-// seedStore writes what the other modules' seeds provide (crm's own seed;
-// settings and marketing records of this test's making), then jpm.Seed,
-// timing the latter.
-func seedStore(t testing.TB, now time.Time) (store.Store, time.Duration) {
+// seedStore starts a server whose demo tenant is seeded at now (from
+// fixtures/demo) and returns its store.
+func seedStore(t *testing.T, now time.Time) store.Store {
 	t.Helper()
-	st := store.OpenMemory()
-	t.Cleanup(func() { st.Close() })
-	var took time.Duration
-	err := resource.Update(st, seedTenant, now, func(tx *resource.Tx) error {
-		if err := tenant.Save(tx, tenant.Defaults()); err != nil {
-			return err
-		}
-		if err := crm.Seed(tx); err != nil {
-			return err
-		}
-		for _, name := range []string{"HVAC Service", "Plumbing Service", "Electrical Service"} {
-			if err := resource.Create(tx, &settings.BusinessUnits, &settings.BusinessUnit{Meta: resource.Meta{Active: true}, Name: name}); err != nil {
-				return err
-			}
-		}
-		for _, tc := range []struct {
-			name   string
-			skills []string
-		}{{"Ava HVAC", []string{"HVAC"}}, {"Ben Plumber", []string{"Plumbing"}}, {"Cy Sparks", []string{"Electrical"}}, {"Dee All", []string{"HVAC", "Plumbing"}}} {
-			if err := resource.Create(tx, &settings.Technicians, &settings.Technician{Meta: resource.Meta{Active: true}, Name: tc.name, Skills: tc.skills}); err != nil {
-				return err
-			}
-		}
-		for _, name := range []string{"Website", "Chat"} {
-			if err := resource.Create(tx, &marketing.Campaigns, &marketing.Campaign{Meta: resource.Meta{Active: true}, Name: name}); err != nil {
-				return err
-			}
-		}
-		began := time.Now()
-		err := jpm.Seed(tx)
-		took = time.Since(began)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return st, took
+	return simtest.Start(t, func(o *sim.Options) { o.Clock = clock.NewFrozen(now) }).Store()
 }
 
 func all[T any, P resource.Record[T]](t *testing.T, st store.Store, kind *resource.Kind[T]) []P {
@@ -76,24 +39,11 @@ func all[T any, P resource.Record[T]](t *testing.T, st store.Store, kind *resour
 	return out
 }
 
-// BenchmarkSeed reports jpm.Seed's own time (the budget is 10 ms; about
-// 2 ms was measured on a quiet machine) as seed-ns/op.
-//
-//	go test -run '^$' -bench Seed ./sim/jpm/
-func BenchmarkSeed(b *testing.B) {
-	var total time.Duration
-	for b.Loop() {
-		_, took := seedStore(b, simtest.Epoch)
-		total += took
-	}
-	b.ReportMetric(float64(total.Nanoseconds())/float64(b.N), "seed-ns/op")
-}
-
 func TestSeed(t *testing.T) {
-	st, _ := seedStore(t, simtest.Epoch) // its time is BenchmarkSeed's (a timed test fails on a busy machine)
+	st := seedStore(t, simtest.Epoch)
 	units := all[settings.BusinessUnit](t, st, &settings.BusinessUnits)
 	types := all[jpm.JobType](t, st, &jpm.JobTypes)
-	if len(types) != len(jpm.DemoJobTypes) {
+	if len(types) != 6 {
 		t.Fatalf("%d job types", len(types))
 	}
 	want := map[string]struct {
@@ -174,28 +124,11 @@ func TestSeed(t *testing.T) {
 		t.Errorf("%d booked logs", len(l))
 	}
 	// Deterministic given the start time.
-	again, _ := seedStore(t, simtest.Epoch)
+	again := seedStore(t, simtest.Epoch)
 	a, _ := json.Marshal(all[jpm.Appointment](t, st, &jpm.Appointments))
 	b, _ := json.Marshal(all[jpm.Appointment](t, again, &jpm.Appointments))
 	if string(a) != string(b) {
 		t.Error("two seeds at the same time differ")
-	}
-}
-
-// TestSeedWithoutReferences: a tenant without business units or campaigns
-// gets the reference lists but no jobs.
-func TestSeedWithoutReferences(t *testing.T) {
-	st := store.OpenMemory()
-	defer st.Close()
-	err := resource.Update(st, seedTenant, simtest.Epoch, func(tx *resource.Tx) error { return jpm.Seed(tx) })
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := len(all[jpm.JobType](t, st, &jpm.JobTypes)); n != len(jpm.DemoJobTypes) {
-		t.Errorf("%d job types", n)
-	}
-	if n := len(all[jpm.Job](t, st, &jpm.Jobs)); n != 0 {
-		t.Errorf("%d jobs without references", n)
 	}
 }
 
@@ -213,6 +146,50 @@ func TestSeededServer(t *testing.T) {
 	for _, j := range jobs.Data {
 		if j.AppointmentCount == 0 || j.FirstAppointmentID == 0 {
 			t.Errorf("seeded job without appointments: %+v", j)
+		}
+	}
+}
+
+// TestHistoryExportsAtOnce: the demo tenant's history carries the stamps it
+// would have had (booked days ago, completed when its last appointment
+// ended), so a fresh server's export feeds show past work at once, without
+// includeRecentChanges.
+func TestHistoryExportsAtOnce(t *testing.T) {
+	srv := simtest.Start(t)
+	tok := srv.Token(t)
+	var jobs struct {
+		Data []struct {
+			ID          int64      `json:"id"`
+			JobStatus   string     `json:"jobStatus"`
+			CreatedOn   time.Time  `json:"createdOn"`
+			ModifiedOn  time.Time  `json:"modifiedOn"`
+			CompletedOn *time.Time `json:"completedOn"`
+		} `json:"data"`
+	}
+	srv.Do(t, "GET", simtest.JPM+"/export/jobs", tok, nil).OK(t).JSON(t, &jobs)
+	visible := simtest.Epoch.Add(-resource.ExportDelay)
+	completed := 0
+	for _, j := range jobs.Data {
+		if j.ModifiedOn.After(visible) || j.CreatedOn.After(j.ModifiedOn) {
+			t.Errorf("job %d: created %s, modified %s; the feed shows changes older than %s", j.ID, j.CreatedOn, j.ModifiedOn, visible)
+		}
+		if j.JobStatus == jpm.JobCompleted {
+			completed++
+			if j.CompletedOn == nil || !j.ModifiedOn.Equal(*j.CompletedOn) {
+				t.Errorf("completed job %d: modified %s, completed %v", j.ID, j.ModifiedOn, j.CompletedOn)
+			}
+		}
+	}
+	if completed < 6 {
+		t.Fatalf("a fresh server exports %d jobs, %d completed: %+v", len(jobs.Data), completed, jobs.Data)
+	}
+	for _, feed := range []string{"appointments", "job-history", "job-canceled-logs"} {
+		var p struct {
+			Data []map[string]any `json:"data"`
+		}
+		srv.Do(t, "GET", simtest.JPM+"/export/"+feed, tok, nil).OK(t).JSON(t, &p)
+		if len(p.Data) == 0 {
+			t.Errorf("a fresh server's %s feed is empty", feed)
 		}
 	}
 }

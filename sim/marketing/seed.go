@@ -3,11 +3,11 @@ package marketing
 import (
 	"time"
 
+	"github.com/stsim/stsim/sim/fixture"
 	"github.com/stsim/stsim/sim/resource"
-	"github.com/stsim/stsim/sim/settings"
 )
 
-// Names of the demo campaigns, for other modules' seeds and for tests.
+// Names of the demo campaigns (fixtures/demo/marketing.yaml), for tests.
 const (
 	CampaignGoogleAds      = "Google Ads"
 	CampaignYardSigns      = "Yard Signs"
@@ -26,93 +26,86 @@ const (
 	CategoryRadio    = "Radio"                 // inactive
 )
 
-// Seed writes the demo tenant's marketing data: five categories (one
-// inactive), six campaigns (one inactive, one default) on the first active
-// business unit, and monthly costs. It runs after the settings seed; with
-// no business unit the campaigns have none. Costs are dated relative to the
-// clock (Google Ads: this month and the two before; Yard Signs: last month)
-// except the spring 2025 mailer's.
-func Seed(tx *resource.Tx) error {
-	cats := map[string]*Category{}
-	for _, c := range []Category{
-		{Meta: resource.Meta{Active: true}, Name: CategoryDigital, Type: CategoryRegular},
-		{Meta: resource.Meta{Active: true}, Name: CategoryPrint, Type: CategoryRegular},
-		{Meta: resource.Meta{Active: true}, Name: CategoryReferral, Type: CategoryRegular},
-		{Meta: resource.Meta{Active: true}, Name: CategoryLSA, Type: CategoryGoogleHomeServices},
-		{Meta: resource.Meta{Active: false}, Name: CategoryRadio, Type: CategoryRegular},
-	} {
-		if err := resource.Create(tx, &Categories, &c); err != nil {
-			return err
-		}
-		cats[c.Name] = &c
-	}
-	bu, err := firstBusinessUnit(tx)
+// Fixture describes marketing.yaml: campaign categories, campaigns and
+// their monthly costs, each in its create request's shape. A cost may give
+// monthOffset (0: this month, -1: last month) instead of year and month.
+var Fixture = fixture.Module{Name: "marketing", Kinds: []fixture.Kind{
+	{Name: "categories", Schema: "Marketing.V2.CampaignCategoryCreateRequest", Extra: []string{"id", "active", "type"}},
+	{Name: "campaigns", Schema: "Marketing.V2.CampaignUpsertRequest", Extra: []string{"id", "isDefaultCampaign", "source", "medium"}},
+	{Name: "costs", Schema: "Marketing.V2.CreateCampaignCostRequest", Extra: []string{"id", "monthOffset"}, Optional: []string{"year", "month"}},
+}}
+
+type categoryFixture struct {
+	fixture.Common
+	Name string `json:"name"`
+	Type string `json:"type"`
+}
+
+type campaignFixture struct {
+	ID                int64   `json:"id"`
+	Name              string  `json:"name"`
+	BusinessUnitID    *int64  `json:"businessUnitId"`
+	CategoryID        *int64  `json:"categoryId"`
+	Dnis              string  `json:"dnis"`
+	Active            bool    `json:"active"`
+	IsDefaultCampaign bool    `json:"isDefaultCampaign"`
+	Source            *string `json:"source"`
+	Medium            *string `json:"medium"`
+}
+
+type costFixture struct {
+	ID          int64   `json:"id"`
+	CampaignID  int64   `json:"campaignId"`
+	Year        int     `json:"year"`
+	Month       int     `json:"month"`
+	MonthOffset *int    `json:"monthOffset"`
+	DailyCost   float64 `json:"dailyCost"`
+}
+
+// Seed writes the tenant's marketing records from its fixture.
+func Seed(tx *resource.Tx, in fixture.Input) error {
+	cats, err := fixture.Decode[categoryFixture](in, "categories")
 	if err != nil {
 		return err
 	}
-	type demo struct {
-		name, category, phone, source, medium string
-		active, isDefault                     bool
+	camps, err := fixture.Decode[campaignFixture](in, "campaigns")
+	if err != nil {
+		return err
 	}
-	camps := map[string]*Campaign{}
-	for _, d := range []demo{
-		{CampaignGoogleAds, CategoryDigital, "(800) 555-0101", "Google", "Paid Search", true, false},
-		{CampaignYardSigns, CategoryPrint, "(800) 555-0102", "Yard Sign", "Print", true, false},
-		{CampaignWebsiteBooking, CategoryDigital, "", "Website", "Online Booking", true, false},
-		{CampaignReferral, CategoryReferral, "", "Referral", "Word of Mouth", true, false},
-		{CampaignSpringMailer, CategoryPrint, "(800) 555-0105", "Direct Mail", "Mail", false, false},
-		{CampaignDefault, CategoryReferral, "", "", "", true, true},
-	} {
-		camp := &Campaign{
-			Meta: resource.Meta{Active: d.active}, Name: d.name, CategoryID: &cats[d.category].ID,
-			BusinessUnitID: bu, PhoneNumbers: []string{}, IsDefaultCampaign: d.isDefault,
-			Source: nonEmpty(d.source), Medium: nonEmpty(d.medium),
+	costs, err := fixture.Decode[costFixture](in, "costs")
+	if err != nil {
+		return err
+	}
+	for _, c := range cats {
+		if c.Type == "" {
+			c.Type = CategoryRegular
 		}
-		if d.phone != "" {
-			camp.PhoneNumbers = []string{d.phone}
+		if err := resource.Create(tx, &Categories, &Category{Meta: c.NewMeta(), Name: c.Name, Type: c.Type}); err != nil {
+			return err
+		}
+	}
+	for _, c := range camps {
+		camp := &Campaign{
+			Meta: resource.Meta{ID: c.ID, Active: c.Active}, Name: c.Name, CategoryID: c.CategoryID, BusinessUnitID: c.BusinessUnitID,
+			PhoneNumbers: []string{}, IsDefaultCampaign: c.IsDefaultCampaign, Source: c.Source, Medium: c.Medium,
+		}
+		if c.Dnis != "" {
+			camp.PhoneNumbers = []string{c.Dnis}
 		}
 		if err := resource.Create(tx, &Campaigns, camp); err != nil {
 			return err
 		}
-		camps[d.name] = camp
 	}
-	month := time.Date(tx.Now.Year(), tx.Now.Month(), 1, 0, 0, 0, 0, time.UTC)
-	type cost struct {
-		campaign string
-		month    time.Time
-		daily    float64
-	}
-	for _, c := range []cost{
-		{CampaignGoogleAds, month.AddDate(0, -2, 0), 42.50},
-		{CampaignGoogleAds, month.AddDate(0, -1, 0), 48.00},
-		{CampaignGoogleAds, month, 55.25},
-		{CampaignYardSigns, month.AddDate(0, -1, 0), 3.20},
-		{CampaignSpringMailer, time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC), 18.00},
-		{CampaignSpringMailer, time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC), 18.00},
-	} {
-		rec := &Cost{Meta: resource.Meta{Active: true}, CampaignID: camps[c.campaign].ID,
-			Year: c.month.Year(), Month: int(c.month.Month()), DailyCost: c.daily}
+	today := in.Dates.Now.In(in.Dates.Loc)
+	for _, c := range costs {
+		if c.MonthOffset != nil {
+			m := time.Date(today.Year(), today.Month()+time.Month(*c.MonthOffset), 1, 0, 0, 0, 0, time.UTC)
+			c.Year, c.Month = m.Year(), int(m.Month())
+		}
+		rec := &Cost{Meta: resource.Meta{ID: c.ID, Active: true}, CampaignID: c.CampaignID, Year: c.Year, Month: c.Month, DailyCost: c.DailyCost}
 		if err := resource.Create(tx, &Costs, rec); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// firstBusinessUnit returns the ID of the tenant's first active business
-// unit, or nil when it has none.
-func firstBusinessUnit(tx *resource.Tx) (*int64, error) {
-	q := resource.Query{Page: 1, PageSize: 1, Active: resource.ActiveTrue}
-	page, err := resource.List(tx, &settings.BusinessUnits, q, resource.Select{}, nil)
-	if err != nil || len(page.Data) == 0 {
-		return nil, err
-	}
-	return &page.Data[0].ID, nil
-}
-
-func nonEmpty(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
 }

@@ -72,6 +72,9 @@ type Tx struct {
 	// readOnly is set by View: records it reads may come from the kind's
 	// decoded cache (callers only read them).
 	readOnly bool
+
+	reserved map[int64]bool // IDs NewID skips (see Reserve)
+	lastID   int64          // the last ID NewID gave while IDs were reserved
 }
 
 // ErrNotFound is what a *NotFoundError is, for errors.Is.
@@ -145,8 +148,15 @@ func Exists[T any, P Record[T]](tx *Tx, k *Kind[T], id int64) (bool, error) {
 // NewID allocates the next ID of the tenant. IDs are shared by all kinds and
 // never reused.
 func NewID(tx *Tx) (int64, error) {
-	n, err := tx.NextSequence("id")
-	return int64(n), err
+	for {
+		n, err := tx.NextSequence("id")
+		if err != nil || !tx.reserved[int64(n)] {
+			if tx.reserved != nil {
+				tx.lastID = int64(n)
+			}
+			return int64(n), err
+		}
+	}
 }
 
 // Create stores a new record, allocating its ID unless one is set and

@@ -5,13 +5,11 @@ import (
 	"net/url"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/stsim/stsim/sim/crm"
 	"github.com/stsim/stsim/sim/resource"
 	"github.com/stsim/stsim/sim/settings"
 	"github.com/stsim/stsim/sim/simtest"
-	"github.com/stsim/stsim/sim/store"
 )
 
 // TestDemoData lists every seeded record through the API with active=Any;
@@ -90,18 +88,8 @@ func TestDemoData(t *testing.T) {
 // TestDemoSkills checks the skill vocabulary and the technicians' skills
 // as capacity reads them (from the store, not the API).
 func TestDemoSkills(t *testing.T) {
-	st := store.OpenMemory()
-	now := simtest.Epoch
-	err := resource.Update(st, 1, now, func(tx *resource.Tx) error {
-		if _, err := resource.NewID(tx); err != nil { // crm.Seed reserves ID 1
-			return err
-		}
-		return settings.Seed(tx)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = resource.View(st, 1, now, func(tx *resource.Tx) error {
+	st := simtest.Start(t).Store()
+	err := resource.View(st, simtest.Tenant, simtest.Epoch, func(tx *resource.Tx) error {
 		p, err := resource.List(tx, &settings.Technicians, resource.Query{Page: 1, PageSize: 100, Active: resource.ActiveAny}, resource.Select{}, nil)
 		if err != nil {
 			return err
@@ -134,29 +122,6 @@ func TestDemoSkills(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
-	}
-}
-
-// TestSeedIsFast: the seed runs once per new tenant and must stay cheap.
-func TestSeedIsFast(t *testing.T) {
-	best := time.Hour
-	for i := range 5 {
-		st := store.OpenMemory()
-		start := time.Now()
-		err := resource.Update(st, int64(i+1), simtest.Epoch, func(tx *resource.Tx) error {
-			if _, err := resource.NewID(tx); err != nil {
-				return err
-			}
-			return settings.Seed(tx)
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		best = min(best, time.Since(start))
-	}
-	t.Logf("settings.Seed: %v", best)
-	if best > 5*time.Millisecond {
-		t.Errorf("settings.Seed took %v, want under 5ms", best)
 	}
 }
 

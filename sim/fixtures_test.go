@@ -1,0 +1,158 @@
+package sim_test
+
+import (
+	"encoding/json"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stsim/stsim/fixtures"
+	"github.com/stsim/stsim/sim"
+	"github.com/stsim/stsim/sim/config"
+	"github.com/stsim/stsim/sim/simtest"
+)
+
+// copyDemo writes the embedded fixture sets to a new directory, as a user
+// starting their own fixture would (cp -r fixtures mine), and returns it.
+func copyDemo(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	err := fs.WalkDir(fixtures.FS, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(fixtures.FS, path)
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(path)), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, path), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// editFile changes one JSON file of a fixture directory.
+func editFile(t *testing.T, dir, file string, edit func(doc map[string]any)) {
+	t.Helper()
+	path := filepath.Join(dir, "demo", file)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	edit(doc)
+	if data, err = json.MarshalIndent(doc, "", "  "); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func records(doc map[string]any, kind string) []any { return doc[kind].([]any) }
+
+// TestOwnFixture runs stsim on an edited copy of the demo fixture, as the
+// README's "Your own fixture" describes: a renamed customer, an extra
+// technician, a job moved to another day. The API serves the edits.
+func TestOwnFixture(t *testing.T) {
+	dir := copyDemo(t)
+	editFile(t, dir, "crm.json", func(doc map[string]any) {
+		records(doc, "customers")[0].(map[string]any)["name"] = "Jordan Q. Ellison"
+	})
+	editFile(t, dir, "settings.json", func(doc map[string]any) {
+		doc["technicians"] = append(records(doc, "technicians"), map[string]any{
+			"name": "Pat Newhire", "businessUnitId": 1429, "email": "pnewhire@example.com", "login": "pnewhire",
+			"licenseType": "ManagedTech", "positions": []any{"Service"}, "skills": []any{"Plumbing"},
+		})
+	})
+	editFile(t, dir, "jpm.json", func(doc map[string]any) {
+		appt := records(doc, "jobs")[0].(map[string]any)["appointments"].([]any)[0].(map[string]any)
+		appt["start"], appt["end"] = "-8d 13:00", "-8d 15:00"
+		appt["arrivalWindowStart"], appt["arrivalWindowEnd"] = "-8d 13:00", "-8d 15:00"
+	})
+	srv := simtest.Start(t, simtest.WithConfig(func(c *config.Config) { c.FixturesDir = dir }))
+	tok := srv.Token(t)
+
+	var cust struct {
+		Name string `json:"name"`
+	}
+	srv.Do(t, "GET", simtest.CRM+"/customers/6", tok, nil).OK(t).JSON(t, &cust)
+	if cust.Name != "Jordan Q. Ellison" {
+		t.Errorf("customer 6: %q", cust.Name)
+	}
+	var techs struct {
+		Data []struct {
+			ID   int64  `json:"id"`
+			Name string `json:"name"`
+		} `json:"data"`
+	}
+	srv.Do(t, "GET", "/settings/v2/tenant/1234567/technicians?pageSize=100", tok, nil).OK(t).JSON(t, &techs)
+	// 11 active demo technicians and the new one, with an ID of its own.
+	if n := len(techs.Data); n != 12 || techs.Data[n-1].Name != "Pat Newhire" || techs.Data[n-1].ID == 0 {
+		t.Errorf("technicians: %+v", techs.Data)
+	}
+	var appts struct {
+		Data []struct {
+			Start string `json:"start"`
+		} `json:"data"`
+	}
+	srv.Do(t, "GET", simtest.JPM+"/appointments?jobId=1520", tok, nil).OK(t).JSON(t, &appts)
+	// Monday 2026-11-23 minus 8 days is Sunday 2026-11-15, 13:00 in Chicago.
+	if len(appts.Data) != 1 || !strings.HasPrefix(appts.Data[0].Start, "2026-11-15T19:00:00") {
+		t.Errorf("the moved appointment: %+v", appts.Data)
+	}
+}
+
+// TestBadFixture: a fixture that breaks its schemas stops stsim with the
+// file, record and field of each problem; one that is not JSON, with the
+// line.
+func TestBadFixture(t *testing.T) {
+	dir := copyDemo(t)
+	editFile(t, dir, "settings.json", func(doc map[string]any) {
+		tech := records(doc, "technicians")[2].(map[string]any)
+		tech["phoneNumber"] = 3125550212
+		tech["nickname"] = "TJ"
+	})
+	editFile(t, dir, "crm.json", func(doc map[string]any) {
+		delete(records(doc, "customers")[1].(map[string]any)["address"].(map[string]any), "city")
+	})
+	editFile(t, dir, "jpm.json", func(doc map[string]any) {
+		records(doc, "jobs")[0].(map[string]any)["appointments"].([]any)[0].(map[string]any)["start"] = "-7d 25:00"
+	})
+	cfg := config.Defaults()
+	cfg.FixturesDir = dir
+	s, err := sim.New(sim.Options{Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	err = s.Ready()
+	for _, want := range []string{
+		"demo/settings.json: technicians[2] (Tyrone Jackson): field phoneNumber",
+		"demo/settings.json: technicians[2] (Tyrone Jackson): field nickname",
+		"demo/crm.json: customers[1] (Vernon Kessler): field address.city",
+		`demo/jpm.json: jobs[0] (id 1520): field appointments[0].start: "-7d 25:00": no such time of day`,
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("want %q in: %v", want, err)
+		}
+	}
+
+	if err := os.WriteFile(filepath.Join(dir, "demo", "jbce.json"), []byte("{\n  \"callReasons\": [\n    {\"name\": \"No heat\",}\n  ]\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg.FixturesDir = dir
+	if _, err := sim.New(sim.Options{Config: cfg}); err == nil || !strings.Contains(err.Error(), "demo/jbce.json: line 3") {
+		t.Errorf("a JSON syntax error: %v", err)
+	}
+}

@@ -1,0 +1,39 @@
+package oas
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// ValidateValue checks a JSON-shaped value (as encoding/json decodes into
+// any) against a named component schema of a module's document, as a
+// request body would be checked: fixture records are validated this way.
+// Required properties named in optional may be absent ("*": any of them).
+// It waits for the document; an unknown module or component is an error.
+func (s *Spec) ValidateValue(module, component string, v any, optional []string) ([]Violation, error) {
+	d, err := s.Document(module)
+	if err != nil {
+		return nil, err
+	}
+	ref := d.T.Components.Schemas[component]
+	if ref == nil || ref.Value == nil {
+		return nil, fmt.Errorf("openapi: %s has no schema %q", module, component)
+	}
+	schema := ref.Value
+	if len(optional) > 0 {
+		relaxed := *schema
+		relaxed.Required = slices.DeleteFunc(slices.Clone(schema.Required), func(name string) bool {
+			return slices.Contains(optional, "*") || slices.Contains(optional, name)
+		})
+		schema = &relaxed
+	}
+	err = schema.VisitJSON(v, openapi3.MultiErrors(), openapi3.VisitAsRequest())
+	if err == nil {
+		return nil, nil
+	}
+	var out []Violation
+	collect(err, "body", &out)
+	return out, nil
+}

@@ -1,0 +1,48 @@
+package sim
+
+import (
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stsim/stsim/sim/fixture"
+	"github.com/stsim/stsim/sim/store"
+)
+
+// BenchmarkSeedTenant measures what every start does for the demo tenant:
+// read the embedded fixture set and write all of its records (into memory,
+// and into a fresh bbolt file).
+func BenchmarkSeedTenant(b *testing.B) {
+	now := time.Date(2026, 12, 2, 15, 4, 5, 0, time.UTC)
+	seedOnce := func(b *testing.B, st store.Store) {
+		set, err := fixture.Load(nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := seedTenant(st, set, now); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("memory", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			st := store.OpenMemory()
+			seedOnce(b, st)
+			st.Close()
+		}
+	})
+	b.Run("bbolt", func(b *testing.B) {
+		b.ReportAllocs()
+		dir, i := b.TempDir(), 0
+		for b.Loop() {
+			i++
+			st, err := store.OpenBolt(filepath.Join(dir, fmt.Sprintf("seed%d.db", i)), store.BoltOptions{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			seedOnce(b, st)
+			st.Close()
+		}
+	})
+}
