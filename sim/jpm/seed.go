@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/stsim/stsim/sim/extdata"
 	"github.com/stsim/stsim/sim/fixture"
 	"github.com/stsim/stsim/sim/resource"
 	"github.com/stsim/stsim/sim/settings"
@@ -43,40 +42,23 @@ type reasonFixture struct {
 
 type jobTypeFixture struct {
 	fixture.Common
-	Name            string          `json:"name"`
-	BusinessUnitIDs []int64         `json:"businessUnitIds"`
-	Skills          []string        `json:"skills"`
-	TagTypeIDs      []int64         `json:"tagTypeIds"`
-	Priority        string          `json:"priority"`
-	Duration        int64           `json:"duration"`
-	Class           string          `json:"class"`
-	Summary         string          `json:"summary"`
-	ExternalData    *extdata.Create `json:"externalData"`
+	createJobTypeIn
+}
+
+// appointmentFixture is an appointment of a seeded job.
+type appointmentFixture struct {
+	appointmentIn
+	IsConfirmed         bool    `json:"isConfirmed"`
+	SpecialInstructions *string `json:"specialInstructions"`
 }
 
 type jobFixture struct {
-	ID             int64           `json:"id"`
-	CustomerID     int64           `json:"customerId"`
-	LocationID     int64           `json:"locationId"`
-	BusinessUnitID int64           `json:"businessUnitId"`
-	JobTypeID      int64           `json:"jobTypeId"`
-	Priority       string          `json:"priority"`
-	CampaignID     int64           `json:"campaignId"`
-	Summary        *string         `json:"summary"`
-	TagTypeIDs     []int64         `json:"tagTypeIds"`
-	ExternalData   *extdata.Create `json:"externalData"`
-	Appointments   []struct {
-		Start               time.Time  `json:"start"`
-		End                 time.Time  `json:"end"`
-		ArrivalWindowStart  *time.Time `json:"arrivalWindowStart"`
-		ArrivalWindowEnd    *time.Time `json:"arrivalWindowEnd"`
-		TechnicianIDs       []int64    `json:"technicianIds"`
-		IsConfirmed         bool       `json:"isConfirmed"`
-		SpecialInstructions *string    `json:"specialInstructions"`
-	} `json:"appointments"`
-	JobStatus string    `json:"jobStatus"`
-	Cancel    *reasonIn `json:"cancel"`
-	Hold      *reasonIn `json:"hold"`
+	ID int64 `json:"id"`
+	createJobIn
+	Appointments []appointmentFixture `json:"appointments"`
+	JobStatus    string               `json:"jobStatus"`
+	Cancel       *reasonIn            `json:"cancel"`
+	Hold         *reasonIn            `json:"hold"`
 }
 
 // Seed writes the tenant's jpm records from its fixture. Jobs are written
@@ -123,8 +105,9 @@ func Seed(tx *resource.Tx, in fixture.Input) error {
 	}
 	for _, t := range jobTypes {
 		jt := &JobType{
-			Meta: t.NewMeta(), Name: t.Name, BusinessUnitIDs: nonNilIDs(t.BusinessUnitIDs), Skills: t.Skills, Priority: t.Priority,
-			Duration: t.Duration, TagTypeIDs: nonNilIDs(t.TagTypeIDs), Class: t.Class, Summary: t.Summary, ExternalData: t.ExternalData.Apply(nil),
+			Meta: t.NewMeta(), Name: t.Name, BusinessUnitIDs: nonNilIDs(t.BusinessUnitIDs), Skills: t.Skills, Priority: deref(t.Priority),
+			Duration: deref(t.Duration), TagTypeIDs: nonNilIDs(t.TagTypeIDs), Class: deref(t.Class), Summary: deref(t.Summary),
+			ExternalData: t.ExternalData.Apply(nil),
 		}
 		if jt.Skills == nil {
 			jt.Skills = []string{}
@@ -187,12 +170,8 @@ func seedJob(tx *resource.Tx, spec jobFixture) error {
 	for k, a := range spec.Appointments {
 		rec := &Appointment{
 			Meta: resource.Meta{Active: true}, JobID: id, CustomerID: spec.CustomerID, AppointmentNumber: job.JobNumber + "-" + strconv.Itoa(k+1),
-			Start: resource.Stamp(a.Start), End: resource.Stamp(a.End), Status: ApptScheduled, IsConfirmed: a.IsConfirmed,
-			SpecialInstructions: a.SpecialInstructions, CreatedByID: integrationUser,
-		}
-		if a.ArrivalWindowStart != nil && a.ArrivalWindowEnd != nil {
-			aws, awe := resource.Stamp(*a.ArrivalWindowStart), resource.Stamp(*a.ArrivalWindowEnd)
-			rec.ArrivalWindowStart, rec.ArrivalWindowEnd = &aws, &awe
+			Start: a.Start, End: a.End, ArrivalWindowStart: a.ArrivalWindowStart, ArrivalWindowEnd: a.ArrivalWindowEnd,
+			Status: ApptScheduled, IsConfirmed: a.IsConfirmed, SpecialInstructions: a.SpecialInstructions, CreatedByID: integrationUser,
 		}
 		appts = append(appts, rec)
 	}
@@ -226,7 +205,7 @@ func seedJob(tx *resource.Tx, spec jobFixture) error {
 		jobStatus, apptStatus, assignStatus, changed = JobCompleted, ApptDone, "Done", last.End.Time
 		job.CompletedOn = ptr(last.End)
 	case !first.Start.After(now):
-		jobStatus, apptStatus, assignStatus, changed = JobInProgress, ApptWorking, "Working", first.Start
+		jobStatus, apptStatus, assignStatus, changed = JobInProgress, ApptWorking, "Working", first.Start.Time
 	case first.Start.Sub(now) <= 2*time.Hour:
 		jobStatus, apptStatus, assignStatus, changed = JobDispatched, ApptDispatched, "Dispatched", maxTime(first.Start.Add(-2*time.Hour), bookedAt)
 	}

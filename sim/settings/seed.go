@@ -1,6 +1,8 @@
 package settings
 
 import (
+	"fmt"
+
 	"github.com/stsim/stsim/sim/extdata"
 	"github.com/stsim/stsim/sim/fixture"
 	"github.com/stsim/stsim/sim/resource"
@@ -58,15 +60,9 @@ var Fixture = fixture.Module{Name: "settings", Kinds: []fixture.Kind{
 
 type employeeFixture struct {
 	fixture.Common
-	UserID            int64    `json:"userId"`
-	Name              string   `json:"name"`
-	Role              string   `json:"role"`
-	Email             *string  `json:"email"`
-	PhoneNumber       *string  `json:"phoneNumber"`
-	MobilePhoneNumber *string  `json:"mobilePhoneNumber"`
-	Login             *string  `json:"login"`
-	BusinessUnitID    *int64   `json:"businessUnitId"`
-	Positions         []string `json:"positions"`
+	createEmployeeIn
+	UserID int64  `json:"userId"`
+	Role   string `json:"role"`
 }
 
 type businessUnitFixture struct {
@@ -77,25 +73,11 @@ type businessUnitFixture struct {
 
 type technicianFixture struct {
 	fixture.Common
-	UserID               int64    `json:"userId"`
-	Name                 string   `json:"name"`
-	BusinessUnitID       *int64   `json:"businessUnitId"`
-	Email                *string  `json:"email"`
-	PhoneNumber          *string  `json:"phoneNumber"`
-	Login                *string  `json:"login"`
-	Home                 *Address `json:"home"`
-	DailyGoal            float64  `json:"dailyGoal"`
-	BurdenRate           float64  `json:"burdenRate"`
-	LicenseType          string   `json:"licenseType"`
-	Positions            []string `json:"positions"`
-	Team                 *string  `json:"team"`
-	JobFilter            *string  `json:"jobFilter"`
-	JobHistoryDateFilter *string  `json:"jobHistoryDateFilter"`
-	Bio                  *string  `json:"bio"`
-	Memo                 *string  `json:"memo"`
-	Skills               []string `json:"skills"`
-	MainZoneID           *int64   `json:"mainZoneId"`
-	ZoneIDs              []int64  `json:"zoneIds"`
+	createTechnicianIn
+	UserID     int64    `json:"userId"`
+	Skills     []string `json:"skills"`
+	MainZoneID *int64   `json:"mainZoneId"`
+	ZoneIDs    []int64  `json:"zoneIds"`
 }
 
 type tagTypeFixture struct {
@@ -140,16 +122,20 @@ func Seed(tx *resource.Tx, in fixture.Input) error {
 			return err
 		}
 	}
-	for _, t := range techs {
+	for i, t := range techs {
 		uid, err := userID(tx, t.UserID)
 		if err != nil {
 			return err
 		}
+		home, err := t.Home.address()
+		if err != nil {
+			return fmt.Errorf("fixtures: %s: %s: %w", in.Records.File, fixture.Label("technicians", i, in.Records.Kinds["technicians"][i]), err)
+		}
 		rec := &Technician{
 			Meta: t.NewMeta(), Name: t.Name, UserID: uid, BusinessUnitID: t.BusinessUnitID, RoleIDs: []int64{},
 			MainZoneID: t.MainZoneID, ZoneIDs: nonNilIDs(t.ZoneIDs), Email: t.Email, PhoneNumber: t.PhoneNumber, LoginName: t.Login,
-			Home: t.Home, DailyGoal: t.DailyGoal, LicenseType: t.LicenseType, Positions: t.Positions, CustomFields: []CustomField{},
-			BurdenRate: t.BurdenRate, Team: t.Team, JobFilter: t.JobFilter, JobHistoryDateFilter: t.JobHistoryDateFilter,
+			Home: home, DailyGoal: deref(t.DailyGoal.Value), LicenseType: t.LicenseType, Positions: t.Positions, CustomFields: []CustomField{},
+			BurdenRate: deref(t.BurdenRate.Value), Team: t.Team, JobFilter: t.JobFilter.Value, JobHistoryDateFilter: t.JobHistoryDateFilter.Value,
 			Bio: t.Bio, Memo: t.Memo, Skills: t.Skills,
 		}
 		if rec.Skills == nil {
