@@ -78,30 +78,11 @@ func SeedProjects(tx *resource.Tx) error {
 
 	// The project's jobs: the first demo job's (a finished AC repair) and a
 	// follow-up installation at the same place, a week from today.
-	d, err := loadDemoRefs(tx)
-	if err != nil || len(d.places) == 0 || len(d.units) == 0 || len(d.campaigns) == 0 {
-		return err // a fixture without demo jobs gets no demo project
+	place, err := followUpJob(tx)
+	if err != nil || place == nil {
+		return err // a fixture without jobs gets no demo project
 	}
-	types, err := listAll(tx, &JobTypes, nil)
-	if err != nil || len(types) == 0 {
-		return err
-	}
-	reasons := make([]*Reason, 2)
-	for i, kind := range []*resource.Kind[Reason]{&CancelReasons, &HoldReasons} {
-		all, err := listAll(tx, kind, nil)
-		if err != nil || len(all) == 0 {
-			return err
-		}
-		reasons[i] = all[0]
-	}
-	y, m, day := tx.Now.In(loc(tx)).Date()
-	at := func(days, hour, minute int) time.Time { return time.Date(y, m, day+days, hour, minute, 0, 0, loc(tx)) }
-	followUp := demoJob{day: 7, hour: 9, jobType: 0, priority: "Normal", outcome: "open", techs: 1, instruction: "Install day: bring the new condenser."}
-	if err := seedJob(tx, d, types, 0, followUp, at, reasons[0], reasons[1]); err != nil {
-		return err
-	}
-	place := d.places[0]
-	jobIDs, err := resource.Lookup(tx, &Jobs, "location", resource.IDKey(place.location))
+	jobIDs, err := resource.Lookup(tx, &Jobs, "location", resource.IDKey(place.LocationID))
 	if err != nil {
 		return err
 	}
@@ -118,7 +99,7 @@ func SeedProjects(tx *resource.Tx) error {
 	p := &Project{Meta: resource.Meta{ID: id, Active: true}, Number: resource.IDKey(id),
 		Name: ptr("Furnace and AC replacement"), Summary: ptr("<p>Replace the 20-year-old furnace and condenser; new thermostat.</p>"),
 		StatusID: ptr(statuses["In Progress"]), Status: ptr("In Progress"), SubStatusID: &materials.ID, SubStatus: &materials.Name,
-		CustomerID: place.customer, LocationID: place.location, ProjectTypeID: &replacement,
+		CustomerID: place.CustomerID, LocationID: place.LocationID, ProjectTypeID: &replacement,
 		ProjectManagerIDs: []int64{integrationUser}, BusinessUnitIDs: []int64{first.BusinessUnitID},
 		StartDate: &start, TargetCompletionDate: &target,
 		CustomFields: []CustomField{{TypeID: permit.ID, Name: permit.Name, Value: "BP-2026-0412"}, {TypeID: financing.ID, Name: financing.Name, Value: "In-house"}},
@@ -138,4 +119,48 @@ func SeedProjects(tx *resource.Tx) error {
 		}
 	}
 	return nil
+}
+
+// followUpJob books a follow-up to the tenant's first job: the same place,
+// job type, campaign and technicians, a week from today at 09:00. It
+// returns the first job (nil when the tenant has none).
+func followUpJob(tx *resource.Tx) (*Job, error) {
+	page, err := resource.List(tx, &Jobs, resource.Query{Page: 1, PageSize: 1, Active: resource.ActiveAny}, resource.Select{}, nil)
+	if err != nil || len(page.Data) == 0 {
+		return nil, err
+	}
+	first := page.Data[0]
+	jt, err := resource.Get(tx, &JobTypes, first.JobTypeID)
+	if err != nil {
+		return nil, err
+	}
+	appts, err := resource.Lookup(tx, &Appointments, "job", resource.IDKey(first.ID))
+	if err != nil || len(appts) == 0 {
+		return nil, err
+	}
+	var techs []int64
+	assigned, err := resource.Lookup(tx, &Assignments, "appointment", resource.IDKey(appts[0]))
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range assigned {
+		a, err := resource.Get(tx, &Assignments, id)
+		if err != nil {
+			return nil, err
+		}
+		techs = append(techs, a.TechnicianID)
+	}
+	y, m, d := tx.Now.In(loc(tx)).Date()
+	start := time.Date(y, m, d+7, 9, 0, 0, 0, loc(tx))
+	window := resource.Stamp(start.Add(2 * time.Hour))
+	spec := jobFixture{createJobIn: createJobIn{
+		CustomerID: first.CustomerID, LocationID: first.LocationID, BusinessUnitID: first.BusinessUnitID, JobTypeID: jt.ID,
+		Priority: "Normal", CampaignID: first.CampaignID, Summary: ptr(jt.Summary),
+	}}
+	spec.Appointments = []appointmentFixture{{
+		appointmentIn: appointmentIn{Start: resource.Stamp(start), End: resource.Stamp(start.Add(time.Duration(jt.Duration) * time.Second)),
+			ArrivalWindowStart: ptr(resource.Stamp(start)), ArrivalWindowEnd: &window, TechnicianIDs: techs},
+		SpecialInstructions: ptr("Install day: bring the new condenser."),
+	}}
+	return first, seedJob(tx, spec)
 }
