@@ -110,6 +110,9 @@ func FuzzListQuery(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, which uint8, query string) {
 		path := listPaths[int(which)%len(listPaths)]
+		if strings.ContainsFunc(query, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+			t.Skip("not a valid request target: Go's server refuses the request line itself")
+		}
 		req, err := http.NewRequest("GET", srv.URL+path+"?"+query, nil)
 		if err != nil {
 			t.Skip()
