@@ -17,7 +17,12 @@ func runHealth(ctx context.Context, args []string, getenv func(string) string, s
 	if done {
 		return code
 	}
-	url := "http://" + dialable(cfg.Addr) + "/_sim/health"
+	url := cfg.Scheme() + "://" + dialable(cfg.Addr) + "/_sim/health"
+	client, err := trustingClient(cfg)
+	if err != nil {
+		fmt.Fprintln(stderr, "stsim health:", err)
+		return 1
+	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
@@ -25,7 +30,7 @@ func runHealth(ctx context.Context, args []string, getenv func(string) string, s
 		fmt.Fprintln(stderr, "stsim health:", err)
 		return 1
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
 		fmt.Fprintln(stderr, "stsim health:", err)
 		return 1

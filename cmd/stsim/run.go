@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -100,7 +101,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		fmt.Fprintf(stderr, "stsim: cannot listen on %s: %v\n", cfg.Addr, err)
 		return 1
 	}
-	base := "http://" + ln.Addr().String()
+	tlsConfig, err := serverTLS(cfg)
+	if err != nil {
+		ln.Close()
+		fmt.Fprintln(stderr, "stsim:", err)
+		return 1
+	}
+	if tlsConfig != nil {
+		ln = tls.NewListener(ln, tlsConfig)
+	}
+	base := cfg.Scheme() + "://" + ln.Addr().String()
 	if cfg.LogFormat == "json" {
 		logBanner(logger, cfg, base) // one JSON stream for log collectors
 	} else {
@@ -148,22 +158,31 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 // printBanner tells a user everything needed for a first call. The demo
 // credentials are public by design (like stripe-mock's sk_test_123).
 func printBanner(w io.Writer, cfg config.Config, base string) {
-	fmt.Fprintf(w, `stsim: ServiceTitan V2 API simulator
-  listening      %s  (data %s)
-  production     %s%s/production/…  (the demo tenant is in integration, the default)
+	curl := "curl -s"
+	fmt.Fprintf(w, "stsim: ServiceTitan V2 API simulator\n  listening      %s  (data %s)\n", base, storage(cfg))
+	if cfg.TLS() {
+		cert, _ := certFiles(cfg)
+		curl += " --cacert " + cert
+		fmt.Fprintf(w, "  certificate    %s  (trust it in clients)\n", cert)
+	}
+	fmt.Fprintf(w, `  production     %s%s/production/…  (the demo tenant is in integration, the default)
   tenant         %d
   app key        %s   (send as ST-App-Key)
   client id      %s
   client secret  %s
   get a token:
-    curl -s %s/connect/token -d grant_type=client_credentials -d client_id=%s -d client_secret=%s
-`, base, storage(cfg), base, cfg.EnvPrefix, fixture.DemoTenant, fixture.DemoAppKey, fixture.DemoClientID, fixture.DemoClientSecret,
-		base, fixture.DemoClientID, fixture.DemoClientSecret)
+    %s %s/connect/token -d grant_type=client_credentials -d client_id=%s -d client_secret=%s
+`, base, cfg.EnvPrefix, fixture.DemoTenant, fixture.DemoAppKey, fixture.DemoClientID, fixture.DemoClientSecret,
+		curl, base, fixture.DemoClientID, fixture.DemoClientSecret)
 }
 
 // logBanner is the banner as one log record, for -log-format json.
 func logBanner(logger *slog.Logger, cfg config.Config, base string) {
-	logger.Info("stsim: ServiceTitan V2 API simulator", "url", base, "data", storage(cfg),
+	var cert string
+	if cfg.TLS() {
+		cert, _ = certFiles(cfg)
+	}
+	logger.Info("stsim: ServiceTitan V2 API simulator", "url", base, "data", storage(cfg), "certificate", cert,
 		"tenant", fixture.DemoTenant, "appKey", fixture.DemoAppKey,
 		"clientId", fixture.DemoClientID, "clientSecret", fixture.DemoClientSecret)
 }

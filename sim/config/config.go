@@ -40,6 +40,9 @@ type Config struct {
 	RateLimit       int           // default calls per second per (app, tenant); 0 disables
 	Issuer          string        // the tokens' iss claim and discovery issuer; empty derives it from Addr
 	ControlToken    string        // bearer token the /_sim control API requires; empty: open on loopback only
+	TLSCertFile     string        // PEM certificate to serve HTTPS with (with TLSKeyFile)
+	TLSKeyFile      string        // PEM private key of TLSCertFile
+	TLSSelfSigned   bool          // serve HTTPS with a self-signed certificate written beside the data file
 	JournalSize     int           // requests the journal keeps
 	Scenarios       []string      // scenarios active from the start, for every tenant
 	ScenariosDir    string        // more scenario files, besides the shipped ones
@@ -250,6 +253,22 @@ func Options() []Option {
 			c.ControlToken = v
 			return nil
 		}},
+		{"tls-cert", "STSIM_TLS_CERT", "PEM certificate `file`: serve HTTPS (with -tls-key)", "", func(c *Config, v string) error {
+			c.TLSCertFile = v
+			return nil
+		}},
+		{"tls-key", "STSIM_TLS_KEY", "PEM private key `file` of -tls-cert", "", func(c *Config, v string) error {
+			c.TLSKeyFile = v
+			return nil
+		}},
+		{"tls", "STSIM_TLS", "serve HTTPS with a self-signed certificate written beside the data file (its path is printed)", "false", func(c *Config, v string) error {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return fmt.Errorf("must be true or false")
+			}
+			c.TLSSelfSigned = b
+			return nil
+		}},
 	}
 }
 
@@ -286,6 +305,17 @@ func countOption(flag, env, usage string, def int, field func(*Config) *int) Opt
 		*field(c) = n
 		return nil
 	}}
+}
+
+// TLS reports whether stsim serves HTTPS.
+func (c Config) TLS() bool { return c.TLSCertFile != "" || c.TLSSelfSigned }
+
+// Scheme is "https" when stsim serves HTTPS, else "http".
+func (c Config) Scheme() string {
+	if c.TLS() {
+		return "https"
+	}
+	return "http"
 }
 
 // Loopback reports whether the listen address is a loopback address.
@@ -359,8 +389,14 @@ func Load(args []string, getenv func(string) string, usage io.Writer) (Config, e
 			return cfg, fmt.Errorf("stsim: invalid %s %q: %v", source, v, err)
 		}
 	}
+	if (cfg.TLSCertFile == "") != (cfg.TLSKeyFile == "") {
+		return cfg, fmt.Errorf("stsim: -tls-cert and -tls-key go together")
+	}
+	if cfg.TLSCertFile != "" && cfg.TLSSelfSigned {
+		return cfg, fmt.Errorf("stsim: -tls makes its own certificate; drop it or -tls-cert/-tls-key")
+	}
 	if cfg.Issuer == "" {
-		cfg.Issuer = "http://" + cfg.Addr
+		cfg.Issuer = cfg.Scheme() + "://" + cfg.Addr
 	}
 	return cfg, nil
 }
