@@ -10,7 +10,7 @@ import (
 // operation ID.
 func Routes() api.Routes {
 	r := api.Routes{}
-	for _, area := range []api.Routes{customerRoutes(), contactRoutes(), bookingRoutes(), exportRoutes(), leadRoutes()} {
+	for _, area := range []api.Routes{customerRoutes(), contactRoutes(), bookingRoutes(), exportRoutes(), leadRoutes(), peopleRoutes()} {
 		maps.Copy(r, area)
 	}
 	return r
