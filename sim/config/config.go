@@ -183,14 +183,7 @@ func Options() []Option {
 			c.Validation = m
 			return nil
 		}},
-		{"strict-responses", "STSIM_STRICT_RESPONSES", "turn any response that breaks its OpenAPI schema into a 500 saying why", "false", func(c *Config, v string) error {
-			b, err := strconv.ParseBool(v)
-			if err != nil {
-				return fmt.Errorf("must be true or false")
-			}
-			c.StrictResponses = b
-			return nil
-		}},
+		boolOption("strict-responses", "STSIM_STRICT_RESPONSES", "turn any response that breaks its OpenAPI schema into a 500 saying why", func(c *Config) *bool { return &c.StrictResponses }),
 		{"signing-key", "STSIM_SIGNING_KEY", "PEM `file` with the RSA key that signs tokens; empty uses the embedded demo key", "", func(c *Config, v string) error {
 			c.SigningKeyFile = v
 			return nil
@@ -261,14 +254,7 @@ func Options() []Option {
 			c.TLSKeyFile = v
 			return nil
 		}},
-		{"tls", "STSIM_TLS", "serve HTTPS with a self-signed certificate written beside the data file (its path is printed)", "false", func(c *Config, v string) error {
-			b, err := strconv.ParseBool(v)
-			if err != nil {
-				return fmt.Errorf("must be true or false")
-			}
-			c.TLSSelfSigned = b
-			return nil
-		}},
+		boolOption("tls", "STSIM_TLS", "serve HTTPS with a self-signed certificate written beside the data file (its path is printed)", func(c *Config) *bool { return &c.TLSSelfSigned }),
 	}
 }
 
@@ -281,6 +267,18 @@ func commaList(v string) []string {
 		}
 	}
 	return out
+}
+
+// boolOption is a switch, off by default; a bare -flag turns it on.
+func boolOption(flag, env, usage string, field func(*Config) *bool) Option {
+	return Option{flag, env, usage, "false", func(c *Config, v string) error {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("must be true or false")
+		}
+		*field(c) = b
+		return nil
+	}}
 }
 
 // durationOption is a setting holding a positive Go duration.
