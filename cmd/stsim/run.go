@@ -129,13 +129,19 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 		logger.Info("ready: /_sim/health answers 200", "url", base, "startup", time.Since(start).Round(time.Millisecond))
 	}()
+	saidShuttingDown := make(chan struct{})
 	stopping := context.AfterFunc(ctx, func() {
 		logger.Info("shutting down: finishing in-flight requests (at most 5 s)")
+		close(saidShuttingDown)
 	})
 	defer stopping()
 	if err := srv.Serve(ctx, ln); err != nil {
 		fmt.Fprintln(stderr, "stsim:", err)
 		return 1
+	}
+	// AfterFunc logs from its own goroutine: let that line come first.
+	if !stopping() {
+		<-saidShuttingDown
 	}
 	select {
 	case err := <-notReady:
