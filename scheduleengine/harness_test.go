@@ -127,7 +127,7 @@ func fixtureDir(t *testing.T, settings tenantSettings) string {
 	}
 	out, _ := json.Marshal(set)
 	dir := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(dir, "demo"), 0o755); err != nil {
+	if err := os.CopyFS(dir, fixtures.FS); err != nil { // the records, in the module files
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "demo", "tenant.json"), out, 0o644); err != nil {
