@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/stsim/stsim/sim/apierr"
 )
 
 func TestRecordKeepsEntriesWithinTheirLimitsAndTheJournalWithinItsBytes(t *testing.T) {
@@ -49,5 +51,22 @@ func TestRecordDropsTheOldestAtCapacity(t *testing.T) {
 	j.Clear()
 	if n := len(j.Entries(Filter{})); n != 0 || j.bytes != 0 {
 		t.Fatalf("after Clear: %d entries, %d bytes", n, j.bytes)
+	}
+}
+
+func TestLintHoldsOnlyTheClientsOwnExpiredTokensAgainstIt(t *testing.T) {
+	j := New(100, 0)
+	refused := Entry{Tenant: 1, ClientID: "c", Operation: "crm.Customers_GetList", Status: 401, Problem: apierr.CodeTokenExpired}
+	forced := refused
+	forced.Effect = "token-expiry-storm"
+	j.Record(forced)
+	j.Record(forced)
+	if f := j.Lint(Filter{}); len(f) != 0 {
+		t.Fatalf("a scenario's forced expiries were held against the client: %+v", f)
+	}
+	j.Record(refused)
+	f := j.Lint(Filter{})
+	if len(f) != 1 || f[0].Rule != "expired-token-reused" || f[0].Count != 1 {
+		t.Fatalf("findings %+v, want one expired-token-reused for the client's own expired token", f)
 	}
 }
