@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/stsim/stsim/sim/optional"
+
 	"github.com/gin-gonic/gin"
 	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/apierr"
@@ -131,7 +133,7 @@ func renderBooking(b *Booking) bookingOut {
 	return bookingOut{
 		ID: b.ID, Source: b.Source, CreatedOn: b.CreatedOn, Name: b.Name, Address: b.Address,
 		CustomerType: b.CustomerType, Start: start, CampaignID: b.CampaignID, BusinessUnitID: b.BusinessUnitID,
-		IsFirstTimeClient: &firstTime, UploadedImages: nonNil(b.UploadedImages),
+		IsFirstTimeClient: &firstTime, UploadedImages: optional.NonNil(b.UploadedImages),
 		IsSendConfirmationEmail: b.IsSendConfirmationEmail, Status: b.Status, DismissingReasonID: b.DismissingReasonID,
 		JobID: b.JobID, ExternalID: b.ExternalID, Priority: b.Priority, JobTypeID: b.JobTypeID,
 		BookingProviderID: b.BookingProviderID, ModifiedOn: b.ModifiedOn, Summary: &summary,
@@ -155,7 +157,7 @@ type bookingContactOut struct {
 }
 
 func renderBookingContact(c *Contact) bookingContactOut {
-	return bookingContactOut{ID: c.ID, Type: c.Type, Value: c.Value, Memo: deref(c.Memo), ModifiedOn: c.ModifiedOn}
+	return bookingContactOut{ID: c.ID, Type: c.Type, Value: c.Value, Memo: optional.Value(c.Memo), ModifiedOn: c.ModifiedOn}
 }
 
 // Access to bookings.
@@ -368,7 +370,7 @@ func customerTypeOf(v *string) (*string, error) {
 // priorityOf checks Crm.V2.Priority (request validation does too, unless it
 // is switched off); blank is no priority.
 func priorityOf(p *string) (*string, error) {
-	switch deref(p) {
+	switch optional.Value(p) {
 	case "":
 		return nil, nil
 	case "Low", "Normal", "High", "Urgent":
@@ -395,7 +397,7 @@ func createBooking(c *gin.Context, call *api.Call, scope bookingScope) {
 			Meta: resource.Meta{Active: true}, BookingProviderID: scope.provider, Source: in.Source, Name: in.Name,
 			Address: in.Address, CustomerType: in.CustomerType, Start: in.Start, Summary: in.Summary,
 			CampaignID: in.CampaignID, BusinessUnitID: in.BusinessUnitID, JobTypeID: in.JobTypeID,
-			Priority: in.Priority, IsFirstTimeClient: in.IsFirstTimeClient, UploadedImages: nonNil(in.UploadedImages),
+			Priority: in.Priority, IsFirstTimeClient: in.IsFirstTimeClient, UploadedImages: optional.NonNil(in.UploadedImages),
 			IsSendConfirmationEmail: in.IsSendConfirmationEmail, Status: bookingStatusNew, ExternalID: in.ExternalID,
 		}
 		if b.Start.IsZero() {
@@ -559,7 +561,7 @@ func updateBookingContact(c *gin.Context, call *api.Call, scope bookingScope) {
 		}
 		return keepsReachable(tx, b, contact)
 	}, func(contact *Contact) updateBookingContactOut {
-		return updateBookingContactOut{Type: contact.Type, Value: contact.Value, Memo: deref(contact.Memo)}
+		return updateBookingContactOut{Type: contact.Type, Value: contact.Value, Memo: optional.Value(contact.Memo)}
 	})(c, call)
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/stsim/stsim/sim/crm"
+	"github.com/stsim/stsim/sim/optional"
 	"github.com/stsim/stsim/sim/resource"
 	"github.com/stsim/stsim/sim/simtest"
 )
@@ -224,7 +225,7 @@ func TestBookingCreateReadUpdate(t *testing.T) {
 		body["uploadedImages"] = []any{"https://example.com/a.jpg"}
 		b1 := newBooking(t, srv, tok, p.ID, body)
 		if b1.Status != "New" || b1.BookingProviderID != p.ID || b1.Start != "2026-11-24T14:00:00.0000000Z" ||
-			ptrValue(b1.CustomerType) != "Commercial" || ptrValue(b1.Priority) != "High" || b1.CampaignID == nil || *b1.CampaignID != campaign ||
+			optional.Value(b1.CustomerType) != "Commercial" || optional.Value(b1.Priority) != "High" || b1.CampaignID == nil || *b1.CampaignID != campaign ||
 			b1.Address["street"] != "12 Elm St" || b1.IsFirstTimeClient == nil || !*b1.IsFirstTimeClient || len(b1.UploadedImages) != 1 || b1.Active != nil {
 			t.Fatalf("created booking: %+v", b1)
 		}
@@ -237,7 +238,7 @@ func TestBookingCreateReadUpdate(t *testing.T) {
 		for _, path := range []string{fmt.Sprintf("%s/%d", providerBookings(p.ID), b1.ID), fmt.Sprintf("%s/bookings/%d", simtest.CRM, b1.ID)} {
 			var got booking
 			srv.Do(t, "GET", path, tok, nil).OK(t).JSON(t, &got)
-			if got.ID != b1.ID || got.Name != "Riley Park" || got.ExternalID != "SE-1" || ptrValue(got.Summary) != "AC not cooling" {
+			if got.ID != b1.ID || got.Name != "Riley Park" || got.ExternalID != "SE-1" || optional.Value(got.Summary) != "AC not cooling" {
 				t.Fatalf("GET %s: %+v", path, got)
 			}
 		}
@@ -277,7 +278,7 @@ func TestBookingCreateReadUpdate(t *testing.T) {
 			"address":      map[string]any{"street": "5 Oak Ave", "unit": "2B", "city": "Springfield", "state": "IL", "zip": "62704", "country": "USA"},
 			"customerType": "Residential", "start": "2026-11-25T09:30:00Z",
 		}).OK(t).JSON(t, &patched)
-		if patched.Name != "Sam Ortiz-Lee" || ptrValue(patched.Summary) != "Furnace noise" || ptrValue(patched.Priority) != "Urgent" ||
+		if patched.Name != "Sam Ortiz-Lee" || optional.Value(patched.Summary) != "Furnace noise" || optional.Value(patched.Priority) != "Urgent" ||
 			patched.Address["unit"] != "2B" || patched.Start != "2026-11-25T09:30:00.0000000Z" || patched.ModifiedOn == b2.ModifiedOn ||
 			patched.CreatedOn != b2.CreatedOn || patched.Source != "Schedule Engine" || patched.Status != "New" {
 			t.Fatalf("patched booking: %+v", patched)
@@ -292,14 +293,6 @@ func TestBookingCreateReadUpdate(t *testing.T) {
 		srv.Do(t, "PATCH", fmt.Sprintf("%s/%d", providerBookings(p.ID), b2.ID), tok, map[string]any{"businessUnitId": 999999}).WantError(t, 400, "businessUnitId")
 		srv.Do(t, "PATCH", providerBookings(p.ID)+"/999999", tok, map[string]any{"name": "x"}).WantError(t, 404, "")
 	})
-}
-
-func ptrValue[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
 }
 
 func TestBookingNeedsNameAndAddressOrContact(t *testing.T) {
@@ -541,7 +534,7 @@ func TestBookingExport(t *testing.T) {
 		srv.Clock.Advance(16 * time.Minute)
 		tok = srv.Token(t)
 		next := pull(tok, "from="+f.ContinueFrom)
-		if bookingIDs(next.Data) != fmt.Sprint([]int64{ba.ID}) || ptrValue(next.Data[0].Summary) != "changed" {
+		if bookingIDs(next.Data) != fmt.Sprint([]int64{ba.ID}) || optional.Value(next.Data[0].Summary) != "changed" {
 			t.Fatalf("changed booking in the feed: %+v", next)
 		}
 		srv.Do(t, "GET", simtest.CRM+"/export/bookings?from=garbage", tok, nil).WantError(t, 400, "from")

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/stsim/stsim/sim/optional"
+
 	"github.com/gin-gonic/gin"
 	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/apierr"
@@ -212,7 +214,7 @@ type customFieldTypeOut struct {
 }
 
 func renderCustomFieldType(f *CustomFieldType) customFieldTypeOut {
-	return customFieldTypeOut{ID: f.ID, Name: f.Name, DataType: f.DataType, DataTypeOptions: nonNil(f.DataTypeOptions),
+	return customFieldTypeOut{ID: f.ID, Name: f.Name, DataType: f.DataType, DataTypeOptions: optional.NonNil(f.DataTypeOptions),
 		CreatedOn: f.CreatedOn, ModifiedOn: f.ModifiedOn}
 }
 

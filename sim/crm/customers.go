@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/stsim/stsim/sim/optional"
+
 	"github.com/gin-gonic/gin"
 	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/apierr"
@@ -34,7 +36,7 @@ type customerOut struct {
 func renderCustomer(c *Customer, guid string) customerOut {
 	return customerOut{
 		ID: c.ID, Active: c.Active, Name: c.Name, Type: c.Type, Address: c.Address,
-		CustomFields: nonNil(c.CustomFields), Balance: c.Balance, TagTypeIDs: nonNil(c.TagTypeIDs),
+		CustomFields: optional.NonNil(c.CustomFields), Balance: c.Balance, TagTypeIDs: optional.NonNil(c.TagTypeIDs),
 		DoNotMail: c.DoNotMail, DoNotService: c.DoNotService, CreatedOn: c.CreatedOn, CreatedByID: c.CreatedByID,
 		ModifiedOn: c.ModifiedOn, MergedToID: c.MergedToID, ExternalData: c.ExternalData.For(guid),
 	}
@@ -71,8 +73,8 @@ var createCustomer = api.Create((*createCustomerIn).check, func(tx *resource.Tx,
 	}
 	cust := &Customer{
 		Meta: resource.Meta{Active: true}, Name: in.Name, Type: in.Type, Address: in.Address,
-		CustomFields: fields, TagTypeIDs: nonNil(in.TagTypeIDs), DoNotMail: deref(in.DoNotMail),
-		DoNotService: deref(in.DoNotService), CreatedByID: IntegrationUserID, ExternalData: in.ExternalData.Apply(nil),
+		CustomFields: fields, TagTypeIDs: optional.NonNil(in.TagTypeIDs), DoNotMail: optional.Value(in.DoNotMail),
+		DoNotService: optional.Value(in.DoNotService), CreatedByID: IntegrationUserID, ExternalData: in.ExternalData.Apply(nil),
 	}
 	if err := resource.Create(tx, &Customers, cust); err != nil {
 		return createdCustomerOut{}, err
@@ -122,14 +124,6 @@ func (in *createCustomerIn) check() error {
 		in.Type = "Residential"
 	}
 	return nil
-}
-
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
 }
 
 // guidParam names the application whose external data a response shows.

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/stsim/stsim/sim/optional"
+
 	"github.com/stsim/stsim/sim/resource"
 )
 
@@ -186,8 +188,6 @@ func twoDigits(n int) string {
 	return strconv.Itoa(n)
 }
 
-func ptr[T any](v T) *T { return &v }
-
 // placeLiteral reserves a literal customer's phone numbers, so that no generated
 // customer gets one, and gives its addresses without coordinates a point
 // near their ZIP's centre (a location at the customer's address shares the
@@ -202,7 +202,7 @@ func (g *demoGen) placeLiteral(dc *demoCustomer) {
 			g.reserve(c)
 		}
 		a := &dl.rec.Address
-		if a.Latitude == nil && a.Street == dc.rec.Address.Street && a.Zip == dc.rec.Address.Zip && deref(a.Unit) == deref(dc.rec.Address.Unit) {
+		if a.Latitude == nil && a.Street == dc.rec.Address.Street && a.Zip == dc.rec.Address.Zip && optional.Value(a.Unit) == optional.Value(dc.rec.Address.Unit) {
 			a.Latitude, a.Longitude = dc.rec.Address.Latitude, dc.rec.Address.Longitude
 		}
 		g.locate(a)
@@ -235,7 +235,7 @@ func contact(typ, value string, memo *string) *Contact {
 // addField adds a custom field value of a type the fixture has.
 func (g *demoGen) addField(fields *[]CustomField, t *CustomFieldType, value string) {
 	if t != nil {
-		*fields = append(*fields, CustomField{TypeID: t.ID, Name: ptr(t.Name), Value: ptr(value)})
+		*fields = append(*fields, CustomField{TypeID: t.ID, Name: optional.Ptr(t.Name), Value: optional.Ptr(value)})
 	}
 }
 
@@ -281,12 +281,12 @@ func (g *demoGen) streetAddress(p *demoPlace) (string, *string) {
 		}
 		street = strconv.Itoa(1000+g.r.IntN(6000)) + " " + g.pick(streets)
 		if g.chance(25) {
-			unit = ptr(g.pick(demoUnits))
+			unit = optional.Ptr(g.pick(demoUnits))
 		}
 	} else {
 		street = strconv.Itoa(100+g.r.IntN(2900)) + " " + g.pick(demoSuburbStreets)
 		if g.chance(4) {
-			unit = ptr(g.pick(demoUnits))
+			unit = optional.Ptr(g.pick(demoUnits))
 		}
 	}
 	return street, unit
@@ -407,7 +407,7 @@ func (g *demoGen) residential() *demoCustomer {
 			if typ == "MobilePhone" {
 				other = "Phone"
 			}
-			dc.contacts = append(dc.contacts, contact(other, g.phone(p), ptr(g.pick(demoPhoneMemos))))
+			dc.contacts = append(dc.contacts, contact(other, g.phone(p), optional.Ptr(g.pick(demoPhoneMemos))))
 		}
 	}
 	if primary == nil || g.chance(65) {
@@ -440,7 +440,7 @@ func (g *demoGen) residential() *demoCustomer {
 		rental := g.newLocation(name+" - Rental", g.address(q, street, unit))
 		rental.rec.Active = dc.rec.Active
 		if g.chance(50) {
-			rental.contacts = append(rental.contacts, contact("MobilePhone", g.phone(q), ptr("tenant")))
+			rental.contacts = append(rental.contacts, contact("MobilePhone", g.phone(q), optional.Ptr("tenant")))
 		}
 		g.locationFields(rental)
 		dc.locations = append(dc.locations, rental)
@@ -465,12 +465,12 @@ func (g *demoGen) commercial() *demoCustomer {
 	street, _ := g.streetAddress(p)
 	var unit *string
 	if g.chance(30) {
-		unit = ptr("Suite " + strconv.Itoa(100*(1+g.r.IntN(9))))
+		unit = optional.Ptr("Suite " + strconv.Itoa(100*(1+g.r.IntN(9))))
 	}
 	dc := &demoCustomer{rec: Customer{Meta: resource.Meta{Active: !g.chance(2)}, Name: name, Type: "Commercial",
 		Address: g.address(p, street, unit), Balance: g.balance(300000), DoNotMail: g.chance(6),
 		CreatedByID: IntegrationUserID, TagTypeIDs: []int64{}, CustomFields: []CustomField{}}}
-	dc.contacts = []*Contact{contact("Phone", g.phone(p), ptr("office"))}
+	dc.contacts = []*Contact{contact("Phone", g.phone(p), optional.Ptr("office"))}
 	if g.chance(80) {
 		dc.contacts = append(dc.contacts, contact("Email", "office@"+slug+".example.com", nil))
 	}
@@ -503,7 +503,7 @@ func (g *demoGen) commercial() *demoCustomer {
 		}
 		loc := g.newLocation(siteName, addr)
 		loc.rec.Active = dc.rec.Active
-		loc.contacts = []*Contact{contact("Phone", g.phone(q), ptr("Site manager"))}
+		loc.contacts = []*Contact{contact("Phone", g.phone(q), optional.Ptr("Site manager"))}
 		if g.chance(30) {
 			loc.contacts = append(loc.contacts, contact("Email", "facilities@"+slug+".example.com", nil))
 		}

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/stsim/stsim/sim/optional"
+
 	"github.com/gin-gonic/gin"
 )
 
@@ -13,7 +15,7 @@ import (
 func addressFilter[T any](c *gin.Context, address func(*T) *Address) func(*T) bool {
 	street := strings.ToLower(c.Query("street"))
 	equalText := map[string]func(*Address) string{
-		"unit":    func(a *Address) string { return deref(a.Unit) },
+		"unit":    func(a *Address) string { return optional.Value(a.Unit) },
 		"city":    func(a *Address) string { return a.City },
 		"state":   func(a *Address) string { return a.State },
 		"country": func(a *Address) string { return a.Country },

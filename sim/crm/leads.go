@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/stsim/stsim/sim/optional"
+
 	"github.com/gin-gonic/gin"
 	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/apierr"
@@ -203,7 +205,7 @@ func errOr(err, fallback error) error {
 func renderLeadPlain(l *Lead) leadOut {
 	return leadOut{ID: l.ID, Status: l.Status, Priority: l.Priority, CustomerID: l.CustomerID, LocationID: l.LocationID,
 		BusinessUnitID: l.BusinessUnitID, JobTypeID: l.JobTypeID, CampaignID: l.CampaignID, FollowUpDate: l.FollowUpDate,
-		CreatedByID: l.CreatedByID, CreatedOn: l.CreatedOn, ModifiedOn: l.ModifiedOn, TagTypeIDs: nonNil(l.TagTypeIDs),
+		CreatedByID: l.CreatedByID, CreatedOn: l.CreatedOn, ModifiedOn: l.ModifiedOn, TagTypeIDs: optional.NonNil(l.TagTypeIDs),
 		DismissingReasonID: l.DismissingReasonID, Summary: &l.Summary, CallReasonID: l.CallReasonID}
 }
 
@@ -348,7 +350,7 @@ var leadFollowUp = api.Action(openLead, true, func(in *followUpIn) error {
 			return nil, err
 		}
 	}
-	return followUpOut{LeadID: id, FollowUpDate: in.FollowUpDate, Text: in.Text, PinToTop: deref(in.PinToTop)}, nil
+	return followUpOut{LeadID: id, FollowUpDate: in.FollowUpDate, Text: in.Text, PinToTop: optional.Value(in.PinToTop)}, nil
 })
 
 // leadFormIn is Crm.V2.SubmitLeadFormRequest.
@@ -373,16 +375,16 @@ var submitLeadForm = api.Create(func(in *leadFormIn) error { return api.RequireT
 			return out, err
 		}
 		lines := []string{"Web lead form: " + strings.TrimSpace(in.Name)}
-		if v := deref(in.Email); v != "" {
+		if v := optional.Value(in.Email); v != "" {
 			lines = append(lines, "Email: "+v)
 		}
-		if v := deref(in.PhoneNumber); v != "" {
+		if v := optional.Value(in.PhoneNumber); v != "" {
 			lines = append(lines, "Phone: "+v)
 		}
 		if a := in.Address; a != nil {
 			lines = append(lines, "Address: "+a.Street+", "+a.City+", "+a.State+" "+a.Zip)
 		}
-		if v := deref(in.Summary); v != "" {
+		if v := optional.Value(in.Summary); v != "" {
 			lines = append(lines, v)
 		}
 		l := &Lead{Meta: resource.Meta{Active: true}, Status: LeadOpen, Priority: "Normal", CampaignID: campaign.ID,

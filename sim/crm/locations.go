@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/stsim/stsim/sim/optional"
+
 	"github.com/gin-gonic/gin"
 	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/apierr"
@@ -32,8 +34,8 @@ type locationOut struct {
 func renderLocation(l *Location, guid string) locationOut {
 	return locationOut{
 		ID: l.ID, CustomerID: l.CustomerID, Active: l.Active, Name: l.Name, Address: l.Address,
-		CustomFields: nonNil(l.CustomFields), CreatedOn: l.CreatedOn, CreatedByID: l.CreatedByID,
-		ModifiedOn: l.ModifiedOn, MergedToID: l.MergedToID, ZoneID: l.ZoneID, TagTypeIDs: nonNil(l.TagTypeIDs),
+		CustomFields: optional.NonNil(l.CustomFields), CreatedOn: l.CreatedOn, CreatedByID: l.CreatedByID,
+		ModifiedOn: l.ModifiedOn, MergedToID: l.MergedToID, ZoneID: l.ZoneID, TagTypeIDs: optional.NonNil(l.TagTypeIDs),
 		ExternalData: l.ExternalData.For(guid), TaxZoneID: l.TaxZoneID,
 	}
 }
@@ -66,7 +68,7 @@ func createLocation(tx *resource.Tx, field string, customerID int64, in newLocat
 	}
 	loc := &Location{
 		Meta: resource.Meta{Active: true}, CustomerID: customerID, Name: in.Name, Address: in.Address,
-		CustomFields: fields, TagTypeIDs: nonNil(in.TagTypeIDs), CreatedByID: IntegrationUserID,
+		CustomFields: fields, TagTypeIDs: optional.NonNil(in.TagTypeIDs), CreatedByID: IntegrationUserID,
 		ExternalData: in.ExternalData.Apply(nil),
 	}
 	if err := resource.Create(tx, &Locations, loc); err != nil {

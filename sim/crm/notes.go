@@ -2,6 +2,7 @@ package crm
 
 import (
 	"github.com/stsim/stsim/sim/api"
+	"github.com/stsim/stsim/sim/optional"
 	"github.com/stsim/stsim/sim/resource"
 )
 
@@ -53,7 +54,7 @@ func (in *noteIn) check() error { return api.RequireText("text", in.Text) }
 // addNote stores a new note of an owner, attributed to the integration user;
 // pinToTop sets isPinned.
 func addNote(tx *resource.Tx, kind *resource.Kind[Note], owner int64, in noteIn) (*Note, error) {
-	n := &Note{Meta: resource.Meta{Active: true}, OwnerID: owner, Text: in.Text, IsPinned: deref(in.PinToTop), CreatedByID: IntegrationUserID}
+	n := &Note{Meta: resource.Meta{Active: true}, OwnerID: owner, Text: in.Text, IsPinned: optional.Value(in.PinToTop), CreatedByID: IntegrationUserID}
 	return n, resource.Create(tx, kind, n)
 }
 
@@ -77,7 +78,7 @@ var createCustomerNote = api.CreateChild(customerNotes, (*customerNoteIn).check,
 	if err != nil {
 		return nil, err
 	}
-	if deref(in.AddToLocations) {
+	if optional.Value(in.AddToLocations) {
 		locations, err := resource.Lookup(tx, &Locations, "customer", resource.IDKey(id))
 		if err != nil {
 			return nil, err
@@ -105,7 +106,7 @@ var createLocationNote = api.CreateChild(locationNotes, (*locationNoteIn).check,
 	if err != nil {
 		return nil, err
 	}
-	if deref(in.AddToCustomer) {
+	if optional.Value(in.AddToCustomer) {
 		if _, err := resource.Get(tx, &Customers, loc.CustomerID); err != nil {
 			return nil, err
 		}

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/stsim/stsim/sim/optional"
+
 	"github.com/gin-gonic/gin"
 	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/apierr"
@@ -73,7 +75,7 @@ type Relationship struct {
 var (
 	People = resource.Kind[Person]{Name: "crm.contacts", Label: "Contact", Indexes: []resource.Index[Person]{
 		{Name: "guid", Keys: func(p *Person) []string { return []string{p.GUID} }},
-		{Name: "reference", Keys: func(p *Person) []string { return []string{strings.ToLower(deref(p.ReferenceID))} }},
+		{Name: "reference", Keys: func(p *Person) []string { return []string{strings.ToLower(optional.Value(p.ReferenceID))} }},
 	}}
 	ContactMethods = resource.Kind[ContactMethod]{Name: "crm.contact-methods", Label: "Contact method", Indexes: []resource.Index[ContactMethod]{
 		{Name: "guid", Keys: func(m *ContactMethod) []string { return []string{m.GUID} }},
@@ -323,9 +325,9 @@ func listPeople(byRelated bool) api.Handler {
 				}
 				ref := c.Query("referenceId")
 				return sel, api.All(
-					api.Contains(c, "name", func(p *Person) string { return deref(p.Name) }),
-					api.Contains(c, "title", func(p *Person) string { return deref(p.Title) }),
-					func(p *Person) bool { return ref == "" || strings.EqualFold(deref(p.ReferenceID), ref) },
+					api.Contains(c, "name", func(p *Person) string { return optional.Value(p.Name) }),
+					api.Contains(c, "title", func(p *Person) string { return optional.Value(p.Title) }),
+					func(p *Person) bool { return ref == "" || strings.EqualFold(optional.Value(p.ReferenceID), ref) },
 					func(p *Person) bool { return archived == nil || p.IsArchived == *archived },
 				), nil
 			},
@@ -543,7 +545,7 @@ func createMethod(tx *resource.Tx, p *Person, _ *ContactMethod, _ string, in *me
 }
 
 func saveNewMethod(tx *resource.Tx, p *Person, m *ContactMethod, in *methodIn) (*ContactMethod, error) {
-	m.PersonID, m.ReferenceID, m.Type, m.Value, m.Memo = p.ID, in.ReferenceID, deref(in.Type), deref(in.Value), in.Memo
+	m.PersonID, m.ReferenceID, m.Type, m.Value, m.Memo = p.ID, in.ReferenceID, optional.Value(in.Type), optional.Value(in.Value), in.Memo
 	m.CreatedBy, m.ModifiedBy = IntegrationUserID, IntegrationUserID
 	if err := checkMethod(m); err != nil {
 		return nil, err
@@ -560,7 +562,7 @@ func upsertMethod(tx *resource.Tx, p *Person, m *ContactMethod, guid string, in 
 		}
 		return saveNewMethod(tx, p, &ContactMethod{Meta: resource.Meta{Active: true}, GUID: guid}, in)
 	}
-	m.ReferenceID, m.Type, m.Value, m.Memo, m.ModifiedBy = in.ReferenceID, deref(in.Type), deref(in.Value), in.Memo, IntegrationUserID
+	m.ReferenceID, m.Type, m.Value, m.Memo, m.ModifiedBy = in.ReferenceID, optional.Value(in.Type), optional.Value(in.Value), in.Memo, IntegrationUserID
 	if err := checkMethod(m); err != nil {
 		return nil, err
 	}
@@ -622,7 +624,7 @@ func listMethods(owned bool) api.Handler {
 				}
 			}
 			page, err = resource.List(tx, &ContactMethods, q, sel, func(m *ContactMethod) bool {
-				return (typ == "" || strings.EqualFold(typ, m.Type)) && (ref == "" || strings.EqualFold(ref, deref(m.ReferenceID))) &&
+				return (typ == "" || strings.EqualFold(typ, m.Type)) && (ref == "" || strings.EqualFold(ref, optional.Value(m.ReferenceID))) &&
 					(value == "" || strings.ToLower(m.Value) == value ||
 						((m.Type == "Phone" || m.Type == "MobilePhone") && NormalizePhone(value) != "" && NormalizePhone(m.Value) == NormalizePhone(value)))
 			})

@@ -3,6 +3,8 @@ package crm
 import (
 	"fmt"
 
+	"github.com/stsim/stsim/sim/optional"
+
 	"github.com/stsim/stsim/sim/fixture"
 	"github.com/stsim/stsim/sim/resource"
 )
@@ -98,7 +100,7 @@ func literalCustomer(tx *resource.Tx, c customerFixture) (*demoCustomer, error) 
 	}
 	dc := &demoCustomer{rec: Customer{
 		Meta: c.NewMeta(), Name: c.Name, Type: c.Type, Address: c.Address, CustomFields: fields, Balance: c.Balance,
-		TagTypeIDs: nonNil(c.TagTypeIDs), DoNotMail: deref(c.DoNotMail), DoNotService: deref(c.DoNotService),
+		TagTypeIDs: optional.NonNil(c.TagTypeIDs), DoNotMail: optional.Value(c.DoNotMail), DoNotService: optional.Value(c.DoNotService),
 		CreatedByID: IntegrationUserID, ExternalData: c.ExternalData.Apply(nil),
 	}}
 	for _, ci := range c.Contacts {
@@ -111,7 +113,7 @@ func literalCustomer(tx *resource.Tx, c customerFixture) (*demoCustomer, error) 
 		}
 		dl := &demoLocation{rec: Location{
 			Meta: resource.Meta{Active: l.Active == nil || *l.Active}, Name: l.Name, Address: l.Address, CustomFields: fields,
-			TagTypeIDs: nonNil(l.TagTypeIDs), CreatedByID: IntegrationUserID, ExternalData: l.ExternalData.Apply(nil),
+			TagTypeIDs: optional.NonNil(l.TagTypeIDs), CreatedByID: IntegrationUserID, ExternalData: l.ExternalData.Apply(nil),
 		}}
 		for _, ci := range l.Contacts {
 			dl.contacts = append(dl.contacts, ci.record(0))

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/stsim/stsim/sim/optional"
+
 	"github.com/gin-gonic/gin"
 	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/apierr"
@@ -53,11 +55,11 @@ func locationTags(l *Location) *[]int64 { return &l.TagTypeIDs }
 // renderCustomerTags answers a tag add with every tag type the customer
 // now has, the new one last.
 func renderCustomerTags(c *Customer) customerTagsOut {
-	return customerTagsOut{CustomerID: c.ID, TagTypeIDs: nonNil(c.TagTypeIDs)}
+	return customerTagsOut{CustomerID: c.ID, TagTypeIDs: optional.NonNil(c.TagTypeIDs)}
 }
 
 func renderLocationTags(l *Location) locationTagsOut {
-	return locationTagsOut{LocationID: l.ID, TagTypeIDs: nonNil(l.TagTypeIDs)}
+	return locationTagsOut{LocationID: l.ID, TagTypeIDs: optional.NonNil(l.TagTypeIDs)}
 }
 
 // tagTypeParam reads the tagTypeId path parameter: a positive ID.

@@ -73,13 +73,6 @@ type phoneSettings struct {
 	DoNotText   bool   `json:"doNotText"`
 }
 
-func nonNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
-}
-
 // checkContact checks a contact's type (Phone, MobilePhone, Email or Fax:
 // Crm.V2.ContactType, which some create requests type as a plain string)
 // and value (not blank). prefix names the contact in a larger body

@@ -4,6 +4,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/apierr"
+	"github.com/stsim/stsim/sim/optional"
 	"github.com/stsim/stsim/sim/resource"
 )
 
@@ -26,7 +27,7 @@ type arrivalWindowOut struct {
 }
 
 func renderArrivalWindow(w *ArrivalWindow) arrivalWindowOut {
-	return arrivalWindowOut{ID: w.ID, Start: formatTimeSpan(w.Start), Duration: formatTimeSpan(w.Duration), BusinessUnitIDs: nonNil(w.BusinessUnitIDs), Active: w.Active}
+	return arrivalWindowOut{ID: w.ID, Start: formatTimeSpan(w.Start), Duration: formatTimeSpan(w.Duration), BusinessUnitIDs: optional.NonNil(w.BusinessUnitIDs), Active: w.Active}
 }
 
 // arrivalWindowIn is Dispatch.V2.CreateArrivalWindowRequest and
@@ -185,7 +186,7 @@ type businessHours struct {
 const businessHoursKey = "business-hours"
 
 func (h businessHours) withEmptyLists() businessHours {
-	return businessHours{Weekdays: nonNil(h.Weekdays), Saturday: nonNil(h.Saturday), Sunday: nonNil(h.Sunday)}
+	return businessHours{Weekdays: optional.NonNil(h.Weekdays), Saturday: optional.NonNil(h.Saturday), Sunday: optional.NonNil(h.Sunday)}
 }
 
 func loadBusinessHours(tx *resource.Tx) (businessHours, error) {

@@ -96,13 +96,6 @@ func firstErr(errs ...error) error {
 	return nil
 }
 
-func nonNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
-}
-
 func setIf[T any](dst *T, v *T) {
 	if v != nil {
 		*dst = *v

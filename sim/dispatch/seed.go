@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/stsim/stsim/sim/optional"
+
 	"github.com/stsim/stsim/sim/fixture"
 	"github.com/stsim/stsim/sim/resource"
 )
@@ -92,12 +94,12 @@ func Seed(tx *resource.Tx, in fixture.Input) error {
 		}
 	}
 	for i, z := range zones {
-		rec := &Zone{Meta: z.NewMeta(), CreatedByID: integrationUserID, Technicians: nonNil(z.Technicians)}
+		rec := &Zone{Meta: z.NewMeta(), CreatedByID: integrationUserID, Technicians: optional.NonNil(z.Technicians)}
 		if err := z.apply(tx, rec, true); err != nil {
 			return fail("zones", i, err)
 		}
-		rec.Zips, rec.Cities, rec.TerritoryNumbers = nonNil(rec.Zips), nonNil(rec.Cities), nonNil(rec.TerritoryNumbers)
-		rec.LocnNumbers, rec.ServiceDaysIDs, rec.BusinessUnits = nonNil(rec.LocnNumbers), nonNil(rec.ServiceDaysIDs), nonNil(rec.BusinessUnits)
+		rec.Zips, rec.Cities, rec.TerritoryNumbers = optional.NonNil(rec.Zips), optional.NonNil(rec.Cities), optional.NonNil(rec.TerritoryNumbers)
+		rec.LocnNumbers, rec.ServiceDaysIDs, rec.BusinessUnits = optional.NonNil(rec.LocnNumbers), optional.NonNil(rec.ServiceDaysIDs), optional.NonNil(rec.BusinessUnits)
 		if err := resource.Create(tx, &Zones, rec); err != nil {
 			return err
 		}

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/stsim/stsim/sim/optional"
+
 	"github.com/gin-gonic/gin"
 	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/apierr"
@@ -43,10 +45,10 @@ func renderZone(z *Zone) zoneOut {
 	}
 	name := z.Name
 	return zoneOut{
-		ID: z.ID, Active: z.Active, Name: &name, Zips: nonNil(z.Zips), Cities: nonNil(z.Cities),
-		TerritoryNumbers: nonNil(z.TerritoryNumbers), LocnNumbers: nonNil(z.LocnNumbers), CreatedBy: z.CreatedByID,
+		ID: z.ID, Active: z.Active, Name: &name, Zips: optional.NonNil(z.Zips), Cities: optional.NonNil(z.Cities),
+		TerritoryNumbers: optional.NonNil(z.TerritoryNumbers), LocnNumbers: optional.NonNil(z.LocnNumbers), CreatedBy: z.CreatedByID,
 		CreatedOn: z.CreatedOn, ModifiedOn: z.ModifiedOn, ServiceDaysEnabled: z.ServiceDaysEnabled, ServiceDays: days,
-		BusinessUnits: nonNil(z.BusinessUnits), Technicians: nonNil(z.Technicians),
+		BusinessUnits: optional.NonNil(z.BusinessUnits), Technicians: optional.NonNil(z.Technicians),
 	}
 }
 
@@ -66,9 +68,9 @@ type zoneSavedOut struct {
 
 func renderZoneSaved(z *Zone) zoneSavedOut {
 	return zoneSavedOut{
-		ID: z.ID, Active: z.Active, Name: z.Name, Zips: nonNil(z.Zips), Cities: nonNil(z.Cities),
-		TerritoryNumbers: nonNil(z.TerritoryNumbers), LocnNumbers: nonNil(z.LocnNumbers),
-		ServiceDaysEnabled: z.ServiceDaysEnabled, ServiceDaysIDs: nonNil(z.ServiceDaysIDs), BusinessUnits: nonNil(z.BusinessUnits),
+		ID: z.ID, Active: z.Active, Name: z.Name, Zips: optional.NonNil(z.Zips), Cities: optional.NonNil(z.Cities),
+		TerritoryNumbers: optional.NonNil(z.TerritoryNumbers), LocnNumbers: optional.NonNil(z.LocnNumbers),
+		ServiceDaysEnabled: z.ServiceDaysEnabled, ServiceDaysIDs: optional.NonNil(z.ServiceDaysIDs), BusinessUnits: optional.NonNil(z.BusinessUnits),
 	}
 }
 

@@ -3,6 +3,8 @@ package jpm
 import (
 	"strings"
 
+	"github.com/stsim/stsim/sim/optional"
+
 	"github.com/gin-gonic/gin"
 	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/apierr"
@@ -30,7 +32,7 @@ type appointmentOut struct {
 
 func renderAppointment(a *Appointment) appointmentOut {
 	return appointmentOut{
-		ID: a.ID, JobID: a.JobID, AppointmentNumber: ptr(a.AppointmentNumber), Start: a.Start, End: a.End,
+		ID: a.ID, JobID: a.JobID, AppointmentNumber: optional.Ptr(a.AppointmentNumber), Start: a.Start, End: a.End,
 		ArrivalWindowStart: a.ArrivalWindowStart, ArrivalWindowEnd: a.ArrivalWindowEnd, Status: a.Status,
 		SpecialInstructions: a.SpecialInstructions, CreatedOn: a.CreatedOn, ModifiedOn: a.ModifiedOn,
 		CustomerID: a.CustomerID, Unused: a.Unused, CreatedByID: a.CreatedByID, IsConfirmed: a.IsConfirmed,
@@ -252,7 +254,7 @@ func (h *handlers) reschedule(c *gin.Context, call *api.Call) {
 				awe = in.ArrivalWindowEnd.Value
 			}
 		} else if shift := start.Sub(oldStart.Time); shift != 0 && aws != nil && awe != nil {
-			aws, awe = ptr(resource.Stamp(aws.Add(shift))), ptr(resource.Stamp(awe.Add(shift)))
+			aws, awe = optional.Ptr(resource.Stamp(aws.Add(shift))), optional.Ptr(resource.Stamp(awe.Add(shift)))
 		}
 		if err := checkWindow("", start.Time, end.Time, aws, awe); err != nil {
 			return nil, err
@@ -293,7 +295,7 @@ var holdAppointment = appointmentAction(true, func(tx *resource.Tx, appt *Appoin
 	if appt.Status != ApptScheduled && appt.Status != ApptDispatched {
 		return nil, apierr.Conflict("Appointment " + appt.AppointmentNumber + " is " + appt.Status + "; only a scheduled or dispatched appointment can be put on hold.")
 	}
-	appt.Status, appt.HoldReasonID, appt.HoldMemo = ApptHold, &reason.ID, ptr(in.Memo)
+	appt.Status, appt.HoldReasonID, appt.HoldMemo = ApptHold, &reason.ID, optional.Ptr(in.Memo)
 	if err := resource.Save(tx, &Appointments, appt); err != nil {
 		return nil, err
 	}

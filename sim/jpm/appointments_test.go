@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stsim/stsim/sim/optional"
+
 	"github.com/stsim/stsim/sim/simtest"
 )
 
@@ -22,7 +24,7 @@ func TestAppointmentAddDelete(t *testing.T) {
 			"jobId": j.ID, "start": stamp(at(8)), "end": stamp(at(10)), "technicianIds": []int64{e.tech2},
 			"arrivalWindowStart": stamp(at(8)), "arrivalWindowEnd": stamp(at(10)), "specialInstructions": "Ring twice",
 		}).OK(t).JSON(t, &added)
-		if added.JobID != j.ID || added.Status != "Scheduled" || added.AppointmentNumber != j.JobNumber+"-2" || deref(added.SpecialInstructions) != "Ring twice" {
+		if added.JobID != j.ID || added.Status != "Scheduled" || added.AppointmentNumber != j.JobNumber+"-2" || optional.Value(added.SpecialInstructions) != "Ring twice" {
 			t.Fatalf("added: %+v", added)
 		}
 		got := e.job(j.ID)
@@ -88,7 +90,7 @@ func TestAppointmentReschedule(t *testing.T) {
 		// Moving start and end moves the arrival window with them.
 		var r apptResp
 		e.do("PATCH", path, map[string]any{"start": stamp(at(32)), "end": stamp(at(34))}).OK(t).JSON(t, &r)
-		if r.Start != at(32).Format("2006-01-02T15:04:05.0000000Z") || deref(r.ArrivalWindowStart) != at(32).Format("2006-01-02T15:04:05.0000000Z") || deref(r.ArrivalWindowEnd) != at(34).Format("2006-01-02T15:04:05.0000000Z") {
+		if r.Start != at(32).Format("2006-01-02T15:04:05.0000000Z") || optional.Value(r.ArrivalWindowStart) != at(32).Format("2006-01-02T15:04:05.0000000Z") || optional.Value(r.ArrivalWindowEnd) != at(34).Format("2006-01-02T15:04:05.0000000Z") {
 			t.Fatalf("rescheduled: %+v", r)
 		}
 		got := e.job(j.ID)
@@ -101,7 +103,7 @@ func TestAppointmentReschedule(t *testing.T) {
 			t.Fatalf("end only: %+v", r)
 		}
 		e.do("PATCH", path, map[string]any{"arrivalWindowStart": stamp(at(33)), "arrivalWindowEnd": stamp(at(35))}).OK(t).JSON(t, &r)
-		if deref(r.ArrivalWindowStart) != at(33).Format("2006-01-02T15:04:05.0000000Z") {
+		if optional.Value(r.ArrivalWindowStart) != at(33).Format("2006-01-02T15:04:05.0000000Z") {
 			t.Fatalf("window only: %+v", r)
 		}
 		e.do("PATCH", path, map[string]any{"arrivalWindowStart": nil, "arrivalWindowEnd": nil}).OK(t).JSON(t, &r)
@@ -156,7 +158,7 @@ func TestAppointmentHoldConfirmInstructions(t *testing.T) {
 
 		var a apptResp
 		e.do("PUT", p+"/special-instructions", map[string]any{"specialInstructions": "Gate code 1234"}).OK(t).JSON(t, &a)
-		if deref(a.SpecialInstructions) != "Gate code 1234" {
+		if optional.Value(a.SpecialInstructions) != "Gate code 1234" {
 			t.Fatalf("instructions: %+v", a)
 		}
 		e.do("PUT", p+"/special-instructions", map[string]any{}).WantError(t, 400, "")

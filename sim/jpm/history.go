@@ -4,6 +4,8 @@ import (
 	"errors"
 	"time"
 
+	"github.com/stsim/stsim/sim/optional"
+
 	"github.com/stsim/stsim/sim/crm"
 	"github.com/stsim/stsim/sim/resource"
 )
@@ -43,7 +45,7 @@ func appendHistoryAt(tx *resource.Tx, jobID int64, event, memo string, at time.T
 	if err != nil {
 		return err
 	}
-	entry := HistoryEntry{ID: id, EmployeeID: ptr(by), EventType: event, Date: resource.Stamp(at), UsedSchedulingTool: schedulingManual, Memo: memo}
+	entry := HistoryEntry{ID: id, EmployeeID: optional.Ptr(by), EventType: event, Date: resource.Stamp(at), UsedSchedulingTool: schedulingManual, Memo: memo}
 	h, err := resource.Get(tx, &JobHistories, jobID)
 	if errors.Is(err, resource.ErrNotFound) {
 		return resource.Create(tx, &JobHistories, &History{Meta: resource.Meta{ID: jobID, Active: true}, Entries: []HistoryEntry{entry}})
@@ -64,7 +66,7 @@ func jobHistory(tx *resource.Tx, jobID int64) ([]HistoryEntry, error) {
 	if err != nil {
 		return nil, err
 	}
-	return nonNil(h.Entries), nil
+	return optional.NonNil(h.Entries), nil
 }
 
 // logsOf loads the records of a job-indexed kind, in ID order.

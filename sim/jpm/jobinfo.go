@@ -3,6 +3,8 @@ package jpm
 import (
 	"slices"
 
+	"github.com/stsim/stsim/sim/optional"
+
 	"github.com/gin-gonic/gin"
 	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/apierr"
@@ -76,7 +78,7 @@ var createJobNote = createNote(ofJob(&JobNotes), func(n *Note) *int64 { return &
 func createNote[O any](ch api.Children[O, Note, *Note], owner func(*Note) *int64) api.Handler {
 	return api.CreateChild(ch, func(in *noteIn) error { return api.RequireText("text", in.Text) },
 		func(tx *resource.Tx, _ O, id int64, in *noteIn) (*Note, error) {
-			n := &Note{Meta: resource.Meta{Active: true}, Text: in.Text, IsPinned: deref(in.PinToTop), CreatedByID: integrationUser}
+			n := &Note{Meta: resource.Meta{Active: true}, Text: in.Text, IsPinned: optional.Value(in.PinToTop), CreatedByID: integrationUser}
 			*owner(n) = id
 			return n, resource.Create(tx, ch.Kind, n)
 		}, renderNote)
@@ -112,7 +114,7 @@ func newMessage[O any](ch api.Children[O, Message, *Message], owner func(*Messag
 			if err := checkUser(tx, "createdByEmployeeId", in.CreatedByEmployeeID); err != nil {
 				return nil, err
 			}
-			recipients := slices.Clone(nonNil(in.RecipientIDs))
+			recipients := slices.Clone(optional.NonNil(in.RecipientIDs))
 			for i, r := range recipients {
 				if err := checkUser(tx, "recipientIds"+idx(i), r); err != nil {
 					return nil, err
@@ -123,13 +125,13 @@ func newMessage[O any](ch api.Children[O, Message, *Message], owner func(*Messag
 				if err != nil || *owner(parent) != id {
 					return nil, apierr.BadRequest("parentMessageId", "There is no message with id "+resource.IDKey(*in.ParentMessageID)+" on "+resource.IDKey(id)+".")
 				}
-				if deref(in.AddParentMessageSenderToRecipients) && !slices.Contains(recipients, parent.CreatedByEmployeeID) {
+				if optional.Value(in.AddParentMessageSenderToRecipients) && !slices.Contains(recipients, parent.CreatedByEmployeeID) {
 					recipients = append(recipients, parent.CreatedByEmployeeID)
 				}
 			}
 			m := &Message{
 				Meta: resource.Meta{Active: true}, Body: in.Body, RecipientIDs: recipients, ParentMessageID: in.ParentMessageID,
-				AddParentMessageSenderToRecipients: deref(in.AddParentMessageSenderToRecipients), CreatedByEmployeeID: in.CreatedByEmployeeID,
+				AddParentMessageSenderToRecipients: optional.Value(in.AddParentMessageSenderToRecipients), CreatedByEmployeeID: in.CreatedByEmployeeID,
 			}
 			*owner(m) = id
 			return m, resource.Create(tx, ch.Kind, m)
@@ -256,7 +258,7 @@ func jobCancelReasons(c *gin.Context, call *api.Call) {
 				if r, err := resource.Get(tx, &CancelReasons, l.ReasonID); err == nil {
 					name = r.Name
 				}
-				out.Data = append(out.Data, cancelReasonOut{JobID: id, ReasonID: l.ReasonID, Name: name, Text: deref(l.Memo)})
+				out.Data = append(out.Data, cancelReasonOut{JobID: id, ReasonID: l.ReasonID, Name: name, Text: optional.Value(l.Memo)})
 			}
 		}
 		return nil
@@ -284,7 +286,7 @@ func listCustomFieldTypes(kind *resource.Kind[CustomFieldType]) api.Handler {
 	}, func(_ *gin.Context, t *CustomFieldType) customFieldTypeOut {
 		var options []string
 		if t.DataType == "Dropdown" {
-			options = nonNil(t.DataTypeOptions)
+			options = optional.NonNil(t.DataTypeOptions)
 		}
 		return customFieldTypeOut{ID: t.ID, Name: t.Name, DataType: t.DataType, DataTypeOptions: options, CreatedOn: t.CreatedOn, ModifiedOn: t.ModifiedOn}
 	}))

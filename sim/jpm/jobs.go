@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/stsim/stsim/sim/optional"
+
 	"github.com/gin-gonic/gin"
 	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/apierr"
@@ -80,9 +82,9 @@ func renderJob(tx *resource.Tx, j *Job, guid string) (jobOut, error) {
 		Priority: j.Priority, CampaignID: j.CampaignID, AppointmentCount: int64(len(appts)),
 		RecallForID: j.RecallForID, WarrantyID: j.WarrantyID, LeadSource: j.LeadSource, NoCharge: j.NoCharge,
 		NotificationsEnabled: j.NotificationsEnabled, CreatedOn: j.CreatedOn, CreatedByID: j.CreatedByID,
-		ModifiedOn: j.ModifiedOn, TagTypeIDs: nonNil(j.TagTypeIDs), LeadCallID: j.LeadCallID, BookingID: j.BookingID,
+		ModifiedOn: j.ModifiedOn, TagTypeIDs: optional.NonNil(j.TagTypeIDs), LeadCallID: j.LeadCallID, BookingID: j.BookingID,
 		SoldByID: j.SoldByID, CustomerPO: j.CustomerPO, InvoiceID: j.InvoiceID, MembershipID: j.MembershipID,
-		Total: j.Total, Summary: j.Summary, CustomFields: nonNil(j.CustomFields), ExternalData: j.ExternalData.For(guid),
+		Total: j.Total, Summary: j.Summary, CustomFields: optional.NonNil(j.CustomFields), ExternalData: j.ExternalData.For(guid),
 	}
 	if len(appts) > 0 {
 		out.FirstAppointmentID, out.LastAppointmentID = appts[0].ID, appts[len(appts)-1].ID
@@ -202,13 +204,13 @@ func (h *handlers) bookJob(tx *resource.Tx, in *createJobIn) (*Job, error) {
 	}
 	summary := in.Summary
 	if jt.Summary != "" {
-		if s := deref(summary); s == "" {
-			summary = ptr(jt.Summary)
+		if s := optional.Value(summary); s == "" {
+			summary = optional.Ptr(jt.Summary)
 		} else if !strings.Contains(s, jt.Summary) {
-			summary = ptr(s + "\n" + jt.Summary)
+			summary = optional.Ptr(s + "\n" + jt.Summary)
 		}
 	}
-	tags := slices.Clone(nonNil(in.TagTypeIDs))
+	tags := slices.Clone(optional.NonNil(in.TagTypeIDs))
 	for _, t := range jt.TagTypeIDs { // the job type's tags apply to every job booked with it
 		if !slices.Contains(tags, t) {
 			tags = append(tags, t)
@@ -220,7 +222,7 @@ func (h *handlers) bookJob(tx *resource.Tx, in *createJobIn) (*Job, error) {
 		Meta: resource.Meta{ID: id, Active: true}, JobNumber: strconv.FormatInt(id, 10),
 		CustomerID: in.CustomerID, LocationID: in.LocationID, BusinessUnitID: in.BusinessUnitID, JobTypeID: in.JobTypeID,
 		CampaignID: in.CampaignID, Priority: priority, JobStatus: JobScheduled, Summary: summary, CustomFields: fields,
-		TagTypeIDs: tags, ExternalData: in.ExternalData.Apply(nil), CustomerPO: deref(in.CustomerPO), SoldByID: in.SoldByID,
+		TagTypeIDs: tags, ExternalData: in.ExternalData.Apply(nil), CustomerPO: optional.Value(in.CustomerPO), SoldByID: in.SoldByID,
 		LeadSource: in.LeadSource, NoCharge: jt.NoCharge, NotificationsEnabled: true, InvoiceSignatureIsRequired: signature,
 		CreatedByID: integrationUser, AppointmentSeq: len(in.Appointments),
 	}
@@ -554,7 +556,7 @@ func changeJob(tx *resource.Tx, job *Job, in *updateJobIn) error {
 		if err := checkTagTypes(tx, "tagTypeIds", *in.TagTypeIDs); err != nil {
 			return err
 		}
-		job.TagTypeIDs = nonNil(*in.TagTypeIDs)
+		job.TagTypeIDs = optional.NonNil(*in.TagTypeIDs)
 		mark("tagTypeIds", true)
 	}
 	if in.CustomFields != nil {

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stsim/stsim/sim/optional"
+
 	"github.com/stsim/stsim/sim/simtest"
 )
 
@@ -269,7 +271,7 @@ func TestJobUpdate(t *testing.T) {
 			"customerPo": "PO-9", "soldById": e.employee,
 			"externalData": map[string]any{"applicationGuid": appGUID, "patchMode": "Merge", "externalData": []any{map[string]any{"key": "b", "value": "2"}}},
 		}).OK(t).JSON(t, &u)
-		if u.CustomerID != e.otherCustomer || u.LocationID != e.otherLocation || u.Priority != "High" || deref(u.Summary) != "updated" ||
+		if u.CustomerID != e.otherCustomer || u.LocationID != e.otherLocation || u.Priority != "High" || optional.Value(u.Summary) != "updated" ||
 			len(u.TagTypeIDs) != 0 || u.CustomerPO != "PO-9" || u.SoldByID == nil || *u.SoldByID != e.employee || u.ModifiedOn == j.ModifiedOn {
 			t.Fatalf("patched: %+v", u)
 		}
@@ -305,12 +307,4 @@ func TestJobUpdate(t *testing.T) {
 		}
 		e.do("PATCH", "/jobs/999999", map[string]any{"priority": "Low"}).WantError(t, 404, "")
 	})
-}
-
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
 }

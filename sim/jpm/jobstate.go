@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/stsim/stsim/sim/optional"
+
 	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/apierr"
 	"github.com/stsim/stsim/sim/resource"
@@ -92,7 +94,7 @@ var cancelJob = jobAction(true, func(tx *resource.Tx, job *Job, in *reasonIn) er
 		return err
 	}
 	if err := resource.Create(tx, &JobCanceledLogs, &CanceledLog{
-		Meta: resource.Meta{Active: true}, JobID: job.ID, ReasonID: reason.ID, Memo: ptr(in.Memo), CreatedByID: integrationUser,
+		Meta: resource.Meta{Active: true}, JobID: job.ID, ReasonID: reason.ID, Memo: optional.Ptr(in.Memo), CreatedByID: integrationUser,
 	}); err != nil {
 		return err
 	}
@@ -158,7 +160,7 @@ var holdJob = jobAction(true, func(tx *resource.Tx, job *Job, in *reasonIn) erro
 	}
 	for _, a := range appts {
 		if a.Status == ApptScheduled || a.Status == ApptDispatched {
-			a.Status, a.HoldReasonID, a.HoldMemo = ApptHold, &reason.ID, ptr(in.Memo)
+			a.Status, a.HoldReasonID, a.HoldMemo = ApptHold, &reason.ID, optional.Ptr(in.Memo)
 			if err := resource.Save(tx, &Appointments, a); err != nil {
 				return err
 			}
@@ -200,7 +202,7 @@ var completeJob = jobAction(true, func(tx *resource.Tx, job *Job, in *completeIn
 	if !slices.ContainsFunc(appts, func(a *Appointment) bool { return assigned[a.ID] }) {
 		return apierr.Conflict("Job " + job.JobNumber + " has no assigned technicians; assign one before completing it.")
 	}
-	job.JobStatus, job.CompletedOn = JobCompleted, ptr(resource.Stamp(in.CompletedOn.Time))
+	job.JobStatus, job.CompletedOn = JobCompleted, optional.Ptr(resource.Stamp(in.CompletedOn.Time))
 	if err := resource.Save(tx, &Jobs, job); err != nil {
 		return err
 	}

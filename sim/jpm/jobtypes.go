@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/stsim/stsim/sim/optional"
+
 	"github.com/gin-gonic/gin"
 	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/apierr"
@@ -42,8 +44,8 @@ func renderJobType(c *gin.Context, jt *JobType) jobTypeOut {
 
 func renderJobTypeFor(jt *JobType, guid string) jobTypeOut {
 	return jobTypeOut{
-		ID: jt.ID, Name: jt.Name, BusinessUnitIDs: nonNil(jt.BusinessUnitIDs), Skills: nonNil(jt.Skills),
-		TagTypeIDs: nonNil(jt.TagTypeIDs), Priority: jt.Priority, Duration: jt.Duration, SoldThreshold: jt.SoldThreshold,
+		ID: jt.ID, Name: jt.Name, BusinessUnitIDs: optional.NonNil(jt.BusinessUnitIDs), Skills: optional.NonNil(jt.Skills),
+		TagTypeIDs: optional.NonNil(jt.TagTypeIDs), Priority: jt.Priority, Duration: jt.Duration, SoldThreshold: jt.SoldThreshold,
 		Class: jt.Class, Summary: jt.Summary, NoCharge: jt.NoCharge,
 		EnforceRecurringServiceEventSelection: jt.EnforceRecurringServiceEventSelection,
 		InvoiceSignaturesRequired:             jt.InvoiceSignaturesRequired, ModifiedOn: jt.ModifiedOn, CreatedOn: jt.CreatedOn,
@@ -173,11 +175,11 @@ var createJobType = api.Create((*createJobTypeIn).check, func(tx *resource.Tx, i
 		return jobTypeOut{}, err
 	}
 	jt := &JobType{
-		Meta: resource.Meta{Active: true}, Name: strings.TrimSpace(in.Name), BusinessUnitIDs: nonNil(in.BusinessUnitIDs),
-		Skills: nonNil(in.Skills), TagTypeIDs: nonNil(in.TagTypeIDs), Priority: *in.Priority, Duration: *in.Duration,
-		SoldThreshold: in.SoldThreshold, Class: deref(in.Class), Summary: deref(in.Summary), NoCharge: deref(in.NoCharge),
+		Meta: resource.Meta{Active: true}, Name: strings.TrimSpace(in.Name), BusinessUnitIDs: optional.NonNil(in.BusinessUnitIDs),
+		Skills: optional.NonNil(in.Skills), TagTypeIDs: optional.NonNil(in.TagTypeIDs), Priority: *in.Priority, Duration: *in.Duration,
+		SoldThreshold: in.SoldThreshold, Class: optional.Value(in.Class), Summary: optional.Value(in.Summary), NoCharge: optional.Value(in.NoCharge),
 		EnforceRecurringServiceEventSelection: in.EnforceRecurringServiceEventSelection,
-		InvoiceSignaturesRequired:             deref(in.InvoiceSignaturesRequired), ExternalData: in.ExternalData.Apply(nil),
+		InvoiceSignaturesRequired:             optional.Value(in.InvoiceSignaturesRequired), ExternalData: in.ExternalData.Apply(nil),
 	}
 	if err := resource.Create(tx, &JobTypes, jt); err != nil {
 		return jobTypeOut{}, err
@@ -236,19 +238,19 @@ var updateJobType = api.Patch(&JobTypes, nil, func(tx *resource.Tx, jt *JobType,
 		if err := checkBusinessUnits(tx, "businessUnitIds", *in.BusinessUnitIDs); err != nil {
 			return err
 		}
-		jt.BusinessUnitIDs = nonNil(*in.BusinessUnitIDs)
+		jt.BusinessUnitIDs = optional.NonNil(*in.BusinessUnitIDs)
 	}
 	if in.Skills != nil {
 		if err := checkSkills(*in.Skills); err != nil {
 			return err
 		}
-		jt.Skills = nonNil(*in.Skills)
+		jt.Skills = optional.NonNil(*in.Skills)
 	}
 	if in.TagTypeIDs != nil {
 		if err := checkTagTypes(tx, "tagTypeIds", *in.TagTypeIDs); err != nil {
 			return err
 		}
-		jt.TagTypeIDs = nonNil(*in.TagTypeIDs)
+		jt.TagTypeIDs = optional.NonNil(*in.TagTypeIDs)
 	}
 	if in.Priority != nil {
 		var err error

@@ -117,23 +117,6 @@ func inRange(t time.Time, onOrAfter, before time.Time) bool {
 	return true
 }
 
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
-}
-
-func nonNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
-}
-
-func ptr[T any](v T) *T { return &v }
-
 func idx(i int) string { return "[" + strconv.Itoa(i) + "]" }
 
 // validPriority checks Low|Normal|High|Urgent (ignoring case) and returns

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stsim/stsim/sim/optional"
+
 	"github.com/gin-gonic/gin"
 	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/apierr"
@@ -235,10 +237,10 @@ func renderProjectFor(p *Project, guid string) projectOut {
 	return projectOut{
 		ID: p.ID, Number: p.Number, Name: p.Name, Summary: p.Summary, Status: p.Status, StatusID: p.StatusID,
 		SubStatus: p.SubStatus, SubStatusID: p.SubStatusID, CustomerID: p.CustomerID, LocationID: p.LocationID,
-		ProjectTypeID: p.ProjectTypeID, ProjectManagerIDs: nonNil(p.ProjectManagerIDs), BusinessUnitIDs: nonNil(p.BusinessUnitIDs),
+		ProjectTypeID: p.ProjectTypeID, ProjectManagerIDs: optional.NonNil(p.ProjectManagerIDs), BusinessUnitIDs: optional.NonNil(p.BusinessUnitIDs),
 		StartDate: p.StartDate, TargetCompletionDate: p.TargetCompletionDate, ActualCompletionDate: p.ActualCompletionDate,
-		ModifiedOn: p.ModifiedOn, CreatedOn: p.CreatedOn, CustomFields: nonNil(p.CustomFields),
-		ExternalData: nonNil(p.ExternalData.For(guid)), JobIDs: nonNil(p.JobIDs),
+		ModifiedOn: p.ModifiedOn, CreatedOn: p.CreatedOn, CustomFields: optional.NonNil(p.CustomFields),
+		ExternalData: optional.NonNil(p.ExternalData.For(guid)), JobIDs: optional.NonNil(p.JobIDs),
 	}
 }
 
@@ -556,7 +558,7 @@ var listProjects = api.List(&Projects, api.ListSpec[Project, *Project]{
 	Options: resource.ListOptions{Sorts: []string{"Id", "ModifiedOn", "CreatedOn", "Name", "TargetCompletionDate"}},
 	Filter:  projectFilter,
 	Orders: map[string]func(a, b *Project) int{
-		"Name": func(a, b *Project) int { return strings.Compare(deref(a.Name), deref(b.Name)) },
+		"Name": func(a, b *Project) int { return strings.Compare(optional.Value(a.Name), optional.Value(b.Name)) },
 		"TargetCompletionDate": func(a, b *Project) int {
 			return cmp.Compare(timeKey(a.TargetCompletionDate), timeKey(b.TargetCompletionDate))
 		},

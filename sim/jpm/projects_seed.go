@@ -3,6 +3,8 @@ package jpm
 import (
 	"time"
 
+	"github.com/stsim/stsim/sim/optional"
+
 	"github.com/stsim/stsim/sim/resource"
 	"github.com/stsim/stsim/sim/tenant"
 )
@@ -60,7 +62,7 @@ func SeedProjects(tx *resource.Tx) error {
 		{"Remodel", "Rework of an existing space's mechanical, plumbing or electrical systems."},
 		{"New Construction", "Rough-in and finish work in a new building."},
 	} {
-		t := &ProjectType{Meta: resource.Meta{Active: true}, Name: d[0], Description: d[1], CreatedByID: ptr(integrationUser)}
+		t := &ProjectType{Meta: resource.Meta{Active: true}, Name: d[0], Description: d[1], CreatedByID: optional.Ptr(integrationUser)}
 		if err := resource.Create(tx, &ProjectTypes, t); err != nil {
 			return err
 		}
@@ -97,8 +99,8 @@ func SeedProjects(tx *resource.Tx) error {
 	start := resource.Stamp(tx.Now.AddDate(0, 0, -14))
 	target := resource.Stamp(tx.Now.AddDate(0, 0, 21).Truncate(24 * time.Hour))
 	p := &Project{Meta: resource.Meta{ID: id, Active: true}, Number: resource.IDKey(id),
-		Name: ptr("Furnace and AC replacement"), Summary: ptr("<p>Replace the 20-year-old furnace and condenser; new thermostat.</p>"),
-		StatusID: ptr(statuses["In Progress"]), Status: ptr("In Progress"), SubStatusID: &materials.ID, SubStatus: &materials.Name,
+		Name: optional.Ptr("Furnace and AC replacement"), Summary: optional.Ptr("<p>Replace the 20-year-old furnace and condenser; new thermostat.</p>"),
+		StatusID: optional.Ptr(statuses["In Progress"]), Status: optional.Ptr("In Progress"), SubStatusID: &materials.ID, SubStatus: &materials.Name,
 		CustomerID: place.CustomerID, LocationID: place.LocationID, ProjectTypeID: &replacement,
 		ProjectManagerIDs: []int64{integrationUser}, BusinessUnitIDs: []int64{first.BusinessUnitID},
 		StartDate: &start, TargetCompletionDate: &target,
@@ -155,12 +157,12 @@ func followUpJob(tx *resource.Tx) (*Job, error) {
 	window := resource.Stamp(start.Add(2 * time.Hour))
 	spec := jobFixture{createJobIn: createJobIn{
 		CustomerID: first.CustomerID, LocationID: first.LocationID, BusinessUnitID: first.BusinessUnitID, JobTypeID: jt.ID,
-		Priority: "Normal", CampaignID: first.CampaignID, Summary: ptr(jt.Summary),
+		Priority: "Normal", CampaignID: first.CampaignID, Summary: optional.Ptr(jt.Summary),
 	}}
 	spec.Appointments = []appointmentFixture{{
 		appointmentIn: appointmentIn{Start: resource.Stamp(start), End: resource.Stamp(start.Add(time.Duration(jt.Duration) * time.Second)),
-			ArrivalWindowStart: ptr(resource.Stamp(start)), ArrivalWindowEnd: &window, TechnicianIDs: techs},
-		SpecialInstructions: ptr("Install day: bring the new condenser."),
+			ArrivalWindowStart: optional.Ptr(resource.Stamp(start)), ArrivalWindowEnd: &window, TechnicianIDs: techs},
+		SpecialInstructions: optional.Ptr("Install day: bring the new condenser."),
 	}}
 	return first, seedJob(tx, spec)
 }

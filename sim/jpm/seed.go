@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/stsim/stsim/sim/optional"
+
 	"github.com/stsim/stsim/sim/fixture"
 	"github.com/stsim/stsim/sim/resource"
 	"github.com/stsim/stsim/sim/settings"
@@ -105,8 +107,8 @@ func Seed(tx *resource.Tx, in fixture.Input) error {
 	}
 	for _, t := range jobTypes {
 		jt := &JobType{
-			Meta: t.NewMeta(), Name: t.Name, BusinessUnitIDs: nonNilIDs(t.BusinessUnitIDs), Skills: t.Skills, Priority: deref(t.Priority),
-			Duration: deref(t.Duration), TagTypeIDs: nonNilIDs(t.TagTypeIDs), Class: deref(t.Class), Summary: deref(t.Summary),
+			Meta: t.NewMeta(), Name: t.Name, BusinessUnitIDs: optional.NonNil(t.BusinessUnitIDs), Skills: t.Skills, Priority: optional.Value(t.Priority),
+			Duration: optional.Value(t.Duration), TagTypeIDs: optional.NonNil(t.TagTypeIDs), Class: optional.Value(t.Class), Summary: optional.Value(t.Summary),
 			ExternalData: t.ExternalData.Apply(nil),
 		}
 		if jt.Skills == nil {
@@ -122,13 +124,6 @@ func Seed(tx *resource.Tx, in fixture.Input) error {
 		}
 	}
 	return nil
-}
-
-func nonNilIDs(ids []int64) []int64 {
-	if ids == nil {
-		return []int64{}
-	}
-	return ids
 }
 
 // seedJob writes one job and what its history left behind.
@@ -153,14 +148,14 @@ func seedJob(tx *resource.Tx, spec jobFixture) error {
 	job := &Job{
 		Meta: resource.Meta{ID: id, Active: true}, JobNumber: strconv.FormatInt(id, 10), CustomerID: spec.CustomerID, LocationID: spec.LocationID,
 		BusinessUnitID: spec.BusinessUnitID, JobTypeID: spec.JobTypeID, CampaignID: spec.CampaignID, Priority: spec.Priority,
-		JobStatus: JobScheduled, Summary: spec.Summary, CustomFields: []CustomField{}, TagTypeIDs: nonNilIDs(spec.TagTypeIDs),
+		JobStatus: JobScheduled, Summary: spec.Summary, CustomFields: []CustomField{}, TagTypeIDs: optional.NonNil(spec.TagTypeIDs),
 		NotificationsEnabled: true, CreatedByID: integrationUser, AppointmentSeq: len(spec.Appointments), ExternalData: spec.ExternalData.Apply(nil),
 	}
 	// The history is written once, at the end: one record per job.
 	hist := &History{Meta: resource.Meta{ID: id, Active: true}}
 	record := func(event, memo string, at time.Time) error {
 		eid, err := resource.NewID(tx)
-		hist.Entries = append(hist.Entries, HistoryEntry{ID: eid, EmployeeID: ptr(integrationUser), EventType: event, Date: resource.Stamp(at), UsedSchedulingTool: schedulingManual, Memo: memo})
+		hist.Entries = append(hist.Entries, HistoryEntry{ID: eid, EmployeeID: optional.Ptr(integrationUser), EventType: event, Date: resource.Stamp(at), UsedSchedulingTool: schedulingManual, Memo: memo})
 		return err
 	}
 	if err := record(EventBooked, "Booked "+jt.Name+" by phone.", bookedAt); err != nil {
@@ -203,7 +198,7 @@ func seedJob(tx *resource.Tx, spec jobFixture) error {
 	case !assigned:
 	case spec.JobStatus == JobCompleted || !lastSpec.End.After(now):
 		jobStatus, apptStatus, assignStatus, changed = JobCompleted, ApptDone, "Done", last.End.Time
-		job.CompletedOn = ptr(last.End)
+		job.CompletedOn = optional.Ptr(last.End)
 	case !first.Start.After(now):
 		jobStatus, apptStatus, assignStatus, changed = JobInProgress, ApptWorking, "Working", first.Start.Time
 	case first.Start.Sub(now) <= 2*time.Hour:
@@ -229,7 +224,7 @@ func seedJob(tx *resource.Tx, spec jobFixture) error {
 			a.Status = ApptScheduled // a later visit has not started
 		}
 		if a.Status == ApptHold {
-			a.HoldReasonID, a.HoldMemo = &hold.ID, ptr(spec.Hold.Memo)
+			a.HoldReasonID, a.HoldMemo = &hold.ID, optional.Ptr(spec.Hold.Memo)
 		}
 		if err := resource.CreateAt(tx, &Appointments, a, bookedAt, changed); err != nil {
 			return err

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/stsim/stsim/sim/optional"
+
 	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/apierr"
 	"github.com/stsim/stsim/sim/resource"
@@ -46,14 +48,14 @@ func checkAccount(method string, email, login, password *string) error {
 	}
 	switch method {
 	case "SendInvite":
-		if strings.TrimSpace(deref(email)) == "" {
+		if strings.TrimSpace(optional.Value(email)) == "" {
 			return apierr.BadRequest("email", "accountCreationMethod SendInvite needs an email to send the invitation to.")
 		}
 	case "AssignLoginAndPassword":
-		if strings.TrimSpace(deref(login)) == "" {
+		if strings.TrimSpace(optional.Value(login)) == "" {
 			return apierr.BadRequest("login", "accountCreationMethod AssignLoginAndPassword needs a login.")
 		}
-		if deref(password) == "" {
+		if optional.Value(password) == "" {
 			return apierr.BadRequest("password", "accountCreationMethod AssignLoginAndPassword needs a password.")
 		}
 	}
@@ -110,7 +112,7 @@ func trimmed(s *string) *string {
 	if s == nil {
 		return nil
 	}
-	return ptr(strings.TrimSpace(*s))
+	return optional.Ptr(strings.TrimSpace(*s))
 }
 
 // user points at the members employees and technicians share, so that the
@@ -171,7 +173,7 @@ func (in *newUserIn) check(emailRequired bool, allowed []string) error {
 		return err
 	}
 	if emailRequired {
-		if err := api.RequireText("email", deref(in.Email)); err != nil {
+		if err := api.RequireText("email", optional.Value(in.Email)); err != nil {
 			return err
 		}
 	}
@@ -370,10 +372,10 @@ func (u user) applyAction(label, action string) (bool, error) {
 	if !*u.active {
 		return false, apierr.BadRequest("action", label+" is deactivated; Activate it before "+action+".")
 	}
-	if strings.TrimSpace(deref(*u.email)) == "" {
+	if strings.TrimSpace(optional.Value(*u.email)) == "" {
 		return false, apierr.BadRequest("action", label+" has no email to send to.")
 	}
-	if action == "SendPasswordResetLink" && strings.TrimSpace(deref(*u.loginName)) == "" {
+	if action == "SendPasswordResetLink" && strings.TrimSpace(optional.Value(*u.loginName)) == "" {
 		return false, apierr.BadRequest("action", label+" has no login yet; use SendInvite.")
 	}
 	return false, nil

@@ -3,6 +3,7 @@ package settings
 import (
 	"github.com/gin-gonic/gin"
 	"github.com/stsim/stsim/sim/api"
+	"github.com/stsim/stsim/sim/optional"
 	"github.com/stsim/stsim/sim/resource"
 )
 
@@ -35,10 +36,10 @@ func renderEmployee(_ *gin.Context, e *Employee) employeeOut {
 		phone = e.MobilePhoneNumber
 	}
 	return employeeOut{
-		ID: e.ID, UserID: e.UserID, Name: e.Name, Role: e.Role, RoleIDs: nonNil(e.RoleIDs),
+		ID: e.ID, UserID: e.UserID, Name: e.Name, Role: e.Role, RoleIDs: optional.NonNil(e.RoleIDs),
 		BusinessUnitID: e.BusinessUnitID, CreatedOn: e.CreatedOn, ModifiedOn: e.ModifiedOn,
 		Email: e.Email, PhoneNumber: phone, LoginName: e.LoginName, CustomFields: customFieldsOut(e.CustomFields),
-		Active: e.Active, AadUserID: e.AadUserID, Permissions: []permissionOut{}, AccountLocked: ptr(e.AccountLocked),
+		Active: e.Active, AadUserID: e.AadUserID, Permissions: []permissionOut{}, AccountLocked: optional.Ptr(e.AccountLocked),
 	}
 }
 

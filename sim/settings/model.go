@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/stsim/stsim/sim/optional"
+
 	"github.com/stsim/stsim/sim/apierr"
 	"github.com/stsim/stsim/sim/resource"
 )
@@ -185,8 +187,8 @@ var (
 
 // loginKey and emailKey normalize logins and emails for their indexes
 // ("" is not indexed).
-func loginKey(login *string) string { return strings.ToLower(strings.TrimSpace(deref(login))) }
-func emailKey(email *string) string { return strings.ToLower(strings.TrimSpace(deref(email))) }
+func loginKey(login *string) string { return strings.ToLower(strings.TrimSpace(optional.Value(login))) }
+func emailKey(email *string) string { return strings.ToLower(strings.TrimSpace(optional.Value(email))) }
 
 func optIDKey(id *int64) string {
 	if id == nil {
@@ -238,23 +240,6 @@ func IsUser(tx *resource.Tx, id int64) (bool, error) {
 // TechniciansIn returns the active technicians of a business unit, by ID.
 func TechniciansIn(tx *resource.Tx, businessUnitID int64) ([]*Technician, error) {
 	return resource.LookupActive(tx, &Technicians, "business-unit", resource.IDKey(businessUnitID))
-}
-
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
-}
-
-func ptr[T any](v T) *T { return &v }
-
-func nonNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
 }
 
 // TagTypeExists reports whether a tag type exists (active or not).

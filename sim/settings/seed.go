@@ -3,6 +3,8 @@ package settings
 import (
 	"fmt"
 
+	"github.com/stsim/stsim/sim/optional"
+
 	"github.com/stsim/stsim/sim/extdata"
 	"github.com/stsim/stsim/sim/fixture"
 	"github.com/stsim/stsim/sim/resource"
@@ -133,9 +135,9 @@ func Seed(tx *resource.Tx, in fixture.Input) error {
 		}
 		rec := &Technician{
 			Meta: t.NewMeta(), Name: t.Name, UserID: uid, BusinessUnitID: t.BusinessUnitID, RoleIDs: []int64{},
-			MainZoneID: t.MainZoneID, ZoneIDs: nonNilIDs(t.ZoneIDs), Email: t.Email, PhoneNumber: t.PhoneNumber, LoginName: t.Login,
-			Home: home, DailyGoal: deref(t.DailyGoal.Value), LicenseType: t.LicenseType, Positions: t.Positions, CustomFields: []CustomField{},
-			BurdenRate: deref(t.BurdenRate.Value), Team: t.Team, JobFilter: t.JobFilter.Value, JobHistoryDateFilter: t.JobHistoryDateFilter.Value,
+			MainZoneID: t.MainZoneID, ZoneIDs: optional.NonNil(t.ZoneIDs), Email: t.Email, PhoneNumber: t.PhoneNumber, LoginName: t.Login,
+			Home: home, DailyGoal: optional.Value(t.DailyGoal.Value), LicenseType: t.LicenseType, Positions: t.Positions, CustomFields: []CustomField{},
+			BurdenRate: optional.Value(t.BurdenRate.Value), Team: t.Team, JobFilter: t.JobFilter.Value, JobHistoryDateFilter: t.JobHistoryDateFilter.Value,
 			Bio: t.Bio, Memo: t.Memo, Skills: t.Skills,
 		}
 		if rec.Skills == nil {
@@ -180,11 +182,4 @@ func userID(tx *resource.Tx, id int64) (int64, error) {
 		return id, nil
 	}
 	return resource.NewID(tx)
-}
-
-func nonNilIDs(ids []int64) []int64 {
-	if ids == nil {
-		return []int64{}
-	}
-	return ids
 }

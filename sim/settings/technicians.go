@@ -4,6 +4,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/apierr"
+	"github.com/stsim/stsim/sim/optional"
 	"github.com/stsim/stsim/sim/resource"
 )
 
@@ -54,23 +55,23 @@ func renderHome(a *Address) *homeOut {
 		return nil
 	}
 	line := a.Street
-	if u := deref(a.Unit); u != "" {
+	if u := optional.Value(a.Unit); u != "" {
 		line += ", " + u
 	}
 	return &homeOut{
-		Street: ptr(a.Street), Unit: a.Unit, Country: a.Country, City: ptr(a.City), State: a.State, Zip: a.Zip,
+		Street: optional.Ptr(a.Street), Unit: a.Unit, Country: a.Country, City: optional.Ptr(a.City), State: a.State, Zip: a.Zip,
 		StreetAddress: &line, Latitude: a.Latitude, Longitude: a.Longitude,
 	}
 }
 
 func renderTechnician(_ *gin.Context, t *Technician) technicianOut {
 	return technicianOut{
-		ID: t.ID, UserID: t.UserID, Name: t.Name, RoleIDs: nonNil(t.RoleIDs), BusinessUnitID: t.BusinessUnitID,
-		MainZoneID: t.MainZoneID, ZoneIDs: nonNil(t.ZoneIDs), CreatedOn: t.CreatedOn, ModifiedOn: t.ModifiedOn,
+		ID: t.ID, UserID: t.UserID, Name: t.Name, RoleIDs: optional.NonNil(t.RoleIDs), BusinessUnitID: t.BusinessUnitID,
+		MainZoneID: t.MainZoneID, ZoneIDs: optional.NonNil(t.ZoneIDs), CreatedOn: t.CreatedOn, ModifiedOn: t.ModifiedOn,
 		Email: t.Email, PhoneNumber: t.PhoneNumber, LoginName: t.LoginName, Home: renderHome(t.Home),
 		DailyGoal: t.DailyGoal, IsManagedTech: t.IsManagedTech(), CustomFields: customFieldsOut(t.CustomFields),
 		Active: t.Active, AadUserID: t.AadUserID, BurdenRate: t.BurdenRate, Team: t.Team, JobFilter: t.JobFilter,
-		Permissions: []permissionOut{}, AccountLocked: ptr(t.AccountLocked),
+		Permissions: []permissionOut{}, AccountLocked: optional.Ptr(t.AccountLocked),
 	}
 }
 
@@ -155,10 +156,10 @@ func (f *technicianFields) check() error {
 // apply writes the sent members (null dailyGoal or burdenRate is 0).
 func (f *technicianFields) apply(t *Technician) {
 	if f.DailyGoal.Set {
-		t.DailyGoal = deref(f.DailyGoal.Value)
+		t.DailyGoal = optional.Value(f.DailyGoal.Value)
 	}
 	if f.BurdenRate.Set {
-		t.BurdenRate = deref(f.BurdenRate.Value)
+		t.BurdenRate = optional.Value(f.BurdenRate.Value)
 	}
 	api.SetOpt(&t.JobFilter, f.JobFilter)
 	api.SetOpt(&t.JobHistoryDateFilter, f.JobHistoryDateFilter)
@@ -295,7 +296,7 @@ func (in *technicianActionIn) activate(t *Technician) bool {
 	if license := identityLicenses[*in.LicenseType]; t.LicenseType != license {
 		t.LicenseType, changed = license, true
 	}
-	if in.TruckID != nil && deref(t.TruckID) != *in.TruckID {
+	if in.TruckID != nil && optional.Value(t.TruckID) != *in.TruckID {
 		t.TruckID, changed = in.TruckID, true
 	}
 	return changed
