@@ -41,24 +41,7 @@ func TestAcknowledgedControlWritesSurviveKill9(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				client := &http.Client{Timeout: 10 * time.Second}
-				for {
-					tn, ok := createTenant(client, base)
-					if !ok {
-						return // the process is gone
-					}
-					mu.Lock()
-					fresh = append(fresh, tn)
-					i := len(fresh) - 1
-					mu.Unlock()
-					secret, ok := rotateSecret(client, base, tn.clientID)
-					if !ok {
-						return
-					}
-					mu.Lock()
-					fresh[i].secret2 = secret
-					mu.Unlock()
-				}
+				createTenantsUntilGone(base, &mu, &fresh)
 			}()
 		}
 		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
@@ -89,6 +72,30 @@ func TestAcknowledgedControlWritesSurviveKill9(t *testing.T) {
 		seen[tn.id] = true
 	}
 	t.Logf("%d acknowledged tenant creates over 3 kills, all present with their acknowledged secrets", len(acked))
+}
+
+// createTenantsUntilGone creates tenants and rotates each one's secret
+// until the server stops answering, appending every acknowledged write to
+// *tenants under mu.
+func createTenantsUntilGone(base string, mu *sync.Mutex, tenants *[]ackedTenant) {
+	client := &http.Client{Timeout: 10 * time.Second}
+	for {
+		tn, ok := createTenant(client, base)
+		if !ok {
+			return // the process is gone
+		}
+		mu.Lock()
+		*tenants = append(*tenants, tn)
+		i := len(*tenants) - 1
+		mu.Unlock()
+		secret, ok := rotateSecret(client, base, tn.clientID)
+		if !ok {
+			return
+		}
+		mu.Lock()
+		(*tenants)[i].secret2 = secret
+		mu.Unlock()
+	}
 }
 
 // checkTenants fails unless every acknowledged secret gets a token.

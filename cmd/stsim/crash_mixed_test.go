@@ -103,24 +103,7 @@ func TestMixedWritesSurviveRandomKills(t *testing.T) {
 		for range 2 { // control plane: tenants and secret rotations
 			go func() {
 				defer wg.Done()
-				client := &http.Client{Timeout: 10 * time.Second}
-				for {
-					tn, ok := createTenant(client, base)
-					if !ok {
-						return
-					}
-					mu.Lock()
-					tenants = append(tenants, tn)
-					i := len(tenants) - 1
-					mu.Unlock()
-					secret, ok := rotateSecret(client, base, tn.clientID)
-					if !ok {
-						return
-					}
-					mu.Lock()
-					tenants[i].secret2 = secret
-					mu.Unlock()
-				}
+				createTenantsUntilGone(base, &mu, &tenants)
 			}()
 		}
 		// Kill at a random point once every kind of write is flowing.
