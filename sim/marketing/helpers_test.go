@@ -1,13 +1,10 @@
 package marketing_test
 
 import (
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"strings"
 	"testing"
 
-	"github.com/stsim/stsim/sim"
 	"github.com/stsim/stsim/sim/resource"
 	"github.com/stsim/stsim/sim/settings"
 	"github.com/stsim/stsim/sim/simtest"
@@ -52,14 +49,6 @@ type cost struct {
 	DailyCost float64 `json:"dailyCost"`
 }
 
-type page[T any] struct {
-	Page       int  `json:"page"`
-	PageSize   int  `json:"pageSize"`
-	TotalCount *int `json:"totalCount"`
-	HasMore    bool `json:"hasMore"`
-	Data       []T  `json:"data"`
-}
-
 func get[T any](t *testing.T, srv *simtest.Server, tok, path string) T {
 	t.Helper()
 	var v T
@@ -78,19 +67,7 @@ func send[T any](t *testing.T, srv *simtest.Server, tok, method, path string, bo
 // handler's own checks answer.
 func unvalidated(t *testing.T, srv *simtest.Server, tok, method, path string, body any) *simtest.Response {
 	t.Helper()
-	data, err := json.Marshal(body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, err := http.NewRequest(method, srv.URL+mkt+path, strings.NewReader(string(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+tok)
-	req.Header.Set("ST-App-Key", simtest.AppKey)
-	req.Header.Set(sim.ValidationHeader, "off")
-	return srv.Request(t, req)
+	return srv.Unvalidated(t, method, mkt+path, tok, body)
 }
 
 func nameList[T any](items []T, name func(T) string) string {
@@ -101,7 +78,7 @@ func nameList[T any](items []T, name func(T) string) string {
 	return strings.Join(out, ", ")
 }
 
-func campaignNames(p page[campaign]) string {
+func campaignNames(p simtest.Page[campaign]) string {
 	return nameList(p.Data, func(c campaign) string { return c.Name })
 }
 
@@ -146,7 +123,7 @@ func businessUnits(t *testing.T, srv *simtest.Server) (active, inactive *setting
 // demoCategory finds a demo category by name.
 func demoCategory(t *testing.T, srv *simtest.Server, tok, name string) category {
 	t.Helper()
-	p := get[page[category]](t, srv, tok, "/categories?pageSize=5000")
+	p := get[simtest.Page[category]](t, srv, tok, "/categories?pageSize=5000")
 	for _, c := range p.Data {
 		if c.Name == name {
 			return c
@@ -159,7 +136,7 @@ func demoCategory(t *testing.T, srv *simtest.Server, tok, name string) category 
 // demoCampaign finds a demo campaign by name, active or not.
 func demoCampaign(t *testing.T, srv *simtest.Server, tok, name string) campaign {
 	t.Helper()
-	p := get[page[campaign]](t, srv, tok, "/campaigns?active=Any&pageSize=5000")
+	p := get[simtest.Page[campaign]](t, srv, tok, "/campaigns?active=Any&pageSize=5000")
 	for _, c := range p.Data {
 		if c.Name == name {
 			return c

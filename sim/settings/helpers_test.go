@@ -2,8 +2,6 @@ package settings_test
 
 import (
 	"fmt"
-	"net/http"
-	"strings"
 	"testing"
 
 	"github.com/stsim/stsim/sim/simtest"
@@ -13,15 +11,6 @@ import (
 const ST = "/settings/v2/tenant/1234567"
 
 func at(format string, args ...any) string { return ST + fmt.Sprintf(format, args...) }
-
-// page is the paged envelope with raw items.
-type page[T any] struct {
-	Page       int  `json:"page"`
-	PageSize   int  `json:"pageSize"`
-	TotalCount *int `json:"totalCount"`
-	HasMore    bool `json:"hasMore"`
-	Data       []T  `json:"data"`
-}
 
 // exportPage is the export envelope.
 type exportPage[T any] struct {
@@ -95,9 +84,9 @@ type tagType struct {
 }
 
 // list reads one page of a list.
-func list[T any](t *testing.T, srv *simtest.Server, tok, path string) page[T] {
+func list[T any](t *testing.T, srv *simtest.Server, tok, path string) simtest.Page[T] {
 	t.Helper()
-	var p page[T]
+	var p simtest.Page[T]
 	srv.Do(t, "GET", ST+path, tok, nil).OK(t).JSON(t, &p)
 	return p
 }
@@ -113,17 +102,9 @@ func names[T any](items []T, name func(T) string) []string {
 
 // unvalidated sends a request with request validation off, so the
 // handler's own checks answer.
-func unvalidated(t *testing.T, srv *simtest.Server, tok, method, path, body string) *simtest.Response {
+func unvalidated(t *testing.T, srv *simtest.Server, tok, method, path string, body any) *simtest.Response {
 	t.Helper()
-	req, err := http.NewRequest(method, srv.URL+ST+path, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+tok)
-	req.Header.Set("ST-App-Key", simtest.AppKey)
-	req.Header.Set("X-Stsim-Validation", "off")
-	return srv.Request(t, req)
+	return srv.Unvalidated(t, method, ST+path, tok, body)
 }
 
 // idOf decodes the {id} answer of a create or update.

@@ -224,6 +224,22 @@ func (s *Server) Token(t testing.TB) string {
 // sent as JSON (a []byte or string is sent as is).
 func (s *Server) Call(t testing.TB, method, path, token, appKey string, body any) *Response {
 	t.Helper()
+	return s.Request(t, s.newRequest(t, method, path, token, appKey, body))
+}
+
+// Unvalidated sends an API request as the demo app with request validation
+// off (sim.ValidationHeader), so that the handler's own checks answer; body
+// is sent as Call sends it.
+func (s *Server) Unvalidated(t testing.TB, method, path, token string, body any) *Response {
+	t.Helper()
+	req := s.newRequest(t, method, path, token, AppKey, body)
+	req.Header.Set(sim.ValidationHeader, "off")
+	return s.Request(t, req)
+}
+
+// newRequest builds the request Call sends.
+func (s *Server) newRequest(t testing.TB, method, path, token, appKey string, body any) *http.Request {
+	t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -251,7 +267,7 @@ func (s *Server) Call(t testing.TB, method, path, token, appKey string, body any
 	if appKey != "" {
 		req.Header.Set("ST-App-Key", appKey)
 	}
-	return s.Request(t, req)
+	return req
 }
 
 // Do sends an API request as the demo app.
@@ -276,6 +292,16 @@ const (
 	CRM = "/crm/v2/tenant/1234567"
 	JPM = "/jpm/v2/tenant/1234567"
 )
+
+// Page is the paged envelope of ServiceTitan list responses, for decoding
+// a list with items of type T.
+type Page[T any] struct {
+	Page       int  `json:"page"`
+	PageSize   int  `json:"pageSize"`
+	TotalCount *int `json:"totalCount"`
+	HasMore    bool `json:"hasMore"`
+	Data       []T  `json:"data"`
+}
 
 // OK fails the test unless r has status 200, and returns r.
 func (r *Response) OK(t testing.TB) *Response {
