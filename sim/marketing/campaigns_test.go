@@ -16,7 +16,7 @@ func TestDemoCampaigns(t *testing.T) {
 	simtest.Backends(t, func(t *testing.T, backend simtest.Option) {
 		srv := simtest.Start(t, backend)
 		tok := srv.Token(t)
-		p := get[simtest.Page[campaign]](t, srv, tok, "/campaigns?active=Any&includeTotal=true")
+		p := get[resource.Page[campaign]](t, srv, tok, "/campaigns?active=Any&includeTotal=true")
 		want := fmt.Sprint(marketing.CampaignGoogleAds, ", ", marketing.CampaignYardSigns, ", ", marketing.CampaignWebsiteBooking, ", ",
 			marketing.CampaignReferral, ", ", marketing.CampaignSpringMailer, ", ", marketing.CampaignDefault)
 		if campaignNames(p) != want || *p.TotalCount != 6 {
@@ -51,10 +51,10 @@ func TestDemoCampaigns(t *testing.T) {
 			t.Errorf("get %+v, list %+v", one, g)
 		}
 		// Only active campaigns by default.
-		if p := get[simtest.Page[campaign]](t, srv, tok, "/campaigns"); len(p.Data) != 5 {
+		if p := get[resource.Page[campaign]](t, srv, tok, "/campaigns"); len(p.Data) != 5 {
 			t.Fatalf("default list: %s", campaignNames(p))
 		}
-		if p := get[simtest.Page[campaign]](t, srv, tok, "/campaigns?active=False"); campaignNames(p) != marketing.CampaignSpringMailer {
+		if p := get[resource.Page[campaign]](t, srv, tok, "/campaigns?active=False"); campaignNames(p) != marketing.CampaignSpringMailer {
 			t.Fatalf("active=False: %s", campaignNames(p))
 		}
 	})
@@ -253,7 +253,7 @@ func TestCampaignFilters(t *testing.T) {
 			"sort=-Id&active=Any&pageSize=3":                            "Door Hangers, Direct Call, Spring 2025 Mailer",
 		} {
 			t.Run(query, func(t *testing.T) {
-				if got := campaignNames(get[simtest.Page[campaign]](t, srv, tok, "/campaigns?"+query)); got != want {
+				if got := campaignNames(get[resource.Page[campaign]](t, srv, tok, "/campaigns?"+query)); got != want {
 					t.Fatalf("got %q, want %q", got, want)
 				}
 			})
@@ -264,12 +264,12 @@ func TestCampaignFilters(t *testing.T) {
 func TestCampaignPagingAndBadQueries(t *testing.T) {
 	srv := simtest.Start(t)
 	tok := srv.Token(t)
-	p := get[simtest.Page[campaign]](t, srv, tok, "/campaigns?active=Any&page=2&pageSize=4&includeTotal=true")
+	p := get[resource.Page[campaign]](t, srv, tok, "/campaigns?active=Any&page=2&pageSize=4&includeTotal=true")
 	if p.Page != 2 || p.PageSize != 4 || len(p.Data) != 2 || p.HasMore || *p.TotalCount != 6 ||
 		campaignNames(p) != marketing.CampaignSpringMailer+", "+marketing.CampaignDefault {
 		t.Fatalf("page 2: %+v", p)
 	}
-	if p := get[simtest.Page[campaign]](t, srv, tok, "/campaigns?pageSize=2"); len(p.Data) != 2 || !p.HasMore || p.TotalCount != nil {
+	if p := get[resource.Page[campaign]](t, srv, tok, "/campaigns?pageSize=2"); len(p.Data) != 2 || !p.HasMore || p.TotalCount != nil {
 		t.Fatalf("page 1: %+v", p)
 	}
 	for query, field := range map[string]string{

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/stsim/stsim/sim/marketing"
+	"github.com/stsim/stsim/sim/resource"
 	"github.com/stsim/stsim/sim/simtest"
 )
 
@@ -11,7 +12,7 @@ func TestDemoCategories(t *testing.T) {
 	simtest.Backends(t, func(t *testing.T, backend simtest.Option) {
 		srv := simtest.Start(t, backend)
 		tok := srv.Token(t)
-		p := get[simtest.Page[category]](t, srv, tok, "/categories?includeTotal=true")
+		p := get[resource.Page[category]](t, srv, tok, "/categories?includeTotal=true")
 		want := []category{
 			{Name: marketing.CategoryDigital, Active: true, Type: "Regular"},
 			{Name: marketing.CategoryPrint, Active: true, Type: "Regular"},
@@ -60,7 +61,7 @@ func TestCategoryCreateUpdate(t *testing.T) {
 		if got := get[category](t, srv, tok, at("/categories/%d", created.ID)); got.Name != "Broadcast TV" || got.Active {
 			t.Fatalf("after name-only update: %+v", got)
 		}
-		if p := get[simtest.Page[category]](t, srv, tok, "/categories?includeTotal=true"); *p.TotalCount != 7 {
+		if p := get[resource.Page[category]](t, srv, tok, "/categories?includeTotal=true"); *p.TotalCount != 7 {
 			t.Fatalf("categories after two creates: %d", *p.TotalCount)
 		}
 	})
@@ -83,17 +84,17 @@ func TestCategoryErrors(t *testing.T) {
 func TestCategoryPaging(t *testing.T) {
 	srv := simtest.Start(t)
 	tok := srv.Token(t)
-	p := get[simtest.Page[category]](t, srv, tok, "/categories?page=2&pageSize=2&includeTotal=true")
+	p := get[resource.Page[category]](t, srv, tok, "/categories?page=2&pageSize=2&includeTotal=true")
 	if p.Page != 2 || p.PageSize != 2 || len(p.Data) != 2 || !p.HasMore || *p.TotalCount != 5 {
 		t.Fatalf("page 2: %+v", p)
 	}
 	if p.Data[0].Name != marketing.CategoryReferral {
 		t.Fatalf("page 2 starts with %q", p.Data[0].Name)
 	}
-	if p := get[simtest.Page[category]](t, srv, tok, "/categories?page=3&pageSize=2"); len(p.Data) != 1 || p.HasMore || p.TotalCount != nil {
+	if p := get[resource.Page[category]](t, srv, tok, "/categories?page=3&pageSize=2"); len(p.Data) != 1 || p.HasMore || p.TotalCount != nil {
 		t.Fatalf("page 3: %+v", p)
 	}
-	if p := get[simtest.Page[category]](t, srv, tok, "/categories?page=9&pageSize=2"); len(p.Data) != 0 || p.Data == nil || p.HasMore {
+	if p := get[resource.Page[category]](t, srv, tok, "/categories?page=9&pageSize=2"); len(p.Data) != 0 || p.Data == nil || p.HasMore {
 		t.Fatalf("page 9: %+v", p)
 	}
 	srv.Do(t, "GET", mkt+"/categories?pageSize=0", tok, nil).WantError(t, 400, "pageSize")

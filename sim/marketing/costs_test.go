@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/stsim/stsim/sim/marketing"
+	"github.com/stsim/stsim/sim/resource"
 	"github.com/stsim/stsim/sim/simtest"
 )
 
@@ -20,14 +21,14 @@ func TestDemoCosts(t *testing.T) {
 		referral := demoCampaign(t, srv, tok, marketing.CampaignReferral)
 
 		// The test clock starts in November 2026.
-		p := get[simtest.Page[cost]](t, srv, tok, at("/campaigns/%d/costs?includeTotal=true", google.ID))
+		p := get[resource.Page[cost]](t, srv, tok, at("/campaigns/%d/costs?includeTotal=true", google.ID))
 		if got := costList(p.Data); got != "2026-09:42.5, 2026-10:48, 2026-11:55.25" || *p.TotalCount != 3 || p.HasMore {
 			t.Fatalf("Google Ads costs: %s (%+v)", got, p)
 		}
-		if got := costList(get[simtest.Page[cost]](t, srv, tok, at("/campaigns/%d/costs", mailer.ID)).Data); got != "2025-03:18, 2025-04:18" {
+		if got := costList(get[resource.Page[cost]](t, srv, tok, at("/campaigns/%d/costs", mailer.ID)).Data); got != "2025-03:18, 2025-04:18" {
 			t.Fatalf("mailer costs: %s", got)
 		}
-		if p := get[simtest.Page[cost]](t, srv, tok, at("/campaigns/%d/costs", referral.ID)); len(p.Data) != 0 || p.Data == nil {
+		if p := get[resource.Page[cost]](t, srv, tok, at("/campaigns/%d/costs", referral.ID)); len(p.Data) != 0 || p.Data == nil {
 			t.Fatalf("referral costs: %+v", p)
 		}
 		one := get[cost](t, srv, tok, at("/costs/%d", p.Data[1].ID))
@@ -46,12 +47,12 @@ func TestDemoCosts(t *testing.T) {
 			"pageSize=1&page=2&year=2026": "2026-10:48",
 		} {
 			t.Run(query, func(t *testing.T) {
-				if got := costList(get[simtest.Page[cost]](t, srv, tok, at("/campaigns/%d/costs?%s", google.ID, query)).Data); got != want {
+				if got := costList(get[resource.Page[cost]](t, srv, tok, at("/campaigns/%d/costs?%s", google.ID, query)).Data); got != want {
 					t.Fatalf("got %q, want %q", got, want)
 				}
 			})
 		}
-		if p := get[simtest.Page[cost]](t, srv, tok, at("/campaigns/%d/costs?pageSize=2", google.ID)); !p.HasMore || p.PageSize != 2 {
+		if p := get[resource.Page[cost]](t, srv, tok, at("/campaigns/%d/costs?pageSize=2", google.ID)); !p.HasMore || p.PageSize != 2 {
 			t.Fatalf("hasMore: %+v", p)
 		}
 	})
@@ -71,7 +72,7 @@ func TestCostCreateUpdate(t *testing.T) {
 		if got := get[cost](t, srv, tok, at("/costs/%d", c.ID)); got != c {
 			t.Fatalf("get: %+v", got)
 		}
-		if got := costList(get[simtest.Page[cost]](t, srv, tok, at("/campaigns/%d/costs", yard.ID)).Data); got != "2026-10:3.2, 2026-12:4.75" {
+		if got := costList(get[resource.Page[cost]](t, srv, tok, at("/campaigns/%d/costs", yard.ID)).Data); got != "2026-10:3.2, 2026-12:4.75" {
 			t.Fatalf("yard costs: %s", got)
 		}
 		// Inactive campaigns may have costs; zero is a valid cost.
@@ -129,7 +130,7 @@ func TestCostErrors(t *testing.T) {
 		srv.Do(t, "POST", mkt+"/costs", tok, body(map[string]any{field: nil})).WantError(t, 400, field)
 		unvalidated(t, srv, tok, "POST", "/costs", body(map[string]any{field: nil})).WantError(t, 400, field)
 	}
-	p := get[simtest.Page[cost]](t, srv, tok, at("/campaigns/%d/costs", google.ID))
+	p := get[resource.Page[cost]](t, srv, tok, at("/campaigns/%d/costs", google.ID))
 	srv.Do(t, "PATCH", mkt+at("/costs/%d", p.Data[0].ID), tok, map[string]any{"dailyCost": -5}).WantError(t, 400, "dailyCost")
 	srv.Do(t, "PATCH", mkt+at("/costs/%d", p.Data[0].ID), tok, map[string]any{"dailyCost": "lots"}).WantError(t, 400, "dailyCost")
 	unvalidated(t, srv, tok, "PATCH", at("/costs/%d", p.Data[0].ID), map[string]any{}).WantError(t, 400, "dailyCost")
@@ -137,7 +138,7 @@ func TestCostErrors(t *testing.T) {
 		srv.Do(t, "GET", mkt+at("/campaigns/%d/costs?%s", google.ID, query), tok, nil).WantError(t, 400, field)
 	}
 	// Nothing above changed the costs.
-	if got := costList(get[simtest.Page[cost]](t, srv, tok, at("/campaigns/%d/costs", google.ID)).Data); got != "2026-09:42.5, 2026-10:48, 2026-11:55.25" {
+	if got := costList(get[resource.Page[cost]](t, srv, tok, at("/campaigns/%d/costs", google.ID)).Data); got != "2026-09:42.5, 2026-10:48, 2026-11:55.25" {
 		t.Fatalf("costs changed: %s", got)
 	}
 }

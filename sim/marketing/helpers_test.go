@@ -78,7 +78,7 @@ func nameList[T any](items []T, name func(T) string) string {
 	return strings.Join(out, ", ")
 }
 
-func campaignNames(p simtest.Page[campaign]) string {
+func campaignNames(p resource.Page[campaign]) string {
 	return nameList(p.Data, func(c campaign) string { return c.Name })
 }
 
@@ -123,7 +123,7 @@ func businessUnits(t *testing.T, srv *simtest.Server) (active, inactive *setting
 // demoCategory finds a demo category by name.
 func demoCategory(t *testing.T, srv *simtest.Server, tok, name string) category {
 	t.Helper()
-	p := get[simtest.Page[category]](t, srv, tok, "/categories?pageSize=5000")
+	p := get[resource.Page[category]](t, srv, tok, "/categories?pageSize=5000")
 	for _, c := range p.Data {
 		if c.Name == name {
 			return c
@@ -136,7 +136,7 @@ func demoCategory(t *testing.T, srv *simtest.Server, tok, name string) category 
 // demoCampaign finds a demo campaign by name, active or not.
 func demoCampaign(t *testing.T, srv *simtest.Server, tok, name string) campaign {
 	t.Helper()
-	p := get[simtest.Page[campaign]](t, srv, tok, "/campaigns?active=Any&pageSize=5000")
+	p := get[resource.Page[campaign]](t, srv, tok, "/campaigns?active=Any&pageSize=5000")
 	for _, c := range p.Data {
 		if c.Name == name {
 			return c

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/stsim/stsim/sim/resource"
 	"github.com/stsim/stsim/sim/simtest"
 )
 
@@ -84,9 +85,9 @@ type tagType struct {
 }
 
 // list reads one page of a list.
-func list[T any](t *testing.T, srv *simtest.Server, tok, path string) simtest.Page[T] {
+func list[T any](t *testing.T, srv *simtest.Server, tok, path string) resource.Page[T] {
 	t.Helper()
-	var p simtest.Page[T]
+	var p resource.Page[T]
 	srv.Do(t, "GET", ST+path, tok, nil).OK(t).JSON(t, &p)
 	return p
 }

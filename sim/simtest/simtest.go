@@ -293,16 +293,6 @@ const (
 	JPM = "/jpm/v2/tenant/1234567"
 )
 
-// Page is the paged envelope of ServiceTitan list responses, for decoding
-// a list with items of type T.
-type Page[T any] struct {
-	Page       int  `json:"page"`
-	PageSize   int  `json:"pageSize"`
-	TotalCount *int `json:"totalCount"`
-	HasMore    bool `json:"hasMore"`
-	Data       []T  `json:"data"`
-}
-
 // OK fails the test unless r has status 200, and returns r.
 func (r *Response) OK(t testing.TB) *Response {
 	t.Helper()
