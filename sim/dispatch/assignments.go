@@ -115,7 +115,7 @@ func assignment(change func(tx *resource.Tx, appt *jpm.Appointment, in *assignIn
 		}
 		var out appointmentOut
 		err := call.Update(func(tx *resource.Tx) error {
-			appt, err := resource.Get(tx, &jpm.Appointments, *in.JobAppointmentID)
+			appt, err := jpm.AppointmentByID(tx, *in.JobAppointmentID)
 			if err != nil {
 				return err
 			}
@@ -141,7 +141,7 @@ var assignTechnicians = assignment(func(tx *resource.Tx, appt *jpm.Appointment, 
 // A technician ID that names no technician at all is a 400.
 var unassignTechnicians = assignment(func(tx *resource.Tx, appt *jpm.Appointment, in *assignIn) error {
 	for i, id := range in.TechnicianIDs {
-		if _, err := resource.Get(tx, &settings.Technicians, id); err != nil {
+		if _, err := settings.TechnicianByID(tx, id); err != nil {
 			return apierr.BadRequest("technicianIds["+itoa(i)+"]", "No technician has id "+resource.IDKey(id)+".")
 		}
 	}

@@ -66,7 +66,7 @@ func countedStatus(status string) bool { return status != jpm.ApptCanceled && st
 // keep says yes to.
 func loadBoard(tx *resource.Tx, loc *time.Location, from, to time.Time, keep func(*settings.Technician) bool) (*board, error) {
 	b := &board{byID: map[int64]*techState{}}
-	techs, err := all(tx, &settings.Technicians, func(t *settings.Technician) bool { return t.Active && keep(t) })
+	techs, err := settings.ActiveTechnicians(tx, keep)
 	if err != nil {
 		return nil, err
 	}
@@ -161,7 +161,7 @@ func (b *board) loadAppointments(tx *resource.Tx, lo, hi int64, busy map[int64][
 		}
 		bu, ok := jobBU[a.JobID]
 		if !ok {
-			job, err := resource.Get(tx, &jpm.Jobs, a.JobID)
+			job, err := jpm.JobByID(tx, a.JobID)
 			if err != nil && !errors.Is(err, resource.ErrNotFound) {
 				return err
 			}
@@ -181,21 +181,8 @@ func appointmentsIn(tx *resource.Tx, lo, hi int64) ([]*jpm.Appointment, error) {
 	keep := func(a *jpm.Appointment) bool {
 		return countedStatus(a.Status) && a.Start.Unix() < hi && a.End.Unix() > lo
 	}
-	ids, err := lookupDays(tx, &jpm.Appointments, time.Unix(lo, 0), time.Unix(hi, 0))
-	if err != nil {
-		return nil, err
-	}
-	var out []*jpm.Appointment
-	for _, id := range ids {
-		a, err := resource.Get(tx, &jpm.Appointments, id)
-		if err != nil {
-			return nil, err
-		}
-		if keep(a) {
-			out = append(out, a)
-		}
-	}
-	return out, nil
+	appts, err := jpm.AppointmentsIn(tx, time.Unix(lo, 0), time.Unix(hi, 0))
+	return slices.DeleteFunc(appts, func(a *jpm.Appointment) bool { return !keep(a) }), err
 }
 
 // slotTech is one technician's answer for a slot.

@@ -170,13 +170,13 @@ func computeCapacity(tx *resource.Tx, q capacityQuery) (capacityOut, error) {
 		return out, apierr.BadRequest("endsOnOrBefore", fmt.Sprintf("The range from startsOnOrAfter to endsOnOrBefore is longer than %d days.", ts.CapacityMaxDays))
 	}
 	for i, id := range q.scope {
-		if ok, err := resource.Exists(tx, &settings.BusinessUnits, id); err != nil || !ok {
+		if ok, err := settings.BusinessUnitExists(tx, id); err != nil || !ok {
 			return out, firstErr(err, apierr.BadRequest("businessUnitIds["+strconv.Itoa(i)+"]", "No business unit has id "+resource.IDKey(id)+"."))
 		}
 	}
 	var jobType *jpm.JobType
 	if q.jobTypeID != 0 {
-		if jobType, err = resource.Get(tx, &jpm.JobTypes, q.jobTypeID); err != nil {
+		if jobType, err = jpm.JobTypeByID(tx, q.jobTypeID); err != nil {
 			return out, apierr.BadRequest("jobTypeId", "No job type has id "+resource.IDKey(q.jobTypeID)+".")
 		}
 	}
@@ -300,7 +300,7 @@ func (g slotGroup) businessUnitIDs() []int64 {
 func slotGroups(tx *resource.Tx, scope []int64, b *board) ([]slotGroup, error) {
 	universe := slices.Clone(scope)
 	if scope == nil {
-		bus, err := all(tx, &settings.BusinessUnits, func(u *settings.BusinessUnit) bool { return u.Active })
+		bus, err := settings.ActiveBusinessUnits(tx)
 		if err != nil {
 			return nil, err
 		}
@@ -371,7 +371,7 @@ func CheckSlot(tx *resource.Tx, jobTypeID, businessUnitID int64, start, end time
 	}
 	need := end.Unix() - start.Unix()
 	if jobTypeID != 0 {
-		if jt, err := resource.Get(tx, &jpm.JobTypes, jobTypeID); err == nil && jt.Duration > 0 {
+		if jt, err := jpm.JobTypeByID(tx, jobTypeID); err == nil && jt.Duration > 0 {
 			need = min(need, jt.Duration)
 		}
 	}

@@ -136,7 +136,7 @@ func storePing(tx *resource.Tx, provider string, p *gpsPingIn) (string, error) {
 	if err != nil {
 		return "unitId '" + p.UnitID + "' names no technician (stsim matches unitId to a technician ID).", nil
 	}
-	tech, err := resource.Get(tx, &settings.Technicians, techID)
+	tech, err := settings.TechnicianByID(tx, techID)
 	if err != nil {
 		return "unitId " + p.UnitID + " names no technician.", nil
 	}
@@ -203,10 +203,10 @@ func getTracking(c *gin.Context, call *api.Call) {
 	}
 	var out trackingOut
 	err := call.View(func(tx *resource.Tx) error {
-		if _, err := resource.Get(tx, &settings.Technicians, techID); err != nil {
+		if _, err := settings.TechnicianByID(tx, techID); err != nil {
 			return apierr.BadRequest("technicianId", "No technician has id "+resource.IDKey(techID)+".")
 		}
-		appt, err := resource.Get(tx, &jpm.Appointments, apptID)
+		appt, err := jpm.AppointmentByID(tx, apptID)
 		if err != nil {
 			return apierr.BadRequest("appointmentId", "No appointment has id "+resource.IDKey(apptID)+".")
 		}

@@ -37,8 +37,8 @@ func SeedGPS(tx *resource.Tx) error {
 			busy[as.TechnicianID] = true
 		}
 	}
-	techs, err := all(tx, &settings.Technicians, func(t *settings.Technician) bool {
-		return t.Active && busy[t.ID] && t.Home != nil && t.Home.Latitude != nil && t.Home.Longitude != nil
+	techs, err := settings.ActiveTechnicians(tx, func(t *settings.Technician) bool {
+		return busy[t.ID] && t.Home != nil && t.Home.Latitude != nil && t.Home.Longitude != nil
 	})
 	if err != nil {
 		return err

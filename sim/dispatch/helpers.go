@@ -112,7 +112,7 @@ func setPtrIf[T any](dst **T, v *T) {
 // activeTechnician loads an active technician or fails with a 400 naming
 // field.
 func activeTechnician(tx *resource.Tx, field string, id int64) (*settings.Technician, error) {
-	t, err := resource.Get(tx, &settings.Technicians, id)
+	t, err := settings.TechnicianByID(tx, id)
 	if errors.Is(err, resource.ErrNotFound) {
 		return nil, apierr.BadRequest(field, "No technician has id "+resource.IDKey(id)+".")
 	}
@@ -129,7 +129,7 @@ func activeTechnician(tx *resource.Tx, field string, id int64) (*settings.Techni
 // business unit.
 func checkBusinessUnits(tx *resource.Tx, field string, ids []int64) error {
 	for i, id := range ids {
-		ok, err := resource.Exists(tx, &settings.BusinessUnits, id)
+		ok, err := settings.BusinessUnitExists(tx, id)
 		if err != nil {
 			return err
 		}

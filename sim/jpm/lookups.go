@@ -1,0 +1,57 @@
+package jpm
+
+import (
+	"slices"
+	"time"
+
+	"github.com/stsim/stsim/sim/resource"
+)
+
+// What other modules may read of jpm's records. They call these instead of
+// reaching into the collections (see also AssignedTo, AssignTechnicians and
+// UnassignTechnicians).
+
+// JobByID returns a job (resource.ErrNotFound when there is none).
+func JobByID(tx *resource.Tx, id int64) (*Job, error) { return resource.Get(tx, &Jobs, id) }
+
+// JobTypeByID returns a job type, active or not (resource.ErrNotFound when
+// there is none).
+func JobTypeByID(tx *resource.Tx, id int64) (*JobType, error) { return resource.Get(tx, &JobTypes, id) }
+
+// AppointmentByID returns an appointment (resource.ErrNotFound when there
+// is none).
+func AppointmentByID(tx *resource.Tx, id int64) (*Appointment, error) {
+	return resource.Get(tx, &Appointments, id)
+}
+
+// AppointmentsIn returns the appointments of any status that overlap
+// [from, to), in ID order. It reads only the days of the range (the "day"
+// index).
+func AppointmentsIn(tx *resource.Tx, from, to time.Time) ([]*Appointment, error) {
+	seen := map[int64]bool{}
+	var ids []int64
+	for _, day := range resource.UTCDates(from, to) {
+		found, err := resource.Lookup(tx, &Appointments, "day", day)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range found {
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
+	slices.Sort(ids)
+	var out []*Appointment
+	for _, id := range ids {
+		a, err := resource.Get(tx, &Appointments, id)
+		if err != nil {
+			return nil, err
+		}
+		if a.Start.Before(to) && a.End.After(from) {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
