@@ -260,22 +260,7 @@ func all[T any, P resource.Record[T]](tx *resource.Tx, k *resource.Kind[T], wher
 // of [from, to), under dayLong, and under the extra values.
 func lookupDays[T any](tx *resource.Tx, k *resource.Kind[T], from, to time.Time, extra ...string) ([]int64, error) {
 	values := append(append([]string{dayLong}, extra...), resource.UTCDates(from, to)...)
-	seen := map[int64]bool{}
-	var ids []int64
-	for _, v := range values {
-		found, err := resource.Lookup(tx, k, "day", v)
-		if err != nil {
-			return nil, err
-		}
-		for _, id := range found {
-			if !seen[id] {
-				seen[id] = true
-				ids = append(ids, id)
-			}
-		}
-	}
-	slices.Sort(ids)
-	return ids, nil
+	return resource.LookupAny(tx, k, "day", values...)
 }
 
 // locations caches time zones by name (time.LoadLocation reads the zone

@@ -1,7 +1,6 @@
 package jpm
 
 import (
-	"slices"
 	"time"
 
 	"github.com/stsim/stsim/sim/resource"
@@ -28,21 +27,10 @@ func AppointmentByID(tx *resource.Tx, id int64) (*Appointment, error) {
 // [from, to), in ID order. It reads only the days of the range (the "day"
 // index).
 func AppointmentsIn(tx *resource.Tx, from, to time.Time) ([]*Appointment, error) {
-	seen := map[int64]bool{}
-	var ids []int64
-	for _, day := range resource.UTCDates(from, to) {
-		found, err := resource.Lookup(tx, &Appointments, "day", day)
-		if err != nil {
-			return nil, err
-		}
-		for _, id := range found {
-			if !seen[id] {
-				seen[id] = true
-				ids = append(ids, id)
-			}
-		}
+	ids, err := resource.LookupAny(tx, &Appointments, "day", resource.UTCDates(from, to)...)
+	if err != nil {
+		return nil, err
 	}
-	slices.Sort(ids)
 	var out []*Appointment
 	for _, id := range ids {
 		a, err := resource.Get(tx, &Appointments, id)

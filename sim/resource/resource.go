@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -282,6 +283,27 @@ func Lookup[T any](tx *Tx, k *Kind[T], index, value string) ([]int64, error) {
 		return true
 	})
 	return ids, err
+}
+
+// LookupAny returns the IDs filed under any of the index values, each once,
+// ascending.
+func LookupAny[T any](tx *Tx, k *Kind[T], index string, values ...string) ([]int64, error) {
+	seen := map[int64]bool{}
+	var ids []int64
+	for _, v := range values {
+		found, err := Lookup(tx, k, index, v)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range found {
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
+	slices.Sort(ids)
+	return ids, nil
 }
 
 // Update runs fn in a read-write transaction of one tenant at time now.
