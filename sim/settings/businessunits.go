@@ -12,42 +12,22 @@ import (
 // always null: stsim keeps no tenant profile (account code, franchise) to
 // fill it with.
 type businessUnitOut struct {
-	ID                       int64                `json:"id"`
-	Active                   bool                 `json:"active"`
-	Name                     string               `json:"name"`
-	OfficialName             *string              `json:"officialName"`
-	Email                    *string              `json:"email"`
-	Currency                 *string              `json:"currency"`
-	PhoneNumber              *string              `json:"phoneNumber"`
-	InvoiceHeader            *string              `json:"invoiceHeader"`
-	InvoiceMessage           *string              `json:"invoiceMessage"`
-	DefaultTaxRate           *float64             `json:"defaultTaxRate"`
-	AuthorizationParagraph   *string              `json:"authorizationParagraph"`
-	AcknowledgementParagraph *string              `json:"acknowledgementParagraph"`
-	Address                  *BusinessUnitAddress `json:"address"`
-	MaterialSku              *string              `json:"materialSku"`
-	QuickbooksClass          *string              `json:"quickbooksClass"`
-	AccountCode              *string              `json:"accountCode"`
-	FranchiseID              *string              `json:"franchiseId"`
-	ConceptCode              *string              `json:"conceptCode"`
-	CorporateContractNumber  *string              `json:"corporateContractNumber"`
-	Tenant                   *struct{}            `json:"tenant"`
-	CreatedOn                resource.Time        `json:"createdOn"`
-	ModifiedOn               resource.Time        `json:"modifiedOn"`
-	ExternalData             []KV                 `json:"externalData"`
+	ID     int64  `json:"id"`
+	Active bool   `json:"active"`
+	Name   string `json:"name"`
+	BusinessUnitDetails
+	Tenant       *struct{}     `json:"tenant"`
+	CreatedOn    resource.Time `json:"createdOn"`
+	ModifiedOn   resource.Time `json:"modifiedOn"`
+	ExternalData []KV          `json:"externalData"`
 }
 
 // renderBusinessUnit shows the external data of the application named by
 // externalDataApplicationGuid (none without it, and in exports).
 func renderBusinessUnit(c *gin.Context, b *BusinessUnit) businessUnitOut {
 	return businessUnitOut{
-		ID: b.ID, Active: b.Active, Name: b.Name, OfficialName: b.OfficialName, Email: b.Email,
-		Currency: b.Currency, PhoneNumber: b.PhoneNumber, InvoiceHeader: b.InvoiceHeader,
-		InvoiceMessage: b.InvoiceMessage, DefaultTaxRate: b.DefaultTaxRate,
-		AuthorizationParagraph: b.AuthorizationParagraph, AcknowledgementParagraph: b.AcknowledgementParagraph,
-		Address: b.Address, MaterialSku: b.MaterialSku, QuickbooksClass: b.QuickbooksClass,
-		AccountCode: b.AccountCode, FranchiseID: b.FranchiseID, ConceptCode: b.ConceptCode,
-		CorporateContractNumber: b.CorporateContractNumber, CreatedOn: b.CreatedOn, ModifiedOn: b.ModifiedOn,
+		ID: b.ID, Active: b.Active, Name: b.Name, BusinessUnitDetails: b.BusinessUnitDetails,
+		CreatedOn: b.CreatedOn, ModifiedOn: b.ModifiedOn,
 		ExternalData: b.ExternalData.For(c.Query("externalDataApplicationGuid")),
 	}
 }

@@ -38,7 +38,17 @@ var AllSkills = []string{
 // BusinessUnit is a business unit (a trade or division of the tenant).
 type BusinessUnit struct {
 	resource.Meta
-	Name                     string               `json:"name"`
+	Name string `json:"name"`
+	BusinessUnitDetails
+	ExternalData ExternalData `json:"externalData"`
+	// Skills are the trade skills a technician created in this unit gets
+	// (not part of the V2 response).
+	Skills []string `json:"skills"`
+}
+
+// BusinessUnitDetails are the members of a business unit that the V2
+// response shows as stored; the record and the response both embed them.
+type BusinessUnitDetails struct {
 	OfficialName             *string              `json:"officialName"`
 	Email                    *string              `json:"email"`
 	Currency                 *string              `json:"currency"`
@@ -55,10 +65,6 @@ type BusinessUnit struct {
 	FranchiseID              *string              `json:"franchiseId"`
 	ConceptCode              *string              `json:"conceptCode"`
 	CorporateContractNumber  *string              `json:"corporateContractNumber"`
-	ExternalData             ExternalData         `json:"externalData"`
-	// Skills are the trade skills a technician created in this unit gets
-	// (not part of the V2 response).
-	Skills []string `json:"skills"`
 }
 
 // BusinessUnitAddress is TenantSettings.V2.BusinessUnitAddressResponse.
@@ -161,7 +167,13 @@ type CustomField struct {
 // TagType is a tag that customers, locations and jobs can carry.
 type TagType struct {
 	resource.Meta
-	Name                          string  `json:"name"`
+	Name string `json:"name"`
+	TagTypeDetails
+}
+
+// TagTypeDetails are the members of a tag type that the V2 response shows
+// as stored; the record and the response both embed them.
+type TagTypeDetails struct {
 	Color                         string  `json:"color"` // hex, e.g. #D4AF37
 	Code                          string  `json:"code"`
 	Importance                    *string `json:"importance"` // Medium, High or null
