@@ -152,7 +152,7 @@ var unassignTechnicians = assignment(func(tx *resource.Tx, appt *jpm.Appointment
 // appointmentIds (up to 50, from an index), jobId (from an index), active
 // (default True), the four date filters and sort by Id, CreatedOn or
 // ModifiedOn.
-var listAssignments = api.List(&jpm.Assignments, api.ListSpec[jpm.Assignment, *jpm.Assignment]{
+var listAssignments = jpm.ListAssignments(api.ListSpec[jpm.Assignment, *jpm.Assignment]{
 	Options: resource.ListOptions{DefaultActive: resource.ActiveTrue, Sorts: resource.StandardSorts},
 	Filter: func(c *gin.Context, tx *resource.Tx) (resource.Select, func(*jpm.Assignment) bool, error) {
 		var sel resource.Select
@@ -167,7 +167,7 @@ var listAssignments = api.List(&jpm.Assignments, api.ListSpec[jpm.Assignment, *j
 			}
 			sel.IDs = []int64{}
 			for _, apptID := range ids {
-				found, err := resource.Lookup(tx, &jpm.Assignments, "appointment", resource.IDKey(apptID))
+				found, err := jpm.AssignmentIDsOf(tx, apptID)
 				if err != nil {
 					return sel, nil, err
 				}
@@ -190,14 +190,14 @@ func exportAssignments(c *gin.Context, call *api.Call) {
 		return
 	}
 	q := url.Values{"from": {c.Query("from")}, "includeRecentChanges": {c.Query("includeRecentChanges")}}
-	eq, err := resource.ParseExport(q, call.Tenant, jpm.Assignments.Name)
+	eq, err := jpm.ParseAssignmentExport(q, call.Tenant)
 	if err != nil {
 		call.Fail(c, err)
 		return
 	}
 	var out resource.ExportPage[assignmentOut]
 	err = call.View(func(tx *resource.Tx) error {
-		page, err := resource.Export(tx, &jpm.Assignments, call.Tenant, eq)
+		page, err := jpm.ExportAssignments(tx, call.Tenant, eq)
 		if err != nil {
 			return err
 		}

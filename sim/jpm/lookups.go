@@ -1,8 +1,10 @@
 package jpm
 
 import (
+	"net/url"
 	"time"
 
+	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/resource"
 )
 
@@ -42,4 +44,27 @@ func AppointmentsIn(tx *resource.Tx, from, to time.Time) ([]*Appointment, error)
 		}
 	}
 	return out, nil
+}
+
+// AssignmentIDsOf returns the IDs of an appointment's assignments, live or
+// not, ascending.
+func AssignmentIDsOf(tx *resource.Tx, appointmentID int64) ([]int64, error) {
+	return resource.Lookup(tx, &Assignments, "appointment", resource.IDKey(appointmentID))
+}
+
+// ListAssignments serves a list of assignments: dispatch owns the
+// /appointment-assignments endpoint, jpm the records. spec's Select may
+// use the "job" index.
+func ListAssignments[W any](spec api.ListSpec[Assignment, *Assignment], render api.Render[*Assignment, W]) api.Handler {
+	return api.List(&Assignments, spec, render)
+}
+
+// ParseAssignmentExport reads an export request for the assignments feed.
+func ParseAssignmentExport(q url.Values, tenant int64) (resource.ExportQuery, error) {
+	return resource.ParseExport(q, tenant, Assignments.Name)
+}
+
+// ExportAssignments returns a page of the assignments feed.
+func ExportAssignments(tx *resource.Tx, tenant int64, q resource.ExportQuery) (resource.ExportPage[*Assignment], error) {
+	return resource.Export[Assignment, *Assignment](tx, &Assignments, tenant, q)
 }
