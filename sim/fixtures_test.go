@@ -156,3 +156,52 @@ func TestBadFixture(t *testing.T) {
 		t.Errorf("a JSON syntax error: %v", err)
 	}
 }
+
+// TestFixtureUserRoles: a fixture's own user roles are served, the people
+// naming them by roleId hold them, and a roleId for the wrong kind of user
+// stops stsim with the file and record.
+func TestFixtureUserRoles(t *testing.T) {
+	dir := copyDemo(t)
+	editFile(t, dir, "settings.json", func(doc map[string]any) {
+		doc["userRoles"] = append(records(doc, "userRoles"), map[string]any{"id": 1990, "name": "Warehouse", "employeeType": "Technician"})
+		doc["technicians"] = append(records(doc, "technicians"), map[string]any{
+			"name": "Pat Newhire", "businessUnitId": 1429, "roleId": 1990, "licenseType": "ManagedTech", "positions": []any{"Service"},
+		})
+	})
+	srv := simtest.Start(t, simtest.WithConfig(func(c *config.Config) { c.FixturesDir = dir }))
+	tok := srv.Token(t)
+	var techs struct {
+		Data []struct {
+			Name    string  `json:"name"`
+			RoleIDs []int64 `json:"roleIds"`
+		} `json:"data"`
+	}
+	srv.Do(t, "GET", "/settings/v2/tenant/1234567/technicians?pageSize=100", tok, nil).OK(t).JSON(t, &techs)
+	if last := techs.Data[len(techs.Data)-1]; last.Name != "Pat Newhire" || len(last.RoleIDs) != 1 || last.RoleIDs[0] != 1990 {
+		t.Errorf("the new technician: %+v", last)
+	}
+	var roles struct {
+		Data []struct {
+			ID   int64  `json:"id"`
+			Name string `json:"name"`
+		} `json:"data"`
+	}
+	srv.Do(t, "GET", "/settings/v2/tenant/1234567/user-roles?ids=1990", tok, nil).OK(t).JSON(t, &roles)
+	if len(roles.Data) != 1 || roles.Data[0].Name != "Warehouse" {
+		t.Errorf("the new role: %+v", roles.Data)
+	}
+
+	editFile(t, dir, "settings.json", func(doc map[string]any) {
+		records(doc, "employees")[1].(map[string]any)["roleId"] = 1990
+	})
+	cfg := config.Defaults()
+	cfg.FixturesDir = dir
+	s, err := sim.New(sim.Options{Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Ready(); err == nil || !strings.Contains(err.Error(), "demo/settings.json: employees[1] (Frank DeLuca)") || !strings.Contains(err.Error(), "Warehouse") {
+		t.Errorf("an employee holding a technician role: %v", err)
+	}
+}

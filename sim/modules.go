@@ -58,11 +58,11 @@ func moduleRoutes() api.Routes {
 }
 
 // laterSeeds add the demo records of resources emulated after the first
-// seeds were written (user roles, GPS pings, …). They run after every
+// seeds were written (GPS pings, projects, …). They run after every
 // module's seed, so the IDs of everything seeded before them stay as they
 // were.
 var laterSeeds = []func(*resource.Tx) error{
-	settings.SeedUserRoles, dispatch.SeedGPS, jpm.SeedProjects, crm.SeedLeads, crm.SeedContacts,
+	dispatch.SeedGPS, jpm.SeedProjects, crm.SeedLeads, crm.SeedContacts,
 }
 
 // fixtureModules describes every module's fixture file, for validation.

@@ -45,12 +45,12 @@ const (
 	DemoApplicationGUID = "d3e0c6a2-5b7f-4e21-9c4a-57a1a0de0001"
 )
 
-// Fixture describes settings.yaml. Employees and technicians follow their
+// Fixture describes settings.json. Employees and technicians follow their
 // create requests (a seeded person has no user account to create, so no
-// accountCreationMethod or roleId), with their userId, role, skills and
-// zones as extra fields; business units and tag types, which the API cannot
-// create, follow their read schemas, business units' externalData in the
-// create-request shape.
+// accountCreationMethod, and roleId may be left out), with their userId,
+// role, skills and zones as extra fields; business units, tag types and
+// user roles, which the API cannot create, follow their read schemas,
+// business units' externalData in the create-request shape.
 var Fixture = fixture.Module{Name: "settings", Kinds: []fixture.Kind{
 	{Name: "employees", Schema: "TenantSettings.V2.EmployeeCreateRequest", Extra: []string{"id", "active", "userId", "role"},
 		Optional: []string{"accountCreationMethod", "roleId"}},
@@ -58,6 +58,7 @@ var Fixture = fixture.Module{Name: "settings", Kinds: []fixture.Kind{
 	{Name: "technicians", Schema: "TenantSettings.V2.TechnicianCreateRequest", Extra: []string{"id", "active", "userId", "skills", "mainZoneId", "zoneIds"},
 		Optional: []string{"accountCreationMethod", "roleId"}},
 	{Name: "tagTypes", Schema: "TenantSettings.V2.TagTypeResponse", Optional: []string{"*"}},
+	{Name: "userRoles", Schema: "TenantSettings.V2.UserRoleResponse", Optional: []string{"*"}},
 }}
 
 type employeeFixture struct {
@@ -80,6 +81,12 @@ type technicianFixture struct {
 	Skills     []string `json:"skills"`
 	MainZoneID *int64   `json:"mainZoneId"`
 	ZoneIDs    []int64  `json:"zoneIds"`
+}
+
+type userRoleFixture struct {
+	fixture.Common
+	Name         string `json:"name"`
+	EmployeeType string `json:"employeeType"`
 }
 
 type tagTypeFixture struct {
@@ -106,10 +113,21 @@ func Seed(tx *resource.Tx, in fixture.Input) error {
 	if err != nil {
 		return err
 	}
+	roles, err := fixture.Decode[userRoleFixture](in, "userRoles")
+	if err != nil {
+		return err
+	}
+	// Roles come first, so that the employees and technicians holding them
+	// (by roleId) are checked against them as the API would.
+	for _, r := range roles {
+		if err := resource.Create(tx, &UserRoles, &UserRole{Meta: r.NewMeta(), Name: r.Name, EmployeeType: r.EmployeeType}); err != nil {
+			return err
+		}
+	}
 	// The integration user comes first: code attributes API writes to it.
-	for _, e := range employees {
+	for i, e := range employees {
 		if e.ID == IntegrationEmployeeID {
-			if err := seedEmployee(tx, e); err != nil {
+			if err := seedEmployee(tx, in, i, e); err != nil {
 				return err
 			}
 		}
@@ -131,10 +149,14 @@ func Seed(tx *resource.Tx, in fixture.Input) error {
 		}
 		home, err := t.Home.address()
 		if err != nil {
-			return fmt.Errorf("fixtures: %s: %s: %w", in.Records.File, fixture.Label("technicians", i, in.Records.Kinds["technicians"][i]), err)
+			return fixtureError(in, "technicians", i, err)
+		}
+		roleIDs, err := heldRoles(tx, t.RoleID, RoleForTechnician)
+		if err != nil {
+			return fixtureError(in, "technicians", i, err)
 		}
 		rec := &Technician{
-			Meta: t.NewMeta(), Name: t.Name, UserID: uid, BusinessUnitID: t.BusinessUnitID, RoleIDs: []int64{},
+			Meta: t.NewMeta(), Name: t.Name, UserID: uid, BusinessUnitID: t.BusinessUnitID, RoleIDs: roleIDs,
 			MainZoneID: t.MainZoneID, ZoneIDs: optional.NonNil(t.ZoneIDs), Email: t.Email, PhoneNumber: t.PhoneNumber, LoginName: t.Login,
 			Home: home, DailyGoal: optional.Value(t.DailyGoal.Value), LicenseType: t.LicenseType, Positions: t.Positions, CustomFields: []CustomField{},
 			BurdenRate: optional.Value(t.BurdenRate.Value), Team: t.Team, JobFilter: t.JobFilter.Value, JobHistoryDateFilter: t.JobHistoryDateFilter.Value,
@@ -147,9 +169,9 @@ func Seed(tx *resource.Tx, in fixture.Input) error {
 			return err
 		}
 	}
-	for _, e := range employees {
+	for i, e := range employees {
 		if e.ID != IntegrationEmployeeID {
-			if err := seedEmployee(tx, e); err != nil {
+			if err := seedEmployee(tx, in, i, e); err != nil {
 				return err
 			}
 		}
@@ -164,16 +186,38 @@ func Seed(tx *resource.Tx, in fixture.Input) error {
 	return nil
 }
 
-func seedEmployee(tx *resource.Tx, e employeeFixture) error {
+// seedEmployee writes employee i of the fixture.
+func seedEmployee(tx *resource.Tx, in fixture.Input, i int, e employeeFixture) error {
 	uid, err := userID(tx, e.UserID)
 	if err != nil {
 		return err
 	}
+	roleIDs, err := heldRoles(tx, e.RoleID, RoleForEmployee)
+	if err != nil {
+		return fixtureError(in, "employees", i, err)
+	}
 	return resource.Create(tx, &Employees, &Employee{
-		Meta: e.NewMeta(), Name: e.Name, UserID: uid, Role: e.Role, RoleIDs: []int64{}, BusinessUnitID: e.BusinessUnitID,
+		Meta: e.NewMeta(), Name: e.Name, UserID: uid, Role: e.Role, RoleIDs: roleIDs, BusinessUnitID: e.BusinessUnitID,
 		Email: e.Email, PhoneNumber: e.PhoneNumber, MobilePhoneNumber: e.MobilePhoneNumber, LoginName: e.Login,
 		Positions: e.Positions, CustomFields: []CustomField{},
 	})
+}
+
+// heldRoles is a seeded user's roleIds: none, or the role its roleId names,
+// which must be an active role for its kind of user (as the API checks).
+func heldRoles(tx *resource.Tx, roleID int64, kind string) ([]int64, error) {
+	if roleID == 0 {
+		return []int64{}, nil
+	}
+	if err := checkRole(tx, roleID, kind); err != nil {
+		return nil, err
+	}
+	return []int64{roleID}, nil
+}
+
+// fixtureError names the file and record i of a kind in a seed error.
+func fixtureError(in fixture.Input, kind string, i int, err error) error {
+	return fmt.Errorf("fixtures: %s: %s: %w", in.Records.File, fixture.Label(kind, i, in.Records.Kinds[kind][i]), err)
 }
 
 // userID is the fixture's user ID, or a new one.

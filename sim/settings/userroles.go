@@ -13,8 +13,8 @@ import (
 // permissions for either office employees or technicians: every employee
 // and technician refers to its roles by roleIds, and a create or update
 // naming roleId must name an active role of the right kind of user (400
-// "roleId" otherwise). Roles are read-only through the API, so the demo
-// seed is where they come from.
+// "roleId" otherwise). Roles are read-only through the API, so a
+// tenant's fixture (settings.json, userRoles) is where they come from.
 
 // Kinds of user a role is for (TenantSettings.V2.EmployeeType).
 const (
