@@ -180,12 +180,7 @@ func TestFixtureUserRoles(t *testing.T) {
 	if last := techs.Data[len(techs.Data)-1]; last.Name != "Pat Newhire" || len(last.RoleIDs) != 1 || last.RoleIDs[0] != 1990 {
 		t.Errorf("the new technician: %+v", last)
 	}
-	var roles struct {
-		Data []struct {
-			ID   int64  `json:"id"`
-			Name string `json:"name"`
-		} `json:"data"`
-	}
+	var roles struct{ Data []struct{ Name string } }
 	srv.Do(t, "GET", "/settings/v2/tenant/1234567/user-roles?ids=1990", tok, nil).OK(t).JSON(t, &roles)
 	if len(roles.Data) != 1 || roles.Data[0].Name != "Warehouse" {
 		t.Errorf("the new role: %+v", roles.Data)
