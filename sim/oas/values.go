@@ -37,3 +37,26 @@ func (s *Spec) ValidateValue(module, component string, v any, optional []string)
 	collect(err, "body", &out)
 	return out, nil
 }
+
+// Enum returns the allowed values of a named string enumeration schema of
+// a module's document, in the document's order. It waits for the document;
+// an unknown module or component, or one without a string enum, is an error.
+func (s *Spec) Enum(module, component string) ([]string, error) {
+	d, err := s.Document(module)
+	if err != nil {
+		return nil, err
+	}
+	ref := d.T.Components.Schemas[component]
+	if ref == nil || ref.Value == nil || len(ref.Value.Enum) == 0 {
+		return nil, fmt.Errorf("openapi: %s has no enumeration schema %q", module, component)
+	}
+	out := make([]string, 0, len(ref.Value.Enum))
+	for _, v := range ref.Value.Enum {
+		str, ok := v.(string)
+		if !ok {
+			return nil, fmt.Errorf("openapi: %s.%s has a non-string value %v", module, component, v)
+		}
+		out = append(out, str)
+	}
+	return out, nil
+}

@@ -43,7 +43,7 @@ import (
 
 // checkAccount validates the account members of a create request.
 func checkAccount(method string, email, login, password *string) error {
-	if err := oneOf("accountCreationMethod", method, accountCreationMethods); err != nil {
+	if err := oneOf("accountCreationMethod", method, accountCreationMethods()); err != nil {
 		return err
 	}
 	switch method {
@@ -324,7 +324,7 @@ func (in *accountActionIn) action() string { return in.Action }
 // changed the record too.
 func accountAction[T any, P resource.Record[T], In any](k *resource.Kind[T], userOf func(P) user, actionOf func(*In) string, check func(*In) error, more func(P, *In) bool) api.Handler {
 	return api.Action(api.OwnerKind[T, P](k), true, func(in *In) error {
-		if err := oneOf("action", actionOf(in), accountActions); err != nil {
+		if err := oneOf("action", actionOf(in), accountActions()); err != nil {
 			return err
 		}
 		if check != nil {
@@ -351,7 +351,7 @@ func accountAction[T any, P resource.Record[T], In any](k *resource.Kind[T], use
 // applyAction runs an account action on the user label names ("Employee
 // 5") and reports whether it changed the record (so the caller saves it).
 func (u user) applyAction(label, action string) (bool, error) {
-	if err := oneOf("action", action, accountActions); err != nil {
+	if err := oneOf("action", action, accountActions()); err != nil {
 		return false, err
 	}
 	switch action {

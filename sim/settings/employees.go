@@ -83,7 +83,7 @@ type createEmployeeIn struct {
 
 // createEmployee handles POST /employees: an employee needs an email.
 var createEmployee = api.Create(func(in *createEmployeeIn) error {
-	if err := in.check(true, employeePositions); err != nil {
+	if err := in.check(true, employeePositions()); err != nil {
 		return err
 	}
 	return in.checkFields()
@@ -108,7 +108,7 @@ type updateEmployeeIn struct {
 // change; customFields are merged by typeId. name, email and login, when
 // sent, must not be blank.
 var updateEmployee = api.Patch(&Employees, func(in *updateEmployeeIn) error {
-	if err := in.check(true, employeePositions); err != nil {
+	if err := in.check(true, employeePositions()); err != nil {
 		return err
 	}
 	return in.checkFields()

@@ -139,12 +139,12 @@ func (f *technicianFields) check() error {
 		}
 	}
 	if f.JobFilter.Value != nil {
-		if err := oneOf("jobFilter", *f.JobFilter.Value, jobFilters); err != nil {
+		if err := oneOf("jobFilter", *f.JobFilter.Value, jobFilters()); err != nil {
 			return err
 		}
 	}
 	if f.JobHistoryDateFilter.Value != nil {
-		if err := oneOf("jobHistoryDateFilter", *f.JobHistoryDateFilter.Value, jobHistoryDateFilters); err != nil {
+		if err := oneOf("jobHistoryDateFilter", *f.JobHistoryDateFilter.Value, jobHistoryDateFilters()); err != nil {
 			return err
 		}
 	}
@@ -177,10 +177,10 @@ type createTechnicianIn struct {
 }
 
 func (in *createTechnicianIn) check() error {
-	if err := in.newUserIn.check(false, technicianPositions); err != nil {
+	if err := in.newUserIn.check(false, technicianPositions()); err != nil {
 		return err
 	}
-	if err := oneOf("licenseType", in.LicenseType, licenseTypes); err != nil {
+	if err := oneOf("licenseType", in.LicenseType, licenseTypes()); err != nil {
 		return err
 	}
 	if err := in.technicianFields.check(); err != nil {
@@ -224,11 +224,11 @@ type updateTechnicianIn struct {
 }
 
 func (in *updateTechnicianIn) check() error {
-	if err := in.userPatch.check(false, technicianPositions); err != nil {
+	if err := in.userPatch.check(false, technicianPositions()); err != nil {
 		return err
 	}
 	if in.LicenseType != nil {
-		if err := oneOf("licenseType", *in.LicenseType, licenseTypes); err != nil {
+		if err := oneOf("licenseType", *in.LicenseType, licenseTypes()); err != nil {
 			return err
 		}
 	}
@@ -278,7 +278,7 @@ func (in *technicianActionIn) check() error {
 		return apierr.BadRequest("licenseType", "licenseType is required to Activate a technician.")
 	}
 	if _, ok := identityLicenses[*in.LicenseType]; !ok {
-		return oneOf("licenseType", *in.LicenseType, []string{"NonManagedTechnician", "ManagedTechnician", "ManagedInstaller"})
+		return oneOf("licenseType", *in.LicenseType, identityLicenseTypes())
 	}
 	if in.TruckID != nil && *in.TruckID <= 0 {
 		return apierr.BadRequest("truckId", "truckId must be a positive truck ID.")

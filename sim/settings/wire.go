@@ -4,39 +4,46 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/apierr"
 	"github.com/stsim/stsim/sim/extdata"
+	"github.com/stsim/stsim/sim/oas"
 	"github.com/stsim/stsim/sim/resource"
 )
 
 // Enumerations of the settings document that the handlers check
 // themselves, so that requests sent with validation off or in warn mode
-// still cannot store a value the responses could not carry.
+// still cannot store a value the responses could not carry. The values are
+// read from the embedded document (openapi/settings.yaml) on first use.
 var (
-	accountCreationMethods = []string{"CreateLater", "SendInvite", "AssignLoginAndPassword"}
-	employeePositions      = []string{
-		"CSR", "Dispatcher", "CsrManager", "DispatchManager", "InstallProductionManager", "ServiceManager",
-		"SalesManager", "MarketingManager", "Administrator", "PayrollManager", "Bookkeeper", "PurchasingManager",
-		"WarehouseManager", "OfficeManager", "GeneralManager", "BusinessOwner", "AnsweringService", "InsideSales",
-		"GeneralOfficeNonManagement",
-	}
-	technicianPositions = []string{
-		"Installer", "Service", "Sales", "Maintenance", "Helper", "InstallProductionManager", "ServiceManager",
-		"SalesManager", "PartRunner", "DummyTech",
-	}
-	licenseTypes = []string{LicenseNonManagedTech, LicenseManagedTech, LicenseManagedInstaller}
-	jobFilters   = []string{
-		"AllScheduledDispatchedWorking", "NextScheduledDispatchedWorking", "DispatchedWorking",
-		"NextScheduledDispatchedWorkingToday", "AllScheduledDispatchedWorkingToday",
-		"AllScheduledDispatchedWorkingFiveDays", "NextScheduledDispatchedWorkingTodayTomorrow",
-		"AllScheduledDispatchedWorkingTodayTomorrow", "Next2ScheduledDispatchedWorkingToday",
-	}
-	jobHistoryDateFilters = []string{"AllJobs", "LastThreeDays", "LastSevenDays", "LastMonth"}
-	accountActions        = []string{"Activate", "Deactivate", "SendInvite", "SendPasswordResetLink"}
+	accountCreationMethods = documentEnum("TenantSettings.V2.AccountCreationMethod")
+	employeePositions      = documentEnum("TenantSettings.V2.EmployeePosition")
+	technicianPositions    = documentEnum("TenantSettings.V2.TechnicianPosition")
+	licenseTypes           = documentEnum("TenantSettings.V2.LicenseType")
+	// identityLicenseTypes are the license types of the identity account
+	// requests, which spell them differently.
+	identityLicenseTypes  = documentEnum("IdentityUserManagement.TechnicianLicenseType")
+	jobFilters            = documentEnum("TenantSettings.V2.JobFilter")
+	jobHistoryDateFilters = documentEnum("TenantSettings.V2.JobHistoryDateFilter")
+	accountActions        = documentEnum("TenantSettings.V2.AccountAction")
 )
+
+// documentEnum reads an enumeration schema of the embedded settings
+// document once, when first asked. The embedded document is part of the
+// binary and the handler tests use every one of these enumerations, so a
+// missing schema is a programming error.
+func documentEnum(component string) func() []string {
+	return sync.OnceValue(func() []string {
+		values, err := oas.Load(nil).Enum("settings", component)
+		if err != nil {
+			panic(err)
+		}
+		return values
+	})
+}
 
 // Technician license types (TenantSettings.V2.LicenseType).
 const (
