@@ -23,10 +23,10 @@ type BookingProviderTag struct {
 // the V2 API (or the demo seed) serve V2 booking providers.
 const bookingTagTypeV2 = "V2Api"
 
-// BookingProviderTags holds the tenant's booking-provider tags. Names are
+// bookingProviderTags holds the tenant's booking-provider tags. Names are
 // unique per tenant, ignoring case and surrounding blanks; the "name" index
 // answers both the uniqueness check and EnsureBookingProviderTag.
-var BookingProviderTags = resource.Kind[BookingProviderTag]{Name: "crm.booking-provider-tags", Label: "Booking provider tag", Indexes: []resource.Index[BookingProviderTag]{
+var bookingProviderTags = resource.Kind[BookingProviderTag]{Name: "crm.booking-provider-tags", Label: "Booking provider tag", Indexes: []resource.Index[BookingProviderTag]{
 	{Name: "name", Keys: func(t *BookingProviderTag) []string { return []string{tagNameKey(t.TagName)} }},
 }}
 
@@ -34,7 +34,7 @@ func tagNameKey(name string) string { return strings.ToLower(strings.TrimSpace(n
 
 // tagNamed returns the id of the live tag with this name, or 0.
 func tagNamed(tx *resource.Tx, name string) (int64, error) {
-	ids, err := resource.Lookup(tx, &BookingProviderTags, "name", tagNameKey(name))
+	ids, err := resource.Lookup(tx, &bookingProviderTags, "name", tagNameKey(name))
 	if err != nil || len(ids) == 0 {
 		return 0, err
 	}
@@ -53,7 +53,7 @@ func EnsureBookingProviderTag(tx *resource.Tx, name string) (int64, error) {
 		return id, err
 	}
 	tag := &BookingProviderTag{Meta: resource.Meta{Active: true}, TagName: strings.TrimSpace(name), Type: bookingTagTypeV2}
-	if err := resource.Create(tx, &BookingProviderTags, tag); err != nil {
+	if err := resource.Create(tx, &bookingProviderTags, tag); err != nil {
 		return 0, err
 	}
 	return tag.ID, nil
@@ -111,19 +111,19 @@ var createBookingProviderTag = api.Create(func(in *createTagIn) error { return a
 			return tagOut{}, err
 		}
 		tag := &BookingProviderTag{Meta: resource.Meta{Active: true}, TagName: strings.TrimSpace(in.TagName), Description: in.Description, Type: bookingTagTypeV2}
-		if err := resource.Create(tx, &BookingProviderTags, tag); err != nil {
+		if err := resource.Create(tx, &bookingProviderTags, tag); err != nil {
 			return tagOut{}, err
 		}
 		return renderTag(tag), nil
 	})
 
 // getBookingProviderTag handles GET /booking-provider-tags/{id}.
-var getBookingProviderTag = api.GetByID(&BookingProviderTags, renderTagWithActive)
+var getBookingProviderTag = api.GetByID(&bookingProviderTags, renderTagWithActive)
 
 // listBookingProviderTags handles GET /booking-provider-tags: name (contains,
 // ignoring case), ids, sort, the CM-dates and paging. The operation has no
 // active filter, so inactive tags are listed too.
-var listBookingProviderTags = api.List(&BookingProviderTags, api.ListSpec[BookingProviderTag, *BookingProviderTag]{
+var listBookingProviderTags = api.List(&bookingProviderTags, api.ListSpec[BookingProviderTag, *BookingProviderTag]{
 	Options: resource.ListOptions{Sorts: resource.StandardSorts},
 	Filter: func(c *gin.Context, _ *resource.Tx) (resource.Select, func(*BookingProviderTag) bool, error) {
 		name := strings.ToLower(strings.TrimSpace(c.Query("name")))
@@ -141,7 +141,7 @@ type updateTagIn struct {
 // updateBookingProviderTag handles PATCH /booking-provider-tags/{id}: a new
 // name must be non-blank and still unique (409). The document lists only 400
 // for this operation; a missing tag is answered 404 all the same.
-var updateBookingProviderTag = api.Patch(&BookingProviderTags, func(in *updateTagIn) error {
+var updateBookingProviderTag = api.Patch(&bookingProviderTags, func(in *updateTagIn) error {
 	if in.TagName != nil {
 		if err := api.RequireText("tagName", *in.TagName); err != nil {
 			return err

@@ -90,7 +90,7 @@ var (
 		{Name: "provider", Keys: func(b *Booking) []string { return []string{resource.IDKey(b.BookingProviderID)} }},
 		{Name: "external", Keys: func(b *Booking) []string { return []string{externalIDKey(b.ExternalID)} }},
 	}}
-	BookingContacts = resource.Kind[Contact]{Name: "crm.booking-contacts", Label: "Contact", Indexes: []resource.Index[Contact]{
+	bookingContacts = resource.Kind[Contact]{Name: "crm.booking-contacts", Label: "Contact", Indexes: []resource.Index[Contact]{
 		{Name: "owner", Keys: func(c *Contact) []string { return []string{resource.IDKey(c.OwnerID)} }},
 	}}
 )
@@ -213,7 +213,7 @@ func (s bookingScope) check(tx *resource.Tx) error {
 	if s.provider == 0 {
 		return nil
 	}
-	ok, err := resource.Exists(tx, &BookingProviderTags, s.provider)
+	ok, err := resource.Exists(tx, &bookingProviderTags, s.provider)
 	if err != nil {
 		return err
 	}
@@ -255,7 +255,7 @@ func (s bookingScope) booking(tx *resource.Tx, id int64) (*Booking, error) {
 // contacts are the contacts of the bookings the scope can see; another
 // booking's contact is a 404.
 func (s bookingScope) contacts() api.Children[*Booking, Contact, *Contact] {
-	return api.ChildrenOf(s.booking, &BookingContacts, "owner")
+	return api.ChildrenOf(s.booking, &bookingContacts, "owner")
 }
 
 // getBooking handles GET /bookings/{id} (tenant) and
@@ -407,7 +407,7 @@ func createBooking(c *gin.Context, call *api.Call, scope bookingScope) {
 			return bookingOut{}, err
 		}
 		for _, ci := range in.Contacts {
-			if err := resource.Create(tx, &BookingContacts, ci.record(b.ID)); err != nil {
+			if err := resource.Create(tx, &bookingContacts, ci.record(b.ID)); err != nil {
 				return bookingOut{}, err
 			}
 		}
@@ -512,7 +512,7 @@ func stillReachable(tx *resource.Tx, b *Booking, changed *Contact) (bool, error)
 	if hasAddress(b.Address) {
 		return true, nil
 	}
-	contacts, err := resource.LookupRecords(tx, &BookingContacts, "owner", resource.IDKey(b.ID))
+	contacts, err := resource.LookupRecords(tx, &bookingContacts, "owner", resource.IDKey(b.ID))
 	if err != nil {
 		return false, err
 	}

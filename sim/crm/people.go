@@ -77,7 +77,7 @@ var (
 		{Name: "guid", Keys: func(p *Person) []string { return []string{p.GUID} }},
 		{Name: "reference", Keys: func(p *Person) []string { return []string{strings.ToLower(optional.Value(p.ReferenceID))} }},
 	}}
-	ContactMethods = resource.Kind[ContactMethod]{Name: "crm.contact-methods", Label: "Contact method", Indexes: []resource.Index[ContactMethod]{
+	contactMethods = resource.Kind[ContactMethod]{Name: "crm.contact-methods", Label: "Contact method", Indexes: []resource.Index[ContactMethod]{
 		{Name: "guid", Keys: func(m *ContactMethod) []string { return []string{m.GUID} }},
 		{Name: "owner", Keys: func(m *ContactMethod) []string { return []string{resource.IDKey(m.PersonID)} }},
 	}}
@@ -278,12 +278,12 @@ func deletePerson(c *gin.Context, call *api.Call) {
 		if rels, err := resource.LookupRecords(tx, &Relationships, "owner", resource.IDKey(p.ID)); err != nil || len(rels) > 0 {
 			return nil, errOr(err, apierr.New(409, "Contact "+guid+" has relationships: remove them first."))
 		}
-		methods, err := resource.LookupRecords(tx, &ContactMethods, "owner", resource.IDKey(p.ID))
+		methods, err := resource.LookupRecords(tx, &contactMethods, "owner", resource.IDKey(p.ID))
 		if err != nil {
 			return nil, err
 		}
 		for _, m := range methods {
-			if err := resource.Delete(tx, &ContactMethods, m); err != nil {
+			if err := resource.Delete(tx, &contactMethods, m); err != nil {
 				return nil, err
 			}
 		}
@@ -497,7 +497,7 @@ func methodAction(named bool, change methodChange) api.Handler {
 			if err != nil || guid == "" {
 				return p, nil, err
 			}
-			m, err := byGUID(tx, &ContactMethods, guid)
+			m, err := byGUID(tx, &contactMethods, guid)
 			if err == nil && m.PersonID != p.ID {
 				m, err = nil, fmt.Errorf("%w: %w", apierr.New(404, "Contact method "+guid+" was not found."), errNoGUID)
 			}
@@ -550,14 +550,14 @@ func saveNewMethod(tx *resource.Tx, p *Person, m *ContactMethod, in *methodIn) (
 	if err := checkMethod(m); err != nil {
 		return nil, err
 	}
-	return m, resource.Create(tx, &ContactMethods, m)
+	return m, resource.Create(tx, &contactMethods, m)
 }
 
 // upsertMethod replaces the method the path names, or creates it with that
 // GUID.
 func upsertMethod(tx *resource.Tx, p *Person, m *ContactMethod, guid string, in *methodIn) (*ContactMethod, error) {
 	if m == nil {
-		if taken, err := resource.Lookup(tx, &ContactMethods, "guid", guid); err != nil || len(taken) > 0 {
+		if taken, err := resource.Lookup(tx, &contactMethods, "guid", guid); err != nil || len(taken) > 0 {
 			return nil, errOr(err, apierr.New(404, "Contact method "+guid+" was not found."))
 		}
 		return saveNewMethod(tx, p, &ContactMethod{Meta: resource.Meta{Active: true}, GUID: guid}, in)
@@ -566,7 +566,7 @@ func upsertMethod(tx *resource.Tx, p *Person, m *ContactMethod, guid string, in 
 	if err := checkMethod(m); err != nil {
 		return nil, err
 	}
-	return m, resource.Save(tx, &ContactMethods, m)
+	return m, resource.Save(tx, &contactMethods, m)
 }
 
 // updateMethod changes the value and memo sent.
@@ -577,11 +577,11 @@ func updateMethod(tx *resource.Tx, _ *Person, m *ContactMethod, _ string, in *me
 	if err := checkMethod(m); err != nil {
 		return nil, err
 	}
-	return m, resource.Save(tx, &ContactMethods, m)
+	return m, resource.Save(tx, &contactMethods, m)
 }
 
 func deleteMethod(tx *resource.Tx, _ *Person, m *ContactMethod, _ string, _ *methodIn) (*ContactMethod, error) {
-	return nil, resource.Delete(tx, &ContactMethods, m)
+	return nil, resource.Delete(tx, &contactMethods, m)
 }
 
 // listMethods handles GET /contacts/{contactId}/contact-methods (owned)
@@ -623,7 +623,7 @@ func listMethods(owned bool) api.Handler {
 					sel.Index, sel.Value = "owner", resource.IDKey(p.ID)
 				}
 			}
-			page, err = resource.List(tx, &ContactMethods, q, sel, func(m *ContactMethod) bool {
+			page, err = resource.List(tx, &contactMethods, q, sel, func(m *ContactMethod) bool {
 				return (typ == "" || strings.EqualFold(typ, m.Type)) && (ref == "" || strings.EqualFold(ref, optional.Value(m.ReferenceID))) &&
 					(value == "" || strings.ToLower(m.Value) == value ||
 						((m.Type == "Phone" || m.Type == "MobilePhone") && NormalizePhone(value) != "" && NormalizePhone(m.Value) == NormalizePhone(value)))

@@ -93,7 +93,7 @@ func exportRoutes() api.Routes {
 		"jpm.Export_JobCancelReasons": exportFeed(&JobCanceledLogs, func(_ *resource.Tx, l *CanceledLog) (canceledLogOut, error) {
 			return renderCanceledLog(l), nil
 		}),
-		"jpm.Export_JobNotes": exportFeed(&JobNotes, func(_ *resource.Tx, n *Note) (exportNoteOut, error) {
+		"jpm.Export_JobNotes": exportFeed(&jobNotes, func(_ *resource.Tx, n *Note) (exportNoteOut, error) {
 			return exportNoteOut{ID: n.ID, Active: n.Active, Text: n.Text, IsPinned: n.IsPinned, CreatedByID: n.CreatedByID, CreatedOn: n.CreatedOn, ModifiedOn: n.ModifiedOn, JobID: n.JobID}, nil
 		}),
 		"jpm.Export_JobHistory": exportFeed(&JobHistories, func(_ *resource.Tx, h *History) (exportHistoryOut, error) {

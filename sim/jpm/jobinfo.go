@@ -61,7 +61,7 @@ func ofJob[T any, P resource.Record[T]](kind *resource.Kind[T]) api.Children[*Jo
 // listJobNotes handles GET /jobs/{id}/notes: the job's notes in the order
 // they were written (pinned notes are not moved first); page, pageSize and
 // includeTotal only.
-var listJobNotes = api.ListChildren(ofJob(&JobNotes), api.PagingParams, renderNote)
+var listJobNotes = api.ListChildren(ofJob(&jobNotes), api.PagingParams, renderNote)
 
 // noteIn is Jpm.V2.JobNoteCreateRequest.
 type noteIn struct {
@@ -70,7 +70,7 @@ type noteIn struct {
 }
 
 // createJobNote handles POST /jobs/{id}/notes (see createNote).
-var createJobNote = createNote(ofJob(&JobNotes), func(n *Note) *int64 { return &n.JobID })
+var createJobNote = createNote(ofJob(&jobNotes), func(n *Note) *int64 { return &n.JobID })
 
 // createNote serves POST …/{id}/notes of jobs and projects: text must not
 // be blank; pinToTop sets isPinned. Notes are append-only. owner points at
@@ -99,7 +99,7 @@ type messageOut struct {
 }
 
 // createMessage handles POST /jobs/{id}/messages (see newMessage).
-var createMessage = newMessage(ofJob(&JobMessages), func(m *Message) *int64 { return &m.JobID })
+var createMessage = newMessage(ofJob(&jobMessages), func(m *Message) *int64 { return &m.JobID })
 
 // newMessage serves POST …/{id}/messages of jobs and projects: body must
 // not be blank; the author (createdByEmployeeId) and recipients must be

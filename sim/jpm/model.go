@@ -271,8 +271,8 @@ var (
 	CancelReasons    = resource.Kind[Reason]{Name: "jpm.job-cancel-reasons", Label: "Job cancel reason"}
 	HoldReasons      = resource.Kind[Reason]{Name: "jpm.job-hold-reasons", Label: "Job hold reason"}
 	JobFieldTypes    = resource.Kind[CustomFieldType]{Name: "jpm.job-custom-fields", Label: "Job custom field type"}
-	JobNotes         = resource.Kind[Note]{Name: "jpm.job-notes", Label: "Note", Indexes: jobIndex[Note](func(n *Note) int64 { return n.JobID })}
-	JobMessages      = resource.Kind[Message]{Name: "jpm.job-messages", Label: "Message", Indexes: jobIndex[Message](func(m *Message) int64 { return m.JobID })}
+	jobNotes         = resource.Kind[Note]{Name: "jpm.job-notes", Label: "Note", Indexes: jobIndex[Note](func(n *Note) int64 { return n.JobID })}
+	jobMessages      = resource.Kind[Message]{Name: "jpm.job-messages", Label: "Message", Indexes: jobIndex[Message](func(m *Message) int64 { return m.JobID })}
 	JobCanceledLogs  = resource.Kind[CanceledLog]{Name: "jpm.job-canceled-logs", Label: "Job canceled log", Indexes: jobIndex[CanceledLog](func(l *CanceledLog) int64 { return l.JobID })}
 	JobBookedLogs    = resource.Kind[BookedLog]{Name: "jpm.job-booked-logs", Label: "Job booked log", Indexes: jobIndex[BookedLog](func(l *BookedLog) int64 { return l.JobID })}
 	JobHistories     = resource.Kind[History]{Name: "jpm.job-history", Label: "Job history"}

@@ -101,7 +101,7 @@ var (
 	ProjectTypes       = resource.Kind[ProjectType]{Name: "jpm.project-types", Label: "Project type"}
 	ProjectFieldTypes  = resource.Kind[CustomFieldType]{Name: "jpm.project-custom-fields", Label: "Project custom field type"}
 	ProjectNotes       = resource.Kind[Note]{Name: "jpm.project-notes", Label: "Note", Indexes: projectIndex[Note](func(n *Note) int64 { return n.ProjectID })}
-	ProjectMessages    = resource.Kind[Message]{Name: "jpm.project-messages", Label: "Message", Indexes: projectIndex[Message](func(m *Message) int64 { return m.ProjectID })}
+	projectMessages    = resource.Kind[Message]{Name: "jpm.project-messages", Label: "Message", Indexes: projectIndex[Message](func(m *Message) int64 { return m.ProjectID })}
 )
 
 func projectIndex[T any](project func(*T) int64) []resource.Index[T] {
@@ -118,7 +118,7 @@ func projectRoutes() api.Routes {
 		"jpm.Projects_DetachJob":           detachJobHandler,
 		"jpm.Projects_GetNotes":            api.ListChildren(ofProject(&ProjectNotes), api.PagingParams, renderNote),
 		"jpm.Projects_CreateNote":          createNote(ofProject(&ProjectNotes), func(n *Note) *int64 { return &n.ProjectID }),
-		"jpm.Projects_CreateMessage":       newMessage(ofProject(&ProjectMessages), func(m *Message) *int64 { return &m.ProjectID }),
+		"jpm.Projects_CreateMessage":       newMessage(ofProject(&projectMessages), func(m *Message) *int64 { return &m.ProjectID }),
 		"jpm.Projects_GetCustomFieldTypes": listCustomFieldTypes(&ProjectFieldTypes),
 		"jpm.Export_Projects": api.Export(&Projects, func(c *gin.Context, p *Project) exportProjectOut {
 			return exportProjectOut{projectOut: renderProject(c, p), Active: p.Active}
