@@ -57,9 +57,9 @@ type GPSPing struct {
 	StatusMessage string        `json:"statusMessage"`
 }
 
-// GPSPings is the GPS-ping kind: "technician" files pings under their
+// gpsPings is the GPS-ping kind: "technician" files pings under their
 // technician, "external" under provider and externalId (for resends).
-var GPSPings = resource.Kind[GPSPing]{Name: "dispatch.gps-pings", Label: "GPS ping", Indexes: []resource.Index[GPSPing]{
+var gpsPings = resource.Kind[GPSPing]{Name: "dispatch.gps-pings", Label: "GPS ping", Indexes: []resource.Index[GPSPing]{
 	{Name: "technician", Keys: func(p *GPSPing) []string { return []string{resource.IDKey(p.TechnicianID)} }},
 	{Name: "external", Keys: func(p *GPSPing) []string { return []string{externalKey(p.Provider, p.ExternalID)} }},
 }}
@@ -154,12 +154,12 @@ func storePing(tx *resource.Tx, provider string, p *gpsPingIn) (string, error) {
 		return "eventTime is in the future.", nil
 	}
 	if p.ExternalID != "" {
-		seen, err := resource.Lookup(tx, &GPSPings, "external", externalKey(provider, p.ExternalID))
+		seen, err := resource.Lookup(tx, &gpsPings, "external", externalKey(provider, p.ExternalID))
 		if err != nil || len(seen) > 0 {
 			return "", err
 		}
 	}
-	return "", resource.Create(tx, &GPSPings, &GPSPing{Meta: resource.Meta{Active: true},
+	return "", resource.Create(tx, &gpsPings, &GPSPing{Meta: resource.Meta{Active: true},
 		Provider: provider, TechnicianID: techID, UnitName: p.UnitName, EventTime: resource.Stamp(at),
 		Latitude: *p.Latitude, Longitude: *p.Longitude, Speed: p.Speed,
 		Street: p.Street, City: p.City, Region: p.Region, PostalCode: p.PostalCode,
@@ -168,7 +168,7 @@ func storePing(tx *resource.Tx, provider string, p *gpsPingIn) (string, error) {
 
 // LastPing returns a technician's latest ping by eventTime (nil: none yet).
 func LastPing(tx *resource.Tx, technicianID int64) (*GPSPing, error) {
-	pings, err := resource.LookupRecords(tx, &GPSPings, "technician", resource.IDKey(technicianID))
+	pings, err := resource.LookupRecords(tx, &gpsPings, "technician", resource.IDKey(technicianID))
 	if err != nil {
 		return nil, err
 	}

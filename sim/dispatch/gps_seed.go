@@ -51,7 +51,7 @@ func SeedGPS(tx *resource.Tx) error {
 				Latitude: *t.Home.Latitude, Longitude: *t.Home.Longitude + 0.01*float64(i), Speed: &speed,
 				Street: t.Home.Street, City: t.Home.City, Region: "IL", PostalCode: deref(t.Home.Zip, ""),
 				Message: "En route", ExternalID: fmt.Sprintf("demo-%d-%d", t.ID, i), StatusMessage: "Moving"}
-			if err := resource.Create(tx, &GPSPings, p); err != nil {
+			if err := resource.Create(tx, &gpsPings, p); err != nil {
 				return err
 			}
 		}
