@@ -59,6 +59,20 @@ func editFile(t *testing.T, dir, file string, edit func(doc map[string]any)) {
 	}
 }
 
+// seedError starts stsim on a fixture directory and returns the error
+// that stops it.
+func seedError(t *testing.T, dir string) error {
+	t.Helper()
+	cfg := config.Defaults()
+	cfg.FixturesDir = dir
+	s, err := sim.New(sim.Options{Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	return s.Ready()
+}
+
 func records(doc map[string]any, kind string) []any { return doc[kind].([]any) }
 
 // TestOwnFixture runs stsim on an edited copy of the demo fixture, as the
@@ -163,9 +177,9 @@ func TestBadFixture(t *testing.T) {
 func TestFixtureUserRoles(t *testing.T) {
 	dir := copyDemo(t)
 	editFile(t, dir, "settings.json", func(doc map[string]any) {
-		doc["userRoles"] = append(records(doc, "userRoles"), map[string]any{"id": 1990, "name": "Warehouse", "employeeType": "Technician"})
+		doc["userRoles"] = append(records(doc, "userRoles"), map[string]any{"id": 999000, "name": "Warehouse", "employeeType": "Technician"})
 		doc["technicians"] = append(records(doc, "technicians"), map[string]any{
-			"name": "Pat Newhire", "businessUnitId": 1429, "roleId": 1990, "licenseType": "ManagedTech", "positions": []any{"Service"},
+			"name": "Pat Newhire", "businessUnitId": 1429, "roleId": 999000, "licenseType": "ManagedTech", "positions": []any{"Service"},
 		})
 	})
 	srv := simtest.Start(t, simtest.WithConfig(func(c *config.Config) { c.FixturesDir = dir }))
@@ -177,26 +191,53 @@ func TestFixtureUserRoles(t *testing.T) {
 		} `json:"data"`
 	}
 	srv.Do(t, "GET", "/settings/v2/tenant/1234567/technicians?pageSize=100", tok, nil).OK(t).JSON(t, &techs)
-	if last := techs.Data[len(techs.Data)-1]; last.Name != "Pat Newhire" || len(last.RoleIDs) != 1 || last.RoleIDs[0] != 1990 {
+	if last := techs.Data[len(techs.Data)-1]; last.Name != "Pat Newhire" || len(last.RoleIDs) != 1 || last.RoleIDs[0] != 999000 {
 		t.Errorf("the new technician: %+v", last)
 	}
 	var roles struct{ Data []struct{ Name string } }
-	srv.Do(t, "GET", "/settings/v2/tenant/1234567/user-roles?ids=1990", tok, nil).OK(t).JSON(t, &roles)
+	srv.Do(t, "GET", "/settings/v2/tenant/1234567/user-roles?ids=999000", tok, nil).OK(t).JSON(t, &roles)
 	if len(roles.Data) != 1 || roles.Data[0].Name != "Warehouse" {
 		t.Errorf("the new role: %+v", roles.Data)
 	}
 
 	editFile(t, dir, "settings.json", func(doc map[string]any) {
-		records(doc, "employees")[1].(map[string]any)["roleId"] = 1990
+		records(doc, "employees")[1].(map[string]any)["roleId"] = 999000
 	})
-	cfg := config.Defaults()
-	cfg.FixturesDir = dir
-	s, err := sim.New(sim.Options{Config: cfg})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.Ready(); err == nil || !strings.Contains(err.Error(), "demo/settings.json: employees[1] (Frank DeLuca)") || !strings.Contains(err.Error(), "Warehouse") {
+	if err := seedError(t, dir); err == nil || !strings.Contains(err.Error(), "demo/settings.json: employees[1] (Frank DeLuca)") || !strings.Contains(err.Error(), "Warehouse") {
 		t.Errorf("an employee holding a technician role: %v", err)
+	}
+}
+
+// TestFixtureContacts: a fixture's contact is served with its method and
+// its link to a customer; a link to no customer stops stsim with the file
+// and record.
+func TestFixtureContacts(t *testing.T) {
+	dir := copyDemo(t)
+	editFile(t, dir, "crm.json", func(doc map[string]any) {
+		doc["contacts"] = append(records(doc, "contacts"), map[string]any{
+			"name": "Robin Vale", "contactMethods": []any{map[string]any{"type": "Email", "value": "robin.vale@example.com"}},
+			"relationships": []any{map[string]any{"customerId": 8}},
+		})
+	})
+	srv := simtest.Start(t, simtest.WithConfig(func(c *config.Config) { c.FixturesDir = dir }))
+	tok := srv.Token(t)
+	var people struct {
+		Data []struct{ ID, Name string }
+	}
+	srv.Do(t, "GET", simtest.CRM+"/contacts/relationships/8", tok, nil).OK(t).JSON(t, &people)
+	if len(people.Data) != 1 || people.Data[0].Name != "Robin Vale" {
+		t.Fatalf("contacts of customer 8: %+v", people.Data)
+	}
+	var methods struct{ Data []struct{ Value string } }
+	srv.Do(t, "GET", simtest.CRM+"/contacts/"+people.Data[0].ID+"/contact-methods", tok, nil).OK(t).JSON(t, &methods)
+	if len(methods.Data) != 1 || methods.Data[0].Value != "robin.vale@example.com" {
+		t.Errorf("the new contact's methods: %+v", methods.Data)
+	}
+
+	editFile(t, dir, "crm.json", func(doc map[string]any) {
+		records(doc, "contacts")[1].(map[string]any)["relationships"] = []any{map[string]any{"customerId": 999999}}
+	})
+	if err := seedError(t, dir); err == nil || !strings.Contains(err.Error(), "demo/crm.json: contacts[1] (Priya Raman): no customer has id 999999") {
+		t.Errorf("a contact linked to no customer: %v", err)
 	}
 }

@@ -62,7 +62,7 @@ func moduleRoutes() api.Routes {
 // module's seed, so the IDs of everything seeded before them stay as they
 // were.
 var laterSeeds = []func(*resource.Tx) error{
-	dispatch.SeedGPS, jpm.SeedProjects, crm.SeedLeads, crm.SeedContacts,
+	dispatch.SeedGPS, jpm.SeedProjects, crm.SeedLeads,
 }
 
 // fixtureModules describes every module's fixture file, for validation.

@@ -405,7 +405,7 @@ func relate(linking bool) api.Handler {
 			if err != nil || !exists {
 				return nil, errOr(err, apierr.New(404, relationshipTypes[slug]+" "+resource.IDKey(related)+" was not found."))
 			}
-			return nil, link(tx, p, related, slug)
+			return nil, link(tx, p, 0, related, slug)
 		})
 	}
 }

@@ -18,6 +18,7 @@ var Fixture = fixture.Module{Name: "crm", Kinds: []fixture.Kind{
 	{Name: "customerCustomFieldTypes", Schema: "Crm.V2.Customers.CustomFieldTypeResponse", Extra: []string{"active"}, Optional: []string{"*"}},
 	{Name: "locationCustomFieldTypes", Schema: "Crm.V2.Locations.CustomFieldTypeResponse", Extra: []string{"active"}, Optional: []string{"*"}},
 	{Name: "customers", Schema: "Crm.V2.Customers.CreateCustomerRequest", Extra: []string{"id", "active", "balance", "locations.active"}},
+	{Name: "contacts", Schema: "Crm.V2.CreateContactRequest", Extra: []string{"id", "active", "isArchived", "contactMethods", "relationships"}},
 }, Generators: []string{"customers"}}
 
 type fieldTypeFixture struct {
@@ -86,7 +87,10 @@ func Seed(tx *resource.Tx, in fixture.Input) error {
 	if ok {
 		custs = append(custs, gen.run(ft, custs)...)
 	}
-	return seedDemo(tx, custs)
+	if err := seedDemo(tx, custs); err != nil {
+		return err
+	}
+	return seedContacts(tx, in)
 }
 
 // literalCustomer turns a fixture customer into the records to write.
