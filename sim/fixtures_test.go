@@ -143,14 +143,7 @@ func TestBadFixture(t *testing.T) {
 	editFile(t, dir, "jpm.json", func(doc map[string]any) {
 		records(doc, "jobs")[0].(map[string]any)["appointments"].([]any)[0].(map[string]any)["start"] = "-7d 25:00"
 	})
-	cfg := config.Defaults()
-	cfg.FixturesDir = dir
-	s, err := sim.New(sim.Options{Config: cfg})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	err = s.Ready()
+	err := seedError(t, dir)
 	for _, want := range []string{
 		"demo/settings.json: technicians[2] (Tyrone Jackson): field phoneNumber",
 		"demo/settings.json: technicians[2] (Tyrone Jackson): field nickname",
@@ -165,6 +158,7 @@ func TestBadFixture(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "demo", "jbce.json"), []byte("{\n  \"callReasons\": [\n    {\"name\": \"No heat\",}\n  ]\n}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	cfg := config.Defaults()
 	cfg.FixturesDir = dir
 	if _, err := sim.New(sim.Options{Config: cfg}); err == nil || !strings.Contains(err.Error(), "demo/jbce.json: line 3") {
 		t.Errorf("a JSON syntax error: %v", err)
