@@ -63,9 +63,8 @@ type Booking struct {
 	CustomerType      *string         `json:"customerType"`
 	Start             resource.Time   `json:"start"`
 	Summary           string          `json:"summary"`
-	// CampaignID and BusinessUnitID must name a campaign and a business
-	// unit (checkBookingRefs). JobTypeID is stored as given: job types are
-	// the jpm module's, and jpm depends on crm, not the other way round.
+	// CampaignID, BusinessUnitID and JobTypeID must name a campaign, a
+	// business unit and a job type (checkBookingRefs).
 	CampaignID              *int64   `json:"campaignId"`
 	BusinessUnitID          *int64   `json:"businessUnitId"`
 	JobTypeID               *int64   `json:"jobTypeId"`
@@ -390,7 +389,7 @@ func createBooking(c *gin.Context, call *api.Call, scope bookingScope) {
 		if err := scope.check(tx); err != nil {
 			return bookingOut{}, err
 		}
-		if err := checkBookingRefs(tx, in.CampaignID, in.BusinessUnitID); err != nil {
+		if err := checkBookingRefs(tx, in.CampaignID, in.BusinessUnitID, in.JobTypeID); err != nil {
 			return bookingOut{}, err
 		}
 		b := &Booking{
@@ -445,9 +444,10 @@ func (in *updateBookingIn) check() error {
 	return err
 }
 
-// checkBookingRefs checks the campaign and business unit a booking names,
-// when it names them: a missing one is a 400 naming the member.
-func checkBookingRefs(tx *resource.Tx, campaignID, businessUnitID *int64) error {
+// checkBookingRefs checks the campaign, business unit and job type a
+// booking names, when it names them: a missing one is a 400 naming the
+// member.
+func checkBookingRefs(tx *resource.Tx, campaignID, businessUnitID, jobTypeID *int64) error {
 	if campaignID != nil {
 		if _, err := marketing.CampaignByID(tx, *campaignID); err != nil {
 			return api.RefError(err, "campaignId", "No campaign has id "+resource.IDKey(*campaignID)+".")
@@ -458,7 +458,7 @@ func checkBookingRefs(tx *resource.Tx, campaignID, businessUnitID *int64) error 
 			return api.RefError(err, "businessUnitId", "No business unit has id "+resource.IDKey(*businessUnitID)+".")
 		}
 	}
-	return nil
+	return checkJobType(tx, jobTypeID, false)
 }
 
 // updateBooking handles PATCH /booking-provider/{booking_provider}/bookings/{id}:
@@ -466,7 +466,7 @@ func checkBookingRefs(tx *resource.Tx, campaignID, businessUnitID *int64) error 
 // can be replaced but not removed, so the booking rule keeps holding.
 func updateBooking(c *gin.Context, call *api.Call, scope bookingScope) {
 	api.Action(scope.booking, true, (*updateBookingIn).check, func(tx *resource.Tx, _ int64, b *Booking, in *updateBookingIn) (any, error) {
-		if err := checkBookingRefs(tx, in.CampaignID, in.BusinessUnitID); err != nil {
+		if err := checkBookingRefs(tx, in.CampaignID, in.BusinessUnitID, in.JobTypeID); err != nil {
 			return nil, err
 		}
 		api.SetIf(&b.Source, in.Source)

@@ -3,6 +3,7 @@ package crm_test
 import (
 	"fmt"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -37,6 +38,7 @@ type booking struct {
 	CustomerType      *string        `json:"customerType"`
 	Priority          *string        `json:"priority"`
 	CampaignID        *int64         `json:"campaignId"`
+	JobTypeID         *int64         `json:"jobTypeId"`
 	IsFirstTimeClient *bool          `json:"isFirstTimeClient"`
 	UploadedImages    []string       `json:"uploadedImages"`
 	Active            *bool          `json:"active"` // export items only
@@ -222,10 +224,24 @@ func TestBookingCreateReadUpdate(t *testing.T) {
 		body["campaignId"] = 999999 // not a campaign: 400 naming it
 		srv.Do(t, "POST", providerBookings(p.ID), tok, body).WantError(t, 400, "campaignId")
 		body["campaignId"] = campaign
+		// jobTypeId names a job type (the jpm module's): an unknown ID or
+		// another kind's record is a 400 naming it.
+		for _, id := range []int64{999999, campaign} {
+			body["jobTypeId"] = id
+			r := srv.Do(t, "POST", providerBookings(p.ID), tok, body)
+			r.WantError(t, 400, "jobTypeId")
+			if !strings.Contains(string(r.Body), fmt.Sprintf("No job type has id %d.", id)) {
+				t.Errorf("jobTypeId %d: %s", id, r.Body)
+			}
+		}
+		var jobTypes struct{ Data []struct{ ID int64 } }
+		srv.Do(t, "GET", simtest.JPM+"/job-types", tok, nil).OK(t).JSON(t, &jobTypes)
+		jobType := jobTypes.Data[0].ID
+		body["jobTypeId"] = jobType
 		body["uploadedImages"] = []any{"https://example.com/a.jpg"}
 		b1 := newBooking(t, srv, tok, p.ID, body)
 		if b1.Status != "New" || b1.BookingProviderID != p.ID || b1.Start != "2026-11-24T14:00:00.0000000Z" ||
-			optional.Value(b1.CustomerType) != "Commercial" || optional.Value(b1.Priority) != "High" || b1.CampaignID == nil || *b1.CampaignID != campaign ||
+			optional.Value(b1.CustomerType) != "Commercial" || optional.Value(b1.Priority) != "High" || b1.CampaignID == nil || *b1.CampaignID != campaign || optional.Value(b1.JobTypeID) != jobType ||
 			b1.Address["street"] != "12 Elm St" || b1.IsFirstTimeClient == nil || !*b1.IsFirstTimeClient || len(b1.UploadedImages) != 1 || b1.Active != nil {
 			t.Fatalf("created booking: %+v", b1)
 		}
@@ -291,6 +307,11 @@ func TestBookingCreateReadUpdate(t *testing.T) {
 		}
 		srv.Do(t, "PATCH", fmt.Sprintf("%s/%d", providerBookings(p.ID), b2.ID), tok, map[string]any{"name": " "}).WantError(t, 400, "name")
 		srv.Do(t, "PATCH", fmt.Sprintf("%s/%d", providerBookings(p.ID), b2.ID), tok, map[string]any{"businessUnitId": 999999}).WantError(t, 400, "businessUnitId")
+		srv.Do(t, "PATCH", fmt.Sprintf("%s/%d", providerBookings(p.ID), b2.ID), tok, map[string]any{"jobTypeId": 999999}).WantError(t, 400, "jobTypeId")
+		srv.Do(t, "PATCH", fmt.Sprintf("%s/%d", providerBookings(p.ID), b2.ID), tok, map[string]any{"jobTypeId": jobTypes.Data[1].ID}).OK(t).JSON(t, &patched)
+		if optional.Value(patched.JobTypeID) != jobTypes.Data[1].ID {
+			t.Fatalf("jobTypeId after patch: %+v", patched)
+		}
 		srv.Do(t, "PATCH", providerBookings(p.ID)+"/999999", tok, map[string]any{"name": "x"}).WantError(t, 404, "")
 	})
 }

@@ -1,7 +1,6 @@
 package crm
 
 import (
-	"errors"
 	"math"
 	"slices"
 	"strings"
@@ -25,8 +24,8 @@ import (
 //     (ConvertLeads, which jpm calls). Only an Open lead can be updated,
 //     dismissed or given a follow-up: otherwise 400.
 //   - campaignId names a campaign; businessUnitId an active business unit;
-//     tagTypeIds tag types; callReasonId an active call reason. jobTypeId is
-//     stored as given (job types belong to JPM, which builds on CRM).
+//     tagTypeIds tag types; callReasonId an active call reason; jobTypeId
+//     an active job type (checkJobType).
 //     customerId names a customer and locationId one of its locations; a
 //     location alone brings its customer.
 //   - dismissingReasonId is any positive ID (the documents list no lead
@@ -162,7 +161,7 @@ type leadIn struct {
 var createLead = api.Create(func(in *leadIn) error { return api.RequireText("summary", in.Summary) },
 	func(tx *resource.Tx, in *leadIn) (leadOut, error) {
 		l := &Lead{Meta: resource.Meta{Active: true}, Status: LeadOpen, Priority: "Normal", CreatedByID: IntegrationUserID,
-			Summary: in.Summary, JobTypeID: in.JobTypeID, FollowUpDate: in.FollowUpDate, TagTypeIDs: slices.Clone(in.TagTypeIDs)}
+			Summary: in.Summary, FollowUpDate: in.FollowUpDate, TagTypeIDs: slices.Clone(in.TagTypeIDs)}
 		if in.Priority != nil {
 			p, err := leadPriority(*in.Priority)
 			if err != nil {
@@ -173,7 +172,7 @@ var createLead = api.Create(func(in *leadIn) error { return api.RequireText("sum
 		if err := l.setCustomer(tx, in.CustomerID, in.LocationID); err != nil {
 			return leadOut{}, err
 		}
-		if err := l.setRefs(tx, &in.CampaignID, in.BusinessUnitID); err != nil {
+		if err := l.setRefs(tx, &in.CampaignID, in.BusinessUnitID, in.JobTypeID); err != nil {
 			return leadOut{}, err
 		}
 		for i, id := range in.TagTypeIDs {
@@ -238,8 +237,8 @@ func (l *Lead) setCustomer(tx *resource.Tx, customerID, locationID *int64) error
 	return nil
 }
 
-// setRefs checks and sets the campaign and business unit sent.
-func (l *Lead) setRefs(tx *resource.Tx, campaignID, businessUnitID *int64) error {
+// setRefs checks and sets the campaign, business unit and job type sent.
+func (l *Lead) setRefs(tx *resource.Tx, campaignID, businessUnitID, jobTypeID *int64) error {
 	if campaignID != nil {
 		if ok, err := marketing.CampaignExists(tx, *campaignID); err != nil || !ok {
 			return errOr(err, apierr.BadRequest("campaignId", "No campaign has id "+resource.IDKey(*campaignID)+"."))
@@ -252,17 +251,16 @@ func (l *Lead) setRefs(tx *resource.Tx, campaignID, businessUnitID *int64) error
 		}
 		l.BusinessUnitID = businessUnitID
 	}
+	if err := checkJobType(tx, jobTypeID, true); err != nil {
+		return err
+	}
+	api.SetPtr(&l.JobTypeID, jobTypeID)
 	return nil
 }
 
 // refError turns a failed lookup into a 400 naming field; other errors
 // (a 400 already, or a store failure) pass.
-func refError(err error, field, msg string) error {
-	if errors.Is(err, resource.ErrNotFound) {
-		return apierr.BadRequest(field, msg)
-	}
-	return err
-}
+var refError = api.RefError
 
 // openLead loads the lead a path's {id} names and requires it Open.
 func openLead(tx *resource.Tx, id int64) (*Lead, error) {
@@ -293,10 +291,9 @@ var updateLead = api.Action(openLead, true, nil, func(tx *resource.Tx, _ int64, 
 		}
 		l.Priority = p
 	}
-	if err := l.setRefs(tx, in.CampaignID, in.BusinessUnitID); err != nil {
+	if err := l.setRefs(tx, in.CampaignID, in.BusinessUnitID, in.JobTypeID); err != nil {
 		return nil, err
 	}
-	api.SetPtr(&l.JobTypeID, in.JobTypeID)
 	if err := resource.Save(tx, &Leads, l); err != nil {
 		return nil, err
 	}

@@ -59,17 +59,20 @@ func TestLeads(t *testing.T) {
 		bu := firstID(t, srv, tok, "/settings/v2/tenant/1234567/business-units")
 		tag := firstID(t, srv, tok, "/settings/v2/tenant/1234567/tag-types")
 		reason := firstID(t, srv, tok, "/jbce/v2/tenant/1234567/call-reasons")
+		jobType := firstID(t, srv, tok, simtest.JPM+"/job-types")
+		otherJobType := firstID(t, srv, tok, simtest.JPM+"/job-types?page=2&pageSize=1")
+		retiredJobType := firstID(t, srv, tok, simtest.JPM+"/job-types?active=False")
 		c := create(t, srv, tok, "Lena Leadwell", "555-0177")
 		other := create(t, srv, tok, "Otto Otherlead", "555-0178")
 		home := c.Locations[0].ID
 
 		var l leadRow
 		srv.Do(t, "POST", crmAt("/leads"), tok, map[string]any{
-			"locationId": home, "campaignId": campaign, "businessUnitId": bu, "jobTypeId": 4242, "summary": "New boiler quote",
+			"locationId": home, "campaignId": campaign, "businessUnitId": bu, "jobTypeId": jobType, "summary": "New boiler quote",
 			"tagTypeIds": []int64{tag}, "priority": "High", "callReasonId": reason,
 		}).OK(t).JSON(t, &l)
 		if l.Status != "Open" || l.Priority != "High" || *l.CustomerID != c.ID || *l.LocationID != home || *l.BusinessUnitID != bu ||
-			*l.JobTypeID != 4242 || l.CampaignID != campaign || !slices.Equal(l.TagTypeIDs, []int64{tag}) || *l.CallReasonID != reason || l.LeadURL != nil {
+			*l.JobTypeID != jobType || l.CampaignID != campaign || !slices.Equal(l.TagTypeIDs, []int64{tag}) || *l.CallReasonID != reason || l.LeadURL != nil {
 			t.Fatalf("created lead: %+v", l)
 		}
 		var got leadRow
@@ -80,8 +83,8 @@ func TestLeads(t *testing.T) {
 
 		// Update, follow-up, notes.
 		srv.Clock.Advance(time.Minute)
-		srv.Do(t, "PATCH", crmAt("/leads/%d", l.ID), tok, map[string]any{"priority": "Urgent", "jobTypeId": 4343}).OK(t).JSON(t, &got)
-		if got.Priority != "Urgent" || *got.JobTypeID != 4343 || got.ModifiedOn == l.ModifiedOn {
+		srv.Do(t, "PATCH", crmAt("/leads/%d", l.ID), tok, map[string]any{"priority": "Urgent", "jobTypeId": otherJobType}).OK(t).JSON(t, &got)
+		if got.Priority != "Urgent" || *got.JobTypeID != otherJobType || got.ModifiedOn == l.ModifiedOn {
 			t.Fatalf("updated lead: %+v", got)
 		}
 		when := srv.Clock.Now().Add(48 * time.Hour).UTC().Format(time.RFC3339)
@@ -168,6 +171,16 @@ func TestLeads(t *testing.T) {
 		post(map[string]any{"campaignId": campaign, "summary": "x", "businessUnitId": 999999}).WantError(t, 400, "businessUnitId")
 		post(map[string]any{"campaignId": campaign, "summary": "x", "tagTypeIds": []int64{999999}}).WantError(t, 400, "tagTypeIds[0]")
 		post(map[string]any{"campaignId": campaign, "summary": "x", "callReasonId": 999999}).WantError(t, 400, "callReasonId")
+		// jobTypeId names an active job type (jpm's): an unknown ID, another
+		// kind's record or a retired job type is a 400 naming it.
+		for _, id := range []int64{999999, c.ID, retiredJobType} {
+			r := post(map[string]any{"campaignId": campaign, "summary": "x", "jobTypeId": id})
+			r.WantError(t, 400, "jobTypeId")
+			if !strings.Contains(string(r.Body), fmt.Sprint(id)) {
+				t.Errorf("jobTypeId %d: message does not name it: %s", id, r.Body)
+			}
+		}
+		srv.Do(t, "PATCH", crmAt("/leads/%d", l.ID), tok, map[string]any{"jobTypeId": 999999}).WantError(t, 400, "jobTypeId")
 		post(map[string]any{"summary": "x"}).WantError(t, 400, "campaignId")
 		srv.Do(t, "GET", crmAt("/leads/999999"), tok, nil).WantError(t, 404, "")
 		srv.Do(t, "PATCH", crmAt("/leads/999999"), tok, map[string]any{"priority": "Low"}).WantError(t, 404, "")

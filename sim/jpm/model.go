@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stsim/stsim/sim/crm"
 	"github.com/stsim/stsim/sim/extdata"
 	"github.com/stsim/stsim/sim/resource"
 )
@@ -243,7 +244,8 @@ func optKeys(id *int64) []string {
 
 // Kinds shared with the dispatch module.
 var (
-	JobTypes = resource.Kind[JobType]{Name: "jpm.job-types", Label: "Job type"}
+	// crm checks the job types bookings and leads name under this name.
+	JobTypes = resource.Kind[JobType]{Name: crm.JobTypeKind, Label: "Job type"}
 	Jobs     = resource.Kind[Job]{Name: "jpm.jobs", Label: "Job", Indexes: []resource.Index[Job]{
 		{Name: "customer", Keys: func(j *Job) []string { return idKeys(j.CustomerID) }},
 		{Name: "location", Keys: func(j *Job) []string { return idKeys(j.LocationID) }},
