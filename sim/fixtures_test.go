@@ -165,6 +165,24 @@ func TestBadFixture(t *testing.T) {
 	}
 }
 
+// TestFixtureScopes: an app's scopes must be ones the simulated modules'
+// operations need; another stops stsim naming the app and the scope.
+func TestFixtureScopes(t *testing.T) {
+	for scope, want := range map[string]string{
+		"tn.crm.widgets:r":  `demo/tenant.json: apps[0] (schedule-engine): scope "tn.crm.widgets:r": no operation needs it`,
+		"tn.inv.invoices:r": `scope "tn.inv.invoices:r": no simulated module's scopes start with tn.inv (they start with tn.crm, tn.dis, tn.jbce, tn.jpm, tn.mrk, tn.stt)`,
+	} {
+		dir := copyDemo(t)
+		editFile(t, dir, "tenant.json", func(doc map[string]any) {
+			app := doc["apps"].([]any)[0].(map[string]any)
+			app["scopes"] = append(app["scopes"].([]any), scope)
+		})
+		if err := seedError(t, dir); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("want %q in: %v", want, err)
+		}
+	}
+}
+
 // TestFixtureUserRoles: a fixture's own user roles are served, the people
 // naming them by roleId hold them, and a roleId for the wrong kind of user
 // stops stsim with the file and record.
