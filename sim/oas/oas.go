@@ -34,6 +34,9 @@ type Operation struct {
 
 	route *routers.Route
 	doc   *Document
+
+	prepOnce sync.Once // prepares prep on the first request
+	prep     requestPrep
 }
 
 // QualifiedID names the operation uniquely across documents: "crm.Customers_Get".

@@ -15,6 +15,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
 )
 
 // Violation is one way a request or response breaks its operation's contract.
@@ -59,10 +60,22 @@ var requestOptions = &openapi3filter.Options{
 	AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc, // the auth package checks credentials
 }
 
+// requestOptionsBodyChecked validates the rest of a request whose body
+// the fast check (body.go) accepted.
+var requestOptionsBodyChecked = func() *openapi3filter.Options {
+	o := *requestOptions
+	o.ExcludeRequestBody = true
+	return &o
+}()
+
 // ValidateRequest checks a request's parameters, headers and body against
 // the operation. The body is read and put back unchanged.
 func (o *Operation) ValidateRequest(r *http.Request, pathValues []string) []Violation {
 	input := o.input(r, pathValues)
+	input.Route = o.prepared().route
+	if o.acceptsBody(r) {
+		input.Options = requestOptionsBodyChecked
+	}
 	err := openapi3filter.ValidateRequest(r.Context(), input)
 	if err == nil {
 		return nil
@@ -71,6 +84,57 @@ func (o *Operation) ValidateRequest(r *http.Request, pathValues []string) []Viol
 	collect(err, "", &out)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Field < out[j].Field })
 	return out
+}
+
+// requestPrep is what an operation prepares, once, for validating requests.
+type requestPrep struct {
+	route *routers.Route // the route kin-openapi checks requests against
+	body  *bodyCheck     // the fast check of JSON bodies (body.go); nil: kin-openapi checks every body
+}
+
+// prepared returns the operation's requestPrep, preparing it on first use.
+func (o *Operation) prepared() *requestPrep {
+	o.prepOnce.Do(func() {
+		o.prep = requestPrep{route: requestRoute(o.route), body: compileBodyCheck(o.route.Operation, o.doc.T)}
+	})
+	return &o.prep
+}
+
+// requestRoute returns the route requests are validated against: route
+// itself, or a copy without security requirements when kin-openapi's
+// security check could not fail. stsim checks credentials in package auth
+// and gives kin-openapi a no-op authentication function, so that check only
+// fails when no requirement has all its schemes declared; yet it reads and
+// copies the body for every requirement it tries.
+func requestRoute(route *routers.Route) *routers.Route {
+	security := route.Operation.Security
+	if security == nil {
+		security = &route.Spec.Security
+	}
+	if len(*security) == 0 || !anyDeclared(*security, route.Spec.Components) {
+		return route
+	}
+	op := *route.Operation
+	op.Security = &openapi3.SecurityRequirements{}
+	r := *route
+	r.Operation = &op
+	return &r
+}
+
+// anyDeclared reports whether some requirement names only declared schemes.
+func anyDeclared(reqs openapi3.SecurityRequirements, components *openapi3.Components) bool {
+	for _, req := range reqs {
+		declared := true
+		for name := range req {
+			if components == nil || components.SecuritySchemes[name] == nil || components.SecuritySchemes[name].Value == nil {
+				declared = false
+			}
+		}
+		if declared {
+			return true
+		}
+	}
+	return false
 }
 
 func (o *Operation) input(r *http.Request, pathValues []string) *openapi3filter.RequestValidationInput {
