@@ -73,6 +73,15 @@ func (call *Call) OK(c *gin.Context, v any) {
 	OK(c, v)
 }
 
+// okBody writes 200 with a body already encoded as JSON, noting a page's
+// hasMore (nil for an answer that is not a page) in the call's outcome.
+func (call *Call) okBody(c *gin.Context, body []byte, hasMore *bool) {
+	if hasMore != nil {
+		call.Outcome.HasMore = hasMore
+	}
+	c.Data(http.StatusOK, jsonContentType, body)
+}
+
 // RespondEmpty writes the empty 200 of an action endpoint, or err.
 func (call *Call) RespondEmpty(c *gin.Context, err error) {
 	if err != nil {
@@ -138,8 +147,10 @@ func JSON(c *gin.Context, status int, v any) {
 		WriteError(c, c.Writer.Header().Get(apierr.TraceHeader), apierr.Internal(err))
 		return
 	}
-	c.Data(status, "application/json; charset=utf-8", body)
+	c.Data(status, jsonContentType, body)
 }
+
+const jsonContentType = "application/json; charset=utf-8"
 
 // Marshal encodes a response body: the one place responses become JSON.
 func Marshal(v any) ([]byte, error) { return json.Marshal(v) }

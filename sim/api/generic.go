@@ -11,27 +11,36 @@ import (
 // by ID, a paged list, an export feed. A module supplies the kind, its
 // filters and how a record renders; the mechanics live here once.
 
-// Render turns a stored record into its wire shape for one request (it may
-// read query parameters such as externalDataApplicationGuid).
+// Render turns a stored record into its wire shape for one request. It may
+// read the request's query parameters (such as externalDataApplicationGuid)
+// other than the shared ones (sharedParams) and nothing else: the body it
+// gives for a record is cached per handler, stored form of the record and
+// values of those parameters (see resource.Wire).
 type Render[P, W any] func(c *gin.Context, rec P) W
 
 // GetByID serves GET …/{id}: the live record or a 404 naming it.
 func GetByID[T any, P resource.Record[T], W any](k *resource.Kind[T], render Render[P, W]) Handler {
+	site := newSite()
 	return func(c *gin.Context, call *Call) {
 		id, err := call.IDParam(idParam(call))
 		if err != nil {
 			call.Fail(c, err)
 			return
 		}
-		var out W
+		encode := recordEncoder(c, site, c.Request.URL.Query(), render)
+		var body []byte
 		err = call.View(func(tx *resource.Tx) error {
 			rec, err := resource.Get[T, P](tx, k, id)
 			if err == nil {
-				out = render(c, rec)
+				body, err = encode(rec)
 			}
 			return err
 		})
-		call.Respond(c, out, err)
+		if err != nil {
+			call.Fail(c, err)
+			return
+		}
+		call.okBody(c, body, nil)
 	}
 }
 
@@ -57,13 +66,16 @@ type ListSpec[T any, P resource.Record[T]] struct {
 // List serves a paged list with ServiceTitan's shared parameters and the
 // spec's own filters.
 func List[T any, P resource.Record[T], W any](k *resource.Kind[T], spec ListSpec[T, P], render Render[P, W]) Handler {
+	site := newSite()
 	return func(c *gin.Context, call *Call) {
-		q, err := resource.ParseQuery(c.Request.URL.Query(), spec.Options)
+		query := c.Request.URL.Query()
+		q, err := resource.ParseQuery(query, spec.Options)
 		if err != nil {
 			call.Fail(c, err)
 			return
 		}
-		var out resource.Page[W]
+		encode := recordEncoder(c, site, query, render)
+		var out resource.Page[[]byte]
 		err = call.View(func(tx *resource.Tx) error {
 			var sel resource.Select
 			var where func(P) bool
@@ -77,38 +89,45 @@ func List[T any, P resource.Record[T], W any](k *resource.Kind[T], spec ListSpec
 			if err != nil {
 				return err
 			}
-			out = resource.Page[W]{Page: page.Page, PageSize: page.PageSize, TotalCount: page.TotalCount, HasMore: page.HasMore, Data: make([]W, 0, len(page.Data))}
-			for _, rec := range page.Data {
-				out.Data = append(out.Data, render(c, rec))
-			}
-			return nil
+			out = resource.Page[[]byte]{Page: page.Page, PageSize: page.PageSize, TotalCount: page.TotalCount, HasMore: page.HasMore}
+			out.Data, err = encodeAll(page.Data, encode)
+			return err
 		})
-		call.Respond(c, out, err)
+		if err != nil {
+			call.Fail(c, err)
+			return
+		}
+		call.okBody(c, encodePage(out), &out.HasMore)
 	}
 }
 
 // Export serves an export feed of a kind (contract §6: every record once
 // per latest change, 15-minute visibility, reusable continueFrom tokens).
 func Export[T any, P resource.Record[T], W any](k *resource.Kind[T], render Render[P, W]) Handler {
+	site := newSite()
 	return func(c *gin.Context, call *Call) {
-		eq, err := resource.ParseExport(c.Request.URL.Query(), call.Tenant, k.Name)
+		query := c.Request.URL.Query()
+		eq, err := resource.ParseExport(query, call.Tenant, k.Name)
 		if err != nil {
 			call.Fail(c, err)
 			return
 		}
-		var out resource.ExportPage[W]
+		encode := recordEncoder(c, site, query, render)
+		var out resource.ExportPage[[]byte]
 		err = call.View(func(tx *resource.Tx) error {
 			page, err := resource.Export[T, P](tx, k, call.Tenant, eq)
 			if err != nil {
 				return err
 			}
-			out = resource.ExportPage[W]{HasMore: page.HasMore, ContinueFrom: page.ContinueFrom, Data: make([]W, 0, len(page.Data))}
-			for _, rec := range page.Data {
-				out.Data = append(out.Data, render(c, rec))
-			}
-			return nil
+			out = resource.ExportPage[[]byte]{HasMore: page.HasMore, ContinueFrom: page.ContinueFrom}
+			out.Data, err = encodeAll(page.Data, encode)
+			return err
 		})
-		call.Respond(c, out, err)
+		if err != nil {
+			call.Fail(c, err)
+			return
+		}
+		call.okBody(c, encodeExportPage(out), &out.HasMore)
 	}
 }
 

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"net/url"
 	"strconv"
 
@@ -52,4 +53,58 @@ func NoPageZero(h Handler) Handler {
 		}
 		h(c, call)
 	}
+}
+
+// encodePage writes the paged envelope around records already encoded, as
+// encoding/json writes a resource.Page (same members, order and bytes).
+func encodePage(p resource.Page[[]byte]) []byte {
+	b := make([]byte, 0, 96+dataSize(p.Data))
+	b = append(b, `{"page":`...)
+	b = strconv.AppendInt(b, int64(p.Page), 10)
+	b = append(b, `,"pageSize":`...)
+	b = strconv.AppendInt(b, int64(p.PageSize), 10)
+	b = append(b, `,"totalCount":`...)
+	if p.TotalCount == nil {
+		b = append(b, "null"...)
+	} else {
+		b = strconv.AppendInt(b, int64(*p.TotalCount), 10)
+	}
+	b = append(b, `,"hasMore":`...)
+	b = strconv.AppendBool(b, p.HasMore)
+	b = append(b, `,"data":`...)
+	return append(appendArray(b, p.Data), '}')
+}
+
+// encodeExportPage writes the export envelope around records already
+// encoded, as encoding/json writes a resource.ExportPage.
+func encodeExportPage(p resource.ExportPage[[]byte]) []byte {
+	token, _ := json.Marshal(p.ContinueFrom) // a string always encodes
+	b := make([]byte, 0, 64+len(token)+dataSize(p.Data))
+	b = append(b, `{"hasMore":`...)
+	b = strconv.AppendBool(b, p.HasMore)
+	b = append(b, `,"continueFrom":`...)
+	b = append(b, token...)
+	b = append(b, `,"data":`...)
+	return append(appendArray(b, p.Data), '}')
+}
+
+// appendArray appends a JSON array of encoded values.
+func appendArray(b []byte, values [][]byte) []byte {
+	b = append(b, '[')
+	for i, v := range values {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, v...)
+	}
+	return append(b, ']')
+}
+
+// dataSize is the size of values as a JSON array.
+func dataSize(values [][]byte) int {
+	n := 2 + len(values)
+	for _, v := range values {
+		n += len(v)
+	}
+	return n
 }

@@ -582,7 +582,9 @@ func deleteBookingContact(c *gin.Context, call *api.Call, scope bookingScope) {
 // includeRecentChanges=true. The feed is tenant data like /bookings, so a
 // connection restricted to a booking provider is refused (403).
 func exportBookingFeed(c *gin.Context, call *api.Call, _ bookingScope) {
-	api.Export(&Bookings, func(_ *gin.Context, b *Booking) exportBookingOut {
-		return exportBookingOut{bookingOut: renderBooking(b), Active: b.Active}
-	})(c, call)
+	exportBookings(c, call)
 }
+
+var exportBookings = api.Export(&Bookings, func(_ *gin.Context, b *Booking) exportBookingOut {
+	return exportBookingOut{bookingOut: renderBooking(b), Active: b.Active}
+})

@@ -2,9 +2,12 @@ package crm
 
 import (
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
+	"github.com/gin-gonic/gin"
 	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/fixture"
 	"github.com/stsim/stsim/sim/resource"
@@ -49,6 +52,43 @@ func BenchmarkEncodeCustomerPage(b *testing.B) {
 					b.Fatal(err)
 				}
 				n = len(data)
+			}
+			b.SetBytes(int64(n))
+		})
+	}
+}
+
+// BenchmarkListCustomersHandler runs the list handler alone (no routing,
+// authentication or validation) on the demo tenant: a page of 50
+// customers read, rendered and encoded, as GET /customers?pageSize=50
+// answers it, and page 5 (200 customers skipped first).
+//
+//	go test -run x -bench ListCustomersHandler ./sim/crm/
+func BenchmarkListCustomersHandler(b *testing.B) {
+	gin.SetMode(gin.ReleaseMode)
+	st := store.OpenMemory()
+	defer st.Close()
+	now := time.Date(2026, 11, 23, 15, 0, 0, 0, time.UTC)
+	demo, err := fixture.Load(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := resource.Update(st, 1, now, func(tx *resource.Tx) error { return Seed(tx, demo.Input("crm", now)) }); err != nil {
+		b.Fatal(err)
+	}
+	for _, query := range []string{"pageSize=50", "page=5&pageSize=50"} {
+		b.Run(query, func(b *testing.B) {
+			b.ReportAllocs()
+			n := 0
+			for b.Loop() {
+				rec := httptest.NewRecorder()
+				c, _ := gin.CreateTestContext(rec)
+				c.Request = httptest.NewRequest(http.MethodGet, "/customers?"+query, nil)
+				listCustomers(c, &api.Call{Store: st, Tenant: 1, Now: now})
+				if rec.Code != http.StatusOK {
+					b.Fatalf("status %d: %s", rec.Code, rec.Body)
+				}
+				n = rec.Body.Len()
 			}
 			b.SetBytes(int64(n))
 		})

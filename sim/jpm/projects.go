@@ -149,14 +149,19 @@ func projectRoutes() api.Routes {
 			},
 		}, renderProjectSubStatus),
 		"jpm.ProjectSubStatuses_Get": api.GetByID(&ProjectSubStatuses, renderProjectSubStatus),
-		"jpm.ProjectTypes_GetList": func(c *gin.Context, call *api.Call) {
-			// The document gives paging only: other parameters are ignored.
-			c.Request.URL.RawQuery = api.DocumentedQuery(c, api.PagingParams).Encode()
-			api.List(&ProjectTypes, api.ListSpec[ProjectType, *ProjectType]{}, renderProjectType)(c, call)
-		},
-		"jpm.ProjectTypes_Get": api.GetByID(&ProjectTypes, renderProjectType),
+		"jpm.ProjectTypes_GetList":   listProjectTypes,
+		"jpm.ProjectTypes_Get":       api.GetByID(&ProjectTypes, renderProjectType),
 	}
 }
+
+// listProjectTypes handles GET /project-types. The document gives paging
+// only: other parameters are ignored.
+func listProjectTypes(c *gin.Context, call *api.Call) {
+	c.Request.URL.RawQuery = api.DocumentedQuery(c, api.PagingParams).Encode()
+	projectTypeList(c, call)
+}
+
+var projectTypeList = api.List(&ProjectTypes, api.ListSpec[ProjectType, *ProjectType]{}, renderProjectType)
 
 // nameIs filters by the name parameter: the whole name, ignoring case.
 func nameIs[P any](c *gin.Context, name func(P) string) func(P) bool {

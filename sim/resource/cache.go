@@ -23,9 +23,30 @@ type decodedCache[T any] struct {
 }
 
 type cached[T any] struct {
-	raw []byte // the stored form the record was decoded from (owned)
-	rec *T
+	form *storedForm
+	rec  *T // decoded from form.raw; its Meta.form is form
 }
+
+// storedForm is one stored form of a record that a read-only transaction
+// met, with the response bodies encoded from the record decoded from it
+// (see Wire). A write stores a new form, so bodies of the old one are
+// never served again.
+type storedForm struct {
+	raw []byte // the stored bytes (owned)
+
+	mu     sync.Mutex
+	bodies []encodedBody // at most bodiesPerRecord, oldest first
+}
+
+// encodedBody is a response body of a record and the key it was made for.
+type encodedBody struct {
+	key  string
+	body []byte
+}
+
+// bodiesPerRecord bounds how many response bodies (renders times request
+// variants) one stored form keeps.
+const bodiesPerRecord = 3
 
 // decodeCached returns the record stored as data, from the cache when the
 // kind has decoded the same bytes for id before.
@@ -34,7 +55,7 @@ func decodeCached[T any, P Record[T]](k *Kind[T], id int64, data []byte) (P, err
 	c.mu.RLock()
 	e, ok := c.entries[id]
 	c.mu.RUnlock()
-	if ok && bytes.Equal(e.raw, data) {
+	if ok && bytes.Equal(e.form.raw, data) {
 		cp := *e.rec
 		return P(&cp), nil
 	}
@@ -42,6 +63,8 @@ func decodeCached[T any, P Record[T]](k *Kind[T], id int64, data []byte) (P, err
 	if err := decode(data, rec); err != nil {
 		return nil, err
 	}
+	form := &storedForm{raw: bytes.Clone(data)}
+	rec.meta().form = form
 	kept := *(*T)(rec)
 	c.mu.Lock()
 	if c.entries == nil {
@@ -53,7 +76,39 @@ func decodeCached[T any, P Record[T]](k *Kind[T], id int64, data []byte) (P, err
 			break
 		}
 	}
-	c.entries[id] = cached[T]{raw: bytes.Clone(data), rec: &kept}
+	c.entries[id] = cached[T]{form: form, rec: &kept}
 	c.mu.Unlock()
 	return rec, nil
+}
+
+// Wire returns rec's response body for key, which must name the render and
+// everything of the request it reads. The body is encoded once per stored
+// form of the record (the cache of a kind's decoded records keeps it, so it
+// is bounded with them) and handed out shared: callers must not change it.
+// rec must be as a read-only transaction read it; any other record (one
+// read for update, or changed since) is encoded afresh every time.
+func Wire[T any, P Record[T]](rec P, key string, encode func(P) ([]byte, error)) ([]byte, error) {
+	f := rec.meta().form
+	if f == nil {
+		return encode(rec)
+	}
+	f.mu.Lock()
+	for _, b := range f.bodies {
+		if b.key == key {
+			f.mu.Unlock()
+			return b.body, nil
+		}
+	}
+	f.mu.Unlock()
+	body, err := encode(rec)
+	if err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	if len(f.bodies) >= bodiesPerRecord {
+		f.bodies = append(f.bodies[:0], f.bodies[1:]...)
+	}
+	f.bodies = append(f.bodies, encodedBody{key: key, body: body})
+	f.mu.Unlock()
+	return body, nil
 }

@@ -33,6 +33,10 @@ type Meta struct {
 	// which report deletions (contract §6).
 	Deleted bool   `json:"deleted,omitempty"`
 	Seq     uint64 `json:"seq"` // change sequence of the last write
+
+	// form is the stored form a read-only transaction decoded the record
+	// from (nil otherwise): Wire caches response bodies there.
+	form *storedForm
 }
 
 func (m *Meta) meta() *Meta { return m }
@@ -209,6 +213,7 @@ func Delete[T any, P Record[T]](tx *Tx, k *Kind[T], rec P) error {
 func write[T any, P Record[T]](tx *Tx, k *Kind[T], rec, old P) error {
 	m := rec.meta()
 	m.ModifiedOn = Stamp(tx.Now)
+	m.form = nil // a new stored form: bodies of the old one no longer apply
 	seq, err := tx.NextSequence("change")
 	if err != nil {
 		return err

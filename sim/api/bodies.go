@@ -1,0 +1,72 @@
+package api
+
+import (
+	"net/url"
+	"strconv"
+	"sync/atomic"
+
+	"github.com/gin-gonic/gin"
+	"github.com/stsim/stsim/sim/resource"
+)
+
+// Response bodies of records, cached with the records (resource.Wire): a
+// list or get that meets a record again writes the bytes it wrote before
+// instead of rendering and encoding the record again (encoding was most
+// of a list's cost).
+
+// sharedParams are the query parameters of the list and export machinery:
+// paging, the shared filters, sorting and export positions. No Render
+// reads them, so they do not split the response cache.
+var sharedParams = map[string]bool{
+	"page": true, "pageSize": true, "includeTotal": true, "ids": true, "active": true, "sort": true,
+	"createdBefore": true, "createdOnOrAfter": true, "modifiedBefore": true, "modifiedOnOrAfter": true,
+	"from": true, "includeRecentChanges": true,
+}
+
+// sites numbers the generic handlers, so the bodies of two renders of one
+// kind (a record's export shape and its get shape) are told apart.
+var sites atomic.Int64
+
+// newSite names a new generic handler in the response cache.
+func newSite() string { return strconv.FormatInt(sites.Add(1), 10) }
+
+// responseKey names what a record's body depends on besides the record:
+// the handler (site) and the request's query parameters that a Render may
+// read (all but sharedParams), in canonical order.
+func responseKey(site string, query url.Values) string {
+	var own url.Values
+	for name, values := range query {
+		if !sharedParams[name] {
+			if own == nil {
+				own = url.Values{}
+			}
+			own[name] = values
+		}
+	}
+	if own == nil {
+		return site
+	}
+	return site + "?" + own.Encode()
+}
+
+// recordEncoder returns the encoder of one request's records: render's
+// body of each, from the record's response cache when it holds one for
+// the same handler and query.
+func recordEncoder[T any, P resource.Record[T], W any](c *gin.Context, site string, query url.Values, render Render[P, W]) func(P) ([]byte, error) {
+	key := responseKey(site, query)
+	encode := func(rec P) ([]byte, error) { return Marshal(render(c, rec)) }
+	return func(rec P) ([]byte, error) { return resource.Wire(rec, key, encode) }
+}
+
+// encodeAll encodes records in order.
+func encodeAll[P any](recs []P, encode func(P) ([]byte, error)) ([][]byte, error) {
+	out := make([][]byte, 0, len(recs))
+	for _, rec := range recs {
+		body, err := encode(rec)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, body)
+	}
+	return out, nil
+}

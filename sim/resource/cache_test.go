@@ -1,0 +1,74 @@
+package resource
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/stsim/stsim/sim/store"
+)
+
+// TestWireEncodesOncePerStoredForm checks the response cache: a body is
+// encoded once per key and stored form of a record, a write or another
+// tenant's record of the same ID is encoded afresh, and a record read for
+// update is never served from the cache.
+func TestWireEncodesOncePerStoredForm(t *testing.T) {
+	backends(t, func(t *testing.T, st store.Store) {
+		k := &Kind[widget]{Name: widgets.Name, Label: widgets.Label} // the widgets, with a cache of its own
+		seed(t, st, 1, 1, t0)
+		seed(t, st, 2, 1, t0) // the same ID in another tenant
+		update(t, st, 2, t0, func(tx *Tx) error {
+			w := mustGet(t, tx, 1)
+			w.Name = "tenant two"
+			return Save(tx, &widgets, w)
+		})
+		encodes := 0
+		encode := func(w *widget) ([]byte, error) {
+			encodes++
+			return json.Marshal(map[string]string{"name": w.Name})
+		}
+		body := func(tenant int64, key string) string {
+			t.Helper()
+			var out []byte
+			err := View(st, tenant, t0, func(tx *Tx) error {
+				w, err := Get(tx, k, 1)
+				if err == nil {
+					out, err = Wire(w, key, encode)
+				}
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return string(out)
+		}
+		want := func(got, body string, n int) {
+			t.Helper()
+			if got != body || encodes != n {
+				t.Fatalf("body %s after %d encodes, want %s after %d", got, encodes, body, n)
+			}
+		}
+		want(body(1, "a"), `{"name":"w0"}`, 1)
+		want(body(1, "a"), `{"name":"w0"}`, 1) // cached
+		want(body(1, "b"), `{"name":"w0"}`, 2) // another key
+		want(body(2, "a"), `{"name":"tenant two"}`, 3)
+		want(body(1, "a"), `{"name":"w0"}`, 4) // tenant 2's read replaced the entry of ID 1
+
+		later := t0.Add(time.Minute)
+		update(t, st, 1, later, func(tx *Tx) error {
+			w := mustGet(t, tx, 1)
+			w.Name = "renamed"
+			if err := Save(tx, &widgets, w); err != nil {
+				return err
+			}
+			for range 2 { // a record read for update is encoded every time
+				if _, err := Wire(w, "a", encode); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		want(body(1, "a"), `{"name":"renamed"}`, 7)
+		want(body(1, "a"), `{"name":"renamed"}`, 7)
+	})
+}
