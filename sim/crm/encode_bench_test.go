@@ -20,18 +20,9 @@ import (
 //
 //	go test -run x -bench EncodeCustomerPage ./sim/crm/
 func BenchmarkEncodeCustomerPage(b *testing.B) {
-	st := store.OpenMemory()
-	defer st.Close()
-	now := time.Date(2026, 11, 23, 15, 0, 0, 0, time.UTC)
-	demo, err := fixture.Load(nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := resource.Update(st, 1, now, func(tx *resource.Tx) error { return Seed(tx, demo.Input("crm", now)) }); err != nil {
-		b.Fatal(err)
-	}
+	st, now := seededDemo(b)
 	var page resource.Page[customerOut]
-	err = resource.View(st, 1, now, func(tx *resource.Tx) error {
+	err := resource.View(st, 1, now, func(tx *resource.Tx) error {
 		p, err := resource.List(tx, &Customers, resource.Query{Page: 1, PageSize: 50, Active: resource.ActiveTrue}, resource.Select{}, nil)
 		page = api.MapPage(p, func(c *Customer) customerOut { return renderCustomer(c, "") })
 		return err
@@ -66,16 +57,7 @@ func BenchmarkEncodeCustomerPage(b *testing.B) {
 //	go test -run x -bench ListCustomersHandler ./sim/crm/
 func BenchmarkListCustomersHandler(b *testing.B) {
 	gin.SetMode(gin.ReleaseMode)
-	st := store.OpenMemory()
-	defer st.Close()
-	now := time.Date(2026, 11, 23, 15, 0, 0, 0, time.UTC)
-	demo, err := fixture.Load(nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := resource.Update(st, 1, now, func(tx *resource.Tx) error { return Seed(tx, demo.Input("crm", now)) }); err != nil {
-		b.Fatal(err)
-	}
+	st, now := seededDemo(b)
 	for _, query := range []string{"pageSize=50", "page=5&pageSize=50"} {
 		b.Run(query, func(b *testing.B) {
 			b.ReportAllocs()
@@ -93,4 +75,20 @@ func BenchmarkListCustomersHandler(b *testing.B) {
 			b.SetBytes(int64(n))
 		})
 	}
+}
+
+// seededDemo returns a memory store holding the demo CRM data in tenant 1,
+// and the time it was seeded at.
+func seededDemo(b *testing.B) (store.Store, time.Time) {
+	st := store.OpenMemory()
+	b.Cleanup(func() { st.Close() })
+	now := time.Date(2026, 11, 23, 15, 0, 0, 0, time.UTC)
+	demo, err := fixture.Load(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := resource.Update(st, 1, now, func(tx *resource.Tx) error { return Seed(tx, demo.Input("crm", now)) }); err != nil {
+		b.Fatal(err)
+	}
+	return st, now
 }
