@@ -11,6 +11,14 @@ import "embed"
 //go:embed *.yaml
 var FS embed.FS
 
+// Compiled holds the documents of FS in the compiled form stsim reads at
+// run time, so that it starts without parsing whole documents (see
+// sim/oas.Compile). It is generated from FS; a test fails when it is stale.
+//
+//go:generate go run ../cmd/specgen -compile
+//go:embed compiled
+var Compiled embed.FS
+
 // Module describes one simulated ServiceTitan module's document. The list
 // of modules is sim.Modules; cmd/specgen generates a document per entry.
 type Module struct {

@@ -95,8 +95,8 @@ type Server struct {
 	seedErr error
 }
 
-// New builds a server. It returns quickly: OpenAPI documents finish loading
-// in the background, and a request for a module waits only for its own.
+// New builds a server. It returns quickly: OpenAPI documents are read when
+// first needed (sim/oas), and the demo tenant is seeded in the background.
 func New(opts Options) (*Server, error) {
 	cfg := opts.Config
 	if cfg.Addr == "" {

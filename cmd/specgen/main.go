@@ -10,6 +10,11 @@
 // Usage, from the repository root:
 //
 //	go run ./cmd/specgen [-ref DIR] [-out DIR]
+//
+// After the documents it writes their compiled form, which stsim reads at
+// run time (sim/oas.Compile), to the folder compiled/ under -out. With
+// -compile it writes only that, from the documents already in -out (what
+// `go generate ./openapi` runs after a hand edit of token.yaml or sim.yaml).
 package main
 
 import (
@@ -30,13 +35,22 @@ import (
 	"github.com/stsim/stsim/openapi"
 	"github.com/stsim/stsim/openapi/specfacts"
 	"github.com/stsim/stsim/sim"
+	"github.com/stsim/stsim/sim/oas"
 )
 
 func main() {
 	root := repoRoot()
 	ref := flag.String("ref", filepath.Join(root, "..", "shared", "reference", "servicetitan-openapi"), "folder holding ServiceTitan's OpenAPI documents")
 	out := flag.String("out", filepath.Join(root, "openapi"), "folder to write the module documents to")
+	compileOnly := flag.Bool("compile", false, "only write the compiled form of the documents in -out")
 	flag.Parse()
+	if *compileOnly {
+		if err := writeCompiled(*out); err != nil {
+			fmt.Fprintf(os.Stderr, "specgen: %v\n", err)
+			os.Exit(1)
+		}
+		return
+	}
 
 	// Generate everything before writing anything, so a failure leaves the
 	// committed documents alone.
@@ -65,6 +79,38 @@ func main() {
 		}
 	}
 	fmt.Printf("%-10s %5d\n", "total", total)
+	if err := writeCompiled(*out); err != nil {
+		fmt.Fprintf(os.Stderr, "specgen: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+// writeCompiled replaces dir/compiled with the compiled form of the
+// documents in dir.
+func writeCompiled(dir string) error {
+	files, err := oas.Compile(os.DirFS(dir))
+	if err != nil {
+		return err
+	}
+	target := filepath.Join(dir, "compiled")
+	old, err := filepath.Glob(filepath.Join(target, "*"))
+	if err != nil {
+		return err
+	}
+	for _, f := range old {
+		if err := os.Remove(f); err != nil {
+			return err
+		}
+	}
+	if err := os.MkdirAll(target, 0o755); err != nil {
+		return err
+	}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(target, name), data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // result is one generated document and what was learnt making it.

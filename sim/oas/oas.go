@@ -2,13 +2,16 @@
 // (embedded, or from a directory), resolves a request path to its operation,
 // and validates requests and responses against that operation.
 //
-// Documents load in the background, one goroutine each, so the server can
-// answer the token endpoint while the big module documents are still being
-// parsed; a request for a module waits only for that module's document.
+// Nothing is parsed until it is needed, so a process answers its first
+// request without parsing a whole document. The embedded documents come in
+// a compiled form (see Compile): a document's first use reads its table of
+// operations, and a path's first request parses only that path's fragment.
+// Documents from a directory are parsed whole when first needed.
 package oas
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"net/http"
@@ -32,8 +35,10 @@ type Operation struct {
 	ParamNames []string // path parameter names in path order
 	Paged      bool     // a paged list (takes a page parameter)
 
-	route *routers.Route
-	doc   *Document
+	// route is what validation needs; with a compiled document it is set
+	// when fragment (shared by the operations of one path) is parsed.
+	route    *routers.Route
+	fragment *fragment
 
 	prepOnce sync.Once // prepares prep on the first request
 	prep     requestPrep
@@ -42,16 +47,69 @@ type Operation struct {
 // QualifiedID names the operation uniquely across documents: "crm.Customers_Get".
 func (o *Operation) QualifiedID() string { return o.Module + "." + o.ID }
 
-// Document is one loaded OpenAPI document.
+// resolve makes sure the operation's route is there (parsing its path's
+// fragment the first time).
+func (o *Operation) resolve() error {
+	if o.fragment == nil {
+		return nil
+	}
+	return o.fragment.parse()
+}
+
+// fragment is one path of a compiled document: a complete small document
+// holding that path, parsed on first use.
+type fragment struct {
+	file string // for errors
+	path string // relative to the document's base
+	data []byte
+	ops  []*Operation // the path's operations, whose routes parse sets
+
+	once sync.Once
+	err  error
+}
+
+func (f *fragment) parse() error {
+	f.once.Do(func() {
+		t, _, err := parseDocument(f.file, f.data, "", false)
+		if err != nil {
+			f.err = err
+			return
+		}
+		item := t.Paths.Value(f.path)
+		if item == nil {
+			f.err = fmt.Errorf("openapi: %s: the fragment of %s does not hold it", f.file, f.path)
+			return
+		}
+		for _, o := range f.ops {
+			op := item.GetOperation(o.Method)
+			if op == nil {
+				f.err = fmt.Errorf("openapi: %s: the fragment of %s has no %s", f.file, f.path, o.Method)
+				return
+			}
+			o.route = &routers.Route{Spec: t, Path: f.path, PathItem: item, Method: o.Method, Operation: op}
+		}
+	})
+	return f.err
+}
+
+// Document is one OpenAPI document. Its operations are known once Spec.Document
+// has returned it.
 type Document struct {
 	Name string // module name
 	Base string // path prefix, e.g. /crm/v2
-	T    *openapi3.T
 	Ops  []*Operation
 
-	tree  *node
-	ready chan struct{}
-	err   error
+	fsys     fs.FS // the documents
+	compiled fs.FS // their compiled form, or nil to parse them whole
+	file     string
+	tree     *node
+	once     sync.Once
+	err      error
+
+	wholeOnce  sync.Once
+	whole      *openapi3.T
+	wholeScope string
+	wholeErr   error
 }
 
 // Spec is the set of documents stsim serves.
@@ -60,23 +118,23 @@ type Spec struct {
 	modules []string             // ServiceTitan module names, in name order
 }
 
-// Load starts loading every document from fsys (the embedded documents when
-// fsys is nil) and returns at once; use Wait or the per-module accessors to
-// block until a document is ready. Documents load one after another on one
-// goroutine, CRM first (a booking client's first calls), so start-up
-// leaves a core free for serving and seeding instead of parsing eight
-// documents at once.
+// Load returns the documents in fsys (the embedded documents, in their
+// compiled form, when fsys is nil). It parses nothing: each document is
+// read when first needed (Document, Match, Wait).
 //
-// The embedded documents are parsed once per process: every Load(nil)
-// returns the same Spec (documents are read-only once loaded), so a test
-// binary that starts many servers parses them once. Documents from a
-// directory are parsed on every call, since the files may change.
+// Every Load(nil) returns the same Spec (documents are read-only once
+// loaded), so a test binary that starts many servers reads each part of
+// the embedded documents once. Documents from a directory are read again
+// for every Load, since the files may change.
 func Load(fsys fs.FS) *Spec {
 	if fsys == nil {
-		embeddedOnce.Do(func() { embedded = load(openapi.FS) })
+		embeddedOnce.Do(func() {
+			compiled, _ := fs.Sub(openapi.Compiled, "compiled") // the name is valid
+			embedded = newSpec(openapi.FS, compiled)
+		})
 		return embedded
 	}
-	return load(fsys)
+	return newSpec(fsys, nil)
 }
 
 var (
@@ -84,15 +142,10 @@ var (
 	embedded     *Spec
 )
 
-func load(fsys fs.FS) *Spec {
+func newSpec(fsys, compiled fs.FS) *Spec {
 	s := &Spec{docs: map[string]*Document{}}
-	var files []string
-	var order []*Document
 	add := func(name, file, base string) {
-		d := &Document{Name: name, Base: base, ready: make(chan struct{})}
-		s.docs[name] = d
-		order = append(order, d)
-		files = append(files, file)
+		s.docs[name] = &Document{Name: name, Base: base, fsys: fsys, compiled: compiled, file: file}
 	}
 	for _, file := range moduleFiles(fsys) {
 		name := strings.TrimSuffix(file, ".yaml")
@@ -101,75 +154,153 @@ func load(fsys fs.FS) *Spec {
 	}
 	add("token", openapi.Token, "")
 	add("sim", openapi.Control, "")
-	go func() {
-		for i, d := range order {
-			d.load(fsys, files[i])
-		}
-	}()
 	return s
 }
 
 // moduleFiles lists the module documents in fsys: every *.yaml file but the
-// token and control documents, in name order (so CRM, which a booking
-// client calls first, loads first).
+// token and control documents, in name order.
 func moduleFiles(fsys fs.FS) []string {
 	files, _ := fs.Glob(fsys, "*.yaml") // the pattern is valid
-	return slices.DeleteFunc(files, func(f string) bool { return f == openapi.Token || f == openapi.Control })
+	return slices.DeleteFunc(files, isControlDocument)
 }
 
-func (d *Document) load(fsys fs.FS, file string) {
-	defer close(d.ready)
-	data, err := fs.ReadFile(fsys, file)
+// isControlDocument tells the token and control documents from module documents.
+func isControlDocument(file string) bool { return file == openapi.Token || file == openapi.Control }
+
+// open reads the document's operations: from its compiled index, or by
+// parsing it whole.
+func (d *Document) open() {
+	var ops []*Operation
+	if d.compiled != nil {
+		ops, d.err = d.readIndex()
+	} else {
+		var t *openapi3.T
+		var scope string
+		if t, scope, d.err = d.parseWhole(); d.err == nil {
+			ops = operations(t, d.Name, d.Base, scope)
+		}
+	}
+	if d.err != nil {
+		return
+	}
+	d.Ops = ops
+	d.tree = &node{}
+	for _, o := range ops {
+		o.ParamNames = d.tree.insert(splitPath(o.Path[len(d.Base):]), o)
+	}
+}
+
+// readIndex makes the operations of a compiled document, each path's
+// sharing that path's unparsed fragment.
+func (d *Document) readIndex() ([]*Operation, error) {
+	data, err := fs.ReadFile(d.compiled, indexFile(d.file))
 	if err != nil {
-		d.err = fmt.Errorf("openapi: %s: %w", file, err)
-		return
+		return nil, fmt.Errorf("openapi: %s: %w", d.file, err)
 	}
-	loader := openapi3.NewLoader()
-	t, err := loader.LoadFromData(data)
+	fragments, err := fs.ReadFile(d.compiled, fragmentsFile(d.file))
 	if err != nil {
-		d.err = fmt.Errorf("openapi: %s: %w", file, err)
-		return
+		return nil, fmt.Errorf("openapi: %s: %w", d.file, err)
 	}
-	if err := t.Validate(context.Background()); err != nil {
-		d.err = fmt.Errorf("openapi: %s is not a valid document: %w", file, err)
-		return
+	var index compiledIndex
+	if err := json.Unmarshal(data, &index); err != nil {
+		return nil, fmt.Errorf("openapi: %s: %w", indexFile(d.file), err)
 	}
-	scopeModule, _ := t.Extensions[openapi.ScopeExtension].(string)
-	if d.Base != "" && scopeModule == "" {
-		d.err = fmt.Errorf("openapi: %s does not say its scope abbreviation (%s); generate it with cmd/specgen", file, openapi.ScopeExtension)
-		return
+	if d.Base != "" && index.Scope == "" {
+		return nil, fmt.Errorf("openapi: %s does not say its scope abbreviation; run go generate ./openapi", indexFile(d.file))
+	}
+	var ops []*Operation
+	for _, p := range index.Paths {
+		if p.Start < 0 || p.Start > p.End || p.End > len(fragments) {
+			return nil, fmt.Errorf("openapi: %s: %s: fragment out of range; run go generate ./openapi", indexFile(d.file), p.Path)
+		}
+		f := &fragment{file: fragmentsFile(d.file), path: p.Path, data: fragments[p.Start:p.End]}
+		for _, c := range p.Ops {
+			o := &Operation{ID: c.ID, Module: d.Name, Method: c.Method, Path: d.Base + p.Path, Paged: c.Paged, fragment: f}
+			if d.Base != "" {
+				o.Scope = scopeFor(index.Scope, c.Method, p.Path)
+			}
+			f.ops = append(f.ops, o)
+			ops = append(ops, o)
+		}
+	}
+	return ops, nil
+}
+
+// parseWhole parses the whole document once (from fsys, not its compiled
+// form). A document from a directory is validated; the embedded ones are
+// validated by tests.
+func (d *Document) parseWhole() (*openapi3.T, string, error) {
+	d.wholeOnce.Do(func() {
+		data, err := fs.ReadFile(d.fsys, d.file)
+		if err != nil {
+			d.wholeErr = fmt.Errorf("openapi: %s: %w", d.file, err)
+			return
+		}
+		d.whole, d.wholeScope, d.wholeErr = parseDocument(d.file, data, d.Base, d.compiled == nil)
+	})
+	return d.whole, d.wholeScope, d.wholeErr
+}
+
+// wholeDocument is the parsed whole document, for lookups of named
+// components (fixture validation, enumerations).
+func (d *Document) wholeDocument() (*openapi3.T, error) {
+	t, _, err := d.parseWhole()
+	return t, err
+}
+
+// parseDocument parses one document (or fragment) with kin-openapi,
+// validates it if asked, checks that a module document (base set) says
+// its scope abbreviation, and adds the documented limits.
+func parseDocument(file string, data []byte, base string, validate bool) (*openapi3.T, string, error) {
+	t, err := openapi3.NewLoader().LoadFromData(data)
+	if err != nil {
+		return nil, "", fmt.Errorf("openapi: %s: %w", file, err)
+	}
+	if validate {
+		if err := t.Validate(context.Background()); err != nil {
+			return nil, "", fmt.Errorf("openapi: %s is not a valid document: %w", file, err)
+		}
+	}
+	scope, _ := t.Extensions[openapi.ScopeExtension].(string)
+	if base != "" && scope == "" {
+		return nil, "", fmt.Errorf("openapi: %s does not say its scope abbreviation (%s); generate it with cmd/specgen", file, openapi.ScopeExtension)
 	}
 	applyDocumentedLimits(t)
-	d.T = t
-	d.tree = &node{}
-	for _, path := range t.Paths.InMatchingOrder() {
-		item := t.Paths.Value(path)
+	return t, scope, nil
+}
+
+// operations lists a parsed document's operations with their routes,
+// ordered by path, then method. Paths are base plus the document's path.
+func operations(t *openapi3.T, module, base, scope string) []*Operation {
+	var ops []*Operation
+	for path, item := range t.Paths.Map() {
 		for method, op := range item.Operations() {
 			o := &Operation{
-				ID: op.OperationID, Module: d.Name, Method: method, Path: d.Base + path, doc: d,
+				ID: op.OperationID, Module: module, Method: method, Path: base + path,
 				route: &routers.Route{Spec: t, Path: path, PathItem: item, Method: method, Operation: op},
 			}
-			o.ParamNames = d.tree.insert(splitPath(path), o)
 			for _, p := range op.Parameters {
 				if p.Value != nil && p.Value.Name == "page" && p.Value.In == "query" {
 					o.Paged = true
 				}
 			}
-			if d.Base != "" {
-				o.Scope = scopeFor(scopeModule, method, path)
+			if base != "" {
+				o.Scope = scopeFor(scope, method, path)
 			}
-			d.Ops = append(d.Ops, o)
+			ops = append(ops, o)
 		}
 	}
-	sort.Slice(d.Ops, func(i, j int) bool {
-		if d.Ops[i].Path != d.Ops[j].Path {
-			return d.Ops[i].Path < d.Ops[j].Path
+	sort.Slice(ops, func(i, j int) bool {
+		if ops[i].Path != ops[j].Path {
+			return ops[i].Path < ops[j].Path
 		}
-		return d.Ops[i].Method < d.Ops[j].Method
+		return ops[i].Method < ops[j].Method
 	})
+	return ops
 }
 
-// Wait blocks until every document has loaded and returns the first error.
+// Wait reads every document's operations (parsing a directory's documents
+// whole, which validates them) and returns the first error.
 func (s *Spec) Wait() error {
 	for _, name := range s.names() {
 		if _, err := s.Document(name); err != nil {
@@ -183,17 +314,18 @@ func (s *Spec) names() []string {
 	return append(append([]string(nil), s.modules...), "token", "sim")
 }
 
-// Document waits for and returns a document by module name.
+// Document returns a document by module name, reading its operations the
+// first time.
 func (s *Spec) Document(name string) (*Document, error) {
 	d, ok := s.docs[name]
 	if !ok {
 		return nil, fmt.Errorf("openapi: no document for module %q", name)
 	}
-	<-d.ready
+	d.once.Do(d.open)
 	return d, d.err
 }
 
-// Operations returns every operation of every document, waiting for all.
+// Operations returns every operation of every document.
 func (s *Spec) Operations() ([]*Operation, error) {
 	var out []*Operation
 	for _, name := range s.names() {
@@ -229,7 +361,7 @@ func (s *Spec) Match(method, path string) (*Operation, []string, Outcome) {
 	if !ok || d.Base == "" || !strings.HasPrefix(path, d.Base+"/") {
 		return nil, nil, NoSuchPath
 	}
-	<-d.ready
+	d.once.Do(d.open)
 	if d.err != nil {
 		return nil, nil, LoadFailed
 	}
@@ -245,6 +377,9 @@ func (s *Spec) Match(method, path string) (*Operation, []string, Outcome) {
 		}
 		sort.Strings(allowed)
 		return nil, allowed, MethodNotAllowed
+	}
+	if op.resolve() != nil {
+		return nil, nil, LoadFailed
 	}
 	return op, values, Matched
 }
@@ -273,6 +408,9 @@ func (s *Spec) MatchDocument(name, method, path string) (*Operation, []string, O
 		return nil, nil, NoSuchPath
 	}
 	if op := leaf.methods[method]; op != nil {
+		if op.resolve() != nil {
+			return nil, nil, LoadFailed
+		}
 		return op, values, Matched
 	}
 	return nil, nil, MethodNotAllowed

@@ -241,7 +241,7 @@ func FuzzMatch(f *testing.F) {
 			}
 			// The template with the values put back names the same
 			// segments as the request path.
-			base := op.doc.Base
+			base := s.docs[op.Module].Base
 			if !strings.HasPrefix(path, base+"/") {
 				t.Fatalf("%s matched %q outside its base %s", op.QualifiedID(), path, base)
 			}

@@ -71,6 +71,9 @@ var requestOptionsBodyChecked = func() *openapi3filter.Options {
 // ValidateRequest checks a request's parameters, headers and body against
 // the operation. The body is read and put back unchanged.
 func (o *Operation) ValidateRequest(r *http.Request, pathValues []string) []Violation {
+	if err := o.resolve(); err != nil {
+		return []Violation{{"request", err.Error()}}
+	}
 	input := o.input(r, pathValues)
 	input.Route = o.prepared().route
 	if o.acceptsBody(r) {
@@ -95,7 +98,10 @@ type requestPrep struct {
 // prepared returns the operation's requestPrep, preparing it on first use.
 func (o *Operation) prepared() *requestPrep {
 	o.prepOnce.Do(func() {
-		o.prep = requestPrep{route: requestRoute(o.route), body: compileBodyCheck(o.route.Operation, o.doc.T)}
+		if o.resolve() != nil {
+			return // ValidateRequest reports it
+		}
+		o.prep = requestPrep{route: requestRoute(o.route), body: compileBodyCheck(o.route.Operation, o.route.Spec)}
 	})
 	return &o.prep
 }
@@ -302,10 +308,13 @@ var responseOptions = &openapi3filter.Options{
 // an undocumented success status, or a body where the document promises
 // none, is a violation.
 func (o *Operation) ValidateResponse(r *http.Request, pathValues []string, status int, header http.Header, body []byte) error {
+	if err := o.resolve(); err != nil {
+		return err
+	}
 	resp := o.route.Operation.Responses.Status(status)
 	if resp == nil || resp.Value == nil {
 		if status >= 400 {
-			return o.doc.validateErrorBody(body)
+			return validateErrorBody(o.route.Spec, body)
 		}
 		return fmt.Errorf("status %d is not documented for %s", status, o.QualifiedID())
 	}
@@ -330,8 +339,13 @@ func (o *Operation) ValidateResponse(r *http.Request, pathValues []string, statu
 	return violationsError(status, out)
 }
 
-func (d *Document) validateErrorBody(body []byte) error {
-	ref := d.T.Components.Schemas["ApiErrorResponse"]
+// validateErrorBody checks an error body against the document's (or
+// fragment's) errorSchema.
+func validateErrorBody(t *openapi3.T, body []byte) error {
+	if t.Components == nil {
+		return nil
+	}
+	ref := t.Components.Schemas[errorSchema]
 	if ref == nil || ref.Value == nil {
 		return nil // a document without the shared error schema (token, sim)
 	}
@@ -364,6 +378,9 @@ func violationsError(status int, vs []Violation) error {
 // without a body, or an operation that takes none, always passes; accepted
 // lists the declared types for the error message.
 func (o *Operation) AcceptsContentType(r *http.Request) (accepted []string, ok bool) {
+	if o.resolve() != nil {
+		return nil, true // ValidateRequest reports it
+	}
 	body := o.route.Operation.RequestBody
 	if r.ContentLength == 0 || body == nil || body.Value == nil || len(body.Value.Content) == 0 {
 		return nil, true

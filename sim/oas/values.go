@@ -11,13 +11,14 @@ import (
 // any) against a named component schema of a module's document, as a
 // request body would be checked: fixture records are validated this way.
 // Required properties named in optional may be absent ("*": any of them).
-// It waits for the document; an unknown module or component is an error.
+// It parses the whole document the first time; an unknown module or
+// component is an error.
 func (s *Spec) ValidateValue(module, component string, v any, optional []string) ([]Violation, error) {
-	d, err := s.Document(module)
+	t, err := s.whole(module)
 	if err != nil {
 		return nil, err
 	}
-	ref := d.T.Components.Schemas[component]
+	ref := t.Components.Schemas[component]
 	if ref == nil || ref.Value == nil {
 		return nil, fmt.Errorf("openapi: %s has no schema %q", module, component)
 	}
@@ -39,14 +40,15 @@ func (s *Spec) ValidateValue(module, component string, v any, optional []string)
 }
 
 // Enum returns the allowed values of a named string enumeration schema of
-// a module's document, in the document's order. It waits for the document;
-// an unknown module or component, or one without a string enum, is an error.
+// a module's document, in the document's order. It parses the whole document
+// the first time; an unknown module or component, or one without a string
+// enum, is an error.
 func (s *Spec) Enum(module, component string) ([]string, error) {
-	d, err := s.Document(module)
+	t, err := s.whole(module)
 	if err != nil {
 		return nil, err
 	}
-	ref := d.T.Components.Schemas[component]
+	ref := t.Components.Schemas[component]
 	if ref == nil || ref.Value == nil || len(ref.Value.Enum) == 0 {
 		return nil, fmt.Errorf("openapi: %s has no enumeration schema %q", module, component)
 	}
@@ -59,4 +61,13 @@ func (s *Spec) Enum(module, component string) ([]string, error) {
 		out = append(out, str)
 	}
 	return out, nil
+}
+
+// whole returns a module's whole parsed document.
+func (s *Spec) whole(module string) (*openapi3.T, error) {
+	d, err := s.Document(module)
+	if err != nil {
+		return nil, err
+	}
+	return d.wholeDocument()
 }
