@@ -125,7 +125,10 @@ func TestMixedWritesSurviveRandomKills(t *testing.T) {
 		_ = child.Wait()
 		wg.Wait()
 
-		// Offline: the file must pass bbolt's consistency check at open.
+		// Offline: the file must pass bbolt's consistency check.
+		if err := store.CheckBoltFile(dataFile); err != nil {
+			t.Fatalf("round %d: the file fails its check after kill -9: %v", round, err)
+		}
 		st, err := store.OpenBolt(dataFile, store.BoltOptions{})
 		if err != nil {
 			t.Fatalf("round %d: the file fails its check after kill -9: %v", round, err)

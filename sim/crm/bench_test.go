@@ -56,6 +56,8 @@ type benchEnv struct {
 	h     http.Handler
 	token string
 	ids   []int64 // bench customers, in creation order
+
+	clientID, secret string // the bench tenant's connection
 }
 
 func benchPhone(i int) string { return fmt.Sprintf("7%09d", i) } // ten digits, unique
@@ -64,19 +66,7 @@ func benchZip(i int) string   { return fmt.Sprintf("%05d", 10000+i/benchPerZip) 
 // newBenchEnv starts a server (memory, or bbolt in dir) and connects the
 // demo app to the bench tenant.
 func newBenchEnv(b *testing.B, backend, dir string) *benchEnv {
-	cfg := config.Defaults()
-	cfg.StrictResponses = false
-	cfg.RateLimit = 0
-	if backend == "bbolt" {
-		cfg.DataFile = filepath.Join(dir, "bench.db")
-	}
-	srv, err := sim.New(sim.Options{Config: cfg, Clock: clock.NewFrozen(benchEpoch)})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := srv.Ready(); err != nil {
-		b.Fatal(err)
-	}
+	srv := startBenchServer(b, backend, dir)
 	reg := srv.Auth().Registry
 	if err := reg.AddTenant(auth.Tenant{ID: benchTenant, Name: "bench"}); err != nil {
 		b.Fatal(err)
@@ -90,20 +80,44 @@ func newBenchEnv(b *testing.B, backend, dir string) *benchEnv {
 	if err != nil {
 		b.Fatal(err)
 	}
-	env := &benchEnv{srv: srv, h: srv.Handler()}
-	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {conn.ClientID}, "client_secret": {secret}}
+	env := &benchEnv{srv: srv, h: srv.Handler(), clientID: conn.ClientID, secret: secret}
+	env.token = env.newToken(b)
+	return env
+}
+
+// startBenchServer starts a production-configured server (memory, or the
+// bbolt file bench.db in dir) and waits until it is ready.
+func startBenchServer(b *testing.B, backend, dir string) *sim.Server {
+	cfg := config.Defaults()
+	cfg.StrictResponses = false
+	cfg.RateLimit = 0
+	if backend == "bbolt" {
+		cfg.DataFile = filepath.Join(dir, "bench.db")
+	}
+	srv, err := sim.New(sim.Options{Config: cfg, Clock: clock.NewFrozen(benchEpoch)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := srv.Ready(); err != nil {
+		b.Fatal(err)
+	}
+	return srv
+}
+
+// newToken gets an access token for the bench tenant's connection.
+func (e *benchEnv) newToken(b *testing.B) string {
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {e.clientID}, "client_secret": {e.secret}}
 	req := httptest.NewRequest(http.MethodPost, "/connect/token", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	rec := httptest.NewRecorder()
-	env.h.ServeHTTP(rec, req)
+	e.h.ServeHTTP(rec, req)
 	var tok struct {
 		AccessToken string `json:"access_token"`
 	}
 	if err := json.Unmarshal(rec.Body.Bytes(), &tok); rec.Code != http.StatusOK || err != nil {
 		b.Fatalf("token: %d %s", rec.Code, rec.Body)
 	}
-	env.token = tok.AccessToken
-	return env
+	return tok.AccessToken
 }
 
 // grow adds bench customers until there are n, in batches.
@@ -296,4 +310,32 @@ func BenchmarkSeed(b *testing.B) {
 			st.Close()
 		}
 	})
+}
+
+// BenchmarkOpenBolt100k times a restart on a bbolt file that holds 100,000
+// bench customers (each with a location and a phone contact) besides the
+// demo tenant: from sim.New on the file to the first authenticated 200 (a
+// token, then a bench customer by ID), i.e. cmd/stsim's cold start without
+// the exec. The file is built once; the page cache is warm.
+//
+//	go test -run x -bench OpenBolt100k -benchtime 5x ./sim/crm/
+func BenchmarkOpenBolt100k(b *testing.B) {
+	dir := b.TempDir()
+	built := newBenchEnv(b, "bbolt", dir)
+	built.grow(b, 100_000)
+	if err := built.srv.Close(); err != nil {
+		b.Fatal(err)
+	}
+	get := fmt.Sprintf("/crm/v2/tenant/%d/customers/%d", benchTenant, built.ids[len(built.ids)/2])
+	for b.Loop() {
+		srv := startBenchServer(b, "bbolt", dir)
+		e := &benchEnv{srv: srv, h: srv.Handler(), clientID: built.clientID, secret: built.secret}
+		e.token = e.newToken(b)
+		e.serve(b, e.request(http.MethodGet, get, nil), -1)
+		b.StopTimer()
+		if err := srv.Close(); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
 }

@@ -24,7 +24,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"os"
 	"runtime/debug"
 	"sync/atomic"
 	"time"
@@ -85,11 +84,11 @@ func OpenBolt(path string, opts BoltOptions) (Store, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{
 		Timeout: timeout,
 		NoSync:  opts.NoSync,
-		// The hashmap freelist is faster for large files; not writing the
-		// freelist on every commit saves a page write per commit (it is
-		// rebuilt by scanning the file on open).
-		FreelistType:   bolt.FreelistMapType,
-		NoFreelistSync: true,
+		// The hashmap freelist is faster for large files. It is written
+		// with every commit (a page or two) so that opening a big file reads
+		// it instead of walking every page to rebuild it (seconds at 100k
+		// customers); a file from an older stsim gets one on its first open.
+		FreelistType: bolt.FreelistMapType,
 	})
 	if err != nil {
 		if errors.Is(err, berrors.ErrTimeout) {
@@ -101,79 +100,25 @@ func OpenBolt(path string, opts BoltOptions) (Store, error) {
 		_ = db.Close()
 		return nil, err
 	}
-	return &boltStore{db: db, group: &groupCommit{db: db}}, nil
+	if err := completeFreelist(db, path); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	return &boltStore{db: db, group: &groupCommit{db: db, path: path}}, nil
 }
 
-// ErrCorrupt marks a data file that fails the consistency check at open.
-var ErrCorrupt = errors.New("store: data file is corrupt")
-
-// checkFile runs bbolt's consistency check on an existing data file, opened
-// read-only, before it is opened for real: bbolt itself panics in a
-// goroutine of its own on some corrupt pages, which no caller can recover.
-// Here every page is first read by a walk of all buckets, keys and values
-// in a goroutine that turns memory faults and panics into errors, so a
-// corrupt file is refused with an error naming it (wrapping ErrCorrupt).
-func checkFile(path string, timeout time.Duration) error {
-	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: true})
-	if err != nil {
-		if errors.Is(err, berrors.ErrTimeout) {
-			return fmt.Errorf("store: data file %q is in use by another stsim process (bbolt lock timeout after %s): %w", path, timeout, ErrInUse)
-		}
-		return fmt.Errorf("%w: %q cannot be opened: %v (restore it from a backup, or delete it to start empty)", ErrCorrupt, path, err)
-	}
-	defer db.Close()
-	done := make(chan error, 1)
-	go func() { done <- checkDB(db) }()
-	if err := <-done; err != nil {
-		return fmt.Errorf("%w: %q: %v (restore it from a backup, or delete it to start empty)", ErrCorrupt, path, err)
-	}
-	return nil
-}
-
-// checkDB walks every bucket, key and value, then runs bbolt's own check;
-// it must run on a goroutine of its own (it sets panic-on-fault).
-func checkDB(db *bolt.DB) (err error) {
-	debug.SetPanicOnFault(true)
-	var touched byte
-	defer func() { checkSink.Store(uint32(touched)) }()
-	defer func() {
-		if v := recover(); v != nil {
-			err = fmt.Errorf("reading it failed: %v", v)
-		}
-	}()
-	return db.View(func(tx *bolt.Tx) error {
-		var walk func(b *bolt.Bucket) error
-		walk = func(b *bolt.Bucket) error {
-			return b.ForEach(func(k, v []byte) error {
-				if v == nil {
-					if child := b.Bucket(k); child != nil {
-						return walk(child)
-					}
-					return nil
-				}
-				if len(v) > 0 {
-					touched += v[0] ^ v[len(v)-1] // read the value's first and last page
-				}
-				return nil
-			})
-		}
-		if err := tx.ForEach(func(_ []byte, b *bolt.Bucket) error { return walk(b) }); err != nil {
-			return err
-		}
-		for cerr := range tx.Check() {
-			if err == nil {
-				err = cerr
-			}
-		}
+// completeFreelist finishes giving a file from an older stsim, which had no
+// freelist stored, a freelist in both meta pages: bbolt wrote one in the
+// newest meta page when it opened the file, and one more commit writes the
+// other. Until then every open would read the whole file (see checkFile).
+func completeFreelist(db *bolt.DB, path string) error {
+	if stored, err := freelistStored(path); stored || err != nil {
 		return err
+	}
+	return db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketMeta).Put(keySchemaVersion, Uint64Key(schemaVersion))
 	})
 }
-
-// checkSink keeps checkDB's value reads from being optimised away.
-var checkSink atomic.Uint32
 
 // initSchema checks the schema version of an existing file, or lays out a new
 // (empty) one.
@@ -228,10 +173,21 @@ func mapErr(err error) error {
 	return err
 }
 
+// guardFaults makes a memory fault in the calling goroutine a panic until
+// the caller returns (use: defer guardFaults()()). Pages below a file's
+// top levels are only checked when read: a corrupt one pointing outside
+// the file then fails the request that read it (the HTTP server recovers
+// the panic into a 500) instead of crashing the process.
+func guardFaults() func() {
+	old := debug.SetPanicOnFault(true)
+	return func() { debug.SetPanicOnFault(old) }
+}
+
 func (s *boltStore) View(tenant int64, fn func(Tx) error) error {
 	if s.closed.Load() {
 		return ErrClosed
 	}
+	defer guardFaults()()
 	return mapErr(s.db.View(func(btx *bolt.Tx) error {
 		tx := &boltTx{btx: btx, tenant: tenant}
 		defer tx.finish()
@@ -243,6 +199,7 @@ func (s *boltStore) Update(tenant int64, fn func(Tx) error) error {
 	if s.closed.Load() {
 		return ErrClosed
 	}
+	defer guardFaults()()
 	run := func(btx *bolt.Tx) error {
 		tx := &boltTx{btx: btx, tenant: tenant, txState: txState{writable: true}}
 		defer tx.finish()
@@ -255,6 +212,7 @@ func (s *boltStore) Tenants() ([]int64, error) {
 	if s.closed.Load() {
 		return nil, ErrClosed
 	}
+	defer guardFaults()()
 	ids := []int64{}
 	err := s.db.View(func(btx *bolt.Tx) error {
 		return btx.Bucket(bucketTenants).ForEachBucket(func(k []byte) error {
@@ -281,6 +239,7 @@ func (s *boltStore) DropTenant(tenant int64) error {
 	if s.closed.Load() {
 		return ErrClosed
 	}
+	defer guardFaults()()
 	key := Int64Key(tenant)
 	return mapErr(s.db.Update(func(btx *bolt.Tx) error {
 		if err := deleteBucketIfExists(btx.Bucket(bucketTenants), key); err != nil {
@@ -299,6 +258,7 @@ func (s *boltStore) updateSnapshot(tenant int64, name string, fn func(btx *bolt.
 	if s.closed.Load() {
 		return ErrClosed
 	}
+	defer guardFaults()()
 	key := Int64Key(tenant)
 	return mapErr(s.db.Update(func(btx *bolt.Tx) error { return fn(btx, key) }))
 }
@@ -394,6 +354,7 @@ func (s *boltStore) Snapshots(tenant int64) ([]string, error) {
 	if s.closed.Load() {
 		return nil, ErrClosed
 	}
+	defer guardFaults()()
 	names := []string{}
 	err := s.db.View(func(btx *bolt.Tx) error {
 		snaps := btx.Bucket(bucketSnapshots).Bucket(Int64Key(tenant))

@@ -19,6 +19,7 @@ import (
 // writes, its batches held ~2 calls, and creates on bbolt were ~300/s.)
 type groupCommit struct {
 	db    *bolt.DB
+	path  string // the data file, for errors
 	mu    sync.Mutex
 	queue []*groupCall
 	busy  bool // a leader is committing
@@ -81,8 +82,17 @@ func (g *groupCommit) commitQueued() {
 }
 
 // commit runs batch in one transaction. A call that fails is sent off to
-// run alone and the rest are tried again without it.
+// run alone and the rest are tried again without it. If bbolt itself
+// panics (on a corrupt page), every call still waiting gets the error.
 func (g *groupCommit) commit(batch []*groupCall) {
+	defer func() {
+		if p := recover(); p != nil {
+			err := corruptFile(g.path, fmt.Errorf("committing failed: %v", p))
+			for _, c := range batch {
+				c.done <- err
+			}
+		}
+	}()
 	for len(batch) > 0 {
 		failed := -1
 		err := g.db.Update(func(tx *bolt.Tx) error {
