@@ -43,7 +43,7 @@ var Modules = []Module{
 	{openapi.Module{Name: "jbce", Title: "JBCE", Reference: "tenant-jbce-v2.json", Export: "developer-portal export, 2025-05-23", Scope: "jbce", Operations: 1},
 		jbce.Routes, jbce.Fixture, jbce.Seed},
 	{openapi.Module{Name: "jpm", Title: "JPM", Reference: "tenant-jpm-v2.yaml", Export: "developer-portal export, 2025-06-17", Scope: "jpm", Operations: 55},
-		func() api.Routes { return jpm.Routes(jpm.Deps{CheckSlot: dispatch.CheckSlot}) }, jpm.Fixture, jpm.Seed},
+		jpm.Routes, jpm.Fixture, jpm.Seed},
 	{openapi.Module{Name: "dispatch", Title: "Dispatch", Reference: "tenant-dispatch-v2.yaml", Export: "developer-portal export, 2025-06-17", Scope: "dis", Operations: 36},
 		dispatch.Routes, dispatch.Fixture, dispatch.Seed},
 }

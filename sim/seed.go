@@ -5,8 +5,11 @@ import (
 	"time"
 
 	"github.com/stsim/stsim/sim/crm"
+	"github.com/stsim/stsim/sim/dispatch"
 	"github.com/stsim/stsim/sim/fixture"
+	"github.com/stsim/stsim/sim/jpm"
 	"github.com/stsim/stsim/sim/resource"
+	"github.com/stsim/stsim/sim/schedule"
 	"github.com/stsim/stsim/sim/store"
 	"github.com/stsim/stsim/sim/tenant"
 )
@@ -46,7 +49,33 @@ func seedTenant(st store.Store, set *fixture.Set, now time.Time) (map[string]int
 	return bindings, err
 }
 
+// reindex files a tenant's shifts, non-job appointments and appointments
+// with package schedule when its index does not cover them yet: data
+// written by an stsim before the index existed (a bbolt file or snapshot).
+// A tenant seeded since has it complete.
+func (s *Server) reindex(tenant int64) error {
+	var done bool
+	err := resource.View(s.store, tenant, s.clock.Now(), func(tx *resource.Tx) (err error) {
+		done, err = schedule.Indexed(tx)
+		return err
+	})
+	if err != nil || done {
+		return err
+	}
+	return resource.Update(s.store, tenant, s.clock.Now(), func(tx *resource.Tx) error {
+		done, err := schedule.Indexed(tx)
+		if err != nil || done {
+			return err
+		}
+		return schedule.Rebuild(tx, dispatch.IndexSchedule, jpm.IndexSchedule)
+	})
+}
+
 func seedRecords(tx *resource.Tx, set *fixture.Set, now time.Time) error {
+	// Every record written from here on files itself with schedule.
+	if err := schedule.MarkIndexed(tx); err != nil {
+		return err
+	}
 	settings := tenant.Defaults()
 	if set.Tenant.TimeZone != "" {
 		settings.TimeZone = set.Tenant.TimeZone

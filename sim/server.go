@@ -164,7 +164,7 @@ func New(opts Options) (*Server, error) {
 	s.envs, issuers, envs = environments(cfg)
 	s.auth = auth.NewService(reg, key, issuers, cfg.TokenTTL, s.clocks)
 	s.control = &control.Plane{Registry: reg, Store: s.store, Clocks: s.clocks, Limiter: s.limiter,
-		Journal: s.journal, Scenarios: s.scenarios, Fixtures: dirFS(cfg.FixturesDir), Seed: s.seed, Environments: envs,
+		Journal: s.journal, Scenarios: s.scenarios, Fixtures: dirFS(cfg.FixturesDir), Seed: s.seed, Reindex: s.reindex, Environments: envs,
 		DefaultRateLimit: cfg.RateLimit}
 	background, stop := context.WithCancel(context.Background())
 	s.stop = stop

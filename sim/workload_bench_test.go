@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/stsim/stsim/sim"
 	"github.com/stsim/stsim/sim/config"
@@ -34,6 +35,7 @@ func BenchmarkHandlersInProcess(b *testing.B) {
 		{"list50", http.MethodGet, base + "/customers?pageSize=50", nil},
 		{"phone", http.MethodGet, base + "/customers?phone=630-555-0187", nil},
 		{"create", http.MethodPost, base + "/customers", benchCreateBody},
+		{"capacity", http.MethodPost, "/dispatch/v2/tenant/1234567/capacity", benchCapacityBody()},
 	} {
 		b.Run(w.name, func(b *testing.B) {
 			b.ReportAllocs()
@@ -72,6 +74,15 @@ func BenchmarkCreateParallel(b *testing.B) {
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "creates/s")
 		})
 	}
+}
+
+// benchCapacityBody asks for 14 days, from tomorrow (UTC), of the demo's
+// AC Repair job type in its business unit, as cmd/stsim-bench's capacity
+// workload does.
+func benchCapacityBody() []byte {
+	from := time.Now().UTC().Truncate(24 * time.Hour).Add(24 * time.Hour)
+	return fmt.Appendf(nil, `{"startsOnOrAfter":%q,"endsOnOrBefore":%q,"businessUnitIds":[1428],"jobTypeId":1514,"skillBasedAvailability":true}`,
+		from.Format(time.RFC3339), from.AddDate(0, 0, 14).Format(time.RFC3339))
 }
 
 // benchCreateBody is a customer create with one location and one contact.

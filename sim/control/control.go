@@ -40,6 +40,10 @@ type Plane struct {
 	// there already, and returns the booking-provider tag each of the set's
 	// connections is bound to (by client ID).
 	Seed func(set *fixture.Set) (map[string]int64, error)
+	// Reindex brings what is derived from a tenant's records (the
+	// schedule index) up to date with data an older stsim wrote: run for
+	// every stored tenant at start and after a snapshot is restored.
+	Reindex func(tenant int64) error
 	// Environments describes each environment for GET /_sim/environments.
 	Environments []Environment
 	// DefaultRateLimit is the server's calls per second per (app, tenant),
@@ -422,6 +426,13 @@ func (p *Plane) Restore() error {
 			}
 		}
 	}
+	for _, id := range stored {
+		if known[id] && id != auth.StoreTenant {
+			if err := p.Reindex(id); err != nil {
+				return fmt.Errorf("indexing tenant %d: %w", id, err)
+			}
+		}
+	}
 	return nil
 }
 
@@ -504,6 +515,10 @@ func (p *Plane) restoreSnapshot(c *gin.Context) {
 	start := time.Now()
 	if err := p.Store.Restore(id, c.Param("name")); err != nil {
 		fail(c, storeError(err, "snapshot"))
+		return
+	}
+	if err := p.Reindex(id); err != nil {
+		fail(c, apierr.Internal(err))
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"tenantId": id, "snapshot": c.Param("name"), "milliseconds": time.Since(start).Milliseconds()})

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stsim/stsim/sim/jpm"
 	"github.com/stsim/stsim/sim/resource"
+	"github.com/stsim/stsim/sim/schedule"
 	"github.com/stsim/stsim/sim/settings"
 	"github.com/stsim/stsim/sim/store"
 	"github.com/stsim/stsim/sim/tenant"
@@ -27,7 +28,7 @@ const benchTenant = 42
 func benchData(b testing.TB) (store.Store, time.Time, int64) {
 	st := store.OpenMemory()
 	b.Cleanup(func() { st.Close() })
-	loc := location("America/Chicago")
+	loc := tenant.Location("America/Chicago")
 	start := time.Date(2026, 11, 23, 0, 0, 0, 0, loc) // a Monday
 	var jobType int64
 	err := resource.Update(st, benchTenant, start, func(tx *resource.Tx) error {
@@ -121,37 +122,44 @@ func BenchmarkCapacity14Days50Techs(b *testing.B) {
 	}
 }
 
-// TestDayIndexFindsWhatAScanFinds checks the "day" index of appointments
-// against a full scan on the benchmark's data, over windows that cross UTC
-// midnights, and that the data gives capacity a mixed answer.
-func TestDayIndexFindsWhatAScanFinds(t *testing.T) {
+// TestScheduleFindsWhatAScanFinds checks package schedule's bookings
+// against a scan of the appointments and their assignments on the
+// benchmark's data, over windows that cross UTC midnights, and that the
+// data gives capacity a mixed answer.
+func TestScheduleFindsWhatAScanFinds(t *testing.T) {
 	st, start, jobType := benchData(t)
 	err := resource.View(st, benchTenant, start, func(tx *resource.Tx) error {
 		for i, w := range [][2]time.Time{
 			{start.AddDate(0, 0, -3), start.AddDate(0, 0, 4)},
 			{start.Add(20 * time.Hour), start.Add(30 * time.Hour)},
 		} {
-			lo, hi := w[0].Unix(), w[1].Unix()
-			indexed, err := appointmentsIn(tx, lo, hi)
+			indexed, err := schedule.BookingsIn(tx, w[0], w[1])
 			if err != nil {
 				return err
 			}
-			scanned, err := all(tx, &jpm.Appointments, func(a *jpm.Appointment) bool {
-				return countedStatus(a.Status) && a.Start.Unix() < hi && a.End.Unix() > lo
+			appts, err := all(tx, &jpm.Appointments, func(a *jpm.Appointment) bool {
+				return a.Status != jpm.ApptCanceled && a.Status != jpm.ApptHold && a.Start.Before(w[1]) && a.End.After(w[0])
 			})
 			if err != nil {
 				return err
 			}
-			ids := func(as []*jpm.Appointment) []int64 {
-				out := []int64{}
-				for _, a := range as {
-					out = append(out, a.ID)
-				}
-				slices.Sort(out)
-				return out
+			var got, want []string
+			for _, b := range indexed {
+				got = append(got, fmt.Sprintf("%d %s %v", b.ID, b.Start.UTC().Format(time.RFC3339), b.TechnicianIDs))
 			}
-			if !slices.Equal(ids(indexed), ids(scanned)) || (i == 0 && len(scanned) == 0) {
-				t.Fatalf("window %v: the index found %d appointments, a scan %d", w, len(indexed), len(scanned))
+			for _, a := range appts {
+				techs := []int64{}
+				assigned, err := jpm.AssignedTo(tx, a.ID)
+				if err != nil {
+					return err
+				}
+				for _, as := range assigned {
+					techs = append(techs, as.TechnicianID)
+				}
+				want = append(want, fmt.Sprintf("%d %s %v", a.ID, a.Start.UTC().Format(time.RFC3339), techs))
+			}
+			if !slices.Equal(got, want) || (i == 0 && len(want) == 0) {
+				t.Fatalf("window %v: schedule has %d bookings, a scan finds %d appointments\n%v\n%v", w, len(got), len(want), got, want)
 			}
 		}
 		out, err := computeCapacity(tx, capacityQuery{from: start.AddDate(0, 0, -3), to: start.AddDate(0, 0, 4), jobTypeID: jobType, skillBased: true})
@@ -188,7 +196,11 @@ func BenchmarkCheckSlot50Techs(b *testing.B) {
 	}
 	for b.Loop() {
 		err := resource.View(st, benchTenant, start, func(tx *resource.Tx) error {
-			return CheckSlot(tx, jobType, bu, from, from.Add(2*time.Hour), nil)
+			jt, err := jpm.JobTypeByID(tx, jobType)
+			if err != nil {
+				return err
+			}
+			return schedule.CheckSlot(tx, jt.Duration, bu, from, from.Add(2*time.Hour), nil)
 		})
 		if err != nil {
 			b.Fatal(err)

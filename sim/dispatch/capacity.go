@@ -13,6 +13,7 @@ import (
 	"github.com/stsim/stsim/sim/apierr"
 	"github.com/stsim/stsim/sim/jpm"
 	"github.com/stsim/stsim/sim/resource"
+	"github.com/stsim/stsim/sim/schedule"
 	"github.com/stsim/stsim/sim/settings"
 	"github.com/stsim/stsim/sim/tenant"
 )
@@ -39,7 +40,8 @@ import (
 // skill matching.
 //
 // Numbers (hours). totalAvailability is the technicians' working time in
-// the slot (see board.go for shifts, time off and non-job appointments);
+// the slot (package schedule's board: shifts, time off, non-job
+// appointments and bookings);
 // openAvailability is that minus the booked time in the slot (it can go
 // below zero). A technician is Available when they can work in the slot and
 // their longest free stretch in it is at least the job type's duration
@@ -180,8 +182,8 @@ func computeCapacity(tx *resource.Tx, q capacityQuery) (capacityOut, error) {
 			return out, apierr.BadRequest("jobTypeId", "No job type has id "+resource.IDKey(q.jobTypeID)+".")
 		}
 	}
-	loc := location(ts.TimeZone)
-	b, err := loadBoard(tx, loc, q.from, q.to, func(t *settings.Technician) bool {
+	loc := ts.Location()
+	b, err := schedule.LoadBoard(tx, loc, q.from, q.to, func(t *settings.Technician) bool {
 		return q.scope == nil || (t.BusinessUnitID != nil && slices.Contains(q.scope, *t.BusinessUnitID))
 	})
 	if err != nil {
@@ -198,10 +200,10 @@ func computeCapacity(tx *resource.Tx, q capacityQuery) (capacityOut, error) {
 		skills = jobType.Skills
 	}
 	skilled := map[int64]bool{}
-	for _, st := range b.techs {
-		skilled[st.tech.ID] = hasSkills(st.tech.Skills, skills)
+	for _, st := range b.Techs {
+		skilled[st.Technician.ID] = hasSkills(st.Technician.Skills, skills)
 	}
-	counted := func(st *techState) bool { return !q.skillBased || skilled[st.tech.ID] }
+	counted := func(st *schedule.Tech) bool { return !q.skillBased || skilled[st.Technician.ID] }
 
 	first := q.from.In(loc)
 	for day := time.Date(first.Year(), first.Month(), first.Day(), 0, 0, 0, 0, loc); !day.After(q.to); day = time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, loc) {
@@ -212,7 +214,7 @@ func computeCapacity(tx *resource.Tx, q capacityQuery) (capacityOut, error) {
 				continue
 			}
 			members := g.members(b)
-			res := b.evaluate(start.Unix(), end.Unix(), members, counted, g.has, min(need, end.Unix()-start.Unix()))
+			res := b.Evaluate(start.Unix(), end.Unix(), members, counted, g.has, min(need, end.Unix()-start.Unix()))
 			out.Availabilities = append(out.Availabilities, renderAvailability(start, end, g, res, q.skillBased, skilled))
 		}
 	}
@@ -228,22 +230,22 @@ func wallClock(day time.Time, secs int64) time.Time {
 	return time.Date(day.Year(), day.Month(), day.Day(), 0, 0, int(secs), 0, day.Location())
 }
 
-func renderAvailability(start, end time.Time, g slotGroup, res slotResult, skillBased bool, skilled map[int64]bool) availabilityOut {
+func renderAvailability(start, end time.Time, g slotGroup, res schedule.SlotResult, skillBased bool, skilled map[int64]bool) availabilityOut {
 	a := availabilityOut{
 		Start: start.Format(time.RFC3339), End: end.Format(time.RFC3339),
 		StartUtc: start.UTC().Format(time.RFC3339), EndUtc: end.UTC().Format(time.RFC3339),
 		BusinessUnitIDs:   g.businessUnitIDs(),
-		TotalAvailability: hours(res.total), OpenAvailability: hours(res.total - res.booked),
-		Technicians: make([]capacityTechOut, 0, len(res.techs)), IsAvailable: res.available,
-		IsExceedingIdealBookingPercentage: res.booked*100 > res.total*idealBookingPercent,
+		TotalAvailability: hours(res.Total), OpenAvailability: hours(res.Total - res.Booked),
+		Technicians: make([]capacityTechOut, 0, len(res.Techs)), IsAvailable: res.Available,
+		IsExceedingIdealBookingPercentage: res.Booked*100 > res.Total*idealBookingPercent,
 	}
-	for _, t := range res.techs {
-		o := capacityTechOut{ID: t.st.tech.ID, Name: t.st.tech.Name, Status: "Unavailable"}
-		if t.available {
+	for _, t := range res.Techs {
+		o := capacityTechOut{ID: t.Technician.ID, Name: t.Technician.Name, Status: "Unavailable"}
+		if t.Available {
 			o.Status = "Available"
 		}
 		if skillBased {
-			has := skilled[t.st.tech.ID]
+			has := skilled[t.Technician.ID]
 			o.HasRequiredSkills = &has
 		}
 		a.Technicians = append(a.Technicians, o)
@@ -274,10 +276,10 @@ type slotGroup struct {
 func (g slotGroup) has(bu int64) bool { _, ok := slices.BinarySearch(g.bus, bu); return ok }
 
 // members are the board's technicians of the group's business units.
-func (g slotGroup) members(b *board) []*techState {
-	var out []*techState
-	for _, st := range b.techs {
-		if g.has(st.bu) {
+func (g slotGroup) members(b *schedule.Board) []*schedule.Tech {
+	var out []*schedule.Tech
+	for _, st := range b.Techs {
+		if g.has(st.BusinessUnit) {
 			out = append(out, st)
 		}
 	}
@@ -297,7 +299,7 @@ func (g slotGroup) businessUnitIDs() []int64 {
 
 // slotGroups works out which slot times serve which business units: those
 // requested, or else every active business unit and every technician's.
-func slotGroups(tx *resource.Tx, scope []int64, b *board) ([]slotGroup, error) {
+func slotGroups(tx *resource.Tx, scope []int64, b *schedule.Board) ([]slotGroup, error) {
 	universe := slices.Clone(scope)
 	if scope == nil {
 		bus, err := settings.ActiveBusinessUnits(tx)
@@ -307,8 +309,8 @@ func slotGroups(tx *resource.Tx, scope []int64, b *board) ([]slotGroup, error) {
 		for _, u := range bus {
 			universe = append(universe, u.ID)
 		}
-		for _, st := range b.techs {
-			universe = append(universe, st.bu)
+		for _, st := range b.Techs {
+			universe = append(universe, st.BusinessUnit)
 		}
 		if len(universe) == 0 {
 			universe = []int64{0}
@@ -346,66 +348,4 @@ func slotGroups(tx *resource.Tx, scope []int64, b *board) ([]slotGroup, error) {
 		return cmp.Or(cmp.Compare(a.def.start, b.def.start), cmp.Compare(a.def.length, b.def.length), slices.Compare(a.bus, b.bus))
 	})
 	return groups, nil
-}
-
-// CheckSlot is the jpm.SlotCheck the server wires in: jpm calls it before
-// creating or rescheduling an appointment of a job of jobTypeID in
-// businessUnitID over [start, end) with the given technicians.
-//
-// A Lenient tenant (the default) books into full slots, as ServiceTitan
-// does: CheckSlot returns nil. A Strict tenant gets a 409 when no considered
-// technician has room: one of the given technicians, or else any active
-// technician of the business unit (of any business unit for 0). Room is
-// what capacity calls Available, with [start, end) as the slot and the job
-// type's duration (capped at end-start; end-start without a job type) as
-// the need. The business unit's bookings without technicians take room
-// first, from its technicians who were not named, then from the named
-// ones. Skills are not checked.
-//
-// The appointment being rescheduled is still in the store at its old time,
-// so it counts against its new time where the two overlap.
-func CheckSlot(tx *resource.Tx, jobTypeID, businessUnitID int64, start, end time.Time, technicianIDs []int64) error {
-	ts, err := tenant.Load(tx)
-	if err != nil || ts.CapacityPolicy != tenant.Strict || !end.After(start) {
-		return err
-	}
-	need := end.Unix() - start.Unix()
-	if jobTypeID != 0 {
-		if jt, err := jpm.JobTypeByID(tx, jobTypeID); err == nil && jt.Duration > 0 {
-			need = min(need, jt.Duration)
-		}
-	}
-	inBU := func(bu int64) bool { return businessUnitID == 0 || bu == businessUnitID }
-	named := func(id int64) bool { return slices.Contains(technicianIDs, id) }
-	loc := location(ts.TimeZone)
-	b, err := loadBoard(tx, loc, start, end, func(t *settings.Technician) bool {
-		return named(t.ID) || (t.BusinessUnitID != nil && inBU(*t.BusinessUnitID)) || (t.BusinessUnitID == nil && businessUnitID == 0)
-	})
-	if err != nil {
-		return err
-	}
-	members := slices.Clone(b.techs) // those not named first: the pool takes from them first
-	slices.SortStableFunc(members, func(x, y *techState) int {
-		return cmp.Compare(boolInt(named(x.tech.ID)), boolInt(named(y.tech.ID)))
-	})
-	res := b.evaluate(start.Unix(), end.Unix(), members, func(*techState) bool { return true }, inBU, need)
-	for _, t := range res.techs {
-		if t.available && (len(technicianIDs) == 0 || named(t.st.tech.ID)) {
-			return nil
-		}
-	}
-	who := "no technician of business unit " + resource.IDKey(businessUnitID)
-	if len(technicianIDs) > 0 {
-		who = "none of the technicians"
-	}
-	return apierr.Conflict(fmt.Sprintf("The time slot has no capacity left: %s has %s free between %s and %s.",
-		who, time.Duration(need)*time.Second, start.In(loc).Format(time.RFC3339), end.In(loc).Format(time.RFC3339))).
-		With("capacityPolicy", tenant.Strict)
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }

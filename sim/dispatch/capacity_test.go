@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/stsim/stsim/sim/apierr"
-	"github.com/stsim/stsim/sim/dispatch"
 	"github.com/stsim/stsim/sim/jpm"
 	"github.com/stsim/stsim/sim/resource"
+	"github.com/stsim/stsim/sim/schedule"
 	"github.com/stsim/stsim/sim/simtest"
 	"github.com/stsim/stsim/sim/tenant"
 )
@@ -121,7 +121,7 @@ func TestCapacityChangesWithBookings(t *testing.T) {
 		}
 		// Lenient: a third booking is accepted and the slot goes negative.
 		if err := resource.Update(e.srv.Store(), e.tenant, e.srv.Clock.Now(), func(tx *resource.Tx) error {
-			return dispatch.CheckSlot(tx, f.jobType, f.bu, eight, ten, nil)
+			return checkSlot(tx, f.jobType, f.bu, eight, ten, nil)
 		}); err != nil {
 			t.Fatalf("lenient CheckSlot: %v", err)
 		}
@@ -287,7 +287,7 @@ func TestCheckSlotPolicies(t *testing.T) {
 	}
 	check := func(techs ...int64) error {
 		return resource.Update(e.srv.Store(), e.tenant, e.srv.Clock.Now(), func(tx *resource.Tx) error {
-			return dispatch.CheckSlot(tx, f.jobType, f.bu, eight, ten, techs)
+			return checkSlot(tx, f.jobType, f.bu, eight, ten, techs)
 		})
 	}
 	e.setPolicy(tenant.Strict, 0)
@@ -310,7 +310,7 @@ func TestCheckSlotPolicies(t *testing.T) {
 	}
 	// Outside any shift there is no room either.
 	if err := resource.Update(e.srv.Store(), e.tenant, e.srv.Clock.Now(), func(tx *resource.Tx) error {
-		return dispatch.CheckSlot(tx, f.jobType, f.bu, local(2026, 11, 24, 18, 0), local(2026, 11, 24, 20, 0), nil)
+		return checkSlot(tx, f.jobType, f.bu, local(2026, 11, 24, 18, 0), local(2026, 11, 24, 20, 0), nil)
 	}); !isConflict(err) {
 		t.Fatalf("after the shifts: %v", err)
 	}
@@ -318,6 +318,16 @@ func TestCheckSlotPolicies(t *testing.T) {
 	if err := check(); err != nil {
 		t.Fatalf("lenient: %v", err)
 	}
+}
+
+// checkSlot asks schedule.CheckSlot about a job of jobTypeID, as jpm does
+// before it books.
+func checkSlot(tx *resource.Tx, jobTypeID, businessUnitID int64, start, end time.Time, techs []int64) error {
+	jt, err := jpm.JobTypeByID(tx, jobTypeID)
+	if err != nil {
+		return err
+	}
+	return schedule.CheckSlot(tx, jt.Duration, businessUnitID, start, end, techs)
 }
 
 func isConflict(err error) bool {
@@ -355,7 +365,7 @@ func TestStrictBookingRace(t *testing.T) {
 							techs = []int64{f.techs[i%3]}
 						}
 						results[i] = resource.Update(e.srv.Store(), e.tenant, e.srv.Clock.Now(), func(tx *resource.Tx) error {
-							if err := dispatch.CheckSlot(tx, f.jobType, f.bu, eight, ten, techs); err != nil {
+							if err := checkSlot(tx, f.jobType, f.bu, eight, ten, techs); err != nil {
 								return err
 							}
 							_, err := bookTx(tx, f, eight, ten, techs...)

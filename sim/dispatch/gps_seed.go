@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/stsim/stsim/sim/jpm"
 	"github.com/stsim/stsim/sim/resource"
+	"github.com/stsim/stsim/sim/schedule"
 	"github.com/stsim/stsim/sim/settings"
 	"github.com/stsim/stsim/sim/tenant"
 )
@@ -20,21 +20,17 @@ func SeedGPS(tx *resource.Tx) error {
 	if err != nil {
 		return err
 	}
-	loc := location(ts.TimeZone)
+	loc := ts.Location()
 	now := tx.Now.In(loc)
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
-	appts, err := appointmentsIn(tx, today.Unix(), today.AddDate(0, 0, 1).Unix())
+	bookings, err := schedule.BookingsIn(tx, today, today.AddDate(0, 0, 1))
 	if err != nil {
 		return err
 	}
 	busy := map[int64]bool{}
-	for _, a := range appts {
-		assigned, err := jpm.AssignedTo(tx, a.ID)
-		if err != nil {
-			return err
-		}
-		for _, as := range assigned {
-			busy[as.TechnicianID] = true
+	for _, b := range bookings {
+		for _, id := range b.TechnicianIDs {
+			busy[id] = true
 		}
 	}
 	techs, err := settings.ActiveTechnicians(tx, func(t *settings.Technician) bool {

@@ -95,16 +95,11 @@ func (e *env) update(fn func(tx *resource.Tx) error) {
 // setPolicy saves the tenant's capacity policy.
 func (e *env) setPolicy(policy string, maxDays int) {
 	e.t.Helper()
-	e.update(func(tx *resource.Tx) error {
-		s, err := tenant.Load(tx)
-		if err != nil {
-			return err
-		}
+	e.srv.ChangeTenantSettings(e.t, e.tenant, func(s *tenant.Settings) {
 		s.CapacityPolicy = policy
 		if maxDays > 0 {
 			s.CapacityMaxDays = maxDays
 		}
-		return tenant.Save(tx, s)
 	})
 }
 

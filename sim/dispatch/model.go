@@ -4,15 +4,19 @@
 //
 // Records are stored through package resource; the assignment records
 // themselves belong to package jpm (jobs create them) and are served here.
-// Capacity is computed on every call from shifts, arrival windows,
-// appointments, assignments and non-job appointments (see capacity.go).
+// Capacity is computed on every call from the arrival windows and package
+// schedule's board (capacity.go); dispatch files its shifts and non-job
+// appointments with schedule on every write (the init below), jpm its
+// appointments. dispatch imports jpm and schedule; neither imports
+// dispatch.
 package dispatch
 
 import (
-	"time"
+	"errors"
 
 	"github.com/stsim/stsim/sim/crm"
 	"github.com/stsim/stsim/sim/resource"
+	"github.com/stsim/stsim/sim/schedule"
 )
 
 // Shift types (Dispatch.V2.ShiftType). Normal shifts give capacity, TimeOff
@@ -35,12 +39,10 @@ type Shift struct {
 	TimesheetCodeID *int64        `json:"timesheetCodeId,omitempty"`
 }
 
-// Shifts is the technician-shift kind. "day" files a shift under every UTC
-// date it touches (see dayKeys), so capacity reads only the shifts of the
-// days it looks at.
+// Shifts is the technician-shift kind. Package schedule keeps what
+// capacity needs of every shift (see the init below).
 var Shifts = resource.Kind[Shift]{Name: "dispatch.technician-shifts", Label: "Technician shift", Indexes: []resource.Index[Shift]{
 	{Name: "technician", Keys: func(s *Shift) []string { return []string{resource.IDKey(s.TechnicianID)} }},
-	{Name: "day", Keys: func(s *Shift) []string { return dayKeys(s.Start.Time, s.End.Time) }},
 }}
 
 // ArrivalWindow is a time of day (Start, seconds after local midnight) and a
@@ -116,41 +118,34 @@ type NonJobAppointment struct {
 	DaysOfWeek                           string         `json:"daysOfWeek"`
 }
 
-// NonJobAppointments is the non-job-appointment kind. A repeating one is
-// filed under "day" as dayRepeat, so capacity always reads it.
+// NonJobAppointments is the non-job-appointment kind. Package schedule
+// keeps what capacity needs of every one (see the init below).
 var NonJobAppointments = resource.Kind[NonJobAppointment]{Name: "dispatch.non-job-appointments", Label: "Non-job appointment", Indexes: []resource.Index[NonJobAppointment]{
 	{Name: "technician", Keys: func(n *NonJobAppointment) []string { return []string{resource.IDKey(n.TechnicianID)} }},
-	{Name: "day", Keys: func(n *NonJobAppointment) []string {
-		if n.Repeat {
-			return []string{dayRepeat}
-		}
-		start := n.Start.Time
-		end := start.Add(time.Duration(n.Duration) * time.Second)
-		if n.AllDay { // the local day is not known here: widen by a day each side
-			start, end = start.Add(-24*time.Hour), end.Add(48*time.Hour)
-		}
-		return dayKeys(start, end)
-	}},
 }}
 
-// Index values of the "day" indexes besides dates.
-const (
-	dayLong   = "long"   // spans more than maxDayKeys days
-	dayRepeat = "repeat" // repeating non-job appointment
-	dayLayout = resource.DayLayout
-)
-
-// maxDayKeys bounds the dates one record is filed under; longer records are
-// filed under dayLong, which every day lookup reads too.
-const maxDayKeys = 62
-
-// dayKeys lists the UTC dates [start, end) touches (at least start's
-// date), or just dayLong for a record longer than maxDayKeys days.
-func dayKeys(start, end time.Time) []string {
-	if end.Sub(start) > maxDayKeys*24*time.Hour {
-		return []string{dayLong}
+// Every write of a shift or a non-job appointment tells package schedule:
+// an active Normal or TimeOff shift gives or takes working time, an
+// active non-job appointment books or takes it; anything else gives none.
+func init() {
+	Shifts.OnWrite = func(tx *resource.Tx, _, s *Shift) error {
+		if s.Deleted || !s.Active || (s.ShiftType != ShiftNormal && s.ShiftType != ShiftTimeOff) {
+			return schedule.RemoveShift(tx, s.ID)
+		}
+		return schedule.PutShift(tx, schedule.Shift{ID: s.ID, TechnicianID: s.TechnicianID, Start: s.Start.Time, End: s.End.Time, TimeOff: s.ShiftType == ShiftTimeOff})
 	}
-	return resource.UTCDates(start, end)
+	NonJobAppointments.OnWrite = func(tx *resource.Tx, _, n *NonJobAppointment) error {
+		if n.Deleted || !n.Active {
+			return schedule.RemoveEvent(tx, n.ID)
+		}
+		return schedule.PutEvent(tx, n.event())
+	}
+}
+
+// IndexSchedule files every shift and non-job appointment with package
+// schedule again (see schedule.Rebuild).
+func IndexSchedule(tx *resource.Tx) error {
+	return errors.Join(resource.Replay(tx, &Shifts), resource.Replay(tx, &NonJobAppointments))
 }
 
 // integrationUserID is who API writes are attributed to (createdBy,

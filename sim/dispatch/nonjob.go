@@ -2,11 +2,11 @@ package dispatch
 
 import (
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/resource"
+	"github.com/stsim/stsim/sim/schedule"
 )
 
 // Non-job appointments (meetings, training, breaks). Create and update
@@ -24,97 +24,28 @@ var (
 	njaEndTypes    = []string{"Never", "After", "On"}
 )
 
-// maxOccurrenceSteps bounds the work of expanding one repeat rule.
-const maxOccurrenceSteps = 20000
-
-// occurrences lists the non-job appointment's occurrences that overlap
-// [from, to).
-func (n *NonJobAppointment) occurrences(loc *time.Location, from, to time.Time) []span {
-	first := n.Start.In(loc)
-	length := time.Duration(n.Duration) * time.Second
-	lo, hi := from.Unix(), to.Unix()
-	at := func(y int, m time.Month, d int) span {
-		if n.AllDay {
-			days := max(1, int((length+24*time.Hour-time.Second)/(24*time.Hour)))
-			return spanOf(time.Date(y, m, d, 0, 0, 0, 0, loc), time.Date(y, m, d+days, 0, 0, 0, 0, loc))
-		}
-		s := time.Date(y, m, d, first.Hour(), first.Minute(), first.Second(), 0, loc)
-		return spanOf(s, s.Add(length))
-	}
-	var out []span
+// event is what capacity needs of a non-job appointment (package schedule
+// expands its repeats).
+func (n *NonJobAppointment) event() schedule.Event {
+	e := schedule.Event{ID: n.ID, TechnicianID: n.TechnicianID, Start: n.Start.Time, Duration: n.Duration,
+		AllDay: n.AllDay, RemovesFromCapacity: n.RemoveTechnicianFromCapacityPlanning}
 	if !n.Repeat {
-		if sp := at(first.Date()); sp.from < hi && sp.to > lo {
-			out = append(out, sp)
+		return e
+	}
+	r := &schedule.Rule{Frequency: deref(n.Frequency, "Daily"), Interval: int(deref(n.Interval, 1)), Count: -1}
+	switch deref(n.EndType, "Never") {
+	case "After":
+		if n.CountOccurrences != nil {
+			r.Count = int(*n.CountOccurrences)
 		}
-		return out
-	}
-	interval := 1
-	if n.Interval != nil && *n.Interval > 1 {
-		interval = int(*n.Interval)
-	}
-	freq, endType := deref(n.Frequency, "Daily"), deref(n.EndType, "Never")
-	limit := -1
-	if endType == "After" && n.CountOccurrences != nil {
-		limit = int(*n.CountOccurrences)
-	}
-	var last time.Time // the last local date, for endType On
-	if endType == "On" && n.EndOn != nil {
-		e := n.EndOn.In(loc)
-		last = time.Date(e.Year(), e.Month(), e.Day(), 0, 0, 0, 0, loc)
-	}
-	days, _ := parseWeekdays(n.DaysOfWeek)
-	if len(days) == 0 {
-		days = []time.Weekday{first.Weekday()}
-	}
-	y, m, d := first.Date()
-	k0 := 0
-	if limit < 0 && from.After(first) { // skip the steps wholly before from
-		switch freq {
-		case "Daily":
-			k0 = max(0, int(from.Sub(first)/(time.Duration(interval)*24*time.Hour))-1)
-		case "Weekly":
-			k0 = max(0, int(from.Sub(first)/(time.Duration(interval)*7*24*time.Hour))-1)
+	case "On":
+		if n.EndOn != nil {
+			r.Until = n.EndOn.Time
 		}
 	}
-	count := 0
-	for k := k0; k < k0+maxOccurrenceSteps; k++ {
-		var dates []time.Time
-		switch freq {
-		case "Weekly":
-			weekStart := d - int(first.Weekday()) + k*interval*7
-			for _, wd := range days {
-				if date := time.Date(y, m, weekStart+int(wd), 0, 0, 0, 0, loc); !date.Before(time.Date(y, m, d, 0, 0, 0, 0, loc)) {
-					dates = append(dates, date)
-				}
-			}
-		case "Monthly":
-			if date := time.Date(y, m+time.Month(k*interval), d, 0, 0, 0, 0, loc); date.Day() == d {
-				dates = append(dates, date)
-			}
-		case "Yearly":
-			if date := time.Date(y+k*interval, m, d, 0, 0, 0, 0, loc); date.Day() == d {
-				dates = append(dates, date)
-			}
-		default: // Daily
-			dates = append(dates, time.Date(y, m, d+k*interval, 0, 0, 0, 0, loc))
-		}
-		for _, date := range dates {
-			if !last.IsZero() && date.After(last) {
-				return out
-			}
-			if count++; limit >= 0 && count > limit {
-				return out
-			}
-			sp := at(date.Date())
-			if sp.from >= hi {
-				return out
-			}
-			if sp.to > lo {
-				out = append(out, sp)
-			}
-		}
-	}
-	return out
+	r.Days, _ = parseWeekdays(n.DaysOfWeek)
+	e.Repeat = r
+	return e
 }
 
 func deref[T any](p *T, def T) T {

@@ -167,7 +167,7 @@ func createShifts(c *gin.Context, call *api.Call) {
 		if err != nil {
 			return err
 		}
-		occs, err := in.plan(location(ts.TimeZone))
+		occs, err := in.plan(ts.Location())
 		if err != nil {
 			return err
 		}

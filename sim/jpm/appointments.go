@@ -123,10 +123,10 @@ type addAppointmentIn struct {
 
 // addAppointment handles POST /appointments: a new appointment on an
 // existing job (jobId unknown: 400). A canceled or completed job takes no
-// new appointment (409). Times follow the create rules, dispatch is asked
-// for room (deps.CheckSlot), technicians are assigned, and the job's history
+// new appointment (409). Times follow the create rules, the slot is
+// checked for room (checkSlot), technicians are assigned, and the job's history
 // records it. A job on hold stays on hold; the new appointment is Scheduled.
-func (h *handlers) addAppointment(c *gin.Context, call *api.Call) {
+func addAppointment(c *gin.Context, call *api.Call) {
 	var in addAppointmentIn
 	if err := api.Bind(c, &in); err != nil {
 		call.Fail(c, err)
@@ -149,7 +149,7 @@ func (h *handlers) addAppointment(c *gin.Context, call *api.Call) {
 			return err
 		}
 		job.AppointmentSeq++
-		appt, err := h.newAppointment(tx, job, job.AppointmentSeq, appointmentIn{
+		appt, err := newAppointment(tx, job, job.AppointmentSeq, appointmentIn{
 			Start: in.Start, End: in.End, ArrivalWindowStart: in.ArrivalWindowStart, ArrivalWindowEnd: in.ArrivalWindowEnd, TechnicianIDs: in.TechnicianIDs,
 		}, in.SpecialInstructions, "")
 		if err != nil {
@@ -227,12 +227,12 @@ type rescheduleIn struct {
 // reschedule handles PATCH /appointments/{id}/reschedule: new start, end
 // and arrival window, each optional (start must stay before end). When the
 // times move and no arrival window is sent, the window moves with start.
-// Dispatch is asked for room at the new time with the appointment's
-// technicians (deps.CheckSlot, 409 when a strict tenant's slot is full;
+// Room is asked for at the new time with the appointment's
+// technicians (checkSlot, 409 when a strict tenant's slot is full;
 // the appointment's old time still counts while the new one is checked).
 // An appointment being worked, done or canceled is a 409. The job's history
 // records the move.
-func (h *handlers) reschedule(c *gin.Context, call *api.Call) {
+func reschedule(c *gin.Context, call *api.Call) {
 	appointmentAction(true, func(tx *resource.Tx, appt *Appointment, job *Job, in *rescheduleIn) (any, error) {
 		switch appt.Status {
 		case ApptWorking, ApptDone, ApptCanceled:
@@ -263,8 +263,8 @@ func (h *handlers) reschedule(c *gin.Context, call *api.Call) {
 		if err != nil {
 			return nil, err
 		}
-		if h.deps.CheckSlot != nil && (!start.Equal(oldStart.Time) || !end.Equal(oldEnd.Time)) {
-			if err := h.deps.CheckSlot(tx, job.JobTypeID, job.BusinessUnitID, start.Time, end.Time, techs); err != nil {
+		if !start.Equal(oldStart.Time) || !end.Equal(oldEnd.Time) {
+			if err := checkSlot(tx, job, start.Time, end.Time, techs); err != nil {
 				return nil, err
 			}
 		}

@@ -3,14 +3,9 @@ package jpm_test
 import (
 	"fmt"
 	"net/url"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/stsim/stsim/sim"
-	"github.com/stsim/stsim/sim/apierr"
-	"github.com/stsim/stsim/sim/jpm"
-	"github.com/stsim/stsim/sim/resource"
 	"github.com/stsim/stsim/sim/simtest"
 )
 
@@ -98,74 +93,4 @@ func TestExports(t *testing.T) {
 		e.do("GET", "/export/jobs?from=not-a-token", nil).WantError(t, 400, "from")
 		e.do("GET", "/export/appointments?from="+jobs.ContinueFrom, nil).WantError(t, 400, "from") // another feed's token
 	})
-}
-
-// slotRecorder is a fake SlotCheck: a slot starting at noon UTC is full.
-type slotRecorder struct {
-	mu    sync.Mutex
-	calls []string
-}
-
-func (s *slotRecorder) check(tx *resource.Tx, jobTypeID, businessUnitID int64, start, end time.Time, techs []int64) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.calls = append(s.calls, fmt.Sprintf("%d/%d %s-%s %v", jobTypeID, businessUnitID, start.Format("15"), end.Format("15"), techs))
-	if start.Hour() == 12 {
-		return apierr.Conflict("The slot is full.")
-	}
-	return nil
-}
-
-func (s *slotRecorder) count() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.calls)
-}
-
-func (s *slotRecorder) last() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.calls) == 0 {
-		return ""
-	}
-	return s.calls[len(s.calls)-1]
-}
-
-func TestCheckSlotWiring(t *testing.T) {
-	rec := &slotRecorder{}
-	e := start(t, func(o *sim.Options) { o.Handlers = jpm.Routes(jpm.Deps{CheckSlot: rec.check}) })
-
-	j := e.createJob(e.jobBody(appt(8, 10, e.tech)))
-	if got, want := rec.last(), fmt.Sprintf("%d/%d 08-10 [%d]", e.jobType, e.bu, e.tech); got != want {
-		t.Fatalf("create asked %q, want %q", got, want)
-	}
-	// A full slot refuses the whole job: nothing is left behind.
-	e.do("POST", "/jobs", e.jobBody(appt(9, 11), appt(12, 14))).WantError(t, 409, "")
-	var p page[jobResp]
-	e.do("GET", fmt.Sprintf("/jobs?customerId=%d&includeTotal=true", e.customer), nil).OK(t).JSON(t, &p)
-	if *p.TotalCount != 1 {
-		t.Fatalf("a refused job was stored: %d jobs", *p.TotalCount)
-	}
-	// Adding an appointment asks too.
-	e.do("POST", "/appointments", map[string]any{"jobId": j.ID, "start": stamp(at(12)), "end": stamp(at(13))}).WantError(t, 409, "")
-	e.do("POST", "/appointments", map[string]any{"jobId": j.ID, "start": stamp(at(14)), "end": stamp(at(15)), "technicianIds": []int64{e.tech2}}).OK(t)
-	if got, want := rec.last(), fmt.Sprintf("%d/%d 14-15 [%d]", e.jobType, e.bu, e.tech2); got != want {
-		t.Fatalf("add asked %q, want %q", got, want)
-	}
-	// Rescheduling asks for the new time with the assigned technicians.
-	path := fmt.Sprintf("/appointments/%d/reschedule", j.FirstAppointmentID)
-	e.do("PATCH", path, map[string]any{"start": stamp(at(12)), "end": stamp(at(14))}).WantError(t, 409, "")
-	if a := e.appointment(j.FirstAppointmentID); a.Start[11:13] != "08" {
-		t.Fatalf("a refused reschedule moved the appointment: %+v", a)
-	}
-	e.do("PATCH", path, map[string]any{"start": stamp(at(16)), "end": stamp(at(18))}).OK(t)
-	if got, want := rec.last(), fmt.Sprintf("%d/%d 16-18 [%d]", e.jobType, e.bu, e.tech); got != want {
-		t.Fatalf("reschedule asked %q, want %q", got, want)
-	}
-	// A change of arrival window alone does not move the slot.
-	n := rec.count()
-	e.do("PATCH", path, map[string]any{"arrivalWindowStart": stamp(at(16)), "arrivalWindowEnd": stamp(at(17))}).OK(t)
-	if rec.count() != n {
-		t.Fatalf("a window-only change asked for a slot: %s", rec.last())
-	}
 }

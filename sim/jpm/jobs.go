@@ -121,21 +121,17 @@ type createJobIn struct {
 	SoldByID                   *int64          `json:"soldById"`
 }
 
-// handlers carry jpm's dependencies on other modules.
-type handlers struct{ deps Deps }
-
 // createJob handles POST /jobs (contract §9). The job needs an existing
 // customer and a location of that customer, an active business unit the job
 // type is mapped to, an active job type, an existing campaign, a priority
 // (Low|Normal|High|Urgent) and at least one appointment (start before end;
 // an arrival window, if any, ordered and overlapping it). Each appointment
-// asks dispatch for room first (deps.CheckSlot: 409 on a strict tenant's
-// full slot). The job starts Scheduled with its appointments, the
+// asks for room first (checkSlot: 409 on a strict tenant's full slot). The job starts Scheduled with its appointments, the
 // technicians' assignments, its history and a booked-log entry, all in one
 // transaction.
-func (h *handlers) createJob(c *gin.Context, call *api.Call) {
+func createJob(c *gin.Context, call *api.Call) {
 	api.Create(nil, func(tx *resource.Tx, in *createJobIn) (jobOut, error) {
-		job, err := h.bookJob(tx, in)
+		job, err := bookJob(tx, in)
 		if err != nil {
 			return jobOut{}, err
 		}
@@ -143,7 +139,7 @@ func (h *handlers) createJob(c *gin.Context, call *api.Call) {
 	})(c, call)
 }
 
-func (h *handlers) bookJob(tx *resource.Tx, in *createJobIn) (*Job, error) {
+func bookJob(tx *resource.Tx, in *createJobIn) (*Job, error) {
 	if err := checkCustomerLocation(tx, in.CustomerID, in.LocationID); err != nil {
 		return nil, err
 	}
@@ -246,7 +242,7 @@ func (h *handlers) bookJob(tx *resource.Tx, in *createJobIn) (*Job, error) {
 	}
 	var first *Appointment
 	for i, a := range in.Appointments {
-		appt, err := h.newAppointment(tx, job, i+1, a, nil, "appointments"+idx(i)+".")
+		appt, err := newAppointment(tx, job, i+1, a, nil, "appointments"+idx(i)+".")
 		if err != nil {
 			return nil, err
 		}
@@ -271,13 +267,11 @@ func checkLeadSource(tx *resource.Tx, ls *LeadSource) error {
 	return nil
 }
 
-// newAppointment asks dispatch for room, then stores appointment number seq
+// newAppointment asks for room (checkSlot), then stores appointment number seq
 // of job and assigns its technicians.
-func (h *handlers) newAppointment(tx *resource.Tx, job *Job, seq int, in appointmentIn, instructions *string, prefix string) (*Appointment, error) {
-	if h.deps.CheckSlot != nil {
-		if err := h.deps.CheckSlot(tx, job.JobTypeID, job.BusinessUnitID, in.Start.Time, in.End.Time, in.TechnicianIDs); err != nil {
-			return nil, err
-		}
+func newAppointment(tx *resource.Tx, job *Job, seq int, in appointmentIn, instructions *string, prefix string) (*Appointment, error) {
+	if err := checkSlot(tx, job, in.Start.Time, in.End.Time, in.TechnicianIDs); err != nil {
+		return nil, err
 	}
 	appt := &Appointment{
 		Meta: resource.Meta{Active: true}, JobID: job.ID, CustomerID: job.CustomerID,

@@ -2,7 +2,6 @@ package jpm
 
 import (
 	"net/url"
-	"time"
 
 	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/resource"
@@ -23,27 +22,6 @@ func JobTypeByID(tx *resource.Tx, id int64) (*JobType, error) { return resource.
 // is none).
 func AppointmentByID(tx *resource.Tx, id int64) (*Appointment, error) {
 	return resource.Get(tx, &Appointments, id)
-}
-
-// AppointmentsIn returns the appointments of any status that overlap
-// [from, to), in ID order. It reads only the days of the range (the "day"
-// index).
-func AppointmentsIn(tx *resource.Tx, from, to time.Time) ([]*Appointment, error) {
-	ids, err := resource.LookupAny(tx, &Appointments, "day", resource.UTCDates(from, to)...)
-	if err != nil {
-		return nil, err
-	}
-	var out []*Appointment
-	for _, id := range ids {
-		a, err := resource.Get(tx, &Appointments, id)
-		if err != nil {
-			return nil, err
-		}
-		if a.Start.Before(to) && a.End.After(from) {
-			out = append(out, a)
-		}
-	}
-	return out, nil
 }
 
 // AssignmentIDsOf returns the IDs of an appointment's assignments, live or

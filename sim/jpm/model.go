@@ -3,6 +3,9 @@
 // notes, messages, history and logs, and their export feeds. The
 // appointment-assignment records live here too, because jobs create them;
 // the dispatch module serves them. Projects (projects.go) group jobs.
+// Every appointment is filed with package schedule as it is written, and
+// booking asks schedule.CheckSlot for room (schedule.go); jpm does not
+// import dispatch.
 //
 // Rules (contract §9) are enforced by the handlers; each states the rule it
 // implements. Decisions of stsim's own where ServiceTitan documents nothing:
@@ -19,7 +22,6 @@ package jpm
 
 import (
 	"strings"
-	"time"
 
 	"github.com/stsim/stsim/sim/crm"
 	"github.com/stsim/stsim/sim/extdata"
@@ -256,8 +258,6 @@ var (
 	}}
 	Appointments = resource.Kind[Appointment]{Name: "jpm.appointments", Label: "Appointment", Indexes: []resource.Index[Appointment]{
 		{Name: "job", Keys: func(a *Appointment) []string { return []string{resource.IDKey(a.JobID)} }},
-		// "day" lets capacity read only the appointments of the days it asks about.
-		{Name: "day", Keys: func(a *Appointment) []string { return resource.UTCDates(a.Start.Time, a.End.Time) }},
 		{Name: "customer", Keys: func(a *Appointment) []string { return idKeys(a.CustomerID) }},
 		{Name: "number", Keys: func(a *Appointment) []string { return []string{strings.ToLower(a.AppointmentNumber)} }},
 	}}
@@ -283,15 +283,4 @@ var (
 
 func jobIndex[T any](job func(*T) int64) []resource.Index[T] {
 	return []resource.Index[T]{{Name: "job", Keys: func(r *T) []string { return idKeys(job(r)) }}}
-}
-
-// SlotCheck is how booking asks the dispatch module whether a slot still
-// has room (the tenant's capacity policy decides what a full slot means).
-// It returns a 409 *apierr.Error when a strict tenant's slot is full.
-// jpm does not import dispatch; the server wires dispatch.CheckSlot in.
-type SlotCheck func(tx *resource.Tx, jobTypeID, businessUnitID int64, start, end time.Time, technicianIDs []int64) error
-
-// Deps are what jpm needs from other modules.
-type Deps struct {
-	CheckSlot SlotCheck
 }

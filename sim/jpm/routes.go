@@ -7,12 +7,10 @@ import (
 )
 
 // Routes returns the jpm operations stsim emulates, by qualified operation
-// ID. deps.CheckSlot (nil: no capacity check) is asked before an
-// appointment is booked or moved.
-func Routes(deps Deps) api.Routes {
-	h := &handlers{deps: deps}
+// ID.
+func Routes() api.Routes {
 	r := api.Routes{
-		"jpm.Jobs_Create":              h.createJob,
+		"jpm.Jobs_Create":              createJob,
 		"jpm.Jobs_Get":                 getJob,
 		"jpm.Jobs_GetList":             listJobs,
 		"jpm.Jobs_Update":              updateJob,
@@ -31,9 +29,9 @@ func Routes(deps Deps) api.Routes {
 
 		"jpm.Appointments_Get":                       getAppointment,
 		"jpm.Appointments_GetList":                   listAppointments,
-		"jpm.Appointments_Add":                       h.addAppointment,
+		"jpm.Appointments_Add":                       addAppointment,
 		"jpm.Appointments_Delete":                    deleteAppointment,
-		"jpm.Appointments_Reschedule":                h.reschedule,
+		"jpm.Appointments_Reschedule":                reschedule,
 		"jpm.Appointments_Hold":                      holdAppointment,
 		"jpm.Appointments_RemoveHold":                removeHold,
 		"jpm.Appointments_UpdateSpecialInstructions": updateSpecialInstructions,

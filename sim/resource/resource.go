@@ -52,6 +52,12 @@ type Kind[T any] struct {
 	Name    string     // bucket name, e.g. "crm.customers"
 	Label   string     // for messages, e.g. "Customer"
 	Indexes []Index[T] // secondary indexes for selective filters
+	// OnWrite, when set, is called after every write of a record of the
+	// kind, inside the writing transaction, with the record as it was (nil
+	// for a new one) and as it is now (Deleted for a deletion): how a
+	// module keeps data derived from its records in step with them (see
+	// package schedule). An error undoes the write.
+	OnWrite func(tx *Tx, old, rec *T) error
 
 	cache decodedCache[T] // records read-only transactions decoded
 }
@@ -247,6 +253,9 @@ func write[T any, P Record[T]](tx *Tx, k *Kind[T], rec, old P) error {
 			return err
 		}
 	}
+	if k.OnWrite != nil {
+		return k.OnWrite(tx, (*T)(old), (*T)(rec))
+	}
 	return nil
 }
 
@@ -323,3 +332,34 @@ func View(st store.Store, tenant int64, now time.Time, fn func(*Tx) error) error
 
 // IDKey formats an ID as an index value.
 func IDKey(id int64) string { return strconv.FormatInt(id, 10) }
+
+// Replay runs the kind's OnWrite for every live record in ID order, as if
+// each were written anew (old nil): how data derived from the records is
+// rebuilt for data written before it existed.
+func Replay[T any, P Record[T]](tx *Tx, k *Kind[T]) error {
+	if k.OnWrite == nil {
+		return nil
+	}
+	var recs []P
+	var failed error
+	err := tx.Scan(recordsBucket(k.Name), nil, func(key, data []byte) bool {
+		rec := P(new(T))
+		if failed = decode(data, rec); failed != nil {
+			failed = fmt.Errorf("resource: decoding %s %x: %w", k.Name, key, failed)
+			return false
+		}
+		if !rec.meta().Deleted {
+			recs = append(recs, rec)
+		}
+		return true
+	})
+	if err = errors.Join(err, failed); err != nil {
+		return err
+	}
+	for _, rec := range recs {
+		if err := k.OnWrite(tx, nil, (*T)(rec)); err != nil {
+			return err
+		}
+	}
+	return nil
+}

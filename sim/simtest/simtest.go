@@ -40,6 +40,8 @@ import (
 	"github.com/stsim/stsim/sim/config"
 	"github.com/stsim/stsim/sim/fixture"
 	"github.com/stsim/stsim/sim/oas"
+	"github.com/stsim/stsim/sim/resource"
+	"github.com/stsim/stsim/sim/tenant"
 )
 
 // Demo credentials, re-exported for tests.
@@ -339,4 +341,21 @@ func (s *Server) Control(t testing.TB, method, path string, body any) *Response 
 		t.Fatalf("%s %s: the control API broke sim.yaml: %v", method, path, err)
 	}
 	return r
+}
+
+// ChangeTenantSettings changes a tenant's settings (time zone, capacity
+// policy and range), which no API sets, directly in its store.
+func (s *Server) ChangeTenantSettings(t testing.TB, tenantID int64, change func(*tenant.Settings)) {
+	t.Helper()
+	err := resource.Update(s.Store(), tenantID, s.Clock.Now(), func(tx *resource.Tx) error {
+		ts, err := tenant.Load(tx)
+		if err != nil {
+			return err
+		}
+		change(&ts)
+		return tenant.Save(tx, ts)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/stsim/stsim/sim/resource"
@@ -72,10 +73,21 @@ func Save(tx *resource.Tx, s Settings) error {
 }
 
 // Location returns the tenant's time zone (UTC if it cannot be loaded).
-func (s Settings) Location() *time.Location {
-	loc, err := time.LoadLocation(s.TimeZone)
-	if err != nil {
-		return time.UTC
+func (s Settings) Location() *time.Location { return Location(s.TimeZone) }
+
+// locations caches time zones by name (time.LoadLocation reads the zone
+// database on every call).
+var locations sync.Map
+
+// Location returns the named time zone (UTC if it cannot be loaded).
+func Location(name string) *time.Location {
+	if loc, ok := locations.Load(name); ok {
+		return loc.(*time.Location)
 	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		loc = time.UTC
+	}
+	locations.Store(name, loc)
 	return loc
 }
