@@ -294,6 +294,10 @@ type memTx struct {
 	undo     []memUndo         // how to revert this tx's writes, oldest first
 	dirtySeq map[string]uint64 // counters advanced by this tx
 	writes   uint64            // number of Put/Delete calls, lets scans notice writes
+	// created holds the buckets this tx created: a rollback drops them
+	// whole, so writes into them need no undo entry (a tenant's seed
+	// writes tens of thousands of keys into new buckets).
+	created map[string]bool
 }
 
 // memUndo reverts one write: it removes a bucket the tx created, or puts
@@ -338,6 +342,10 @@ func (tx *memTx) writeTree(bucket string) *memTree {
 		t = btree.NewG(btreeDegree, memLess)
 		tx.base.buckets[bucket] = t
 		tx.undo = append(tx.undo, memUndo{bucket: bucket, created: true})
+		if tx.created == nil {
+			tx.created = map[string]bool{}
+		}
+		tx.created[bucket] = true
 	}
 	return t
 }
@@ -366,11 +374,14 @@ func (tx *memTx) Put(bucket string, key, value []byte) error {
 	}
 	k, v := copyPair(key, value)
 	old, had := tx.writeTree(bucket).ReplaceOrInsert(memItem{key: k, value: v})
+	tx.writes++
+	if tx.created[bucket] {
+		return nil
+	}
 	if !had {
 		old = memItem{key: k}
 	}
 	tx.undo = append(tx.undo, memUndo{bucket: bucket, old: old, had: had})
-	tx.writes++
 	return nil
 }
 
@@ -386,8 +397,10 @@ func (tx *memTx) Delete(bucket string, key []byte) error {
 	if !had {
 		return nil
 	}
-	tx.undo = append(tx.undo, memUndo{bucket: bucket, old: old, had: true})
 	tx.writes++
+	if !tx.created[bucket] {
+		tx.undo = append(tx.undo, memUndo{bucket: bucket, old: old, had: true})
+	}
 	return nil
 }
 

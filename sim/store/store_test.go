@@ -606,6 +606,9 @@ func TestRollback(t *testing.T) {
 				tx.Put("b", []byte("keep"), []byte("2")),
 				tx.Put("b", []byte("new"), []byte("2")),
 				tx.Put("newbucket", []byte("k"), []byte("v")),
+				tx.Put("newbucket", []byte("k2"), []byte("v")),
+				tx.Put("newbucket", []byte("k"), []byte("v2")),
+				tx.Delete("newbucket", []byte("k2")),
 				tx.Delete("b", []byte("gone")),
 			} {
 				if e != nil {
