@@ -13,6 +13,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
 	"slices"
@@ -59,10 +60,11 @@ func (o *Operation) resolve() error {
 // fragment is one path of a compiled document: a complete small document
 // holding that path, parsed on first use.
 type fragment struct {
-	file string // for errors
-	path string // relative to the document's base
-	data []byte
-	ops  []*Operation // the path's operations, whose routes parse sets
+	fsys       fs.FS
+	file       string       // the document's fragments file
+	start, end int          // the fragment's bytes in file
+	path       string       // relative to the document's base
+	ops        []*Operation // the path's operations, whose routes parse sets
 
 	once sync.Once
 	err  error
@@ -70,7 +72,12 @@ type fragment struct {
 
 func (f *fragment) parse() error {
 	f.once.Do(func() {
-		t, _, err := parseDocument(f.file, f.data, "", false)
+		data, err := readRange(f.fsys, f.file, f.start, f.end)
+		if err != nil {
+			f.err = fmt.Errorf("openapi: %s: %w", f.file, err)
+			return
+		}
+		t, _, err := parseDocument(f.file, data, "", false)
 		if err != nil {
 			f.err = err
 			return
@@ -197,7 +204,7 @@ func (d *Document) readIndex() ([]*Operation, error) {
 	if err != nil {
 		return nil, fmt.Errorf("openapi: %s: %w", d.file, err)
 	}
-	fragments, err := fs.ReadFile(d.compiled, fragmentsFile(d.file))
+	info, err := fs.Stat(d.compiled, fragmentsFile(d.file))
 	if err != nil {
 		return nil, fmt.Errorf("openapi: %s: %w", d.file, err)
 	}
@@ -210,10 +217,10 @@ func (d *Document) readIndex() ([]*Operation, error) {
 	}
 	var ops []*Operation
 	for _, p := range index.Paths {
-		if p.Start < 0 || p.Start > p.End || p.End > len(fragments) {
+		if p.Start < 0 || p.Start > p.End || int64(p.End) > info.Size() {
 			return nil, fmt.Errorf("openapi: %s: %s: fragment out of range; run go generate ./openapi", indexFile(d.file), p.Path)
 		}
-		f := &fragment{file: fragmentsFile(d.file), path: p.Path, data: fragments[p.Start:p.End]}
+		f := &fragment{fsys: d.compiled, file: fragmentsFile(d.file), start: p.Start, end: p.End, path: p.Path}
 		for _, c := range p.Ops {
 			o := &Operation{ID: c.ID, Module: d.Name, Method: c.Method, Path: d.Base + p.Path, Paged: c.Paged, fragment: f}
 			if d.Base != "" {
@@ -224,6 +231,31 @@ func (d *Document) readIndex() ([]*Operation, error) {
 		}
 	}
 	return ops, nil
+}
+
+// readRange reads bytes [start, end) of a file, without reading the rest
+// when the file allows (embedded files do).
+func readRange(fsys fs.FS, name string, start, end int) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if r, ok := f.(io.ReaderAt); ok {
+		buf := make([]byte, end-start)
+		if n, err := r.ReadAt(buf, int64(start)); n < len(buf) {
+			return nil, err
+		}
+		return buf, nil
+	}
+	data, err := io.ReadAll(io.LimitReader(f, int64(end)))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) < end {
+		return nil, io.ErrUnexpectedEOF
+	}
+	return data[start:end], nil
 }
 
 // parseWhole parses the whole document once (from fsys, not its compiled
