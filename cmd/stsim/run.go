@@ -90,6 +90,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return code
 	}
 	logger := newLogger(cfg, stderr)
+	collectAgain := collectLaterDuringStartup()
+	defer collectAgain()
 	srv, err := sim.New(sim.Options{Config: cfg, Logger: logger})
 	if err != nil {
 		fmt.Fprintln(stderr, "stsim:", err)
@@ -122,7 +124,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	defer cancel()
 	notReady := make(chan error, 1)
 	go func() {
-		if err := srv.Ready(); err != nil {
+		err := srv.Ready()
+		collectAgain()
+		if err != nil {
 			notReady <- err
 			cancel()
 			return
