@@ -2,6 +2,7 @@ package sim_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -251,5 +252,77 @@ func TestFixtureContacts(t *testing.T) {
 	})
 	if err := seedError(t, dir); err == nil || !strings.Contains(err.Error(), "demo/crm.json: contacts[1] (Priya Raman): no customer has id 999999") {
 		t.Errorf("a contact linked to no customer: %v", err)
+	}
+}
+
+// TestFixtureLeadsProjectsPings: leads (naming a job type and a campaign,
+// seeded after crm), projects and GPS pings ("-5m": minutes before the
+// seed) come from an edited copy of the fixture; a record the API would
+// refuse stops stsim with the file and record.
+func TestFixtureLeadsProjectsPings(t *testing.T) {
+	dir := copyDemo(t)
+	editFile(t, dir, "crm.json", func(doc map[string]any) {
+		doc["leads"] = append(records(doc, "leads"), map[string]any{
+			"id": 990001, "customerId": 7, "campaignId": 1482, "jobTypeId": 1515, "summary": "Tune-up before winter.", "notes": []any{"Call after 5pm"},
+		})
+	})
+	editFile(t, dir, "jpm.json", func(doc map[string]any) {
+		doc["projects"] = append(records(doc, "projects"), map[string]any{
+			"id": 990002, "name": "Basement remodel", "locationId": 306, "projectTypeId": 1957, "statusId": 1947, "startDate": "-2d", "jobIds": []any{},
+		})
+	})
+	editFile(t, dir, "dispatch.json", func(doc map[string]any) {
+		doc["gpsPings"] = append(records(doc, "gpsPings"), map[string]any{
+			"provider": "acme-gps", "unitId": "1433", "unitName": "Van 1", "eventTime": "-5m", "latitude": 41.88, "longitude": -87.63,
+			"street": "1 Main St", "city": "Chicago", "region": "IL", "postalCode": "60601", "message": "", "externalId": "acme-1", "isNew": true, "statusMessage": "",
+		})
+	})
+	srv := simtest.Start(t, simtest.WithConfig(func(c *config.Config) { c.FixturesDir = dir }))
+	tok := srv.Token(t)
+
+	var lead struct {
+		Status    string `json:"status"`
+		JobTypeID *int64 `json:"jobTypeId"`
+	}
+	srv.Do(t, "GET", simtest.CRM+"/leads/990001", tok, nil).OK(t).JSON(t, &lead)
+	if lead.Status != "Open" || lead.JobTypeID == nil || *lead.JobTypeID != 1515 {
+		t.Errorf("the new lead: %+v", lead)
+	}
+	var notes struct{ Data []struct{ Text string } }
+	srv.Do(t, "GET", simtest.CRM+"/leads/990001/notes", tok, nil).OK(t).JSON(t, &notes)
+	if len(notes.Data) != 1 || notes.Data[0].Text != "Call after 5pm" {
+		t.Errorf("the new lead's notes: %+v", notes.Data)
+	}
+	var project struct {
+		CustomerID int64   `json:"customerId"`
+		Status     *string `json:"status"`
+		StartDate  string  `json:"startDate"`
+	}
+	srv.Do(t, "GET", simtest.JPM+"/projects/990002", tok, nil).OK(t).JSON(t, &project)
+	if project.CustomerID != 6 || project.Status == nil || *project.Status != "Not Started" || !strings.HasPrefix(project.StartDate, "2026-11-21T06:00:00") {
+		t.Errorf("the new project: %+v", project)
+	}
+	// Technician 1433 has no demo ping; the new one makes the follow-up
+	// appointment of job 1961 (assigned to 1433) trackable.
+	var appts struct{ Data []struct{ ID int64 } }
+	srv.Do(t, "GET", simtest.JPM+"/appointments?jobId=1961", tok, nil).OK(t).JSON(t, &appts)
+	srv.Do(t, "GET", fmt.Sprintf("/dispatch/v2/tenant/1234567/technician-tracking?technicianId=1433&appointmentId=%d", appts.Data[0].ID), tok, nil).OK(t)
+
+	for file, c := range map[string]struct {
+		edit func(doc map[string]any)
+		want string
+	}{
+		"crm.json": {func(doc map[string]any) { records(doc, "leads")[1].(map[string]any)["jobTypeId"] = 999999 },
+			"demo/crm.json: leads[1] (id 1972): 400 One or more validation errors occurred.; jobTypeId: No job type has id 999999."},
+		"jpm.json": {func(doc map[string]any) { records(doc, "projects")[0].(map[string]any)["jobIds"] = []any{1520, 1527} },
+			"demo/jpm.json: projects[0] (Furnace and AC replacement): 400 One or more validation errors occurred.; jobIds[1]: "},
+		"dispatch.json": {func(doc map[string]any) { records(doc, "gpsPings")[0].(map[string]any)["eventTime"] = "+5m" },
+			"demo/dispatch.json: gpsPings[0]: eventTime is in the future."},
+	} {
+		dir := copyDemo(t)
+		editFile(t, dir, file, c.edit)
+		if err := seedError(t, dir); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: want %q in: %v", file, c.want, err)
+		}
 	}
 }

@@ -22,6 +22,9 @@ type Module struct {
 	Routes  func() api.Routes                       // the module's operation handlers
 	Fixture fixture.Module                          // the kinds of records its fixture file holds
 	Seed    func(*resource.Tx, fixture.Input) error // writes its records from its fixture file
+	// SeedLast (optional) writes the records of its fixture file that name
+	// records of modules later in the list, after every module's Seed.
+	SeedLast func(*resource.Tx, fixture.Input) error
 }
 
 // Modules is the one list of simulated modules: cmd/specgen generates a
@@ -32,20 +35,21 @@ type Module struct {
 // Each module seeds its own records from fixtures/<set>/<name>.json. The
 // order is the seed order: jobs need customers, business units, job
 // types and campaigns; shifts and assignments need technicians and
-// appointments.
+// appointments. crm's leads name campaigns and job types, seeded after
+// crm: SeedLast writes them.
 var Modules = []Module{
 	{openapi.Module{Name: "crm", Title: "CRM", Reference: "tenant-crm-v2.yaml", Export: "developer-portal export, 2025-07-11", Scope: "crm", Operations: 79},
-		crm.Routes, crm.Fixture, crm.Seed},
+		crm.Routes, crm.Fixture, crm.Seed, crm.SeedLeads},
 	{openapi.Module{Name: "settings", Title: "Settings", Reference: "tenant-settings-v2.yaml", Export: "developer-portal export, 2025-06-17", Scope: "stt", Operations: 19},
-		settings.Routes, settings.Fixture, settings.Seed},
+		settings.Routes, settings.Fixture, settings.Seed, nil},
 	{openapi.Module{Name: "marketing", Title: "Marketing", Reference: "tenant-marketing-v2.yml", Export: "2022 document, 2022-04-18", Scope: "mrk", Operations: 12},
-		marketing.Routes, marketing.Fixture, marketing.Seed},
+		marketing.Routes, marketing.Fixture, marketing.Seed, nil},
 	{openapi.Module{Name: "jbce", Title: "JBCE", Reference: "tenant-jbce-v2.json", Export: "developer-portal export, 2025-05-23", Scope: "jbce", Operations: 1},
-		jbce.Routes, jbce.Fixture, jbce.Seed},
+		jbce.Routes, jbce.Fixture, jbce.Seed, nil},
 	{openapi.Module{Name: "jpm", Title: "JPM", Reference: "tenant-jpm-v2.yaml", Export: "developer-portal export, 2025-06-17", Scope: "jpm", Operations: 55},
-		jpm.Routes, jpm.Fixture, jpm.Seed},
+		jpm.Routes, jpm.Fixture, jpm.Seed, nil},
 	{openapi.Module{Name: "dispatch", Title: "Dispatch", Reference: "tenant-dispatch-v2.yaml", Export: "developer-portal export, 2025-06-17", Scope: "dis", Operations: 36},
-		dispatch.Routes, dispatch.Fixture, dispatch.Seed},
+		dispatch.Routes, dispatch.Fixture, dispatch.Seed, nil},
 }
 
 // moduleRoutes gathers every module's handlers.
@@ -55,14 +59,6 @@ func moduleRoutes() api.Routes {
 		maps.Copy(routes, m.Routes())
 	}
 	return routes
-}
-
-// laterSeeds add the demo records of resources emulated after the first
-// seeds were written (GPS pings, projects, …). They run after every
-// module's seed, so the IDs of everything seeded before them stay as they
-// were.
-var laterSeeds = []func(*resource.Tx) error{
-	dispatch.SeedGPS, jpm.SeedProjects, crm.SeedLeads,
 }
 
 // fixtureModules describes every module's fixture file, for validation.

@@ -93,8 +93,11 @@ func seedRecords(tx *resource.Tx, set *fixture.Set, now time.Time) error {
 				return err
 			}
 		}
-		for _, seed := range laterSeeds {
-			if err := seed(tx); err != nil {
+		for _, m := range Modules {
+			if m.SeedLast == nil {
+				continue
+			}
+			if err := m.SeedLast(tx, fixture.Input{Records: set.Module(m.Name), Dates: dates}); err != nil {
 				return err
 			}
 		}

@@ -160,37 +160,47 @@ type leadIn struct {
 // createLead handles POST /leads.
 var createLead = api.Create(func(in *leadIn) error { return api.RequireText("summary", in.Summary) },
 	func(tx *resource.Tx, in *leadIn) (leadOut, error) {
-		l := &Lead{Meta: resource.Meta{Active: true}, Status: LeadOpen, Priority: "Normal", CreatedByID: IntegrationUserID,
-			Summary: in.Summary, FollowUpDate: in.FollowUpDate, TagTypeIDs: slices.Clone(in.TagTypeIDs)}
-		if in.Priority != nil {
-			p, err := leadPriority(*in.Priority)
-			if err != nil {
-				return leadOut{}, err
-			}
-			l.Priority = p
-		}
-		if err := l.setCustomer(tx, in.CustomerID, in.LocationID); err != nil {
+		l, err := newLead(tx, in)
+		if err != nil {
 			return leadOut{}, err
-		}
-		if err := l.setRefs(tx, &in.CampaignID, in.BusinessUnitID, in.JobTypeID); err != nil {
-			return leadOut{}, err
-		}
-		for i, id := range in.TagTypeIDs {
-			if ok, err := settings.TagTypeExists(tx, id); err != nil || !ok {
-				return leadOut{}, errOr(err, apierr.BadRequest("tagTypeIds["+resource.IDKey(int64(i))+"]", "No tag type has id "+resource.IDKey(id)+"."))
-			}
-		}
-		if in.CallReasonID != nil {
-			if ok, err := jbce.ActiveCallReason(tx, *in.CallReasonID); err != nil || !ok {
-				return leadOut{}, errOr(err, apierr.BadRequest("callReasonId", "No active call reason has id "+resource.IDKey(*in.CallReasonID)+"."))
-			}
-			l.CallReasonID = in.CallReasonID
 		}
 		if err := resource.Create(tx, &Leads, l); err != nil {
 			return leadOut{}, err
 		}
 		return renderLeadPlain(l), nil
 	})
+
+// newLead checks a create request and returns the Open lead it makes, not
+// yet stored.
+func newLead(tx *resource.Tx, in *leadIn) (*Lead, error) {
+	l := &Lead{Meta: resource.Meta{Active: true}, Status: LeadOpen, Priority: "Normal", CreatedByID: IntegrationUserID,
+		Summary: in.Summary, FollowUpDate: in.FollowUpDate, TagTypeIDs: slices.Clone(in.TagTypeIDs)}
+	if in.Priority != nil {
+		p, err := leadPriority(*in.Priority)
+		if err != nil {
+			return nil, err
+		}
+		l.Priority = p
+	}
+	if err := l.setCustomer(tx, in.CustomerID, in.LocationID); err != nil {
+		return nil, err
+	}
+	if err := l.setRefs(tx, &in.CampaignID, in.BusinessUnitID, in.JobTypeID); err != nil {
+		return nil, err
+	}
+	for i, id := range in.TagTypeIDs {
+		if ok, err := settings.TagTypeExists(tx, id); err != nil || !ok {
+			return nil, errOr(err, apierr.BadRequest("tagTypeIds["+resource.IDKey(int64(i))+"]", "No tag type has id "+resource.IDKey(id)+"."))
+		}
+	}
+	if in.CallReasonID != nil {
+		if ok, err := jbce.ActiveCallReason(tx, *in.CallReasonID); err != nil || !ok {
+			return nil, errOr(err, apierr.BadRequest("callReasonId", "No active call reason has id "+resource.IDKey(*in.CallReasonID)+"."))
+		}
+		l.CallReasonID = in.CallReasonID
+	}
+	return l, nil
+}
 
 // errOr is err, or fallback when err is nil.
 func errOr(err, fallback error) error {

@@ -1,70 +1,69 @@
 package crm
 
 import (
-	"github.com/stsim/stsim/sim/marketing"
+	"fmt"
+
+	"github.com/stsim/stsim/sim/fixture"
 	"github.com/stsim/stsim/sim/resource"
 )
 
-// SeedLeads writes the demo leads, in the tenant's default campaign. It
-// runs after every module's seed (so no earlier ID moves):
-//
-//	Open       customer 8 at its first location, High, follow-up tomorrow,
-//	           one note ("Wants a quote for a second AC unit")
-//	Open       customer 14 (commercial), no location, Normal
-//	Open       no customer: a web lead form (Riley Quinn)
-//	Dismissed  customer 9, reason 1
-//	Converted  customer 6 (Jordan Ellison), at its first location
-//
-// A fixture without a default campaign gets no demo leads.
-func SeedLeads(tx *resource.Tx) error {
-	campaign, err := marketing.DefaultCampaign(tx)
+// leadKinds are the kinds of crm.json that name other modules' records
+// (leads name campaigns, business units, job types and call reasons), which
+// SeedLeads writes once every module has seeded. A lead follows
+// Crm.V2.LeadCreateRequest, plus its id, its status (Open, Dismissed with
+// a dismissingReasonId, or Converted) and its notes' texts.
+var leadKinds = []fixture.Kind{
+	{Name: "leads", Schema: "Crm.V2.LeadCreateRequest", Extra: []string{"id", "status", "dismissingReasonId", "notes"}},
+}
+
+type leadFixture struct {
+	ID int64 `json:"id"`
+	leadIn
+	Status             string   `json:"status"`
+	DismissingReasonID *int64   `json:"dismissingReasonId"`
+	Notes              []string `json:"notes"`
+}
+
+// SeedLeads writes the leads of crm.json, each checked as POST /leads
+// checks it, with the status it has come to and its notes.
+func SeedLeads(tx *resource.Tx, in fixture.Input) error {
+	leads, err := fixture.Decode[leadFixture](in, "leads")
 	if err != nil {
-		return nil
+		return err
 	}
-	firstLocation := func(customer int64) (*int64, *int64, error) {
-		if ok, err := resource.Exists(tx, &Customers, customer); err != nil || !ok {
-			return nil, nil, err
+	for i, spec := range leads {
+		if err := seedLead(tx, spec); err != nil {
+			return in.RecordError("leads", i, err)
 		}
-		locs, err := resource.Lookup(tx, &Locations, "customer", resource.IDKey(customer))
-		if err != nil || len(locs) == 0 {
-			return &customer, nil, err
-		}
-		return &customer, &locs[0], nil
 	}
-	followUp := resource.Stamp(tx.Now.AddDate(0, 0, 1))
-	reason := int64(1)
-	leads := []struct {
-		customer  int64
-		located   bool
-		lead      Lead
-		firstNote string
-	}{
-		{DemoDuplicateCustomerID, true, Lead{Status: LeadOpen, Priority: "High", Summary: "Second AC unit for the upstairs.", FollowUpDate: &followUp}, "Wants a quote for a second AC unit"},
-		{DemoCommercialCustomerID, false, Lead{Status: LeadOpen, Priority: "Normal", Summary: "Rooftop unit maintenance contract for three sites."}, ""},
-		{0, false, Lead{Status: LeadOpen, Priority: "Normal", Summary: "Web lead form: Riley Quinn\nEmail: riley.quinn@example.com\nPhone: (630) 555-0199\nWater heater making noise."}, ""},
-		{DemoDuplicateCustomerID2, true, Lead{Status: LeadDismissed, Priority: "Low", Summary: "Asked about duct cleaning; not interested.", DismissingReasonID: &reason}, ""},
-		{DemoCustomerID, true, Lead{Status: LeadConverted, Priority: "Normal", Summary: "Furnace tune-up requested by phone."}, ""},
+	return nil
+}
+
+func seedLead(tx *resource.Tx, spec leadFixture) error {
+	l, err := newLead(tx, &spec.leadIn)
+	if err != nil {
+		return err
 	}
-	for _, d := range leads {
-		l := d.lead
-		l.Active, l.CampaignID, l.CreatedByID, l.TagTypeIDs = true, campaign.ID, IntegrationUserID, []int64{}
-		if d.customer != 0 {
-			customer, location, err := firstLocation(d.customer)
-			if err != nil {
-				return err
-			}
-			l.CustomerID = customer
-			if d.located {
-				l.LocationID = location
-			}
+	l.ID = spec.ID
+	switch spec.Status {
+	case "", LeadOpen, LeadConverted:
+	case LeadDismissed:
+		if spec.DismissingReasonID == nil || *spec.DismissingReasonID <= 0 {
+			return fmt.Errorf("a Dismissed lead needs a positive dismissingReasonId")
 		}
-		if err := resource.Create(tx, &Leads, &l); err != nil {
+		l.DismissingReasonID = spec.DismissingReasonID
+	default:
+		return fmt.Errorf("status %q: a lead is Open, Dismissed or Converted", spec.Status)
+	}
+	if spec.Status != "" {
+		l.Status = spec.Status
+	}
+	if err := resource.Create(tx, &Leads, l); err != nil {
+		return err
+	}
+	for _, text := range spec.Notes {
+		if _, err := addNote(tx, &LeadNotes, l.ID, noteIn{Text: text}); err != nil {
 			return err
-		}
-		if d.firstNote != "" {
-			if _, err := addNote(tx, &LeadNotes, l.ID, noteIn{Text: d.firstNote}); err != nil {
-				return err
-			}
 		}
 	}
 	return nil

@@ -37,7 +37,7 @@ func seedContacts(tx *resource.Tx, in fixture.Input) error {
 	}
 	for i, c := range contacts {
 		fail := func(err error) error {
-			return fmt.Errorf("fixtures: %s: %s: %w", in.Records.File, fixture.Label("contacts", i, in.Records.Kinds["contacts"][i]), err)
+			return in.RecordError("contacts", i, err)
 		}
 		id, err := idOrNew(tx, c.ID)
 		if err != nil {

@@ -9,17 +9,18 @@ import (
 	"github.com/stsim/stsim/sim/resource"
 )
 
-// Fixture describes crm.yaml: the customer and location custom field types
+// Fixture describes crm.json: the customer and location custom field types
 // (in their read schemas: the API cannot create them), literal customers
 // (Crm.V2.Customers.CreateCustomerRequest with their locations and
 // contacts, plus the stored-only id, active and balance, and a location's
-// active), and the "customers" generator (see demoGen).
-var Fixture = fixture.Module{Name: "crm", Kinds: []fixture.Kind{
+// active), contacts, leads (leadKinds, written by SeedLeads) and the
+// "customers" generator (see demoGen).
+var Fixture = fixture.Module{Name: "crm", Kinds: append([]fixture.Kind{
 	{Name: "customerCustomFieldTypes", Schema: "Crm.V2.Customers.CustomFieldTypeResponse", Extra: []string{"active"}, Optional: []string{"*"}},
 	{Name: "locationCustomFieldTypes", Schema: "Crm.V2.Locations.CustomFieldTypeResponse", Extra: []string{"active"}, Optional: []string{"*"}},
 	{Name: "customers", Schema: "Crm.V2.Customers.CreateCustomerRequest", Extra: []string{"id", "active", "balance", "locations.active"}},
 	{Name: "contacts", Schema: "Crm.V2.CreateContactRequest", Extra: []string{"id", "active", "isArchived", "contactMethods", "relationships"}},
-}, Generators: []string{"customers"}}
+}, leadKinds...), Generators: []string{"customers"}}
 
 type fieldTypeFixture struct {
 	fixture.Common
@@ -76,7 +77,7 @@ func Seed(tx *resource.Tx, in fixture.Input) error {
 	for i, c := range literal {
 		dc, err := literalCustomer(tx, c)
 		if err != nil {
-			return fmt.Errorf("fixtures: %s: %s: %w", in.Records.File, fixture.Label("customers", i, in.Records.Kinds["customers"][i]), err)
+			return in.RecordError("customers", i, err)
 		}
 		custs = append(custs, dc)
 	}

@@ -1,6 +1,7 @@
 package dispatch
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -10,15 +11,17 @@ import (
 	"github.com/stsim/stsim/sim/resource"
 )
 
-// Fixture describes dispatch.yaml: arrival windows, the business hours (one
+// Fixture describes dispatch.json: arrival windows, the business hours (one
 // record), zones and teams, each in its create request's shape (a zone also
-// lists its technicians), and the "schedules" generator: technician shifts
-// and weekly team meetings around today.
+// lists its technicians), GPS pings as a provider posts them (with the
+// provider's name), and the "schedules" generator: technician shifts and
+// weekly team meetings around today.
 var Fixture = fixture.Module{Name: "dispatch", Kinds: []fixture.Kind{
 	{Name: "arrivalWindows", Schema: "Dispatch.V2.CreateArrivalWindowRequest", Extra: []string{"id"}},
 	{Name: "businessHours", Schema: "Dispatch.V2.CreateBusinessHourRequest"},
 	{Name: "zones", Schema: "Dispatch.V2.CreateOrUpdateZoneRequestArgs", Extra: []string{"id", "active", "technicians"}},
 	{Name: "teams", Schema: "Dispatch.V2.CreateTeamRequest", Extra: []string{"id"}},
+	{Name: "gpsPings", Schema: "Dispatch.V2.GpsPingCreateRequest", Extra: []string{"provider"}},
 }, Generators: []string{"schedules"}}
 
 type arrivalWindowFixture struct {
@@ -30,6 +33,13 @@ type zoneFixture struct {
 	fixture.Common
 	zoneIn
 	Technicians []int64 `json:"technicians"`
+}
+
+// gpsPingFixture is a ping as its provider posts it (unitId a technician
+// ID), with the provider's name.
+type gpsPingFixture struct {
+	gpsPingIn
+	Provider string `json:"provider"`
 }
 
 type teamFixture struct {
@@ -69,24 +79,25 @@ func Seed(tx *resource.Tx, in fixture.Input) error {
 	if err != nil {
 		return err
 	}
+	pings, err := fixture.Decode[gpsPingFixture](in, "gpsPings")
+	if err != nil {
+		return err
+	}
 	sched, generate, err := fixture.DecodeGenerator[schedules](in, "schedules")
 	if err != nil {
 		return err
 	}
-	fail := func(kind string, i int, err error) error {
-		return fmt.Errorf("fixtures: %s: %s[%d]: %w", in.Records.File, kind, i, err)
-	}
 	for i, w := range windows {
 		rec := &ArrivalWindow{Meta: resource.Meta{ID: w.ID, Active: true}}
 		if err := w.apply(tx, rec); err != nil {
-			return fail("arrivalWindows", i, err)
+			return in.RecordError("arrivalWindows", i, err)
 		}
 		if err := resource.Create(tx, &ArrivalWindows, rec); err != nil {
 			return err
 		}
 	}
 	if len(hours) > 1 {
-		return fail("businessHours", 1, fmt.Errorf("a tenant has one set of business hours"))
+		return in.RecordError("businessHours", 1, fmt.Errorf("a tenant has one set of business hours"))
 	}
 	for _, h := range hours {
 		if err := saveDoc(tx, businessHoursKey, h.withEmptyLists()); err != nil {
@@ -96,7 +107,7 @@ func Seed(tx *resource.Tx, in fixture.Input) error {
 	for i, z := range zones {
 		rec := &Zone{Meta: z.NewMeta(), CreatedByID: integrationUserID, Technicians: optional.NonNil(z.Technicians)}
 		if err := z.apply(tx, rec, true); err != nil {
-			return fail("zones", i, err)
+			return in.RecordError("zones", i, err)
 		}
 		rec.Zips, rec.Cities, rec.TerritoryNumbers = optional.NonNil(rec.Zips), optional.NonNil(rec.Cities), optional.NonNil(rec.TerritoryNumbers)
 		rec.LocnNumbers, rec.ServiceDaysIDs, rec.BusinessUnits = optional.NonNil(rec.LocnNumbers), optional.NonNil(rec.ServiceDaysIDs), optional.NonNil(rec.BusinessUnits)
@@ -111,12 +122,22 @@ func Seed(tx *resource.Tx, in fixture.Input) error {
 			return err
 		}
 	}
-	if !generate {
-		return nil
+	if generate {
+		now := in.Dates.Now.In(in.Dates.Loc)
+		today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, in.Dates.Loc)
+		if err := seedSchedules(tx, in.Dates.Loc, today, sched); err != nil {
+			return err
+		}
 	}
-	now := in.Dates.Now.In(in.Dates.Loc)
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, in.Dates.Loc)
-	return seedSchedules(tx, in.Dates.Loc, today, sched)
+	for i, p := range pings {
+		// Stored as a provider's POST stores them: a refused ping stops the seed.
+		if msg, err := storePing(tx, p.Provider, &p.gpsPingIn); err != nil {
+			return err
+		} else if msg != "" {
+			return in.RecordError("gpsPings", i, errors.New(msg))
+		}
+	}
+	return nil
 }
 
 func seedSchedules(tx *resource.Tx, loc *time.Location, today time.Time, s schedules) error {

@@ -317,34 +317,46 @@ type updateProjectIn struct {
 
 // createProject handles POST /projects.
 var createProject = api.Create(nil, func(tx *resource.Tx, in *createProjectIn) (projectOut, error) {
-	loc, err := crm.LocationByID(tx, in.LocationID)
-	if err != nil {
-		return projectOut{}, refError(err, "locationId", "No location has id "+resource.IDKey(in.LocationID)+".")
-	}
-	if in.CustomerID != nil && *in.CustomerID != loc.CustomerID {
-		if err := checkCustomerLocation(tx, *in.CustomerID, in.LocationID); err != nil {
-			return projectOut{}, err
-		}
-	}
-	id, err := resource.NewID(tx)
+	p, err := newProject(tx, in, 0)
 	if err != nil {
 		return projectOut{}, err
-	}
-	p := &Project{Meta: resource.Meta{ID: id, Active: true}, Number: strconv.FormatInt(id, 10),
-		CustomerID: loc.CustomerID, LocationID: loc.ID, ExternalData: in.ExternalData.Apply(nil)}
-	if err := in.apply(tx, p); err != nil {
-		return projectOut{}, err
-	}
-	if p.StatusID == nil {
-		if err := setStatus(tx, p, firstStatus); err != nil {
-			return projectOut{}, err
-		}
 	}
 	if err := resource.Create(tx, &Projects, p); err != nil {
 		return projectOut{}, err
 	}
 	return renderProjectFor(p, in.ExternalData.GUID()), nil
 })
+
+// newProject checks a create request and returns the project it makes,
+// not yet stored, with id (0: the next free ID): the customer follows the
+// location, and a project without a status starts in the first.
+func newProject(tx *resource.Tx, in *createProjectIn, id int64) (*Project, error) {
+	loc, err := crm.LocationByID(tx, in.LocationID)
+	if err != nil {
+		return nil, refError(err, "locationId", "No location has id "+resource.IDKey(in.LocationID)+".")
+	}
+	if in.CustomerID != nil && *in.CustomerID != loc.CustomerID {
+		if err := checkCustomerLocation(tx, *in.CustomerID, in.LocationID); err != nil {
+			return nil, err
+		}
+	}
+	if id == 0 {
+		if id, err = resource.NewID(tx); err != nil {
+			return nil, err
+		}
+	}
+	p := &Project{Meta: resource.Meta{ID: id, Active: true}, Number: strconv.FormatInt(id, 10),
+		CustomerID: loc.CustomerID, LocationID: loc.ID, ExternalData: in.ExternalData.Apply(nil)}
+	if err := in.apply(tx, p); err != nil {
+		return nil, err
+	}
+	if p.StatusID == nil {
+		if err := setStatus(tx, p, firstStatus); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
 
 // firstStatus asks setStatus for the first status by order.
 const firstStatus = -1

@@ -20,15 +20,16 @@ import (
 // that did it) and, per appointment, isConfirmed and specialInstructions.
 // Without a jobStatus a job's state follows the clock: done once its last
 // appointment has ended, Working once it has started, Dispatched within two
-// hours of its start (a job without technicians stays Scheduled).
-var Fixture = fixture.Module{Name: "jpm", Kinds: []fixture.Kind{
+// hours of its start (a job without technicians stays Scheduled). Projects
+// and their reference lists follow the jobs (projectKinds).
+var Fixture = fixture.Module{Name: "jpm", Kinds: append([]fixture.Kind{
 	{Name: "jobCustomFieldTypes", Schema: "Jpm.V2.CustomFieldTypeResponse", Extra: []string{"active"}, Optional: []string{"*"}},
 	{Name: "cancelReasons", Schema: "Jpm.V2.JobCancelReasonResponse", Optional: []string{"*"}},
 	{Name: "holdReasons", Schema: "Jpm.V2.JobHoldReasonResponse", Optional: []string{"*"}},
 	{Name: "jobTypes", Schema: "Jpm.V2.CreateJobTypeRequest", Extra: []string{"id", "active"}},
 	{Name: "jobs", Schema: "Jpm.V2.JobCreateRequest", Extra: []string{"id", "jobStatus", "cancel", "hold",
 		"appointments.isConfirmed", "appointments.specialInstructions"}},
-}}
+}, projectKinds...)}
 
 type fieldTypeFixture struct {
 	fixture.Common
@@ -120,10 +121,10 @@ func Seed(tx *resource.Tx, in fixture.Input) error {
 	}
 	for i, j := range jobs {
 		if err := seedJob(tx, j); err != nil {
-			return fmt.Errorf("fixtures: %s: jobs[%d] (id %d): %w", in.Records.File, i, j.ID, err)
+			return in.RecordError("jobs", i, err)
 		}
 	}
-	return nil
+	return seedProjects(tx, in)
 }
 
 // seedJob writes one job and what its history left behind.

@@ -1,8 +1,6 @@
 package settings
 
 import (
-	"fmt"
-
 	"github.com/stsim/stsim/sim/optional"
 
 	"github.com/stsim/stsim/sim/extdata"
@@ -149,11 +147,11 @@ func Seed(tx *resource.Tx, in fixture.Input) error {
 		}
 		home, err := t.Home.address()
 		if err != nil {
-			return fixtureError(in, "technicians", i, err)
+			return in.RecordError("technicians", i, err)
 		}
 		roleIDs, err := heldRoles(tx, t.RoleID, RoleForTechnician)
 		if err != nil {
-			return fixtureError(in, "technicians", i, err)
+			return in.RecordError("technicians", i, err)
 		}
 		rec := &Technician{
 			Meta: t.NewMeta(), Name: t.Name, UserID: uid, BusinessUnitID: t.BusinessUnitID, RoleIDs: roleIDs,
@@ -194,7 +192,7 @@ func seedEmployee(tx *resource.Tx, in fixture.Input, i int, e employeeFixture) e
 	}
 	roleIDs, err := heldRoles(tx, e.RoleID, RoleForEmployee)
 	if err != nil {
-		return fixtureError(in, "employees", i, err)
+		return in.RecordError("employees", i, err)
 	}
 	return resource.Create(tx, &Employees, &Employee{
 		Meta: e.NewMeta(), Name: e.Name, UserID: uid, Role: e.Role, RoleIDs: roleIDs, BusinessUnitID: e.BusinessUnitID,
@@ -213,11 +211,6 @@ func heldRoles(tx *resource.Tx, roleID int64, kind string) ([]int64, error) {
 		return nil, err
 	}
 	return []int64{roleID}, nil
-}
-
-// fixtureError names the file and record i of a kind in a seed error.
-func fixtureError(in fixture.Input, kind string, i int, err error) error {
-	return fmt.Errorf("fixtures: %s: %s: %w", in.Records.File, fixture.Label(kind, i, in.Records.Kinds[kind][i]), err)
 }
 
 // userID is the fixture's user ID, or a new one.
