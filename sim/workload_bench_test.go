@@ -2,6 +2,7 @@ package sim_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -27,6 +28,7 @@ import (
 func BenchmarkHandlersInProcess(b *testing.B) {
 	h, token := benchDefaultServer(b, "")
 	const base = "/crm/v2/tenant/1234567"
+	jobBody := benchJobBody(b, h, token)
 	for _, w := range []struct {
 		name, method, path string
 		body               []byte
@@ -36,6 +38,7 @@ func BenchmarkHandlersInProcess(b *testing.B) {
 		{"phone", http.MethodGet, base + "/customers?phone=630-555-0187", nil},
 		{"create", http.MethodPost, base + "/customers", benchCreateBody},
 		{"capacity", http.MethodPost, "/dispatch/v2/tenant/1234567/capacity", benchCapacityBody()},
+		{"job", http.MethodPost, "/jpm/v2/tenant/1234567/jobs", jobBody},
 	} {
 		b.Run(w.name, func(b *testing.B) {
 			b.ReportAllocs()
@@ -90,6 +93,55 @@ var benchCreateBody = []byte(`{"name":"Bench Customer","type":"Residential",` +
 	`"address":{"street":"1 N State St","city":"Chicago","state":"IL","zip":"60602","country":"USA"},` +
 	`"contacts":[{"type":"MobilePhone","value":"(872) 555-0101"}],` +
 	`"locations":[{"name":"Home","address":{"street":"1 N State St","city":"Chicago","state":"IL","zip":"60602","country":"USA"}}]}`)
+
+// benchJobBody is the job create of cmd/stsim-bench's job workload: one
+// two-hour appointment 15 days ahead for demo customer 6 at its first
+// location, with a job type that has a business unit and a campaign.
+func benchJobBody(b *testing.B, h http.Handler, token string) []byte {
+	b.Helper()
+	var page struct {
+		Data []struct {
+			ID              int64   `json:"id"`
+			BusinessUnitIDs []int64 `json:"businessUnitIds"`
+		} `json:"data"`
+	}
+	get := func(path string) {
+		b.Helper()
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("ST-App-Key", fixture.DemoAppKey)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		page.Data = nil
+		if err := json.Unmarshal(rec.Body.Bytes(), &page); rec.Code != http.StatusOK || err != nil || len(page.Data) == 0 {
+			b.Fatalf("%s: status %d (%v): %s", path, rec.Code, err, rec.Body)
+		}
+	}
+	get("/crm/v2/tenant/1234567/locations?customerId=6")
+	location := page.Data[0].ID
+	get("/marketing/v2/tenant/1234567/campaigns?pageSize=1")
+	campaign := page.Data[0].ID
+	get("/jpm/v2/tenant/1234567/job-types?pageSize=100&active=True")
+	var jobType, unit int64
+	for _, jt := range page.Data {
+		if len(jt.BusinessUnitIDs) > 0 {
+			jobType, unit = jt.ID, jt.BusinessUnitIDs[0]
+			break
+		}
+	}
+	start := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, 16).Add(15 * time.Hour)
+	at := func(t time.Time) string { return t.Format(time.RFC3339) }
+	body, err := json.Marshal(map[string]any{
+		"customerId": 6, "locationId": location, "businessUnitId": unit, "jobTypeId": jobType,
+		"priority": "Normal", "campaignId": campaign, "summary": "Bench booking",
+		"appointments": []any{map[string]any{"start": at(start), "end": at(start.Add(2 * time.Hour)),
+			"arrivalWindowStart": at(start), "arrivalWindowEnd": at(start.Add(2 * time.Hour))}},
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return body
+}
 
 // benchDefaultServer starts a server configured as the binary is by default
 // (text access log at info, to nowhere) but without the rate limit, on a
