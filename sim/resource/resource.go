@@ -105,7 +105,21 @@ func (e *NotFoundError) Unwrap() error { return ErrNotFound }
 
 // Get loads a live record; a missing or deleted one is a 404 naming it.
 func Get[T any, P Record[T]](tx *Tx, k *Kind[T], id int64) (P, error) {
-	rec, err := load[T, P](tx, k, id)
+	return get[T, P](tx, k, id, false)
+}
+
+// Ref loads a live record to read, not to change, in any transaction: the
+// record a reference names (does the customer exist, is the business unit
+// active). It may come from the kind's decoded cache and be shared, so the
+// caller must not change it or anything it points to. In a write
+// transaction it saves decoding records that Get would decode afresh.
+func Ref[T any, P Record[T]](tx *Tx, k *Kind[T], id int64) (P, error) {
+	return get[T, P](tx, k, id, true)
+}
+
+// get loads a live record (see loadAs).
+func get[T any, P Record[T]](tx *Tx, k *Kind[T], id int64, shared bool) (P, error) {
+	rec, err := loadAs[T, P](tx, k, id, shared)
 	if err != nil {
 		return nil, err
 	}
@@ -119,6 +133,13 @@ func notFound[T any](k *Kind[T], id int64) error { return &NotFoundError{Label: 
 
 // load reads a record whether or not it is deleted.
 func load[T any, P Record[T]](tx *Tx, k *Kind[T], id int64) (P, error) {
+	return loadAs[T, P](tx, k, id, false)
+}
+
+// loadAs reads a record whether or not it is deleted: through the kind's
+// decoded cache in a read-only transaction or when shared is set (the
+// caller only reads it), decoded afresh otherwise (the caller may change it).
+func loadAs[T any, P Record[T]](tx *Tx, k *Kind[T], id int64, shared bool) (P, error) {
 	data, err := tx.Get(recordsBucket(k.Name), store.Int64Key(id))
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, notFound(k, id)
@@ -126,7 +147,12 @@ func load[T any, P Record[T]](tx *Tx, k *Kind[T], id int64) (P, error) {
 	if err != nil {
 		return nil, err
 	}
-	rec, err := decodeRecord[T, P](tx, k, id, data)
+	var rec P
+	if shared {
+		rec, err = decodeCached[T, P](k, id, data)
+	} else {
+		rec, err = decodeRecord[T, P](tx, k, id, data)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("resource: decoding %s %d: %w", k.Name, id, err)
 	}
@@ -149,7 +175,7 @@ func encode(rec any) ([]byte, error)    { return json.Marshal(rec) }
 
 // Exists reports whether a live record exists.
 func Exists[T any, P Record[T]](tx *Tx, k *Kind[T], id int64) (bool, error) {
-	_, err := Get[T, P](tx, k, id)
+	_, err := Ref[T, P](tx, k, id)
 	if errors.Is(err, ErrNotFound) {
 		return false, nil
 	}

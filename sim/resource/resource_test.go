@@ -338,3 +338,42 @@ func TestPagesStayStableUnderConcurrentCreates(t *testing.T) {
 		}
 	})
 }
+
+// TestRefInWriteTransactions: Ref reads what the transaction sees (its own
+// writes included, never a stale cached record), refuses deleted records,
+// and hands out records whose changes do not reach what Get or a later
+// Ref reads.
+func TestRefInWriteTransactions(t *testing.T) {
+	backends(t, func(t *testing.T, st store.Store) {
+		id := seed(t, st, 1, 1, t0)[0]
+		update(t, st, 1, t0, func(tx *Tx) error {
+			w, err := Ref(tx, &widgets, id)
+			if err != nil || w.Name != "w0" {
+				t.Fatalf("Ref = %+v, %v; want w0", w, err)
+			}
+			w.Name = "changed by a careless caller"
+			again, err := Ref(tx, &widgets, id)
+			if err != nil || again.Name != "w0" {
+				t.Fatalf("Ref after changing a returned copy = %+v, %v; want w0", again, err)
+			}
+			fresh, err := Get(tx, &widgets, id)
+			if err != nil {
+				return err
+			}
+			fresh.Name = "renamed"
+			if err := Save(tx, &widgets, fresh); err != nil {
+				return err
+			}
+			if w, err := Ref(tx, &widgets, id); err != nil || w.Name != "renamed" {
+				t.Fatalf("Ref after Save in the same transaction = %+v, %v; want renamed", w, err)
+			}
+			if err := Delete(tx, &widgets, fresh); err != nil {
+				return err
+			}
+			if _, err := Ref(tx, &widgets, id); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("Ref of a deleted record: %v, want ErrNotFound", err)
+			}
+			return nil
+		})
+	})
+}
