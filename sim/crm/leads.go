@@ -1,6 +1,7 @@
 package crm
 
 import (
+	"errors"
 	"math"
 	"slices"
 	"strings"
@@ -406,14 +407,26 @@ var submitLeadForm = api.Create(func(in *leadFormIn) error { return api.RequireT
 // ConvertLeads marks the open leads of a customer converted when a job is
 // booked for it at locationID: the leads at that location and those with
 // no location. jpm calls it when it books a job.
+// It reads the customer's leads shared (most are already converted) and
+// decodes afresh only those it changes.
 func ConvertLeads(tx *resource.Tx, customerID, locationID int64) error {
-	leads, err := resource.LookupRecords(tx, &Leads, "customer", resource.IDKey(customerID))
+	ids, err := resource.Lookup(tx, &Leads, "customer", resource.IDKey(customerID))
 	if err != nil {
 		return err
 	}
-	for _, l := range leads {
+	for _, id := range ids {
+		l, err := resource.Ref(tx, &Leads, id)
+		if errors.Is(err, resource.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
 		if l.Status != LeadOpen || (l.LocationID != nil && *l.LocationID != locationID) {
 			continue
+		}
+		if l, err = resource.Get(tx, &Leads, id); err != nil {
+			return err
 		}
 		l.Status = LeadConverted
 		if err := resource.Save(tx, &Leads, l); err != nil {
