@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/stsim/stsim/sim/store"
@@ -59,7 +60,38 @@ type Kind[T any] struct {
 	// package schedule). An error undoes the write.
 	OnWrite func(tx *Tx, old, rec *T) error
 
-	cache decodedCache[T] // records read-only transactions decoded
+	cache   decodedCache[T] // records read-only transactions decoded
+	buckets kindBuckets     // bucket names, made once
+}
+
+// kindBuckets are a kind's bucket names, made on first use instead of on
+// every read and write.
+type kindBuckets struct {
+	once             sync.Once
+	records, changes string
+	indexes          []string // in Kind.Indexes order
+}
+
+// indexBucket returns the bucket of the kind's index by name.
+func (k *Kind[T]) indexBucket(index string) string {
+	for i, ix := range k.Indexes {
+		if ix.Name == index {
+			return k.bucketNames().indexes[i]
+		}
+	}
+	return indexBucket(k.Name, index)
+}
+
+// bucketNames returns the kind's bucket names.
+func (k *Kind[T]) bucketNames() *kindBuckets {
+	b := &k.buckets
+	b.once.Do(func() {
+		b.records, b.changes = recordsBucket(k.Name), changesBucket(k.Name)
+		for _, ix := range k.Indexes {
+			b.indexes = append(b.indexes, indexBucket(k.Name, ix.Name))
+		}
+	})
+	return b
 }
 
 // Index maps a record to the values it is found under. Values must be
@@ -72,8 +104,10 @@ type Index[T any] struct {
 func recordsBucket(kind string) string      { return "r/" + kind }
 func changesBucket(kind string) string      { return "c/" + kind }
 func indexBucket(kind, index string) string { return "i/" + kind + "/" + index }
-func indexKey(value string, id int64) []byte {
-	return append(append([]byte(value), 0), store.Int64Key(id)...)
+
+// indexKey appends an index entry's key to dst.
+func indexKey(dst []byte, value string, id int64) []byte {
+	return store.AppendInt64Key(append(append(dst, value...), 0), id)
 }
 
 // Tx is a store transaction with the simulator time of the call.
@@ -86,6 +120,11 @@ type Tx struct {
 
 	reserved map[int64]bool // IDs NewID skips (see Reserve)
 	lastID   int64          // the last ID NewID gave while IDs were reserved
+
+	// keys is scratch space for the keys of one store call at a time: the
+	// store copies or only reads keys during the call (store's package
+	// documentation), so a write need not allocate each key.
+	keys []byte
 }
 
 // ErrNotFound is what a *NotFoundError is, for errors.Is.
@@ -140,7 +179,7 @@ func load[T any, P Record[T]](tx *Tx, k *Kind[T], id int64) (P, error) {
 // decoded cache in a read-only transaction or when shared is set (the
 // caller only reads it), decoded afresh otherwise (the caller may change it).
 func loadAs[T any, P Record[T]](tx *Tx, k *Kind[T], id int64, shared bool) (P, error) {
-	data, err := tx.Get(recordsBucket(k.Name), store.Int64Key(id))
+	data, err := tx.Get(k.bucketNames().records, store.Int64Key(id))
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, notFound(k, id)
 	}
@@ -250,8 +289,10 @@ func write[T any, P Record[T]](tx *Tx, k *Kind[T], rec, old P) error {
 	if err != nil {
 		return err
 	}
+	b := k.bucketNames()
 	if old != nil {
-		if err := tx.Delete(changesBucket(k.Name), store.Uint64Key(old.meta().Seq)); err != nil {
+		tx.keys = store.AppendUint64Key(tx.keys[:0], old.meta().Seq)
+		if err := tx.Delete(b.changes, tx.keys); err != nil {
 			return err
 		}
 	}
@@ -260,13 +301,15 @@ func write[T any, P Record[T]](tx *Tx, k *Kind[T], rec, old P) error {
 	if err != nil {
 		return err
 	}
-	if err := tx.Put(recordsBucket(k.Name), store.Int64Key(m.ID), data); err != nil {
+	tx.keys = store.AppendInt64Key(tx.keys[:0], m.ID)
+	if err := tx.Put(b.records, tx.keys, data); err != nil {
 		return err
 	}
-	if err := tx.Put(changesBucket(k.Name), store.Uint64Key(seq), store.Int64Key(m.ID)); err != nil {
+	tx.keys = store.AppendInt64Key(store.AppendUint64Key(tx.keys[:0], seq), m.ID) // the change's key, then its value
+	if err := tx.Put(b.changes, tx.keys[:8], tx.keys[8:]); err != nil {
 		return err
 	}
-	for _, ix := range k.Indexes {
+	for i, ix := range k.Indexes {
 		var oldKeys []string
 		if old != nil && !old.meta().Deleted {
 			oldKeys = ix.Keys((*T)(old))
@@ -275,7 +318,7 @@ func write[T any, P Record[T]](tx *Tx, k *Kind[T], rec, old P) error {
 		if !m.Deleted {
 			newKeys = ix.Keys((*T)(rec))
 		}
-		if err := updateIndex(tx, indexBucket(k.Name, ix.Name), m.ID, oldKeys, newKeys); err != nil {
+		if err := updateIndex(tx, b.indexes[i], m.ID, oldKeys, newKeys); err != nil {
 			return err
 		}
 	}
@@ -285,23 +328,23 @@ func write[T any, P Record[T]](tx *Tx, k *Kind[T], rec, old P) error {
 	return nil
 }
 
+// updateIndex files a record under newKeys instead of oldKeys; entries
+// under keys in both stay as they are.
 func updateIndex(tx *Tx, bucket string, id int64, oldKeys, newKeys []string) error {
-	keep := make(map[string]bool, len(newKeys))
-	for _, v := range newKeys {
-		keep[v] = true
-	}
 	for _, v := range oldKeys {
-		if !keep[v] {
-			if err := tx.Delete(bucket, indexKey(v, id)); err != nil {
+		if !slices.Contains(newKeys, v) {
+			tx.keys = indexKey(tx.keys[:0], v, id)
+			if err := tx.Delete(bucket, tx.keys); err != nil {
 				return err
 			}
 		}
 	}
 	for _, v := range newKeys {
-		if v == "" {
+		if v == "" || slices.Contains(oldKeys, v) {
 			continue
 		}
-		if err := tx.Put(bucket, indexKey(v, id), nil); err != nil {
+		tx.keys = indexKey(tx.keys[:0], v, id)
+		if err := tx.Put(bucket, tx.keys, nil); err != nil {
 			return err
 		}
 	}
@@ -312,7 +355,7 @@ func updateIndex(tx *Tx, bucket string, id int64, oldKeys, newKeys []string) err
 func Lookup[T any](tx *Tx, k *Kind[T], index, value string) ([]int64, error) {
 	prefix := append([]byte(value), 0)
 	var ids []int64
-	err := tx.Scan(indexBucket(k.Name, index), prefix, func(key, _ []byte) bool {
+	err := tx.Scan(k.indexBucket(index), prefix, func(key, _ []byte) bool {
 		if len(key) != len(prefix)+8 || string(key[:len(prefix)]) != string(prefix) {
 			return false
 		}
