@@ -129,18 +129,20 @@ func New(opts Options) (*Server, error) {
 	s.limiter = ratelimit.NewPerTenant(s.clocks.Now, time.Second)
 	s.journal = journal.New(cfg.JournalSize, 0)
 	s.journal.TokenTTL = cfg.TokenTTL
-	files, err := scenario.LoadAll(nil)
-	if err != nil {
-		return nil, err
-	}
+	var own map[string]*scenario.File
 	if cfg.ScenariosDir != "" {
-		own, err := scenario.LoadAll(os.DirFS(cfg.ScenariosDir))
-		if err != nil {
+		if own, err = scenario.LoadAll(os.DirFS(cfg.ScenariosDir)); err != nil {
 			return nil, err
 		}
-		maps.Copy(files, own)
 	}
-	s.scenarios = scenario.NewEngine(files)
+	s.scenarios = scenario.NewEngineFunc(func() map[string]*scenario.File {
+		files, err := scenario.Shipped()
+		if err != nil {
+			panic(err) // the shipped scenarios are part of the binary, and a test parses them
+		}
+		maps.Copy(files, own)
+		return files
+	})
 	for _, name := range cfg.Scenarios {
 		if _, err := s.scenarios.Activate(name, 0, "", s.clock.Now()); err != nil {
 			return nil, fmt.Errorf("stsim: -scenario: %w", err)

@@ -121,20 +121,29 @@ func pathMatches(pattern, p string) bool {
 
 // Engine holds the known scenarios and the active ones.
 type Engine struct {
-	mu     sync.RWMutex // guards the fields below
-	files  map[string]*File
+	files  func() map[string]*File // the known scenarios, read when first needed
+	mu     sync.RWMutex            // guards the fields below
 	active []*Activation
 }
 
 // NewEngine returns an engine knowing files.
-func NewEngine(files map[string]*File) *Engine { return &Engine{files: files} }
+func NewEngine(files map[string]*File) *Engine {
+	return NewEngineFunc(func() map[string]*File { return files })
+}
+
+// NewEngineFunc returns an engine knowing the scenarios files returns,
+// called once, when the engine first needs them (so a server that never
+// uses a scenario does not parse the shipped ones).
+func NewEngineFunc(files func() map[string]*File) *Engine {
+	return &Engine{files: sync.OnceValue(files)}
+}
 
 // Scenarios lists the known scenarios, sorted by name.
 func (e *Engine) Scenarios() []*File {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	out := make([]*File, 0, len(e.files))
-	for _, f := range e.files {
+	out := make([]*File, 0, len(e.files()))
+	for _, f := range e.files() {
 		out = append(out, f)
 	}
 	slices.SortFunc(out, func(a, b *File) int { return strings.Compare(a.Name, b.Name) })
@@ -145,7 +154,7 @@ func (e *Engine) Scenarios() []*File {
 func (e *Engine) Scenario(name string) (*File, bool) {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	f, ok := e.files[name]
+	f, ok := e.files()[name]
 	return f, ok
 }
 
@@ -154,7 +163,7 @@ func (e *Engine) Scenario(name string) (*File, bool) {
 func (e *Engine) Activate(name string, tenant int64, clientID string, now time.Time) (*Activation, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	f, ok := e.files[name]
+	f, ok := e.files()[name]
 	if !ok {
 		return nil, fmt.Errorf("no scenario named %q", name)
 	}

@@ -12,10 +12,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -83,7 +85,8 @@ func (e *Effect) Summary() string {
 	return string(data)
 }
 
-var schema = mustCompileSchema()
+// schema is schema.json compiled, when first needed (not at start-up).
+var schema = sync.OnceValue(mustCompileSchema)
 
 func mustCompileSchema() *jsonschema.Schema {
 	data, err := fs.ReadFile(scenarios.FS, schemaFile)
@@ -117,7 +120,7 @@ func Parse(name string, data []byte) (*File, error) {
 		return nil, fmt.Errorf("scenario %s: %w", name, err)
 	}
 	doc = jsonTypes(doc)
-	if err := schema.Validate(doc); err != nil {
+	if err := schema().Validate(doc); err != nil {
 		return nil, fmt.Errorf("scenario %s: %s", name, describe(err, &root))
 	}
 	raw, err := json.Marshal(doc)
@@ -224,6 +227,17 @@ func lineOf(root *yaml.Node, loc []string) int {
 // schemaFile is the scenario schema, which sits beside the shipped
 // scenarios and is not one.
 const schemaFile = "schema.json"
+
+// shipped holds the embedded scenarios, parsed once per process when first
+// needed.
+var shipped = sync.OnceValues(func() (map[string]*File, error) { return LoadAll(nil) })
+
+// Shipped returns the embedded scenarios (a new map each call; the files
+// are shared and read-only).
+func Shipped() (map[string]*File, error) {
+	files, err := shipped()
+	return maps.Clone(files), err
+}
 
 // LoadAll reads every *.yaml, *.yml and *.json scenario of fsys (the
 // embedded ones when nil), but schema.json. The file name must equal the

@@ -159,3 +159,24 @@ func TestWriteMatchesChangesNotQueries(t *testing.T) {
 		}
 	}
 }
+
+// TestEngineReadsScenariosWhenFirstNeeded: an engine made with
+// NewEngineFunc matches requests without reading its scenarios, and reads
+// them once.
+func TestEngineReadsScenariosWhenFirstNeeded(t *testing.T) {
+	shipped, err := Shipped()
+	if err != nil {
+		t.Fatal(err)
+	}
+	reads := 0
+	e := NewEngineFunc(func() map[string]*File { reads++; return shipped })
+	if h := e.Match(Request{Tenant: 1, Operation: "crm.Customers_Get", Method: "GET", Now: time.Now()}, nil); h != nil || reads != 0 {
+		t.Fatalf("a request with no scenario active: effect %v, scenarios read %d times", h, reads)
+	}
+	if _, err := e.Activate("flaky-5xx", 1, "", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := e.Scenario("slow-network"); !ok || len(e.Scenarios()) != len(shipped) || reads != 1 {
+		t.Fatalf("scenarios read %d times, want once", reads)
+	}
+}
