@@ -1,8 +1,9 @@
 package store
 
 import (
-	"bytes"
+	"encoding/binary"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -22,13 +23,57 @@ import (
 // btreeDegree is the B-tree degree: nodes hold up to 2*degree-1 items.
 const btreeDegree = 32
 
-// memItem is one key/value pair. Both slices are owned by the store and never
-// modified after insertion.
-type memItem struct {
-	key, value []byte
+// memItem is one key/value pair packed into one immutable string: the
+// key's length as a uvarint, the key, then the value. One string header per
+// tree slot (16 bytes, against 48 for a pair of slices) and one allocation
+// per pair: with ten pairs per customer, slots were 40% of the heap of
+// 100k customers. Items are never modified after insertion.
+type memItem string
+
+// packItem builds the item of key and value (a copy: the caller keeps its
+// slices).
+func packItem(key, value []byte) memItem {
+	var prefix [binary.MaxVarintLen64]byte
+	w := binary.PutUvarint(prefix[:], uint64(len(key)))
+	var b strings.Builder
+	b.Grow(w + len(key) + len(value)) // exactly: one allocation, no slack
+	b.Write(prefix[:w])
+	b.Write(key)
+	b.Write(value)
+	return memItem(b.String())
 }
 
-func memLess(a, b memItem) bool { return bytes.Compare(a.key, b.key) < 0 }
+// split returns the item's key and value (substrings of the item).
+func (it memItem) split() (key, value string) {
+	n, w := 0, 0
+	for shift := 0; ; shift += 7 { // the uvarint packItem wrote
+		b := it[w]
+		w++
+		n |= int(b&0x7f) << shift
+		if b < 0x80 {
+			break
+		}
+	}
+	return string(it[w : w+n]), string(it[w+n:])
+}
+
+// key returns the item's key.
+func (it memItem) key() string { k, _ := it.split(); return k }
+
+func memLess(a, b memItem) bool { return a.key() < b.key() }
+
+// probe is the item to look key up with (its value is empty).
+func probe(key []byte) memItem { return packItem(key, nil) }
+
+// pairCopy returns copies of the item's key and value sharing one
+// allocation, as Scan hands them out.
+func (it memItem) pairCopy() ([]byte, []byte) {
+	k, v := it.split()
+	buf := make([]byte, len(k)+len(v))
+	n := copy(buf, k)
+	copy(buf[n:], v)
+	return buf[:n:n], buf[n:]
+}
 
 type memTree = btree.BTreeG[memItem]
 
@@ -358,11 +403,12 @@ func (tx *memTx) Get(bucket string, key []byte) ([]byte, error) {
 	if t == nil {
 		return nil, ErrNotFound
 	}
-	it, ok := t.Get(memItem{key: key})
+	it, ok := t.Get(probe(key))
 	if !ok {
 		return nil, ErrNotFound
 	}
-	return clone(it.value), nil
+	_, v := it.split()
+	return []byte(v), nil
 }
 
 func (tx *memTx) Put(bucket string, key, value []byte) error {
@@ -372,14 +418,14 @@ func (tx *memTx) Put(bucket string, key, value []byte) error {
 	if err := checkValue(value); err != nil {
 		return err
 	}
-	k, v := copyPair(key, value)
-	old, had := tx.writeTree(bucket).ReplaceOrInsert(memItem{key: k, value: v})
+	it := packItem(key, value)
+	old, had := tx.writeTree(bucket).ReplaceOrInsert(it)
 	tx.writes++
 	if tx.created[bucket] {
 		return nil
 	}
 	if !had {
-		old = memItem{key: k}
+		old = it // undone by deleting its key
 	}
 	tx.undo = append(tx.undo, memUndo{bucket: bucket, old: old, had: had})
 	return nil
@@ -393,7 +439,7 @@ func (tx *memTx) Delete(bucket string, key []byte) error {
 	if t == nil {
 		return nil
 	}
-	old, had := t.Delete(memItem{key: key})
+	old, had := t.Delete(probe(key))
 	if !had {
 		return nil
 	}
@@ -420,7 +466,7 @@ func (tx *memTx) scan(bucket string, start []byte, reverse bool, fn func(key, va
 		return err
 	}
 	var (
-		last    []byte // last visited key (the store's own immutable slice)
+		last    memItem // last visited item
 		resumed bool   // iterating from last rather than from start
 	)
 	for {
@@ -431,11 +477,11 @@ func (tx *memTx) scan(bucket string, start []byte, reverse bool, fn func(key, va
 		writes := tx.writes
 		stopped, restart := false, false
 		visit := func(it memItem) bool {
-			if resumed && bytes.Equal(it.key, last) {
+			if resumed && it.key() == last.key() {
 				return true // already visited before the restart
 			}
-			last = it.key
-			if !fn(copyPair(it.key, it.value)) {
+			last = it
+			if !fn(it.pairCopy()) {
 				stopped = true
 				return false
 			}
@@ -447,17 +493,17 @@ func (tx *memTx) scan(bucket string, start []byte, reverse bool, fn func(key, va
 		}
 		switch {
 		case resumed && !reverse:
-			t.AscendGreaterOrEqual(memItem{key: last}, visit)
+			t.AscendGreaterOrEqual(last, visit)
 		case resumed && reverse:
-			t.DescendLessOrEqual(memItem{key: last}, visit)
+			t.DescendLessOrEqual(last, visit)
 		case len(start) == 0 && !reverse:
 			t.Ascend(visit)
 		case len(start) == 0 && reverse:
 			t.Descend(visit)
 		case !reverse:
-			t.AscendGreaterOrEqual(memItem{key: start}, visit)
+			t.AscendGreaterOrEqual(probe(start), visit)
 		default:
-			t.DescendLessOrEqual(memItem{key: start}, visit)
+			t.DescendLessOrEqual(probe(start), visit)
 		}
 		if stopped || !restart {
 			return nil
