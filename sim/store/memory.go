@@ -467,7 +467,7 @@ func (tx *memTx) scan(bucket string, start []byte, reverse bool, fn func(key, va
 	}
 	var (
 		last    memItem // last visited item
-		resumed bool   // iterating from last rather than from start
+		resumed bool    // iterating from last rather than from start
 	)
 	for {
 		t := tx.tree(bucket)
