@@ -17,6 +17,7 @@ import (
 	"github.com/stsim/stsim/sim"
 	"github.com/stsim/stsim/sim/config"
 	"github.com/stsim/stsim/sim/fixture"
+	"github.com/stsim/stsim/sim/gcpace"
 )
 
 // command is one of stsim's subcommands.
@@ -123,6 +124,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	notReady := make(chan error, 1)
+	paced := make(chan func(), 1) // gcpace's stop, once ready
+	defer func() {
+		select {
+		case stop := <-paced:
+			if stop != nil {
+				stop()
+			}
+		default:
+		}
+	}()
 	go func() {
 		err := srv.Ready()
 		collectAgain()
@@ -131,6 +142,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			cancel()
 			return
 		}
+		paced <- gcpace.Start() // GC headroom sized to the load from now on (see sim/gcpace)
 		logger.Info("ready: /_sim/health answers 200", "url", base, "startup", time.Since(start).Round(time.Millisecond))
 	}()
 	saidShuttingDown := make(chan struct{})
