@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/stsim/stsim/sim/clock"
@@ -154,8 +155,11 @@ func (t *Tokens) scopeSet(scopes []string) map[string]bool {
 }
 
 // cacheKey is what the cache is keyed by: a fixed 32 bytes, however long
-// the token.
-func cacheKey(raw string) [sha256.Size]byte { return sha256.Sum256([]byte(raw)) }
+// the token. It hashes the token's bytes in place (Sum256 only reads
+// them): converting the string copied the whole token on every call.
+func cacheKey(raw string) [sha256.Size]byte {
+	return sha256.Sum256(unsafe.Slice(unsafe.StringData(raw), len(raw)))
+}
 
 func (v *Token) cacheCost() int64 { return int64(tokenCacheCost + len(v.ClientID) + len(v.ID)) }
 
