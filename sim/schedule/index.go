@@ -129,11 +129,17 @@ func (e Event) days() []string {
 	if e.Repeat != nil {
 		return []string{dayRepeat}
 	}
-	start, end := e.Start, e.Start.Add(time.Duration(e.Duration)*time.Second)
-	if e.AllDay { // the local day is not known here: widen by a day each side
+	return dayKeys(e.filed())
+}
+
+// filed is the time a non-repeating event is filed by: an all-day one's
+// local days are not known here, so it is widened by a day each side.
+func (e Event) filed() (start, end time.Time) {
+	start, end = e.Start, e.Start.Add(time.Duration(e.Duration)*time.Second)
+	if e.AllDay {
 		start, end = start.Add(-24*time.Hour), end.Add(48*time.Hour)
 	}
-	return dayKeys(start, end)
+	return start, end
 }
 
 // dayKeys lists the UTC dates [start, end) touches (at least start's
@@ -235,34 +241,69 @@ func (e entry) days() []string {
 	return e.event.days()
 }
 
+// firstDate is the first UTC date (days since 1970-01-01) an entry filed
+// under dates is filed under.
+func (e entry) firstDate() int64 {
+	start := time.Time{}
+	switch {
+	case e.booking != nil:
+		start = e.booking.Start
+	case e.shift != nil:
+		start = e.shift.Start
+	default:
+		start, _ = e.event.filed()
+	}
+	return dateNumber(start)
+}
+
+func dateNumber(t time.Time) int64 {
+	secs := t.Unix()
+	n := secs / 86400
+	if secs%86400 < 0 {
+		n--
+	}
+	return n
+}
+
 // scan calls fn with every entry filed under the UTC dates of [from, to),
-// "long" or "repeat", once each.
+// "long" or "repeat", once each: an entry filed under several of those
+// dates is passed on the first.
 func scan(tx *resource.Tx, from, to time.Time, fn func(entry) error) error {
-	seen := map[string]bool{}
-	var failed error
-	for _, d := range append([]string{dayLong, dayRepeat}, utcDates(from, to)...) {
-		prefix := append([]byte(d), 0)
-		err := tx.Scan(daysBucket, prefix, func(key, value []byte) bool {
-			if len(key) < len(prefix) || string(key[:len(prefix)]) != string(prefix) {
-				return false
-			}
-			if id := string(key[len(prefix):]); !seen[id] {
-				seen[id] = true
-				var e entry
-				if e, failed = decode(value); failed == nil {
-					failed = fn(e)
-				}
-			}
-			return failed == nil
-		})
-		if err != nil {
+	for _, v := range []string{dayLong, dayRepeat} { // filed under nothing else
+		if err := scanValue(tx, v, func(entry) bool { return true }, fn); err != nil {
 			return err
 		}
-		if failed != nil {
-			return failed
+	}
+	first := dateNumber(from)
+	for i, v := range utcDates(from, to) {
+		date := first + int64(i)
+		onFirst := func(e entry) bool { return max(e.firstDate(), first) == date }
+		if err := scanValue(tx, v, onFirst, fn); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// scanValue calls fn with the entries filed under one index value that
+// pass says yes to.
+func scanValue(tx *resource.Tx, value string, pass func(entry) bool, fn func(entry) error) error {
+	prefix := append([]byte(value), 0)
+	var failed error
+	err := tx.Scan(daysBucket, prefix, func(key, data []byte) bool {
+		if len(key) < len(prefix) || string(key[:len(prefix)]) != string(prefix) {
+			return false
+		}
+		var e entry
+		if e, failed = decode(data); failed == nil && pass(e) {
+			failed = fn(e)
+		}
+		return failed == nil
+	})
+	if err != nil {
+		return err
+	}
+	return failed
 }
 
 // Indexed reports whether the tenant's index covers all its records: it
