@@ -46,6 +46,7 @@ type options struct {
 	procs    int
 	only     []string // workloads to run; empty: all
 	cold     int
+	coldData int // customers in the bbolt file of the second cold start; 0: skip
 	rss      []int
 	stsim    string
 }
@@ -64,6 +65,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	}
 	only := fs.String("w", "", "workloads, comma-separated (default all: "+strings.Join(names, ",")+"); none: -w none")
 	fs.IntVar(&o.cold, "cold", 5, "cold starts to take the median of (0: skip)")
+	fs.IntVar(&o.coldData, "cold-bbolt", 0, "also time cold starts on a bbolt file holding this many more customers, created once through the API (0: skip)")
 	rss := fs.String("rss", "10000,100000", "customer counts to measure resident memory at, comma-separated (empty: only at rest; none: skip)")
 	fs.StringVar(&o.stsim, "stsim", "", "stsim binary to measure (default: go build ./cmd/stsim)")
 	if err := fs.Parse(args); err != nil {
@@ -87,6 +89,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 				return o, fmt.Errorf("-w: no workload %q (have %s)", n, strings.Join(names, ", "))
 			}
 		}
+	}
+	if o.coldData < 0 {
+		return o, errors.New("-cold-bbolt must not be negative")
 	}
 	if o.duration <= 0 || o.rounds <= 0 {
 		return o, errors.New("-d and -rounds must be positive")
@@ -173,12 +178,23 @@ func (b *bench) selected(name string) bool {
 	return len(b.opts.only) == 0 || slices.Contains(b.opts.only, name)
 }
 
-// startStsim starts the binary with limits off; store "bbolt" adds a data
-// file. It returns when the demo tenant answers.
+// startStsim starts the binary with limits off; store "bbolt" adds a new
+// data file. It returns when the demo tenant answers.
 func (b *bench) startStsim(store string, procs int) (*process, error) {
-	args := []string{"-addr", "{addr}", "-rate-limit", "0", "-token-rate-limit", "0"}
+	data := ""
 	if store == "bbolt" {
-		args = append(args, "-data", fmt.Sprintf("%s/bench-%d.db", b.dir, time.Now().UnixNano()))
+		data = fmt.Sprintf("%s/bench-%d.db", b.dir, time.Now().UnixNano())
+	}
+	return b.startStsimOn(data, procs)
+}
+
+// startStsimOn starts the binary with limits off, on the bbolt file data
+// (empty: the memory store). It returns when the demo tenant answers.
+func (b *bench) startStsimOn(data string, procs int) (*process, error) {
+	args := []string{"-addr", "{addr}", "-rate-limit", "0", "-token-rate-limit", "0"}
+	store := "memory"
+	if data != "" {
+		args, store = append(args, "-data", data), "bbolt"
 	}
 	p, err := launch("stsim ("+store+")", b.stsim, procs, nil, args...)
 	if err != nil {
@@ -375,7 +391,53 @@ func (b *bench) coldStart(ctx context.Context) error {
 	}
 	fmt.Fprintf(b.out, "cold start to the first authenticated 200 (median of %d): stsim %s, ceiling %s (first 200)\n\n",
 		b.opts.cold, ms(st), ms(ce))
+	if b.opts.coldData == 0 {
+		return nil
+	}
+	data := b.dir + "/cold.db"
+	if err := b.fillDataFile(data, b.opts.coldData); err != nil {
+		return fmt.Errorf("cold start on bbolt: %w", err)
+	}
+	bb, err := first200(func() (*process, error) {
+		return launch("stsim (bbolt)", b.stsim, b.opts.procs, nil, "-addr", "{addr}", "-data", data)
+	}, stsimReady)
+	if err != nil {
+		return fmt.Errorf("cold start on bbolt: %w", err)
+	}
+	fmt.Fprintf(b.out, "cold start on a bbolt file with %d more customers (median of %d): stsim %s\n\n", b.opts.coldData, b.opts.cold, ms(bb))
 	return nil
+}
+
+// fillDataFile makes the bbolt file data: stsim seeds the demo tenant in
+// it, then n customers are created through the API.
+func (b *bench) fillDataFile(data string, n int) error {
+	p, err := b.startStsimOn(data, 0)
+	if err != nil {
+		return err
+	}
+	defer p.stop()
+	_, err = createCustomers(p, 64, n)
+	return err
+}
+
+// createCustomers creates n customers (each with a location and a phone
+// contact) through p's API over conns connections and returns how many it
+// created.
+func createCustomers(p *process, conns, n int) (int, error) {
+	d, err := discover(p.addr)
+	if err != nil {
+		return 0, err
+	}
+	steps, _ := createSteps(d)
+	reqs := make([]request, len(steps))
+	for k, s := range steps {
+		reqs[k] = request{raw: d.render(s, k), want: 200}
+	}
+	r := drive(p.addr, conns, 0, n, func(w, i int) request { return reqs[(w+i)%len(reqs)] })
+	if r.failure != nil {
+		return r.requests, fmt.Errorf("creating customers: %w", r.failure)
+	}
+	return r.requests, nil
 }
 
 // memory prints stsim's resident set size at rest and after creating
@@ -389,15 +451,6 @@ func (b *bench) memory(ctx context.Context) error {
 		return err
 	}
 	defer p.stop()
-	d, err := discover(p.addr)
-	if err != nil {
-		return err
-	}
-	steps, _ := createSteps(d)
-	reqs := make([]request, len(steps))
-	for n, s := range steps {
-		reqs[n] = request{raw: d.render(s, n), want: 200}
-	}
 	fmt.Fprintln(b.out, "| stsim (memory store) | RSS |")
 	fmt.Fprintln(b.out, "|---|---|")
 	created := 0
@@ -406,11 +459,11 @@ func (b *bench) memory(ctx context.Context) error {
 			return ctx.Err()
 		}
 		if n > created {
-			r := drive(p.addr, 16, 0, n-created, func(w, i int) request { return reqs[(w+i)%len(reqs)] })
-			if r.failure != nil {
-				return fmt.Errorf("creating customers: %w", r.failure)
+			k, err := createCustomers(p, 16, n-created)
+			if err != nil {
+				return err
 			}
-			created += r.requests
+			created += k
 		}
 		time.Sleep(time.Second) // let it settle
 		mb, err := p.rssMB()

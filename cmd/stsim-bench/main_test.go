@@ -27,7 +27,7 @@ func TestRunTiny(t *testing.T) {
 		t.Skip("builds and starts stsim several times")
 	}
 	var out, errs bytes.Buffer
-	code := run(context.Background(), []string{"-d", "100ms", "-c", "2", "-rounds", "1", "-cold", "1", "-rss", "20"}, &out, &errs)
+	code := run(context.Background(), []string{"-d", "100ms", "-c", "2", "-rounds", "1", "-cold", "1", "-cold-bbolt", "20", "-rss", "20"}, &out, &errs)
 	if code != 0 {
 		t.Fatalf("exit %d: %s\n%s", code, errs.String(), out.String())
 	}
@@ -37,7 +37,7 @@ func TestRunTiny(t *testing.T) {
 			t.Errorf("no row for %s:\n%s", w.name, report)
 		}
 	}
-	for _, want := range []string{"cold start to the first authenticated 200", "at rest (demo tenant)", "with 20 more customers"} {
+	for _, want := range []string{"cold start to the first authenticated 200", "cold start on a bbolt file with 20 more customers", "at rest (demo tenant)", "with 20 more customers"} {
 		if !strings.Contains(report, want) {
 			t.Errorf("report lacks %q:\n%s", want, report)
 		}
@@ -46,7 +46,7 @@ func TestRunTiny(t *testing.T) {
 
 func TestFlags(t *testing.T) {
 	var errs bytes.Buffer
-	for _, args := range [][]string{{"-w", "nope"}, {"-c", "x"}, {"-rss", "-5"}, {"-d", "0"}} {
+	for _, args := range [][]string{{"-w", "nope"}, {"-c", "x"}, {"-rss", "-5"}, {"-d", "0"}, {"-cold-bbolt", "-1"}} {
 		if code := run(context.Background(), args, &bytes.Buffer{}, &errs); code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
