@@ -49,7 +49,7 @@ func book(tx *resource.Tx, a *Appointment) error {
 	for _, as := range assigned {
 		b.TechnicianIDs = append(b.TechnicianIDs, as.TechnicianID)
 	}
-	switch job, err := JobByID(tx, a.JobID); {
+	switch job, err := resource.Ref(tx, &Jobs, a.JobID); { // read only: shared, not decoded afresh
 	case err == nil:
 		b.BusinessUnitID = job.BusinessUnitID
 	case !errors.Is(err, resource.ErrNotFound):
@@ -75,7 +75,7 @@ func rebook(tx *resource.Tx, appointmentID int64) error {
 // (409 when it has none).
 func checkSlot(tx *resource.Tx, job *Job, start, end time.Time, technicianIDs []int64) error {
 	var duration int64
-	if jt, err := JobTypeByID(tx, job.JobTypeID); err == nil {
+	if jt, err := resource.Ref(tx, &JobTypes, job.JobTypeID); err == nil {
 		duration = jt.Duration
 	}
 	return schedule.CheckSlot(tx, duration, job.BusinessUnitID, start, end, technicianIDs)
