@@ -30,6 +30,7 @@ func GetByID[T any, P resource.Record[T], W any](k *resource.Kind[T], render Ren
 		encode := recordEncoder(c, site, c.Request.URL.Query(), render)
 		var body []byte
 		err = call.View(func(tx *resource.Tx) error {
+			tx.Shared = true // the record is only rendered
 			rec, err := resource.Get[T, P](tx, k, id)
 			if err == nil {
 				body, err = encode(rec)
@@ -51,7 +52,8 @@ func idParam(call *Call) string {
 
 // Filter reads an operation's own query parameters inside the list's
 // transaction: where candidates come from (IDs or an index; the zero Select
-// scans the collection) and which of them match (nil: all).
+// scans the collection) and which of them match (nil: all; it must only
+// read the records).
 type Filter[T any, P resource.Record[T]] func(c *gin.Context, tx *resource.Tx) (resource.Select, func(P) bool, error)
 
 // ListSpec describes a paged list operation.
@@ -85,6 +87,7 @@ func List[T any, P resource.Record[T], W any](k *resource.Kind[T], spec ListSpec
 					return err
 				}
 			}
+			tx.Shared = true // the filters are made; the records are only rendered
 			page, err := resource.ListOrdered[T, P](tx, k, q, sel, where, spec.Orders[q.SortField])
 			if err != nil {
 				return err
@@ -115,6 +118,7 @@ func Export[T any, P resource.Record[T], W any](k *resource.Kind[T], render Rend
 		encode := recordEncoder(c, site, query, render)
 		var out resource.ExportPage[[]byte]
 		err = call.View(func(tx *resource.Tx) error {
+			tx.Shared = true // the records are only rendered
 			page, err := resource.Export[T, P](tx, k, call.Tenant, eq)
 			if err != nil {
 				return err

@@ -49,13 +49,17 @@ type encodedBody struct {
 const bodiesPerRecord = 3
 
 // decodeCached returns the record stored as data, from the cache when the
-// kind has decoded the same bytes for id before.
-func decodeCached[T any, P Record[T]](k *Kind[T], id int64, data []byte) (P, error) {
+// kind has decoded the same bytes for id before: the cached record itself
+// when shared (the caller only reads it), else a shallow copy.
+func decodeCached[T any, P Record[T]](k *Kind[T], id int64, data []byte, shared bool) (P, error) {
 	c := &k.cache
 	c.mu.RLock()
 	e, ok := c.entries[id]
 	c.mu.RUnlock()
 	if ok && bytes.Equal(e.form.raw, data) {
+		if shared {
+			return P(e.rec), nil
+		}
 		cp := *e.rec
 		return P(&cp), nil
 	}
@@ -78,6 +82,9 @@ func decodeCached[T any, P Record[T]](k *Kind[T], id int64, data []byte) (P, err
 	}
 	c.entries[id] = cached[T]{form: form, rec: &kept}
 	c.mu.Unlock()
+	if shared {
+		return P(&kept), nil
+	}
 	return rec, nil
 }
 

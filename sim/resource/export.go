@@ -96,7 +96,7 @@ func Export[T any, P Record[T]](tx *Tx, k *Kind[T], tenant int64, q ExportQuery)
 	err := tx.Scan(changesBucket(k.Name), store.Uint64Key(q.FromSeq+1), func(key, value []byte) bool {
 		seq, _ := store.ParseUint64Key(key)
 		id, _ := store.ParseInt64Key(value)
-		rec, err := load[T, P](tx, k, id)
+		rec, err := load[T, P](tx, k, id, tx.Shared)
 		if err != nil {
 			loadErr = err
 			return false

@@ -189,8 +189,9 @@ type Select struct {
 
 // List runs q over a kind. Candidates come from sel (IDs or an index, so a
 // selective filter does not scan the collection); the shared filters and
-// where (the module's own filters; nil for none) decide membership; then the
-// page is cut. Plain lists walk in ID order and stop once the page is full
+// where (the module's own filters; nil for none; it must only read the
+// records it is given, which may be the kind's cached ones) decide
+// membership; then the page is cut. Plain lists walk in ID order and stop once the page is full
 // unless a total is asked for.
 func List[T any, P Record[T]](tx *Tx, k *Kind[T], q Query, sel Select, where func(P) bool) (Page[P], error) {
 	match := func(rec P) bool {
@@ -246,13 +247,13 @@ func List[T any, P Record[T]](tx *Tx, k *Kind[T], q Query, sel Select, where fun
 		}
 		total++
 		if !streaming {
-			all = append(all, rec)
+			all = append(all, ownRecord[T, P](tx, rec))
 			return true
 		}
 		switch {
 		case total <= skip:
 		case len(out.Data) < q.PageSize:
-			out.Data = append(out.Data, rec)
+			out.Data = append(out.Data, ownRecord[T, P](tx, rec))
 		default:
 			out.HasMore = true
 			return q.IncludeTotal // keep counting only when a total was asked for
@@ -263,7 +264,7 @@ func List[T any, P Record[T]](tx *Tx, k *Kind[T], q Query, sel Select, where fun
 		slices.Sort(ids)
 		ids = slices.Compact(ids)
 		for _, id := range ids {
-			rec, err := load[T, P](tx, k, id)
+			rec, err := load[T, P](tx, k, id, true)
 			if errors.Is(err, ErrNotFound) {
 				continue
 			}
@@ -280,7 +281,7 @@ func List[T any, P Record[T]](tx *Tx, k *Kind[T], q Query, sel Select, where fun
 			var id int64
 			var rec P
 			if id, decodeErr = store.ParseInt64Key(key); decodeErr == nil {
-				rec, decodeErr = decodeRecord[T, P](tx, k, id, value)
+				rec, decodeErr = decodeRecord[T, P](tx, k, id, value, true)
 			}
 			if decodeErr != nil {
 				return false

@@ -119,6 +119,11 @@ type Tx struct {
 	// readOnly is set by View: records it reads may come from the kind's
 	// decoded cache (callers only read them).
 	readOnly bool
+	// Shared, set in a View by code that only reads what it gets (the
+	// generic get, list and export handlers, which render records),
+	// hands out records as the kind's cache keeps them instead of copies:
+	// nothing may change them.
+	Shared bool
 
 	reserved map[int64]bool // IDs NewID skips (see Reserve)
 	lastID   int64          // the last ID NewID gave while IDs were reserved
@@ -158,9 +163,18 @@ func Ref[T any, P Record[T]](tx *Tx, k *Kind[T], id int64) (P, error) {
 	return get[T, P](tx, k, id, true)
 }
 
-// get loads a live record (see loadAs).
-func get[T any, P Record[T]](tx *Tx, k *Kind[T], id int64, shared bool) (P, error) {
-	rec, err := loadAs[T, P](tx, k, id, shared)
+// get loads a live record; ref as for Ref.
+func get[T any, P Record[T]](tx *Tx, k *Kind[T], id int64, ref bool) (P, error) {
+	var rec P
+	data, err := stored(tx, k, id)
+	if err == nil {
+		if ref {
+			rec, err = decodeCached[T, P](k, id, data, false) // a shallow copy, as Ref has always given
+		} else {
+			rec, err = decodeRecord[T, P](tx, k, id, data, tx.Shared)
+		}
+		err = decodeError(k, id, err)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -172,42 +186,56 @@ func get[T any, P Record[T]](tx *Tx, k *Kind[T], id int64, shared bool) (P, erro
 
 func notFound[T any](k *Kind[T], id int64) error { return &NotFoundError{Label: k.Label, ID: id} }
 
-// load reads a record whether or not it is deleted.
-func load[T any, P Record[T]](tx *Tx, k *Kind[T], id int64) (P, error) {
-	return loadAs[T, P](tx, k, id, false)
+// load reads a record whether or not it is deleted; shared as for
+// decodeRecord.
+func load[T any, P Record[T]](tx *Tx, k *Kind[T], id int64, shared bool) (P, error) {
+	data, err := stored(tx, k, id)
+	if err != nil {
+		return nil, err
+	}
+	rec, err := decodeRecord[T, P](tx, k, id, data, shared)
+	return rec, decodeError(k, id, err)
 }
 
-// loadAs reads a record whether or not it is deleted: through the kind's
-// decoded cache in a read-only transaction or when shared is set (the
-// caller only reads it), decoded afresh otherwise (the caller may change it).
-func loadAs[T any, P Record[T]](tx *Tx, k *Kind[T], id int64, shared bool) (P, error) {
+// stored reads a record's stored bytes; a missing record is a
+// *NotFoundError.
+func stored[T any](tx *Tx, k *Kind[T], id int64) ([]byte, error) {
 	data, err := tx.Get(k.bucketNames().records, store.Int64Key(id))
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, notFound(k, id)
 	}
+	return data, err
+}
+
+// decodeError names the record whose stored bytes did not decode.
+func decodeError[T any](k *Kind[T], id int64, err error) error {
 	if err != nil {
-		return nil, err
+		return fmt.Errorf("resource: decoding %s %d: %w", k.Name, id, err)
 	}
-	var rec P
-	if shared {
-		rec, err = decodeCached[T, P](k, id, data)
-	} else {
-		rec, err = decodeRecord[T, P](tx, k, id, data)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("resource: decoding %s %d: %w", k.Name, id, err)
-	}
-	return rec, nil
+	return nil
 }
 
 // decodeRecord decodes a stored record: through the kind's cache in a
-// read-only transaction, afresh (the caller may change it) otherwise.
-func decodeRecord[T any, P Record[T]](tx *Tx, k *Kind[T], id int64, data []byte) (P, error) {
+// read-only transaction, afresh (the caller may change it) otherwise. A
+// shared record from the cache is the cached record itself, which the
+// caller must only read (a list's filters do) and copy with ownRecord to
+// keep; otherwise it is the caller's shallow copy.
+func decodeRecord[T any, P Record[T]](tx *Tx, k *Kind[T], id int64, data []byte, shared bool) (P, error) {
 	if tx.readOnly {
-		return decodeCached[T, P](k, id, data)
+		return decodeCached[T, P](k, id, data, shared)
 	}
 	rec := P(new(T))
 	return rec, decode(data, rec)
+}
+
+// ownRecord makes a record decodeRecord shared the caller's own (a shallow
+// copy, as unshared records from the cache are).
+func ownRecord[T any, P Record[T]](tx *Tx, rec P) P {
+	if !tx.readOnly || tx.Shared {
+		return rec // decoded afresh (already the caller's), or shared by request
+	}
+	cp := *(*T)(rec)
+	return &cp
 }
 
 // decode and encode are the one place records meet their stored form: the
@@ -265,7 +293,7 @@ func Create[T any, P Record[T]](tx *Tx, k *Kind[T], rec P) error {
 // Save writes a changed record, stamping modifiedOn and moving it to the
 // head of the change log.
 func Save[T any, P Record[T]](tx *Tx, k *Kind[T], rec P) error {
-	old, err := load[T, P](tx, k, rec.meta().ID)
+	old, err := load[T, P](tx, k, rec.meta().ID, false)
 	if err != nil {
 		return err
 	}
