@@ -100,7 +100,7 @@ func List[T any, P resource.Record[T], W any](k *resource.Kind[T], spec ListSpec
 			call.Fail(c, err)
 			return
 		}
-		call.okBody(c, encodePage(out), &out.HasMore)
+		call.writePage(c, out.HasMore, func(b []byte) []byte { return appendPage(b, out) })
 	}
 }
 
@@ -131,7 +131,7 @@ func Export[T any, P resource.Record[T], W any](k *resource.Kind[T], render Rend
 			call.Fail(c, err)
 			return
 		}
-		call.okBody(c, encodeExportPage(out), &out.HasMore)
+		call.writePage(c, out.HasMore, func(b []byte) []byte { return appendExportPage(b, out) })
 	}
 }
 

@@ -3,7 +3,9 @@ package api
 import (
 	"encoding/json"
 	"net/url"
+	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 	"github.com/stsim/stsim/sim/apierr"
@@ -55,10 +57,10 @@ func NoPageZero(h Handler) Handler {
 	}
 }
 
-// encodePage writes the paged envelope around records already encoded, as
+// appendPage appends the paged envelope around records already encoded, as
 // encoding/json writes a resource.Page (same members, order and bytes).
-func encodePage(p resource.Page[[]byte]) []byte {
-	b := make([]byte, 0, 96+dataSize(p.Data))
+func appendPage(b []byte, p resource.Page[[]byte]) []byte {
+	b = slices.Grow(b, 96+dataSize(p.Data))
 	b = append(b, `{"page":`...)
 	b = strconv.AppendInt(b, int64(p.Page), 10)
 	b = append(b, `,"pageSize":`...)
@@ -75,11 +77,11 @@ func encodePage(p resource.Page[[]byte]) []byte {
 	return append(appendArray(b, p.Data), '}')
 }
 
-// encodeExportPage writes the export envelope around records already
+// appendExportPage appends the export envelope around records already
 // encoded, as encoding/json writes a resource.ExportPage.
-func encodeExportPage(p resource.ExportPage[[]byte]) []byte {
+func appendExportPage(b []byte, p resource.ExportPage[[]byte]) []byte {
 	token, _ := json.Marshal(p.ContinueFrom) // a string always encodes
-	b := make([]byte, 0, 64+len(token)+dataSize(p.Data))
+	b = slices.Grow(b, 64+len(token)+dataSize(p.Data))
 	b = append(b, `{"hasMore":`...)
 	b = strconv.AppendBool(b, p.HasMore)
 	b = append(b, `,"continueFrom":`...)
@@ -107,4 +109,23 @@ func dataSize(values [][]byte) int {
 		n += len(v)
 	}
 	return n
+}
+
+// pageBuffers recycles the buffers page bodies are built in. Writers copy
+// what they are given (an io.Writer must not keep it), so a buffer is free
+// again once written; buffers above maxPooledPage are left to the GC.
+var pageBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+const maxPooledPage = 1 << 20
+
+// writePage writes 200 with a page body that appendBody builds in a
+// recycled buffer, noting hasMore in the call's outcome.
+func (call *Call) writePage(c *gin.Context, hasMore bool, appendBody func([]byte) []byte) {
+	buf := pageBuffers.Get().(*[]byte)
+	body := appendBody((*buf)[:0])
+	call.okBody(c, body, &hasMore)
+	if cap(body) <= maxPooledPage {
+		*buf = body
+		pageBuffers.Put(buf)
+	}
 }

@@ -29,7 +29,7 @@ func TestEnvelopesMatchEncodingJSON(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := encodePage(p); string(got) != string(want) {
+		if got := appendPage(nil, p); string(got) != string(want) {
 			t.Errorf("page:\n got %s\nwant %s", got, want)
 		}
 	}
@@ -41,7 +41,7 @@ func TestEnvelopesMatchEncodingJSON(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := encodeExportPage(p); string(got) != string(want) {
+		if got := appendExportPage(nil, p); string(got) != string(want) {
 			t.Errorf("export page:\n got %s\nwant %s", got, want)
 		}
 	}
