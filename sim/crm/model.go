@@ -94,8 +94,8 @@ var (
 		{Name: "zip", Keys: func(l *Location) []string { return []string{strings.ToLower(l.Address.Zip)} }},
 		{Name: "ext", Keys: func(l *Location) []string { return l.ExternalData.IndexKeys() }},
 	}}
-	CustomerContacts = resource.Kind[Contact]{Name: "crm.customer-contacts", Label: "Contact", Indexes: contactIndexes}
-	LocationContacts = resource.Kind[Contact]{Name: "crm.location-contacts", Label: "Contact", Indexes: contactIndexes}
+	CustomerContacts       = resource.Kind[Contact]{Name: "crm.customer-contacts", Label: "Contact", Indexes: contactIndexes}
+	locationContactRecords = resource.Kind[Contact]{Name: "crm.location-contacts", Label: "Contact", Indexes: contactIndexes}
 )
 
 var contactIndexes = []resource.Index[Contact]{
@@ -135,16 +135,19 @@ type CustomFieldType struct {
 
 // Custom field types of customers and of locations.
 var (
-	CustomerFieldTypes = resource.Kind[CustomFieldType]{Name: "crm.customer-custom-fields", Label: "Custom field type"}
-	LocationFieldTypes = resource.Kind[CustomFieldType]{Name: "crm.location-custom-fields", Label: "Custom field type"}
+	customerFieldTypes = resource.Kind[CustomFieldType]{Name: "crm.customer-custom-fields", Label: "Custom field type"}
+	locationFieldTypes = resource.Kind[CustomFieldType]{Name: "crm.location-custom-fields", Label: "Custom field type"}
 )
 
-// CustomerByID returns a customer (resource.ErrNotFound when there is none).
+// CustomerByID returns a customer to read, for another module's reference
+// check (resource.ErrNotFound when there is none). It may be shared
+// (resource.Ref): the caller must not change it.
 func CustomerByID(tx *resource.Tx, id int64) (*Customer, error) {
-	return resource.Get(tx, &Customers, id)
+	return resource.Ref(tx, &Customers, id)
 }
 
-// LocationByID returns a location (resource.ErrNotFound when there is none).
+// LocationByID returns a location to read (resource.ErrNotFound when there
+// is none). It may be shared (resource.Ref): the caller must not change it.
 func LocationByID(tx *resource.Tx, id int64) (*Location, error) {
-	return resource.Get(tx, &Locations, id)
+	return resource.Ref(tx, &Locations, id)
 }

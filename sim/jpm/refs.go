@@ -16,7 +16,7 @@ import (
 
 // Checks of the records a request refers to. A reference that does not
 // resolve is the request's fault: a 400 naming the member, not a 404.
-// They read records with resource.Ref (shared, decoded once): nothing here
+// The named lookups they use read shared records (resource.Ref): nothing here
 // or in their callers changes a record they return.
 
 // refError is api.RefError.
@@ -25,10 +25,10 @@ var refError = api.RefError
 // checkCustomerLocation: the customer exists and the location is one of
 // its locations (contract §9: a location belongs to exactly one customer).
 func checkCustomerLocation(tx *resource.Tx, customerID, locationID int64) error {
-	if _, err := resource.Ref(tx, &crm.Customers, customerID); err != nil {
+	if _, err := crm.CustomerByID(tx, customerID); err != nil {
 		return refError(err, "customerId", "No customer has id "+resource.IDKey(customerID)+".")
 	}
-	loc, err := resource.Ref(tx, &crm.Locations, locationID)
+	loc, err := crm.LocationByID(tx, locationID)
 	if err != nil {
 		return refError(err, "locationId", "No location has id "+resource.IDKey(locationID)+".")
 	}
@@ -39,7 +39,7 @@ func checkCustomerLocation(tx *resource.Tx, customerID, locationID int64) error 
 }
 
 func checkBusinessUnit(tx *resource.Tx, field string, id int64) error {
-	bu, err := resource.Ref(tx, &settings.BusinessUnits, id)
+	bu, err := settings.BusinessUnitByID(tx, id)
 	if err != nil {
 		return refError(err, field, "No business unit has id "+resource.IDKey(id)+".")
 	}
@@ -70,7 +70,7 @@ func checkMapping(jt *JobType, businessUnitID int64) error {
 }
 
 func checkCampaign(tx *resource.Tx, id int64) error {
-	if _, err := resource.Ref(tx, &marketing.Campaigns, id); err != nil {
+	if _, err := marketing.CampaignByID(tx, id); err != nil {
 		return refError(err, "campaignId", "No campaign has id "+resource.IDKey(id)+".")
 	}
 	return nil
@@ -78,7 +78,7 @@ func checkCampaign(tx *resource.Tx, id int64) error {
 
 func checkTagTypes(tx *resource.Tx, field string, ids []int64) error {
 	for i, id := range ids {
-		if _, err := resource.Ref(tx, &settings.TagTypes, id); err != nil {
+		if _, err := settings.TagTypeByID(tx, id); err != nil {
 			return refError(err, field+idx(i), "No tag type has id "+resource.IDKey(id)+".")
 		}
 	}
@@ -87,7 +87,7 @@ func checkTagTypes(tx *resource.Tx, field string, ids []int64) error {
 
 func checkBusinessUnits(tx *resource.Tx, field string, ids []int64) error {
 	for i, id := range ids {
-		if _, err := resource.Ref(tx, &settings.BusinessUnits, id); err != nil {
+		if _, err := settings.BusinessUnitByID(tx, id); err != nil {
 			return refError(err, field+idx(i), "No business unit has id "+resource.IDKey(id)+".")
 		}
 	}

@@ -63,8 +63,8 @@ var (
 			return keys
 		}},
 	}}
-	Categories = resource.Kind[Category]{Name: "marketing.categories", Label: "Campaign category"}
-	Costs      = resource.Kind[Cost]{Name: "marketing.campaign-costs", Label: "Campaign cost", Indexes: []resource.Index[Cost]{
+	categories = resource.Kind[Category]{Name: "marketing.categories", Label: "Campaign category"}
+	costs      = resource.Kind[Cost]{Name: "marketing.campaign-costs", Label: "Campaign cost", Indexes: []resource.Index[Cost]{
 		{Name: "campaign", Keys: func(c *Cost) []string { return []string{resource.IDKey(c.CampaignID)} }},
 	}}
 )
@@ -85,9 +85,10 @@ func NormalizePhone(p string) string {
 	return d
 }
 
-// CampaignByID returns a campaign (resource.ErrNotFound when there is none).
+// CampaignByID returns a campaign to read (resource.ErrNotFound when there
+// is none). It may be shared (resource.Ref): the caller must not change it.
 func CampaignByID(tx *resource.Tx, id int64) (*Campaign, error) {
-	return resource.Get(tx, &Campaigns, id)
+	return resource.Ref(tx, &Campaigns, id)
 }
 
 // FindCampaign returns the campaign with this name (exact, ignoring case;

@@ -233,12 +233,14 @@ func ActiveBusinessUnit(tx *resource.Tx, id int64) (*BusinessUnit, error) {
 	return bu, nil
 }
 
-// TagTypeByID returns a tag type (resource.ErrNotFound when there is none).
-func TagTypeByID(tx *resource.Tx, id int64) (*TagType, error) { return resource.Get(tx, &TagTypes, id) }
+// TagTypeByID returns a tag type to read (resource.ErrNotFound when there
+// is none). It may be shared (resource.Ref): the caller must not change it.
+func TagTypeByID(tx *resource.Tx, id int64) (*TagType, error) { return resource.Ref(tx, &TagTypes, id) }
 
-// BusinessUnitByID returns a business unit, active or not.
+// BusinessUnitByID returns a business unit to read, active or not. It may
+// be shared (resource.Ref): the caller must not change it.
 func BusinessUnitByID(tx *resource.Tx, id int64) (*BusinessUnit, error) {
-	return resource.Get(tx, &BusinessUnits, id)
+	return resource.Ref(tx, &BusinessUnits, id)
 }
 
 // IsUser reports whether id is an employee or a technician.
