@@ -85,7 +85,7 @@ const bookingStatusNew = "New"
 // Kinds of bookings and of their contacts (a booking's phone numbers and
 // emails, filed by owner like customer and location contacts).
 var (
-	Bookings = resource.Kind[Booking]{Name: "crm.bookings", Label: "Booking", Indexes: []resource.Index[Booking]{
+	bookings = resource.Kind[Booking]{Name: "crm.bookings", Label: "Booking", Indexes: []resource.Index[Booking]{
 		{Name: "provider", Keys: func(b *Booking) []string { return []string{resource.IDKey(b.BookingProviderID)} }},
 		{Name: "external", Keys: func(b *Booking) []string { return []string{externalIDKey(b.ExternalID)} }},
 	}}
@@ -241,7 +241,7 @@ func (s bookingScope) booking(tx *resource.Tx, id int64) (*Booking, error) {
 	if err := s.check(tx); err != nil {
 		return nil, err
 	}
-	b, err := resource.Get(tx, &Bookings, id)
+	b, err := resource.Get(tx, &bookings, id)
 	if err != nil {
 		return nil, err
 	}
@@ -288,7 +288,7 @@ func listBookings(c *gin.Context, call *api.Call, scope bookingScope) {
 		case scope.provider != 0:
 			sel = resource.Select{Index: "provider", Value: resource.IDKey(scope.provider)}
 		}
-		page, err = resource.List(tx, &Bookings, q, sel, func(b *Booking) bool {
+		page, err = resource.List(tx, &bookings, q, sel, func(b *Booking) bool {
 			return scope.provider == 0 || b.BookingProviderID == scope.provider
 		})
 		return err
@@ -402,7 +402,7 @@ func createBooking(c *gin.Context, call *api.Call, scope bookingScope) {
 		if b.Start.IsZero() {
 			b.Start = resource.Stamp(tx.Now)
 		}
-		if err := resource.Create(tx, &Bookings, b); err != nil {
+		if err := resource.Create(tx, &bookings, b); err != nil {
 			return bookingOut{}, err
 		}
 		for _, ci := range in.Contacts {
@@ -484,7 +484,7 @@ func updateBooking(c *gin.Context, call *api.Call, scope bookingScope) {
 		api.SetPtr(&b.BusinessUnitID, in.BusinessUnitID)
 		api.SetPtr(&b.JobTypeID, in.JobTypeID)
 		api.SetPtr(&b.Priority, in.Priority)
-		if err := resource.Save(tx, &Bookings, b); err != nil {
+		if err := resource.Save(tx, &bookings, b); err != nil {
 			return nil, err
 		}
 		return renderBooking(b), nil
@@ -585,6 +585,6 @@ func exportBookingFeed(c *gin.Context, call *api.Call, _ bookingScope) {
 	exportBookings(c, call)
 }
 
-var exportBookings = api.Export(&Bookings, func(_ *gin.Context, b *Booking) exportBookingOut {
+var exportBookings = api.Export(&bookings, func(_ *gin.Context, b *Booking) exportBookingOut {
 	return exportBookingOut{bookingOut: renderBooking(b), Active: b.Active}
 })

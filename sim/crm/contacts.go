@@ -25,7 +25,7 @@ func contactRoutes() api.Routes {
 		"crm.Locations_CreateContact":           createContact(locationContacts, renderLocationContact),
 		"crm.Locations_UpdateContact":           api.UpdateChild(locationContacts, "contactId", updateContact[*Location], renderLocationContact),
 		"crm.Locations_DeleteContact":           api.DeleteChild(locationContacts, "contactId", nil),
-		"crm.Locations_GetLocationsContactsList": listContactsByOwners(&LocationContacts, "locationIds",
+		"crm.Locations_GetLocationsContactsList": listContactsByOwners(&locationContactRecords, "locationIds",
 			[]string{"modifiedBefore", "modifiedOnOrAfter", "createdBefore", "createdOnOrAfter"}, renderLocationContactWithOwner),
 
 		"crm.Customers_GetNotes":   api.ListChildren(customerNotes, noteParams, renderNote),
@@ -42,8 +42,8 @@ func contactRoutes() api.Routes {
 		"crm.BulkTags_AddTags":    bulkTags(true),
 		"crm.BulkTags_RemoveTags": bulkTags(false),
 
-		"crm.Customers_GetCustomFieldTypes": listCustomFieldTypes(&CustomerFieldTypes),
-		"crm.Locations_GetCustomFieldTypes": listCustomFieldTypes(&LocationFieldTypes),
+		"crm.Customers_GetCustomFieldTypes": listCustomFieldTypes(&customerFieldTypes),
+		"crm.Locations_GetCustomFieldTypes": listCustomFieldTypes(&locationFieldTypes),
 	}
 }
 
@@ -52,9 +52,9 @@ func contactRoutes() api.Routes {
 // another owner.
 var (
 	customerContacts = api.ChildrenOf(api.OwnerKind(&Customers), &CustomerContacts, "owner")
-	locationContacts = api.ChildrenOf(api.OwnerKind(&Locations), &LocationContacts, "owner")
-	customerNotes    = api.ChildrenOf(api.OwnerKind(&Customers), &CustomerNotes, "owner")
-	locationNotes    = api.ChildrenOf(api.OwnerKind(&Locations), &LocationNotes, "owner")
+	locationContacts = api.ChildrenOf(api.OwnerKind(&Locations), &locationContactRecords, "owner")
+	customerNotes    = api.ChildrenOf(api.OwnerKind(&Customers), &customerNoteRecords, "owner")
+	locationNotes    = api.ChildrenOf(api.OwnerKind(&Locations), &locationNoteRecords, "owner")
 )
 
 // noteParams are the query parameters the note lists document; the contact

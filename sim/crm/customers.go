@@ -67,7 +67,7 @@ type createCustomerIn struct {
 // transaction. A contact given on a new location is also copied to the
 // customer, as ServiceTitan does.
 var createCustomer = api.Create((*createCustomerIn).check, func(tx *resource.Tx, in *createCustomerIn) (createdCustomerOut, error) {
-	fields, err := customFields(tx, "customFields", &CustomerFieldTypes, in.CustomFields)
+	fields, err := customFields(tx, "customFields", &customerFieldTypes, in.CustomFields)
 	if err != nil {
 		return createdCustomerOut{}, err
 	}
@@ -201,7 +201,7 @@ var updateCustomer = api.Patch(&Customers, func(in *updateCustomerIn) error { re
 		api.SetIf(&cust.DoNotService, in.DoNotService)
 		api.SetIf(&cust.Active, in.Active)
 		api.SetIf(&cust.TagTypeIDs, in.TagTypeIDs)
-		fields, err := patchCustomFields(tx, &CustomerFieldTypes, cust.CustomFields, in.CustomFields)
+		fields, err := patchCustomFields(tx, &customerFieldTypes, cust.CustomFields, in.CustomFields)
 		if err != nil {
 			return err
 		}

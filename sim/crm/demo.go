@@ -122,7 +122,7 @@ func seedDemo(tx *resource.Tx, custs []*demoCustomer) error {
 		for _, dl := range dc.locations {
 			for _, c := range dl.contacts {
 				c.OwnerID = dl.rec.ID
-				if err := resource.Create(tx, &LocationContacts, c); err != nil {
+				if err := resource.Create(tx, &locationContactRecords, c); err != nil {
 					return err
 				}
 			}

@@ -15,7 +15,7 @@ func exportRoutes() api.Routes {
 		"crm.ExportCustomers_GetCustomers":     api.Export(&Customers, renderExportCustomer),
 		"crm.ExportLocations_Locations":        api.Export(&Locations, renderExportLocation),
 		"crm.ExportContacts_CustomersContacts": api.Export(&CustomerContacts, renderExportCustomerContact),
-		"crm.ExportContacts_LocationsContacts": api.Export(&LocationContacts, renderExportLocationContact),
+		"crm.ExportContacts_LocationsContacts": api.Export(&locationContactRecords, renderExportLocationContact),
 	}
 }
 

@@ -69,10 +69,10 @@ type Lead struct {
 
 // Leads and their notes.
 var (
-	Leads = resource.Kind[Lead]{Name: "crm.leads", Label: "Lead", Indexes: []resource.Index[Lead]{
+	leads = resource.Kind[Lead]{Name: "crm.leads", Label: "Lead", Indexes: []resource.Index[Lead]{
 		{Name: "customer", Keys: func(l *Lead) []string { return optKeys(l.CustomerID) }},
 	}}
-	LeadNotes = resource.Kind[Note]{Name: "crm.lead-notes", Label: "Note", Indexes: noteIndexes}
+	leadNoteRecords = resource.Kind[Note]{Name: "crm.lead-notes", Label: "Note", Indexes: noteIndexes}
 )
 
 func optKeys(id *int64) []string {
@@ -85,20 +85,20 @@ func optKeys(id *int64) []string {
 var leadPriorities = []string{"Low", "Normal", "High", "Urgent"}
 
 func leadRoutes() api.Routes {
-	leadNotes := api.ChildrenOf(api.OwnerKind(&Leads), &LeadNotes, "owner")
+	leadNotes := api.ChildrenOf(api.OwnerKind(&leads), &leadNoteRecords, "owner")
 	return api.Routes{
 		"crm.Leads_Create":         createLead,
-		"crm.Leads_Get":            api.GetByID(&Leads, renderLead),
+		"crm.Leads_Get":            api.GetByID(&leads, renderLead),
 		"crm.Leads_GetList":        listLeads,
 		"crm.Leads_Update":         updateLead,
 		"crm.Leads_Dismiss":        dismissLead,
 		"crm.Leads_CreateFollowUp": leadFollowUp,
 		"crm.Leads_GetNotes":       api.ListChildren(leadNotes, noteParams, renderNote),
 		"crm.Leads_CreateNote": api.CreateChild(leadNotes, (*noteIn).check, func(tx *resource.Tx, _ *Lead, id int64, in *noteIn) (*Note, error) {
-			return addNote(tx, &LeadNotes, id, *in)
+			return addNote(tx, &leadNoteRecords, id, *in)
 		}, renderNote),
 		"crm.Leads_SubmitLeadForm": submitLeadForm,
-		"crm.ExportLeads_Leads": api.Export(&Leads, func(_ *gin.Context, l *Lead) exportLeadOut {
+		"crm.ExportLeads_Leads": api.Export(&leads, func(_ *gin.Context, l *Lead) exportLeadOut {
 			return exportLeadOut{leadOut: renderLeadPlain(l), Active: l.Active}
 		}),
 	}
@@ -165,7 +165,7 @@ var createLead = api.Create(func(in *leadIn) error { return api.RequireText("sum
 		if err != nil {
 			return leadOut{}, err
 		}
-		if err := resource.Create(tx, &Leads, l); err != nil {
+		if err := resource.Create(tx, &leads, l); err != nil {
 			return leadOut{}, err
 		}
 		return renderLeadPlain(l), nil
@@ -275,7 +275,7 @@ var refError = api.RefError
 
 // openLead loads the lead a path's {id} names and requires it Open.
 func openLead(tx *resource.Tx, id int64) (*Lead, error) {
-	l, err := resource.Get(tx, &Leads, id)
+	l, err := resource.Get(tx, &leads, id)
 	if err != nil {
 		return nil, err
 	}
@@ -305,7 +305,7 @@ var updateLead = api.Action(openLead, true, nil, func(tx *resource.Tx, _ int64, 
 	if err := l.setRefs(tx, in.CampaignID, in.BusinessUnitID, in.JobTypeID); err != nil {
 		return nil, err
 	}
-	if err := resource.Save(tx, &Leads, l); err != nil {
+	if err := resource.Save(tx, &leads, l); err != nil {
 		return nil, err
 	}
 	return renderLeadPlain(l), nil
@@ -324,7 +324,7 @@ var dismissLead = api.Action(openLead, true, func(in *dismissIn) error {
 	return nil
 }, func(tx *resource.Tx, _ int64, l *Lead, in *dismissIn) (any, error) {
 	l.Status, l.DismissingReasonID = LeadDismissed, &in.DismissingReasonID
-	return nil, resource.Save(tx, &Leads, l)
+	return nil, resource.Save(tx, &leads, l)
 })
 
 // followUpIn is Crm.V2.CreateFollowUpRequest.
@@ -350,11 +350,11 @@ var leadFollowUp = api.Action(openLead, true, func(in *followUpIn) error {
 	return nil
 }, func(tx *resource.Tx, id int64, l *Lead, in *followUpIn) (any, error) {
 	l.FollowUpDate = &in.FollowUpDate
-	if err := resource.Save(tx, &Leads, l); err != nil {
+	if err := resource.Save(tx, &leads, l); err != nil {
 		return nil, err
 	}
 	if in.Text != nil && strings.TrimSpace(*in.Text) != "" {
-		if _, err := addNote(tx, &LeadNotes, id, noteIn{Text: *in.Text, PinToTop: in.PinToTop}); err != nil {
+		if _, err := addNote(tx, &leadNoteRecords, id, noteIn{Text: *in.Text, PinToTop: in.PinToTop}); err != nil {
 			return nil, err
 		}
 	}
@@ -397,7 +397,7 @@ var submitLeadForm = api.Create(func(in *leadFormIn) error { return api.RequireT
 		}
 		l := &Lead{Meta: resource.Meta{Active: true}, Status: LeadOpen, Priority: "Normal", CampaignID: campaign.ID,
 			CreatedByID: IntegrationUserID, Summary: strings.Join(lines, "\n")}
-		if err := resource.Create(tx, &Leads, l); err != nil {
+		if err := resource.Create(tx, &leads, l); err != nil {
 			return out, err
 		}
 		out.LeadID = l.ID
@@ -410,12 +410,12 @@ var submitLeadForm = api.Create(func(in *leadFormIn) error { return api.RequireT
 // It reads the customer's leads shared (most are already converted) and
 // decodes afresh only those it changes.
 func ConvertLeads(tx *resource.Tx, customerID, locationID int64) error {
-	ids, err := resource.Lookup(tx, &Leads, "customer", resource.IDKey(customerID))
+	ids, err := resource.Lookup(tx, &leads, "customer", resource.IDKey(customerID))
 	if err != nil {
 		return err
 	}
 	for _, id := range ids {
-		l, err := resource.Ref(tx, &Leads, id)
+		l, err := resource.Ref(tx, &leads, id)
 		if errors.Is(err, resource.ErrNotFound) {
 			continue
 		}
@@ -425,11 +425,11 @@ func ConvertLeads(tx *resource.Tx, customerID, locationID int64) error {
 		if l.Status != LeadOpen || (l.LocationID != nil && *l.LocationID != locationID) {
 			continue
 		}
-		if l, err = resource.Get(tx, &Leads, id); err != nil {
+		if l, err = resource.Get(tx, &leads, id); err != nil {
 			return err
 		}
 		l.Status = LeadConverted
-		if err := resource.Save(tx, &Leads, l); err != nil {
+		if err := resource.Save(tx, &leads, l); err != nil {
 			return err
 		}
 	}
@@ -443,7 +443,7 @@ func ConvertLeads(tx *resource.Tx, customerID, locationID int64) error {
 // converted (stsim's reading of "the customer has no job": a lead
 // converts when a job is booked); false keeps converted leads with a
 // customer.
-var listLeads = api.List(&Leads, api.ListSpec[Lead, *Lead]{
+var listLeads = api.List(&leads, api.ListSpec[Lead, *Lead]{
 	Options: resource.ListOptions{Sorts: resource.StandardSorts},
 	Filter:  leadFilter,
 }, renderLead)

@@ -58,11 +58,11 @@ func seedLead(tx *resource.Tx, spec leadFixture) error {
 	if spec.Status != "" {
 		l.Status = spec.Status
 	}
-	if err := resource.Create(tx, &Leads, l); err != nil {
+	if err := resource.Create(tx, &leads, l); err != nil {
 		return err
 	}
 	for _, text := range spec.Notes {
-		if _, err := addNote(tx, &LeadNotes, l.ID, noteIn{Text: text}); err != nil {
+		if _, err := addNote(tx, &leadNoteRecords, l.ID, noteIn{Text: text}); err != nil {
 			return err
 		}
 	}

@@ -62,7 +62,7 @@ func createLocation(tx *resource.Tx, field string, customerID int64, in newLocat
 	if err := api.RequireText(field+".name", in.Name); err != nil {
 		return nil, nil, err
 	}
-	fields, err := customFields(tx, field+".customFields", &LocationFieldTypes, in.CustomFields)
+	fields, err := customFields(tx, field+".customFields", &locationFieldTypes, in.CustomFields)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -76,7 +76,7 @@ func createLocation(tx *resource.Tx, field string, customerID int64, in newLocat
 	}
 	contacts := []*Contact{}
 	for i, ci := range in.Contacts {
-		contact, err := addContact(tx, &LocationContacts, field+".contacts["+strconv.Itoa(i)+"]", ci, loc.ID)
+		contact, err := addContact(tx, &locationContactRecords, field+".contacts["+strconv.Itoa(i)+"]", ci, loc.ID)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -185,7 +185,7 @@ var updateLocation = api.Patch(&Locations, func(in *updateLocationIn) error { re
 		api.SetIf(&loc.Active, in.Active)
 		api.SetIf(&loc.TagTypeIDs, in.TagTypeIDs)
 		api.SetPtr(&loc.TaxZoneID, in.TaxZoneID)
-		fields, err := patchCustomFields(tx, &LocationFieldTypes, loc.CustomFields, in.CustomFields)
+		fields, err := patchCustomFields(tx, &locationFieldTypes, loc.CustomFields, in.CustomFields)
 		if err != nil {
 			return err
 		}

@@ -20,8 +20,8 @@ type Note struct {
 
 // Notes of customers and of locations; "owner" lists one owner's notes.
 var (
-	CustomerNotes = resource.Kind[Note]{Name: "crm.customer-notes", Label: "Note", Indexes: noteIndexes}
-	LocationNotes = resource.Kind[Note]{Name: "crm.location-notes", Label: "Note", Indexes: noteIndexes}
+	customerNoteRecords = resource.Kind[Note]{Name: "crm.customer-notes", Label: "Note", Indexes: noteIndexes}
+	locationNoteRecords = resource.Kind[Note]{Name: "crm.location-notes", Label: "Note", Indexes: noteIndexes}
 )
 
 var noteIndexes = []resource.Index[Note]{
@@ -74,7 +74,7 @@ type customerNoteIn struct {
 // of the customer's locations (one transaction). The response is the
 // customer's note.
 var createCustomerNote = api.CreateChild(customerNotes, (*customerNoteIn).check, func(tx *resource.Tx, _ *Customer, id int64, in *customerNoteIn) (*Note, error) {
-	note, err := addNote(tx, &CustomerNotes, id, in.noteIn)
+	note, err := addNote(tx, &customerNoteRecords, id, in.noteIn)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +84,7 @@ var createCustomerNote = api.CreateChild(customerNotes, (*customerNoteIn).check,
 			return nil, err
 		}
 		for _, loc := range locations {
-			if _, err := addNote(tx, &LocationNotes, loc, in.noteIn); err != nil {
+			if _, err := addNote(tx, &locationNoteRecords, loc, in.noteIn); err != nil {
 				return nil, err
 			}
 		}
@@ -102,7 +102,7 @@ type locationNoteIn struct {
 // blank; pinToTop sets isPinned; addToCustomer also adds the note to the
 // location's customer. The response is the location's note.
 var createLocationNote = api.CreateChild(locationNotes, (*locationNoteIn).check, func(tx *resource.Tx, loc *Location, id int64, in *locationNoteIn) (*Note, error) {
-	note, err := addNote(tx, &LocationNotes, id, in.noteIn)
+	note, err := addNote(tx, &locationNoteRecords, id, in.noteIn)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +110,7 @@ var createLocationNote = api.CreateChild(locationNotes, (*locationNoteIn).check,
 		if _, err := resource.Get(tx, &Customers, loc.CustomerID); err != nil {
 			return nil, err
 		}
-		if _, err := addNote(tx, &CustomerNotes, loc.CustomerID, in.noteIn); err != nil {
+		if _, err := addNote(tx, &customerNoteRecords, loc.CustomerID, in.noteIn); err != nil {
 			return nil, err
 		}
 	}

@@ -73,7 +73,7 @@ type Relationship struct {
 
 // Kinds of the contacts API.
 var (
-	People = resource.Kind[Person]{Name: "crm.contacts", Label: "Contact", Indexes: []resource.Index[Person]{
+	people = resource.Kind[Person]{Name: "crm.contacts", Label: "Contact", Indexes: []resource.Index[Person]{
 		{Name: "guid", Keys: func(p *Person) []string { return []string{p.GUID} }},
 		{Name: "reference", Keys: func(p *Person) []string { return []string{strings.ToLower(optional.Value(p.ReferenceID))} }},
 	}}
@@ -81,7 +81,7 @@ var (
 		{Name: "guid", Keys: func(m *ContactMethod) []string { return []string{m.GUID} }},
 		{Name: "owner", Keys: func(m *ContactMethod) []string { return []string{resource.IDKey(m.PersonID)} }},
 	}}
-	Relationships = resource.Kind[Relationship]{Name: "crm.contact-relationships", Label: "Contact relationship", Indexes: []resource.Index[Relationship]{
+	relationships = resource.Kind[Relationship]{Name: "crm.contact-relationships", Label: "Contact relationship", Indexes: []resource.Index[Relationship]{
 		{Name: "owner", Keys: func(r *Relationship) []string { return []string{resource.IDKey(r.PersonID)} }},
 		{Name: "related", Keys: func(r *Relationship) []string { return []string{resource.IDKey(r.RelatedID)} }},
 	}}
@@ -190,7 +190,7 @@ func referenceFree(tx *resource.Tx, ref *string, self int64) error {
 	if ref == nil || *ref == "" {
 		return nil
 	}
-	ids, err := resource.Lookup(tx, &People, "reference", strings.ToLower(*ref))
+	ids, err := resource.Lookup(tx, &people, "reference", strings.ToLower(*ref))
 	if err != nil {
 		return err
 	}
@@ -213,7 +213,7 @@ var createPerson = api.Create(nil, func(tx *resource.Tx, in *personIn) (personOu
 	}
 	p := &Person{Meta: resource.Meta{ID: id, Active: true}, GUID: guidFor(1, id), CreatedBy: IntegrationUserID}
 	p.apply(in, false)
-	if err := resource.Create(tx, &People, p); err != nil {
+	if err := resource.Create(tx, &people, p); err != nil {
 		return personOut{}, err
 	}
 	return renderPerson(p), nil
@@ -237,7 +237,7 @@ func personAction(param string, bind bool, change func(*Person, *personIn)) api.
 		if change == nil {
 			var out personOut
 			err := call.View(func(tx *resource.Tx) error {
-				p, err := byGUID(tx, &People, guid)
+				p, err := byGUID(tx, &people, guid)
 				if err == nil {
 					out = renderPerson(p)
 				}
@@ -247,7 +247,7 @@ func personAction(param string, bind bool, change func(*Person, *personIn)) api.
 			return
 		}
 		api.Write(c, call, bind, check, func(tx *resource.Tx, in *personIn) (any, error) {
-			p, err := byGUID(tx, &People, guid)
+			p, err := byGUID(tx, &people, guid)
 			if err != nil {
 				return nil, err
 			}
@@ -255,7 +255,7 @@ func personAction(param string, bind bool, change func(*Person, *personIn)) api.
 			if err := referenceFree(tx, p.ReferenceID, p.ID); err != nil {
 				return nil, err
 			}
-			if err := resource.Save(tx, &People, p); err != nil {
+			if err := resource.Save(tx, &people, p); err != nil {
 				return nil, err
 			}
 			return renderPerson(p), nil
@@ -271,11 +271,11 @@ func deletePerson(c *gin.Context, call *api.Call) {
 		return
 	}
 	api.Write(c, call, false, nil, func(tx *resource.Tx, _ *struct{}) (any, error) {
-		p, err := byGUID(tx, &People, guid)
+		p, err := byGUID(tx, &people, guid)
 		if err != nil {
 			return nil, err
 		}
-		if rels, err := resource.LookupRecords(tx, &Relationships, "owner", resource.IDKey(p.ID)); err != nil || len(rels) > 0 {
+		if rels, err := resource.LookupRecords(tx, &relationships, "owner", resource.IDKey(p.ID)); err != nil || len(rels) > 0 {
 			return nil, errOr(err, apierr.New(409, "Contact "+guid+" has relationships: remove them first."))
 		}
 		methods, err := resource.LookupRecords(tx, &contactMethods, "owner", resource.IDKey(p.ID))
@@ -287,7 +287,7 @@ func deletePerson(c *gin.Context, call *api.Call) {
 				return nil, err
 			}
 		}
-		return nil, resource.Delete(tx, &People, p)
+		return nil, resource.Delete(tx, &people, p)
 	})
 }
 
@@ -304,7 +304,7 @@ func listPeople(byRelated bool) api.Handler {
 			}
 			related = &id
 		}
-		api.List(&People, api.ListSpec[Person, *Person]{
+		api.List(&people, api.ListSpec[Person, *Person]{
 			Options: resource.ListOptions{Sorts: resource.StandardSorts},
 			Filter: func(c *gin.Context, tx *resource.Tx) (resource.Select, func(*Person) bool, error) {
 				var sel resource.Select
@@ -313,7 +313,7 @@ func listPeople(byRelated bool) api.Handler {
 					return sel, nil, err
 				}
 				if related != nil {
-					rels, err := resource.LookupRecords(tx, &Relationships, "related", resource.IDKey(*related))
+					rels, err := resource.LookupRecords(tx, &relationships, "related", resource.IDKey(*related))
 					if err != nil {
 						return sel, nil, err
 					}
@@ -378,11 +378,11 @@ func relate(linking bool) api.Handler {
 			return
 		}
 		api.Write(c, call, false, nil, func(tx *resource.Tx, _ *struct{}) (any, error) {
-			p, err := byGUID(tx, &People, guid)
+			p, err := byGUID(tx, &people, guid)
 			if err != nil {
 				return nil, err
 			}
-			rels, err := resource.LookupRecords(tx, &Relationships, "owner", resource.IDKey(p.ID))
+			rels, err := resource.LookupRecords(tx, &relationships, "owner", resource.IDKey(p.ID))
 			if err != nil {
 				return nil, err
 			}
@@ -391,7 +391,7 @@ func relate(linking bool) api.Handler {
 				if i < 0 {
 					return nil, apierr.New(404, "Contact "+guid+" is not linked to "+slug+" "+resource.IDKey(related)+".")
 				}
-				return nil, resource.Delete(tx, &Relationships, rels[i])
+				return nil, resource.Delete(tx, &relationships, rels[i])
 			}
 			if i >= 0 {
 				return nil, apierr.New(409, "Contact "+guid+" is already linked to "+slug+" "+resource.IDKey(related)+".")
@@ -427,11 +427,11 @@ func listRelationships(c *gin.Context, call *api.Call) {
 	slug, name := strings.ToLower(c.Query("typeSlug")), strings.ToLower(c.Query("typeName"))
 	var page resource.Page[*Relationship]
 	err = call.View(func(tx *resource.Tx) error {
-		p, err := byGUID(tx, &People, guid)
+		p, err := byGUID(tx, &people, guid)
 		if err != nil {
 			return err
 		}
-		page, err = resource.List(tx, &Relationships, q, resource.Select{Index: "owner", Value: resource.IDKey(p.ID)}, func(r *Relationship) bool {
+		page, err = resource.List(tx, &relationships, q, resource.Select{Index: "owner", Value: resource.IDKey(p.ID)}, func(r *Relationship) bool {
 			return (related == "" || related == resource.IDKey(r.RelatedID)) && (slug == "" || slug == r.TypeSlug) &&
 				(name == "" || name == strings.ToLower(relationshipTypes[r.TypeSlug]))
 		})
@@ -493,7 +493,7 @@ func methodAction(named bool, change methodChange) api.Handler {
 			}
 		}
 		load := func(tx *resource.Tx) (*Person, *ContactMethod, error) {
-			p, err := byGUID(tx, &People, owner)
+			p, err := byGUID(tx, &people, owner)
 			if err != nil || guid == "" {
 				return p, nil, err
 			}
@@ -613,7 +613,7 @@ func listMethods(owned bool) api.Handler {
 		err = call.View(func(tx *resource.Tx) error {
 			var sel resource.Select
 			if owner != "" {
-				p, err := byGUID(tx, &People, owner)
+				p, err := byGUID(tx, &people, owner)
 				if err != nil {
 					if owned {
 						return err
@@ -633,7 +633,7 @@ func listMethods(owned bool) api.Handler {
 			}
 			for _, m := range page.Data {
 				if _, ok := owners[m.PersonID]; !ok {
-					p, err := resource.Get(tx, &People, m.PersonID)
+					p, err := resource.Get(tx, &people, m.PersonID)
 					if err != nil {
 						return err
 					}

@@ -46,7 +46,7 @@ func seedContacts(tx *resource.Tx, in fixture.Input) error {
 		p := &Person{Meta: c.NewMeta(), Name: c.Name, Title: c.Title, ReferenceID: c.ReferenceID, IsArchived: c.IsArchived,
 			CreatedBy: IntegrationUserID, ModifiedBy: IntegrationUserID}
 		p.ID, p.GUID = id, guidFor(1, id)
-		if err := resource.Create(tx, &People, p); err != nil {
+		if err := resource.Create(tx, &people, p); err != nil {
 			return err
 		}
 		for _, m := range c.ContactMethods {
@@ -101,6 +101,6 @@ func link(tx *resource.Tx, p *Person, id, related int64, slug string) error {
 	if err != nil {
 		return err
 	}
-	return resource.Create(tx, &Relationships, &Relationship{Meta: resource.Meta{ID: id, Active: true},
+	return resource.Create(tx, &relationships, &Relationship{Meta: resource.Meta{ID: id, Active: true},
 		GUID: guidFor(3, id), PersonID: p.ID, RelatedID: related, TypeSlug: slug, CreatedBy: IntegrationUserID})
 }

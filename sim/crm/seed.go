@@ -52,8 +52,8 @@ func Seed(tx *resource.Tx, in fixture.Input) error {
 		store *resource.Kind[CustomFieldType]
 		into  map[string]**CustomFieldType
 	}{
-		{"customerCustomFieldTypes", &CustomerFieldTypes, map[string]**CustomFieldType{"Gate code": &ft.gateCode, "Preferred contact time": &ft.contactTime}},
-		{"locationCustomFieldTypes", &LocationFieldTypes, map[string]**CustomFieldType{"Equipment location": &ft.equipment, "Pets on site": &ft.pets}},
+		{"customerCustomFieldTypes", &customerFieldTypes, map[string]**CustomFieldType{"Gate code": &ft.gateCode, "Preferred contact time": &ft.contactTime}},
+		{"locationCustomFieldTypes", &locationFieldTypes, map[string]**CustomFieldType{"Equipment location": &ft.equipment, "Pets on site": &ft.pets}},
 	} {
 		types, err := fixture.Decode[fieldTypeFixture](in, kind.name)
 		if err != nil {
@@ -96,7 +96,7 @@ func Seed(tx *resource.Tx, in fixture.Input) error {
 
 // literalCustomer turns a fixture customer into the records to write.
 func literalCustomer(tx *resource.Tx, c customerFixture) (*demoCustomer, error) {
-	fields, err := customFields(tx, "customFields", &CustomerFieldTypes, c.CustomFields)
+	fields, err := customFields(tx, "customFields", &customerFieldTypes, c.CustomFields)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +112,7 @@ func literalCustomer(tx *resource.Tx, c customerFixture) (*demoCustomer, error) 
 		dc.contacts = append(dc.contacts, ci.record(0))
 	}
 	for i, l := range c.Locations {
-		fields, err := customFields(tx, fmt.Sprintf("locations[%d].customFields", i), &LocationFieldTypes, l.CustomFields)
+		fields, err := customFields(tx, fmt.Sprintf("locations[%d].customFields", i), &locationFieldTypes, l.CustomFields)
 		if err != nil {
 			return nil, err
 		}

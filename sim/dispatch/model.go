@@ -78,7 +78,7 @@ type Zone struct {
 }
 
 // Zones is the zone kind.
-var Zones = resource.Kind[Zone]{Name: "dispatch.zones", Label: "Zone"}
+var zones = resource.Kind[Zone]{Name: "dispatch.zones", Label: "Zone"}
 
 // Team is a dispatch team.
 type Team struct {
@@ -88,7 +88,7 @@ type Team struct {
 }
 
 // Teams is the team kind.
-var Teams = resource.Kind[Team]{Name: "dispatch.teams", Label: "Team"}
+var teams = resource.Kind[Team]{Name: "dispatch.teams", Label: "Team"}
 
 // NonJobAppointment is a technician's calendar event that is not a job:
 // a meeting, training, a lunch break. It may repeat (Frequency, Interval,

@@ -71,11 +71,11 @@ func Seed(tx *resource.Tx, in fixture.Input) error {
 	if err != nil {
 		return err
 	}
-	zones, err := fixture.Decode[zoneFixture](in, "zones")
+	zoneRecs, err := fixture.Decode[zoneFixture](in, "zones")
 	if err != nil {
 		return err
 	}
-	teams, err := fixture.Decode[teamFixture](in, "teams")
+	teamRecs, err := fixture.Decode[teamFixture](in, "teams")
 	if err != nil {
 		return err
 	}
@@ -104,21 +104,21 @@ func Seed(tx *resource.Tx, in fixture.Input) error {
 			return err
 		}
 	}
-	for i, z := range zones {
+	for i, z := range zoneRecs {
 		rec := &Zone{Meta: z.NewMeta(), CreatedByID: integrationUserID, Technicians: optional.NonNil(z.Technicians)}
 		if err := z.apply(tx, rec, true); err != nil {
 			return in.RecordError("zones", i, err)
 		}
 		rec.Zips, rec.Cities, rec.TerritoryNumbers = optional.NonNil(rec.Zips), optional.NonNil(rec.Cities), optional.NonNil(rec.TerritoryNumbers)
 		rec.LocnNumbers, rec.ServiceDaysIDs, rec.BusinessUnits = optional.NonNil(rec.LocnNumbers), optional.NonNil(rec.ServiceDaysIDs), optional.NonNil(rec.BusinessUnits)
-		if err := resource.Create(tx, &Zones, rec); err != nil {
+		if err := resource.Create(tx, &zones, rec); err != nil {
 			return err
 		}
 	}
 	by := integrationUserID
-	for _, t := range teams {
+	for _, t := range teamRecs {
 		name := t.Name
-		if err := resource.Create(tx, &Teams, &Team{Meta: resource.Meta{ID: t.ID, Active: t.Active}, Name: &name, CreatedByID: &by}); err != nil {
+		if err := resource.Create(tx, &teams, &Team{Meta: resource.Meta{ID: t.ID, Active: t.Active}, Name: &name, CreatedByID: &by}); err != nil {
 			return err
 		}
 	}

@@ -58,7 +58,7 @@ func createTeam(c *gin.Context, call *api.Call) {
 	var out teamCreatedOut
 	err := call.Update(func(tx *resource.Tx) error {
 		if name != nil {
-			existing, err := all(tx, &Teams, func(t *Team) bool { return t.Name != nil && strings.EqualFold(*t.Name, *name) })
+			existing, err := all(tx, &teams, func(t *Team) bool { return t.Name != nil && strings.EqualFold(*t.Name, *name) })
 			if err != nil {
 				return err
 			}
@@ -69,7 +69,7 @@ func createTeam(c *gin.Context, call *api.Call) {
 		}
 		by := integrationUserID
 		t := &Team{Meta: resource.Meta{Active: *in.Active}, Name: name, CreatedByID: &by}
-		if err := resource.Create(tx, &Teams, t); err != nil {
+		if err := resource.Create(tx, &teams, t); err != nil {
 			return err
 		}
 		out = teamCreatedOut{teamOut: renderTeam(t), Created: true}
@@ -79,11 +79,11 @@ func createTeam(c *gin.Context, call *api.Call) {
 }
 
 // deleteTeam handles DELETE /teams/{id}: 200 with no body.
-var deleteTeam = deleteRecord(&Teams)
+var deleteTeam = deleteRecord(&teams)
 
 // listTeams handles GET /teams: includeInactive (default false), the four
 // date filters and sort by Id, CreatedOn or ModifiedOn.
-var listTeams = api.List(&Teams, api.ListSpec[Team, *Team]{
+var listTeams = api.List(&teams, api.ListSpec[Team, *Team]{
 	Options: resource.ListOptions{Sorts: resource.StandardSorts},
 	Filter: func(c *gin.Context, _ *resource.Tx) (resource.Select, func(*Team) bool, error) {
 		p := badRequest()
@@ -93,4 +93,4 @@ var listTeams = api.List(&Teams, api.ListSpec[Team, *Team]{
 }, func(_ *gin.Context, t *Team) teamOut { return renderTeam(t) })
 
 // getTeam handles GET /teams/{id}.
-var getTeam = api.GetByID(&Teams, func(_ *gin.Context, t *Team) teamOut { return renderTeam(t) })
+var getTeam = api.GetByID(&teams, func(_ *gin.Context, t *Team) teamOut { return renderTeam(t) })

@@ -139,21 +139,21 @@ func cleanStrings(in []string) []string {
 }
 
 // createZone handles POST /zones.
-var createZone = createRecord(&Zones, func() *Zone {
+var createZone = createRecord(&zones, func() *Zone {
 	return &Zone{Meta: resource.Meta{Active: true}, CreatedByID: integrationUserID}
 }, func(in *zoneIn, tx *resource.Tx, z *Zone) error { return in.apply(tx, z, true) }, renderZoneSaved)
 
 // updateZone handles PATCH /zones/{id}.
-var updateZone = updateRecord(&Zones, func(in *zoneIn, tx *resource.Tx, z *Zone) error { return in.apply(tx, z, false) }, renderZoneSaved)
+var updateZone = updateRecord(&zones, func(in *zoneIn, tx *resource.Tx, z *Zone) error { return in.apply(tx, z, false) }, renderZoneSaved)
 
 // deleteZone handles DELETE /zones/{id}: 200 with no body.
-var deleteZone = deleteRecord(&Zones)
+var deleteZone = deleteRecord(&zones)
 
 // listZones handles GET /zones: active (default True), the four date
 // filters and sort by Id, CreatedOn or ModifiedOn.
-var listZones = api.List(&Zones, api.ListSpec[Zone, *Zone]{
+var listZones = api.List(&zones, api.ListSpec[Zone, *Zone]{
 	Options: resource.ListOptions{DefaultActive: resource.ActiveTrue, Sorts: resource.StandardSorts},
 }, func(_ *gin.Context, z *Zone) zoneOut { return renderZone(z) })
 
 // getZone handles GET /zones/{id}.
-var getZone = api.GetByID(&Zones, func(_ *gin.Context, z *Zone) zoneOut { return renderZone(z) })
+var getZone = api.GetByID(&zones, func(_ *gin.Context, z *Zone) zoneOut { return renderZone(z) })

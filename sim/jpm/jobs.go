@@ -162,7 +162,7 @@ func bookJob(tx *resource.Tx, in *createJobIn) (*Job, error) {
 	}
 	var project *Project
 	if in.ProjectID != nil {
-		if project, err = resource.Get(tx, &Projects, *in.ProjectID); err != nil {
+		if project, err = resource.Get(tx, &projects, *in.ProjectID); err != nil {
 			return nil, refError(err, "projectId", "No project has id "+resource.IDKey(*in.ProjectID)+".")
 		}
 	}
@@ -229,7 +229,7 @@ func bookJob(tx *resource.Tx, in *createJobIn) (*Job, error) {
 		if err := linkJob(tx, project, job, "projectId"); err != nil {
 			return nil, err
 		}
-		if err := resource.Save(tx, &Projects, project); err != nil {
+		if err := resource.Save(tx, &projects, project); err != nil {
 			return nil, err
 		}
 	}

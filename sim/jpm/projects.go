@@ -91,16 +91,16 @@ type ProjectType struct {
 
 // Kinds of projects and what hangs off them.
 var (
-	Projects = resource.Kind[Project]{Name: "jpm.projects", Label: "Project", Indexes: []resource.Index[Project]{
+	projects = resource.Kind[Project]{Name: "jpm.projects", Label: "Project", Indexes: []resource.Index[Project]{
 		{Name: "customer", Keys: func(p *Project) []string { return idKeys(p.CustomerID) }},
 		{Name: "location", Keys: func(p *Project) []string { return idKeys(p.LocationID) }},
 		{Name: "ext", Keys: func(p *Project) []string { return p.ExternalData.IndexKeys() }},
 	}}
-	ProjectStatuses    = resource.Kind[ProjectStatus]{Name: "jpm.project-statuses", Label: "Project status"}
-	ProjectSubStatuses = resource.Kind[ProjectSubStatus]{Name: "jpm.project-substatuses", Label: "Project substatus"}
-	ProjectTypes       = resource.Kind[ProjectType]{Name: "jpm.project-types", Label: "Project type"}
-	ProjectFieldTypes  = resource.Kind[CustomFieldType]{Name: "jpm.project-custom-fields", Label: "Project custom field type"}
-	ProjectNotes       = resource.Kind[Note]{Name: "jpm.project-notes", Label: "Note", Indexes: projectIndex[Note](func(n *Note) int64 { return n.ProjectID })}
+	projectStatuses    = resource.Kind[ProjectStatus]{Name: "jpm.project-statuses", Label: "Project status"}
+	projectSubStatuses = resource.Kind[ProjectSubStatus]{Name: "jpm.project-substatuses", Label: "Project substatus"}
+	projectTypes       = resource.Kind[ProjectType]{Name: "jpm.project-types", Label: "Project type"}
+	projectFieldTypes  = resource.Kind[CustomFieldType]{Name: "jpm.project-custom-fields", Label: "Project custom field type"}
+	projectNotes       = resource.Kind[Note]{Name: "jpm.project-notes", Label: "Note", Indexes: projectIndex[Note](func(n *Note) int64 { return n.ProjectID })}
 	projectMessages    = resource.Kind[Message]{Name: "jpm.project-messages", Label: "Message", Indexes: projectIndex[Message](func(m *Message) int64 { return m.ProjectID })}
 )
 
@@ -111,24 +111,24 @@ func projectIndex[T any](project func(*T) int64) []resource.Index[T] {
 func projectRoutes() api.Routes {
 	return api.Routes{
 		"jpm.Projects_Create":              createProject,
-		"jpm.Projects_Get":                 api.GetByID(&Projects, renderProject),
+		"jpm.Projects_Get":                 api.GetByID(&projects, renderProject),
 		"jpm.Projects_GetList":             listProjects,
 		"jpm.Projects_Update":              updateProject,
 		"jpm.Projects_AttachJob":           attachJobHandler,
 		"jpm.Projects_DetachJob":           detachJobHandler,
-		"jpm.Projects_GetNotes":            api.ListChildren(ofProject(&ProjectNotes), api.PagingParams, renderNote),
-		"jpm.Projects_CreateNote":          createNote(ofProject(&ProjectNotes), func(n *Note) *int64 { return &n.ProjectID }),
+		"jpm.Projects_GetNotes":            api.ListChildren(ofProject(&projectNotes), api.PagingParams, renderNote),
+		"jpm.Projects_CreateNote":          createNote(ofProject(&projectNotes), func(n *Note) *int64 { return &n.ProjectID }),
 		"jpm.Projects_CreateMessage":       newMessage(ofProject(&projectMessages), func(m *Message) *int64 { return &m.ProjectID }),
-		"jpm.Projects_GetCustomFieldTypes": listCustomFieldTypes(&ProjectFieldTypes),
-		"jpm.Export_Projects": api.Export(&Projects, func(c *gin.Context, p *Project) exportProjectOut {
+		"jpm.Projects_GetCustomFieldTypes": listCustomFieldTypes(&projectFieldTypes),
+		"jpm.Export_Projects": api.Export(&projects, func(c *gin.Context, p *Project) exportProjectOut {
 			return exportProjectOut{projectOut: renderProject(c, p), Active: p.Active}
 		}),
-		"jpm.Export_ProjectNotes": api.Export(&ProjectNotes, func(_ *gin.Context, n *Note) exportProjectNoteOut {
+		"jpm.Export_ProjectNotes": api.Export(&projectNotes, func(_ *gin.Context, n *Note) exportProjectNoteOut {
 			return exportProjectNoteOut{ID: n.ID, Active: n.Active, Text: n.Text, IsPinned: n.IsPinned, CreatedByID: n.CreatedByID,
 				CreatedOn: n.CreatedOn, ModifiedOn: n.ModifiedOn, ProjectID: n.ProjectID}
 		}),
 
-		"jpm.ProjectStatuses_GetList": api.List(&ProjectStatuses, api.ListSpec[ProjectStatus, *ProjectStatus]{
+		"jpm.ProjectStatuses_GetList": api.List(&projectStatuses, api.ListSpec[ProjectStatus, *ProjectStatus]{
 			Options: resource.ListOptions{Sorts: []string{"Id", "Name", "Order", "ModifiedOn", "CreatedOn"}},
 			Filter: func(c *gin.Context, _ *resource.Tx) (resource.Select, func(*ProjectStatus) bool, error) {
 				return resource.Select{}, nameIs(c, func(s *ProjectStatus) string { return s.Name }), nil
@@ -138,8 +138,8 @@ func projectRoutes() api.Routes {
 				"Order": func(a, b *ProjectStatus) int { return cmp.Compare(a.Order, b.Order) },
 			},
 		}, renderProjectStatus),
-		"jpm.ProjectStatuses_Get": api.GetByID(&ProjectStatuses, renderProjectStatus),
-		"jpm.ProjectSubStatuses_GetList": api.List(&ProjectSubStatuses, api.ListSpec[ProjectSubStatus, *ProjectSubStatus]{
+		"jpm.ProjectStatuses_Get": api.GetByID(&projectStatuses, renderProjectStatus),
+		"jpm.ProjectSubStatuses_GetList": api.List(&projectSubStatuses, api.ListSpec[ProjectSubStatus, *ProjectSubStatus]{
 			Options: resource.ListOptions{DefaultActive: resource.ActiveTrue, Sorts: []string{"Id", "Name", "Order", "StatusId", "ModifiedOn", "CreatedOn"}},
 			Filter:  subStatusFilter,
 			Orders: map[string]func(a, b *ProjectSubStatus) int{
@@ -148,9 +148,9 @@ func projectRoutes() api.Routes {
 				"StatusId": func(a, b *ProjectSubStatus) int { return cmp.Compare(a.StatusID, b.StatusID) },
 			},
 		}, renderProjectSubStatus),
-		"jpm.ProjectSubStatuses_Get": api.GetByID(&ProjectSubStatuses, renderProjectSubStatus),
+		"jpm.ProjectSubStatuses_Get": api.GetByID(&projectSubStatuses, renderProjectSubStatus),
 		"jpm.ProjectTypes_GetList":   listProjectTypes,
-		"jpm.ProjectTypes_Get":       api.GetByID(&ProjectTypes, renderProjectType),
+		"jpm.ProjectTypes_Get":       api.GetByID(&projectTypes, renderProjectType),
 	}
 }
 
@@ -161,7 +161,7 @@ func listProjectTypes(c *gin.Context, call *api.Call) {
 	projectTypeList(c, call)
 }
 
-var projectTypeList = api.List(&ProjectTypes, api.ListSpec[ProjectType, *ProjectType]{}, renderProjectType)
+var projectTypeList = api.List(&projectTypes, api.ListSpec[ProjectType, *ProjectType]{}, renderProjectType)
 
 // nameIs filters by the name parameter: the whole name, ignoring case.
 func nameIs[P any](c *gin.Context, name func(P) string) func(P) bool {
@@ -183,7 +183,7 @@ func subStatusFilter(c *gin.Context, _ *resource.Tx) (resource.Select, func(*Pro
 // ofProject declares records filed under their project in the "project"
 // index, served under /projects/{id}/…: an unknown project is a 404.
 func ofProject[T any, P resource.Record[T]](kind *resource.Kind[T]) api.Children[*Project, T, P] {
-	return api.ChildrenOf[*Project, T, P](api.OwnerKind(&Projects), kind, "project")
+	return api.ChildrenOf[*Project, T, P](api.OwnerKind(&projects), kind, "project")
 }
 
 // Wire shapes, members in the document's order.
@@ -321,7 +321,7 @@ var createProject = api.Create(nil, func(tx *resource.Tx, in *createProjectIn) (
 	if err != nil {
 		return projectOut{}, err
 	}
-	if err := resource.Create(tx, &Projects, p); err != nil {
+	if err := resource.Create(tx, &projects, p); err != nil {
 		return projectOut{}, err
 	}
 	return renderProjectFor(p, in.ExternalData.GUID()), nil
@@ -364,7 +364,7 @@ const firstStatus = -1
 // updateProject handles PATCH /projects/{id}: only the members sent
 // change, under the create rules. jobIds, when sent, is the project's
 // whole list of jobs: the jobs listed are attached, the others detached.
-var updateProject = api.Action(api.OwnerKind(&Projects), true, func(in *updateProjectIn) error {
+var updateProject = api.Action(api.OwnerKind(&projects), true, func(in *updateProjectIn) error {
 	return in.ExternalData.Check("externalData")
 }, func(tx *resource.Tx, _ int64, p *Project, in *updateProjectIn) (any, error) {
 	if err := in.apply(tx, p); err != nil {
@@ -385,7 +385,7 @@ var updateProject = api.Action(api.OwnerKind(&Projects), true, func(in *updatePr
 			}
 		}
 	}
-	if err := resource.Save(tx, &Projects, p); err != nil {
+	if err := resource.Save(tx, &projects, p); err != nil {
 		return nil, err
 	}
 	return renderProjectFor(p, in.ExternalData.GUID()), nil
@@ -395,7 +395,7 @@ var updateProject = api.Action(api.OwnerKind(&Projects), true, func(in *updatePr
 func (in *projectIn) apply(tx *resource.Tx, p *Project) error {
 	if in.ProjectTypeID.Set {
 		if v := in.ProjectTypeID.Value; v != nil {
-			if _, err := resource.Get(tx, &ProjectTypes, *v); err != nil {
+			if _, err := resource.Get(tx, &projectTypes, *v); err != nil {
 				return refError(err, "projectTypeId", "No project type has id "+resource.IDKey(*v)+".")
 			}
 		}
@@ -428,7 +428,7 @@ func (in *projectIn) apply(tx *resource.Tx, p *Project) error {
 		}
 	}
 	if in.CustomFields != nil {
-		fields, err := customFieldValues(tx, &ProjectFieldTypes, "customFields", *in.CustomFields)
+		fields, err := customFieldValues(tx, &projectFieldTypes, "customFields", *in.CustomFields)
 		if err != nil {
 			return err
 		}
@@ -436,7 +436,7 @@ func (in *projectIn) apply(tx *resource.Tx, p *Project) error {
 	}
 	switch {
 	case in.SubStatusID != nil:
-		sub, err := resource.Get(tx, &ProjectSubStatuses, *in.SubStatusID)
+		sub, err := resource.Get(tx, &projectSubStatuses, *in.SubStatusID)
 		if err != nil || !sub.Active {
 			return apierr.BadRequest("subStatusId", "No active project substatus has id "+resource.IDKey(*in.SubStatusID)+".")
 		}
@@ -458,7 +458,7 @@ func (in *projectIn) apply(tx *resource.Tx, p *Project) error {
 func setStatus(tx *resource.Tx, p *Project, id int64) error {
 	var status *ProjectStatus
 	if id == firstStatus {
-		page, err := resource.ListOrdered(tx, &ProjectStatuses, resource.Query{Page: 1, PageSize: 1}, resource.Select{}, nil,
+		page, err := resource.ListOrdered(tx, &projectStatuses, resource.Query{Page: 1, PageSize: 1}, resource.Select{}, nil,
 			func(a, b *ProjectStatus) int { return cmp.Compare(a.Order, b.Order) })
 		if err != nil || len(page.Data) == 0 {
 			return err
@@ -466,7 +466,7 @@ func setStatus(tx *resource.Tx, p *Project, id int64) error {
 		status = page.Data[0]
 	} else {
 		var err error
-		if status, err = resource.Get(tx, &ProjectStatuses, id); err != nil {
+		if status, err = resource.Get(tx, &projectStatuses, id); err != nil {
 			return refError(err, "statusId", "No project status has id "+resource.IDKey(id)+".")
 		}
 	}
@@ -518,7 +518,7 @@ func detachJob(tx *resource.Tx, p *Project, jobID int64) error {
 // projectRef loads the project a path's {id} names: the attach operation
 // documents no 404, so a missing one is a 400 naming id.
 func projectRef(tx *resource.Tx, id int64) (*Project, error) {
-	p, err := resource.Get(tx, &Projects, id)
+	p, err := resource.Get(tx, &projects, id)
 	return p, refError(err, "id", "No project has id "+resource.IDKey(id)+".")
 }
 
@@ -536,7 +536,7 @@ func attachJobHandler(c *gin.Context, call *api.Call) {
 		if err := attachJob(tx, p, jobID, "jobId"); err != nil {
 			return nil, err
 		}
-		return nil, resource.Save(tx, &Projects, p)
+		return nil, resource.Save(tx, &projects, p)
 	})(c, call)
 }
 
@@ -555,14 +555,14 @@ func detachJobHandler(c *gin.Context, call *api.Call) {
 		if job.ProjectID == nil {
 			return nil, nil
 		}
-		p, err := resource.Get(tx, &Projects, *job.ProjectID)
+		p, err := resource.Get(tx, &projects, *job.ProjectID)
 		if err != nil {
 			return nil, err
 		}
 		if err := detachJob(tx, p, jobID); err != nil {
 			return nil, err
 		}
-		return nil, resource.Save(tx, &Projects, p)
+		return nil, resource.Save(tx, &projects, p)
 	})
 }
 
@@ -571,7 +571,7 @@ func detachJobHandler(c *gin.Context, call *api.Call) {
 // technicianId and invoiceId go through the jobs; status takes names,
 // comma-separated, "None" for projects without one; sort takes Id,
 // ModifiedOn, CreatedOn, Name and TargetCompletionDate.
-var listProjects = api.List(&Projects, api.ListSpec[Project, *Project]{
+var listProjects = api.List(&projects, api.ListSpec[Project, *Project]{
 	Options: resource.ListOptions{Sorts: []string{"Id", "ModifiedOn", "CreatedOn", "Name", "TargetCompletionDate"}},
 	Filter:  projectFilter,
 	Orders: map[string]func(a, b *Project) int{
@@ -619,7 +619,7 @@ func projectFilter(c *gin.Context, tx *resource.Tx) (resource.Select, func(*Proj
 		sel.Index, sel.Value = "location", resource.IDKey(*locationID)
 	}
 	if ext != nil {
-		ids, err := extdata.Lookup(tx, &Projects, ext)
+		ids, err := extdata.Lookup(tx, &projects, ext)
 		if err != nil {
 			return sel, nil, err
 		}

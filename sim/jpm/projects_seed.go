@@ -69,30 +69,30 @@ func seedProjects(tx *resource.Tx, in fixture.Input) error {
 		return err
 	}
 	for _, s := range statuses {
-		if err := resource.Create(tx, &ProjectStatuses, &ProjectStatus{Meta: s.NewMeta(), Name: s.Name, Order: s.Order}); err != nil {
+		if err := resource.Create(tx, &projectStatuses, &ProjectStatus{Meta: s.NewMeta(), Name: s.Name, Order: s.Order}); err != nil {
 			return err
 		}
 	}
 	for i, s := range subStatuses {
-		if ok, err := resource.Exists(tx, &ProjectStatuses, s.StatusID); err != nil {
+		if ok, err := resource.Exists(tx, &projectStatuses, s.StatusID); err != nil {
 			return err
 		} else if !ok {
 			return in.RecordError("projectSubStatuses", i, fmt.Errorf("statusId %d names no project status", s.StatusID))
 		}
 		sub := &ProjectSubStatus{Meta: s.NewMeta(), Name: s.Name, StatusID: s.StatusID, Order: s.Order}
-		if err := resource.Create(tx, &ProjectSubStatuses, sub); err != nil {
+		if err := resource.Create(tx, &projectSubStatuses, sub); err != nil {
 			return err
 		}
 	}
 	for _, t := range types {
 		pt := &ProjectType{Meta: t.NewMeta(), Name: t.Name, Description: t.Description, CreatedByID: t.CreatedByID}
-		if err := resource.Create(tx, &ProjectTypes, pt); err != nil {
+		if err := resource.Create(tx, &projectTypes, pt); err != nil {
 			return err
 		}
 	}
 	for _, f := range fieldTypes {
 		ft := &CustomFieldType{Meta: f.NewMeta(), Name: f.Name, DataType: f.DataType, DataTypeOptions: f.DataTypeOptions}
-		if err := resource.Create(tx, &ProjectFieldTypes, ft); err != nil {
+		if err := resource.Create(tx, &projectFieldTypes, ft); err != nil {
 			return err
 		}
 	}
@@ -115,12 +115,12 @@ func seedProject(tx *resource.Tx, spec projectFixture) error {
 			return err
 		}
 	}
-	if err := resource.Create(tx, &Projects, p); err != nil {
+	if err := resource.Create(tx, &projects, p); err != nil {
 		return err
 	}
 	for _, text := range spec.Notes {
 		n := &Note{Meta: resource.Meta{Active: true}, ProjectID: p.ID, Text: text, CreatedByID: integrationUser}
-		if err := resource.Create(tx, &ProjectNotes, n); err != nil {
+		if err := resource.Create(tx, &projectNotes, n); err != nil {
 			return err
 		}
 	}

@@ -78,7 +78,7 @@ func (r *renderer) category(id *int64) (*campaignCatOut, error) {
 	if out, ok := r.cats[*id]; ok {
 		return out, nil
 	}
-	cat, err := resource.Get(r.tx, &Categories, *id)
+	cat, err := resource.Get(r.tx, &categories, *id)
 	if err != nil && !isNotFound(err) {
 		return nil, err
 	}
@@ -241,7 +241,7 @@ func (in *campaignIn) check(create bool) error {
 func (in *campaignIn) apply(tx *resource.Tx, camp *Campaign) error {
 	e := badRequest()
 	if in.CategoryID != nil && (camp.CategoryID == nil || *camp.CategoryID != *in.CategoryID) {
-		cat, err := resource.Get(tx, &Categories, *in.CategoryID)
+		cat, err := resource.Get(tx, &categories, *in.CategoryID)
 		switch {
 		case isNotFound(err):
 			e.Field("categoryId", "No campaign category has id "+resource.IDKey(*in.CategoryID)+".")

@@ -82,7 +82,7 @@ func createCategory(c *gin.Context, call *api.Call) {
 	var out modificationOut
 	err := call.Update(func(tx *resource.Tx) error {
 		cat := &Category{Meta: resource.Meta{Active: true}, Name: strings.TrimSpace(*in.Name), Type: CategoryRegular}
-		if err := resource.Create(tx, &Categories, cat); err != nil {
+		if err := resource.Create(tx, &categories, cat); err != nil {
 			return err
 		}
 		out = modificationOut{ID: cat.ID}
@@ -113,7 +113,7 @@ func updateCategory(c *gin.Context, call *api.Call) {
 	}
 	var out modificationOut
 	err = call.Update(func(tx *resource.Tx) error {
-		cat, err := resource.Get(tx, &Categories, id)
+		cat, err := resource.Get(tx, &categories, id)
 		if err != nil {
 			return err
 		}
@@ -123,7 +123,7 @@ func updateCategory(c *gin.Context, call *api.Call) {
 		if in.Active != nil {
 			cat.Active = *in.Active
 		}
-		if err := resource.Save(tx, &Categories, cat); err != nil {
+		if err := resource.Save(tx, &categories, cat); err != nil {
 			return err
 		}
 		out = modificationOut{ID: cat.ID}
@@ -134,8 +134,8 @@ func updateCategory(c *gin.Context, call *api.Call) {
 
 func categoryRoutes() api.Routes {
 	return api.Routes{
-		"marketing.CampaignCategories_GetList": api.List(&Categories, api.ListSpec[Category, *Category]{}, renderCategory),
-		"marketing.CampaignCategories_Get":     api.GetByID(&Categories, renderCategory),
+		"marketing.CampaignCategories_GetList": api.List(&categories, api.ListSpec[Category, *Category]{}, renderCategory),
+		"marketing.CampaignCategories_Get":     api.GetByID(&categories, renderCategory),
 		"marketing.CampaignCategories_Create":  createCategory,
 		"marketing.CampaignCategories_Update":  updateCategory,
 	}

@@ -106,7 +106,7 @@ func createCost(c *gin.Context, call *api.Call) {
 				strconv.Itoa(*in.Year)+"-"+strconv.Itoa(*in.Month)+" (id "+resource.IDKey(existing[0].ID)+"); update it instead.")
 		}
 		cost := &Cost{Meta: resource.Meta{Active: true}, CampaignID: camp.ID, Year: *in.Year, Month: *in.Month, DailyCost: *in.DailyCost}
-		if err := resource.Create(tx, &Costs, cost); err != nil {
+		if err := resource.Create(tx, &costs, cost); err != nil {
 			return err
 		}
 		out = renderCost(c, cost)
@@ -118,7 +118,7 @@ func createCost(c *gin.Context, call *api.Call) {
 // campaignCosts returns a campaign's costs of one year and month.
 func campaignCosts(tx *resource.Tx, campaignID int64, year, month int) ([]*Cost, error) {
 	q := resource.Query{Page: 1, PageSize: resource.MaxPageSize}
-	page, err := resource.List(tx, &Costs, q, resource.Select{Index: "campaign", Value: resource.IDKey(campaignID)},
+	page, err := resource.List(tx, &costs, q, resource.Select{Index: "campaign", Value: resource.IDKey(campaignID)},
 		func(c *Cost) bool { return c.Year == year && c.Month == month })
 	return page.Data, err
 }
@@ -143,12 +143,12 @@ func updateCost(c *gin.Context, call *api.Call) {
 	}
 	var out modificationOut
 	err = call.Update(func(tx *resource.Tx) error {
-		cost, err := resource.Get(tx, &Costs, id)
+		cost, err := resource.Get(tx, &costs, id)
 		if err != nil {
 			return err
 		}
 		cost.DailyCost = *in.DailyCost
-		if err := resource.Save(tx, &Costs, cost); err != nil {
+		if err := resource.Save(tx, &costs, cost); err != nil {
 			return err
 		}
 		out = modificationOut{ID: cost.ID}
@@ -182,7 +182,7 @@ func listCosts(c *gin.Context, call *api.Call) {
 		if _, err := resource.Get(tx, &Campaigns, id); err != nil {
 			return err
 		}
-		page, err := resource.List(tx, &Costs, q, resource.Select{Index: "campaign", Value: resource.IDKey(id)}, func(cost *Cost) bool {
+		page, err := resource.List(tx, &costs, q, resource.Select{Index: "campaign", Value: resource.IDKey(id)}, func(cost *Cost) bool {
 			return (year == nil || cost.Year == *year) && (month == nil || cost.Month == *month)
 		})
 		if err != nil {
@@ -215,7 +215,7 @@ func intParam(c *gin.Context, e *apierr.Error, name string, check func(*apierr.E
 func costRoutes() api.Routes {
 	return api.Routes{
 		"marketing.Campaigns_GetCosts":   listCosts,
-		"marketing.CampaignCosts_Get":    api.GetByID(&Costs, renderCost),
+		"marketing.CampaignCosts_Get":    api.GetByID(&costs, renderCost),
 		"marketing.CampaignCosts_Create": createCost,
 		"marketing.CampaignCosts_Update": updateCost,
 	}

@@ -72,7 +72,7 @@ func Seed(tx *resource.Tx, in fixture.Input) error {
 	if err != nil {
 		return err
 	}
-	costs, err := fixture.Decode[costFixture](in, "costs")
+	costRecs, err := fixture.Decode[costFixture](in, "costs")
 	if err != nil {
 		return err
 	}
@@ -80,7 +80,7 @@ func Seed(tx *resource.Tx, in fixture.Input) error {
 		if c.Type == "" {
 			c.Type = CategoryRegular
 		}
-		if err := resource.Create(tx, &Categories, &Category{Meta: c.NewMeta(), Name: c.Name, Type: c.Type}); err != nil {
+		if err := resource.Create(tx, &categories, &Category{Meta: c.NewMeta(), Name: c.Name, Type: c.Type}); err != nil {
 			return err
 		}
 	}
@@ -97,13 +97,13 @@ func Seed(tx *resource.Tx, in fixture.Input) error {
 		}
 	}
 	today := in.Dates.Now.In(in.Dates.Loc)
-	for _, c := range costs {
+	for _, c := range costRecs {
 		if c.MonthOffset != nil {
 			m := time.Date(today.Year(), today.Month()+time.Month(*c.MonthOffset), 1, 0, 0, 0, 0, time.UTC)
 			c.Year, c.Month = m.Year(), int(m.Month())
 		}
 		rec := &Cost{Meta: resource.Meta{ID: c.ID, Active: true}, CampaignID: c.CampaignID, Year: c.Year, Month: c.Month, DailyCost: c.DailyCost}
-		if err := resource.Create(tx, &Costs, rec); err != nil {
+		if err := resource.Create(tx, &costs, rec); err != nil {
 			return err
 		}
 	}

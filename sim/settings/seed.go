@@ -118,7 +118,7 @@ func Seed(tx *resource.Tx, in fixture.Input) error {
 	// Roles come first, so that the employees and technicians holding them
 	// (by roleId) are checked against them as the API would.
 	for _, r := range roles {
-		if err := resource.Create(tx, &UserRoles, &UserRole{Meta: r.NewMeta(), Name: r.Name, EmployeeType: r.EmployeeType}); err != nil {
+		if err := resource.Create(tx, &userRoles, &UserRole{Meta: r.NewMeta(), Name: r.Name, EmployeeType: r.EmployeeType}); err != nil {
 			return err
 		}
 	}

@@ -30,7 +30,7 @@ type UserRole struct {
 }
 
 // UserRoles is the kind of user roles.
-var UserRoles = resource.Kind[UserRole]{Name: "settings.user-roles", Label: "User role"}
+var userRoles = resource.Kind[UserRole]{Name: "settings.user-roles", Label: "User role"}
 
 // userRoleOut is TenantSettings.V2.UserRoleResponse.
 type userRoleOut struct {
@@ -50,7 +50,7 @@ func renderUserRole(_ *gin.Context, r *UserRole) userRoleOut {
 // Employee or Technician keep the roles for that kind of user, All (or
 // none given) keeps every role, None keeps none (every role is for one
 // kind of user). The document takes no modifiedOn filters and no sort.
-var listUserRoles = withoutQuery(api.List(&UserRoles, api.ListSpec[UserRole, *UserRole]{
+var listUserRoles = withoutQuery(api.List(&userRoles, api.ListSpec[UserRole, *UserRole]{
 	Options: resource.ListOptions{DefaultActive: resource.ActiveTrue},
 	Filter:  userRoleFilter,
 }, renderUserRole), "modifiedBefore", "modifiedOnOrAfter")
@@ -77,7 +77,7 @@ func userRoleFilter(c *gin.Context, _ *resource.Tx) (resource.Select, func(*User
 // checkRole fails with a 400 naming roleId unless id is an active role for
 // users of kind (RoleForEmployee or RoleForTechnician).
 func checkRole(tx *resource.Tx, id int64, kind string) error {
-	role, err := resource.Get(tx, &UserRoles, id)
+	role, err := resource.Get(tx, &userRoles, id)
 	if errors.Is(err, resource.ErrNotFound) {
 		return apierr.BadRequest("roleId", "No user role has id "+resource.IDKey(id)+".")
 	}
