@@ -188,3 +188,51 @@ func TestFileWithoutFreelistIsCheckedThrough(t *testing.T) {
 	}
 	t.Log(err)
 }
+
+// TestCorruptPageAtCommitFailsTheUpdate corrupts the leaf after the first
+// one of a data bucket and empties most of the first: the deletes succeed,
+// then bbolt's commit merges the first leaf into the corrupt one and
+// panics. The Update (and any Update sharing its commit) gets an error
+// naming the file instead of a crash or a hang, and the store goes on.
+func TestCorruptPageAtCommitFailsTheUpdate(t *testing.T) {
+	path := writeSampleFile(t, "commit.db")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := os.Getpagesize()
+	leafWith := func(key string) int { // the offset of the leaf page holding key
+		for off := 2 * page; off+page <= len(data); off += page {
+			if binary.NativeEndian.Uint16(data[off+8:]) == 0x02 && bytes.Contains(data[off:off+page], []byte(key)) {
+				return off
+			}
+		}
+		t.Fatalf("no leaf page holds %s", key)
+		return 0
+	}
+	first := leafWith("c0000")
+	n := int(binary.NativeEndian.Uint16(data[first+10:])) // keys c0000 .. c{n-1}
+	second := leafWith(fmt.Sprintf("c%04d", n))
+	data[second+8], data[second+9] = 0x7f, 0x7f
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := openBoltT(t, path)
+	defer s.Close()
+	err = s.Update(1, func(tx Tx) error {
+		for i := range n - 1 {
+			if err := tx.Delete("customers", fmt.Appendf(nil, "c%04d", i)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), path) {
+		t.Fatalf("Update merging into a corrupt page: %v; want ErrCorrupt naming %s", err, path)
+	}
+	t.Log(err)
+	if got := get(t, s, 1, "customers", "c0000"); got == "<absent>" {
+		t.Error("the failed Update's delete was kept")
+	}
+	put(t, s, 1, "other", "k", "v")
+}
