@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -104,6 +105,33 @@ func (p *process) rssMB() (float64, error) {
 		}
 	}
 	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", p.cmd.Process.Pid)
+}
+
+// cpuTime reads the CPU time the process has run so far, all its threads
+// together, from /proc (Linux only): a cost that, unlike wall time, other
+// work on a shared machine barely changes.
+func (p *process) cpuTime() (time.Duration, error) {
+	stats, err := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/schedstat", p.cmd.Process.Pid))
+	if err != nil || len(stats) == 0 {
+		return 0, fmt.Errorf("no /proc/%d/task/*/schedstat", p.cmd.Process.Pid)
+	}
+	var total time.Duration
+	for _, f := range stats {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			continue // a thread that has exited
+		}
+		fields := strings.Fields(string(data))
+		if len(fields) == 0 {
+			continue
+		}
+		ns, err := strconv.ParseInt(fields[0], 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("%s: %v", f, err)
+		}
+		total += time.Duration(ns)
+	}
+	return total, nil
 }
 
 // buildStsim compiles cmd/stsim into dir (the bench measures the real binary).
