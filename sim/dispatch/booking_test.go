@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stsim/stsim/sim/marketing"
-	"github.com/stsim/stsim/sim/resource"
 	"github.com/stsim/stsim/sim/simtest"
 	"github.com/stsim/stsim/sim/tenant"
 )
@@ -20,13 +18,8 @@ func TestBookingThroughJobsAPI(t *testing.T) {
 	simtest.Backends(t, func(t *testing.T, backend simtest.Option) {
 		e := demoEnv(t, backend)
 		f := e.newFixture(2, 2*time.Hour)
-		var campaign int64
-		e.update(func(tx *resource.Tx) error {
-			c := &marketing.Campaign{Meta: resource.Meta{Active: true}, Name: "Dispatch test campaign"}
-			err := resource.Create(tx, &marketing.Campaigns, c)
-			campaign = c.ID
-			return err
-		})
+		const campaign = 900101
+		e.srv.Seed(t, e.tenant, "marketing", map[string][]any{"campaigns": {map[string]any{"id": campaign, "name": "Dispatch test campaign"}}})
 		var customer struct {
 			ID        int64 `json:"id"`
 			Locations []struct {

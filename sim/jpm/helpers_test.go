@@ -6,9 +6,7 @@ import (
 	"time"
 
 	"github.com/stsim/stsim/sim/jpm"
-	"github.com/stsim/stsim/sim/marketing"
 	"github.com/stsim/stsim/sim/resource"
-	"github.com/stsim/stsim/sim/settings"
 	"github.com/stsim/stsim/sim/simtest"
 )
 
@@ -55,44 +53,45 @@ func start(t *testing.T, opts ...simtest.Option) *env {
 	return e
 }
 
-// writeRefs stores business units, technicians, a campaign, a tag type, an
-// employee and an inactive job type directly, and finds the seeded reasons
-// and custom field types.
+// IDs of the reference records writeRefs seeds into the demo tenant,
+// above the demo's own.
+const (
+	refBU, refOtherBU, refInactiveBU                     = 900001, 900002, 900003
+	refTech, refTech2, refInactiveTech                   = 900004, 900005, 900006
+	refCampaign, refTag, refEmployee, refInactiveJobType = 900007, 900008, 900009, 900010
+)
+
+// writeRefs seeds business units, technicians, a campaign, a tag type, an
+// employee and an inactive job type of the test's own (as fixture records
+// of their modules), and finds the seeded reasons and custom field types.
 func (e *env) writeRefs() {
 	e.t.Helper()
-	err := resource.Update(e.srv.Store(), simtest.Tenant, e.srv.Clock.Now(), func(tx *resource.Tx) error {
-		create := func(err error) {
-			if err != nil {
-				panic(err)
-			}
-		}
-		bu := &settings.BusinessUnit{Meta: resource.Meta{Active: true}, Name: "Test HVAC Service"}
-		create(resource.Create(tx, &settings.BusinessUnits, bu))
-		bu2 := &settings.BusinessUnit{Meta: resource.Meta{Active: true}, Name: "Test Plumbing"}
-		create(resource.Create(tx, &settings.BusinessUnits, bu2))
-		bu3 := &settings.BusinessUnit{Meta: resource.Meta{Active: false}, Name: "Test Closed Branch"}
-		create(resource.Create(tx, &settings.BusinessUnits, bu3))
-		t1 := &settings.Technician{Meta: resource.Meta{Active: true}, Name: "Tess Tech", Skills: []string{"HVAC"}}
-		create(resource.Create(tx, &settings.Technicians, t1))
-		t2 := &settings.Technician{Meta: resource.Meta{Active: true}, Name: "Theo Tech", Skills: []string{"HVAC"}}
-		create(resource.Create(tx, &settings.Technicians, t2))
-		t3 := &settings.Technician{Meta: resource.Meta{Active: false}, Name: "Gone Tech"}
-		create(resource.Create(tx, &settings.Technicians, t3))
-		cp := &marketing.Campaign{Meta: resource.Meta{Active: true}, Name: "Test Website"}
-		create(resource.Create(tx, &marketing.Campaigns, cp))
-		tag := &settings.TagType{Meta: resource.Meta{Active: true}, Name: "Booked by test"}
-		create(resource.Create(tx, &settings.TagTypes, tag))
-		emp := &settings.Employee{Meta: resource.Meta{Active: true}, Name: "Olive Office"}
-		create(resource.Create(tx, &settings.Employees, emp))
-		jt := &jpm.JobType{Meta: resource.Meta{Active: false}, Name: "Test Retired", Duration: 3600}
-		create(resource.Create(tx, &jpm.JobTypes, jt))
-		e.bu, e.otherBU, e.inactiveBU = bu.ID, bu2.ID, bu3.ID
-		e.tech, e.tech2, e.inactiveTech = t1.ID, t2.ID, t3.ID
-		e.campaign, e.tag, e.employee, e.inactiveJobType = cp.ID, tag.ID, emp.ID, jt.ID
+	e.srv.Seed(e.t, simtest.Tenant, "settings", map[string][]any{
+		"businessUnits": {
+			map[string]any{"id": refBU, "name": "Test HVAC Service"},
+			map[string]any{"id": refOtherBU, "name": "Test Plumbing"},
+			map[string]any{"id": refInactiveBU, "name": "Test Closed Branch", "active": false},
+		},
+		"technicians": {
+			map[string]any{"id": refTech, "name": "Tess Tech", "skills": []string{"HVAC"}},
+			map[string]any{"id": refTech2, "name": "Theo Tech", "skills": []string{"HVAC"}},
+			map[string]any{"id": refInactiveTech, "name": "Gone Tech", "active": false},
+		},
+		"tagTypes":  {map[string]any{"id": refTag, "name": "Booked by test"}},
+		"employees": {map[string]any{"id": refEmployee, "name": "Olive Office"}},
+	})
+	e.srv.Seed(e.t, simtest.Tenant, "marketing", map[string][]any{"campaigns": {map[string]any{"id": refCampaign, "name": "Test Website"}}})
+	e.srv.Seed(e.t, simtest.Tenant, "jpm", map[string][]any{"jobTypes": {map[string]any{"id": refInactiveJobType, "name": "Test Retired", "duration": 3600, "active": false}}})
+	e.bu, e.otherBU, e.inactiveBU = refBU, refOtherBU, refInactiveBU
+	e.tech, e.tech2, e.inactiveTech = refTech, refTech2, refInactiveTech
+	e.campaign, e.tag, e.employee, e.inactiveJobType = refCampaign, refTag, refEmployee, refInactiveJobType
+	err := resource.View(e.srv.Store(), simtest.Tenant, e.srv.Clock.Now(), func(tx *resource.Tx) error {
 		e.cancelReason, e.inactiveCancel = findReason(tx, &jpm.CancelReasons, true), findReason(tx, &jpm.CancelReasons, false)
 		e.holdReason, e.inactiveHold = findReason(tx, &jpm.HoldReasons, true), findReason(tx, &jpm.HoldReasons, false)
 		types, err := resource.List(tx, &jpm.JobFieldTypes, resource.Query{Page: 1, PageSize: 50}, resource.Select{}, nil)
-		create(err)
+		if err != nil {
+			return err
+		}
 		for _, ft := range types.Data {
 			switch ft.DataType {
 			case "Text":

@@ -41,7 +41,6 @@ func all[T any, P resource.Record[T]](t *testing.T, st store.Store, kind *resour
 
 func TestSeed(t *testing.T) {
 	st := seedStore(t, simtest.Epoch)
-	units := all[settings.BusinessUnit](t, st, &settings.BusinessUnits)
 	types := all[jpm.JobType](t, st, &jpm.JobTypes)
 	if len(types) != 6 {
 		t.Fatalf("%d job types", len(types))
@@ -69,7 +68,13 @@ func TestSeed(t *testing.T) {
 			t.Errorf("job type %+v", jt)
 			continue
 		}
-		unit := units[slices.IndexFunc(units, func(u *settings.BusinessUnit) bool { return u.ID == jt.BusinessUnitIDs[0] })]
+		var unit *settings.BusinessUnit
+		if err := resource.View(st, seedTenant, simtest.Epoch, func(tx *resource.Tx) (err error) {
+			unit, err = settings.BusinessUnitByID(tx, jt.BusinessUnitIDs[0])
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
 		if unit.Name != w.unit {
 			t.Errorf("%s is mapped to %s", jt.Name, unit.Name)
 		}

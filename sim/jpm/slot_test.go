@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/stsim/stsim/sim/dispatch"
 	"github.com/stsim/stsim/sim/resource"
 	"github.com/stsim/stsim/sim/simtest"
 	"github.com/stsim/stsim/sim/tenant"
@@ -18,16 +17,12 @@ import (
 func TestStrictSlots(t *testing.T) {
 	e := start(t)
 	e.setPolicy(tenant.Strict)
-	e.update(func(tx *resource.Tx) error {
-		for _, tech := range []int64{e.tech, e.tech2} {
-			s := &dispatch.Shift{Meta: resource.Meta{Active: true}, ShiftType: dispatch.ShiftNormal, TechnicianID: tech,
-				Start: resource.Stamp(at(8)), End: resource.Stamp(at(12))}
-			if err := resource.Create(tx, &dispatch.Shifts, s); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	for _, tech := range []int64{e.tech, e.tech2} {
+		e.srv.Do(t, "POST", "/dispatch/v2/tenant/1234567/technician-shifts", e.tok, map[string]any{
+			"technicianIds": []int64{tech}, "shiftType": "Normal", "title": "Morning",
+			"start": stamp(at(8)), "end": stamp(at(12)), "repeatType": "Never",
+		}).OK(t)
+	}
 	jobs := func() int {
 		var p page[jobResp]
 		e.do("GET", fmt.Sprintf("/jobs?customerId=%d&includeTotal=true", e.customer), nil).OK(t).JSON(t, &p)

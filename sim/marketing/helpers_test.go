@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/stsim/stsim/sim/resource"
-	"github.com/stsim/stsim/sim/settings"
 	"github.com/stsim/stsim/sim/simtest"
 )
 
@@ -82,42 +81,26 @@ func campaignNames(p resource.Page[campaign]) string {
 	return nameList(p.Data, func(c campaign) string { return c.Name })
 }
 
+// unit is a business unit as GET /settings/…/business-units lists it.
+type unit struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
 // businessUnits returns an active and an inactive business unit of the
-// demo tenant, creating them in the store when the settings seed has none.
-func businessUnits(t *testing.T, srv *simtest.Server) (active, inactive *settings.BusinessUnit) {
+// demo tenant, read through the settings API.
+func businessUnits(t *testing.T, srv *simtest.Server) (active, inactive unit) {
 	t.Helper()
-	err := resource.Update(srv.Store(), simtest.Tenant, srv.Clock.Now(), func(tx *resource.Tx) error {
-		active, inactive = nil, nil
-		all, err := resource.List(tx, &settings.BusinessUnits, resource.Query{Page: 1, PageSize: 5000, Active: resource.ActiveAny}, resource.Select{}, nil)
-		if err != nil {
-			return err
+	tok := srv.Token(t)
+	first := func(state string) unit {
+		var p resource.Page[unit]
+		srv.Do(t, "GET", "/settings/v2/tenant/1234567/business-units?pageSize=1&active="+state, tok, nil).OK(t).JSON(t, &p)
+		if len(p.Data) == 0 {
+			t.Fatalf("the demo tenant has no business unit with active=%s", state)
 		}
-		for _, bu := range all.Data {
-			if bu.Active && active == nil {
-				active = bu
-			}
-			if !bu.Active && inactive == nil {
-				inactive = bu
-			}
-		}
-		if active == nil {
-			active = &settings.BusinessUnit{Meta: resource.Meta{Active: true}, Name: "Test HVAC"}
-			if err := resource.Create(tx, &settings.BusinessUnits, active); err != nil {
-				return err
-			}
-		}
-		if inactive == nil {
-			inactive = &settings.BusinessUnit{Name: "Closed Branch"}
-			if err := resource.Create(tx, &settings.BusinessUnits, inactive); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
+		return p.Data[0]
 	}
-	return active, inactive
+	return first("True"), first("False")
 }
 
 // demoCategory finds a demo category by name.
