@@ -9,8 +9,8 @@ package oas
 // (OpenAPI 3.0) validator applies, judged the same way on a small parsed
 // tree of the body. It only ever says "valid": a schema with a keyword it
 // does not judge gets no bodyCheck, and a body it does not accept (invalid,
-// or outside what it parses: duplicate-free plain JSON within maxBodyDepth)
-// goes to kin-openapi, which validates it again and words every violation.
+// or outside what it parses: JSON within the bounds below) goes to
+// kin-openapi, which validates it again and words every violation.
 // So a body the fast check accepts is one kin-openapi accepts, and the
 // messages are kin-openapi's.
 
@@ -333,9 +333,12 @@ func (s *bodySchema) acceptsObject(t *jsonTree, v *jsonNode, depth int) bool {
 	return true
 }
 
-// maxBodyDepth bounds how deep the fast check parses and recurses; deeper
-// bodies go to kin-openapi.
-const maxBodyDepth = 64
+// Bounds of the fast check; larger or deeper bodies go to kin-openapi.
+const (
+	maxBodyDepth = 64      // nesting, and recursion through schemas
+	maxBodyNodes = 4096    // values in one body (a tree's memory)
+	maxBodySize  = 1 << 20 // bytes
+)
 
 // jsonTree is a parsed JSON value: nodes[0] is the root, children are
 // linked through first and next.
@@ -372,7 +375,7 @@ func (t *jsonTree) hasMember(obj *jsonNode, name string) bool {
 }
 
 // parse reads one JSON value that fills s (surrounding white space aside).
-// ok is false for anything but valid JSON within maxBodyDepth: kin-openapi
+// ok is false for anything but valid JSON within the bounds: kin-openapi
 // then decodes the body itself and reports what it finds.
 func (t *jsonTree) parse(s string) (ok bool) {
 	p := jsonParser{s: s, t: t}
@@ -404,7 +407,7 @@ func (p *jsonParser) space() {
 
 // value parses one value into a new node and returns its index.
 func (p *jsonParser) value(depth int) (int32, bool) {
-	if depth > maxBodyDepth || p.i >= len(p.s) {
+	if depth > maxBodyDepth || len(p.t.nodes) >= maxBodyNodes || p.i >= len(p.s) {
 		return 0, false
 	}
 	n := int32(len(p.t.nodes))
@@ -634,14 +637,11 @@ func (o *Operation) acceptsBody(r *http.Request) bool {
 		return false // another media type mapped to the same content: kin picks its decoder
 	}
 	data, err := readBody(r)
-	if err != nil || len(data) == 0 {
+	if err != nil || len(data) == 0 || len(data) > maxBodySize {
 		return false
 	}
 	t := trees.Get().(*jsonTree)
 	defer trees.Put(t)
-	if cap(t.nodes) > 4096 {
-		t.nodes = nil // do not keep a huge body's nodes
-	}
 	return t.parse(string(data)) && check.schema.accepts(t, 0, 0)
 }
 

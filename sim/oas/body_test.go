@@ -314,3 +314,27 @@ func FuzzBodyCheck(f *testing.F) {
 		}
 	})
 }
+
+// TestBodyCheckBounds: bodies past the fast check's bounds go to
+// kin-openapi, which still accepts the valid ones.
+func TestBodyCheckBounds(t *testing.T) {
+	var s openapi3.Schema
+	if err := json.Unmarshal([]byte(`{"type":"array","items":{"type":"integer"}}`), &s); err != nil {
+		t.Fatal(err)
+	}
+	check := &bodyCheck{schema: compileBody(openapi3.NewSchemaRef("", &s))}
+	within := "[" + strings.TrimSuffix(strings.Repeat("1,", maxBodyNodes-1), ",") + "]"
+	past := "[" + strings.TrimSuffix(strings.Repeat("1,", maxBodyNodes), ",") + "]"
+	deep := strings.Repeat("[", maxBodyDepth+2) + strings.Repeat("]", maxBodyDepth+2)
+	for _, tc := range []struct {
+		body string
+		fast bool
+	}{{within, true}, {past, false}, {deep, false}} {
+		if got := fastAccepts(check, []byte(tc.body)); got != tc.fast {
+			t.Errorf("%d bytes: fast check %v, want %v", len(tc.body), got, tc.fast)
+		}
+	}
+	if !kinAccepts(&s, []byte(past)) {
+		t.Error("kin-openapi rejects the long array")
+	}
+}
