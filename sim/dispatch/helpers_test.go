@@ -8,7 +8,6 @@ import (
 	"github.com/stsim/stsim/sim/auth"
 	"github.com/stsim/stsim/sim/jpm"
 	"github.com/stsim/stsim/sim/resource"
-	"github.com/stsim/stsim/sim/settings"
 	"github.com/stsim/stsim/sim/simtest"
 	"github.com/stsim/stsim/sim/tenant"
 )
@@ -24,6 +23,7 @@ type env struct {
 	tenant           int64
 	clientID, secret string
 	tok              string
+	lastID           int64 // of the records the test seeded (newID)
 }
 
 // newEnv starts a server (with the given backend) and connects the demo app
@@ -110,39 +110,36 @@ type fixture struct {
 	jobType int64
 }
 
-// newFixture creates a business unit, n active technicians in it (the
-// first with skills "Gas" and "Install"), and a job type of the given
-// duration needing "Gas".
+// newFixture seeds a business unit, n active technicians in it (the first
+// with skills "Gas" and "Install") and a job type of the given duration
+// needing "Gas", as fixture records of settings and jpm.
 func (e *env) newFixture(n int, jobDuration time.Duration) fixture {
 	e.t.Helper()
-	var f fixture
-	e.update(func(tx *resource.Tx) error {
-		f = fixture{}
-		bu := &settings.BusinessUnit{Meta: resource.Meta{Active: true}, Name: "Test HVAC"}
-		if err := resource.Create(tx, &settings.BusinessUnits, bu); err != nil {
-			return err
+	f := fixture{bu: e.newID(), jobType: e.newID()}
+	var techs []any
+	for i := range n {
+		skills := []string{"Install"}
+		if i == 0 {
+			skills = []string{"gas", "Install"}
 		}
-		f.bu = bu.ID
-		for i := range n {
-			skills := []string{"Install"}
-			if i == 0 {
-				skills = []string{"gas", "Install"}
-			}
-			buID := bu.ID
-			tech := &settings.Technician{Meta: resource.Meta{Active: true}, Name: fmt.Sprintf("Tech %d", i+1), BusinessUnitID: &buID, Skills: skills}
-			if err := resource.Create(tx, &settings.Technicians, tech); err != nil {
-				return err
-			}
-			f.techs = append(f.techs, tech.ID)
-		}
-		jt := &jpm.JobType{Meta: resource.Meta{Active: true}, Name: "Furnace repair", BusinessUnitIDs: []int64{bu.ID}, Skills: []string{"Gas"}, Duration: int64(jobDuration / time.Second)}
-		if err := resource.Create(tx, &jpm.JobTypes, jt); err != nil {
-			return err
-		}
-		f.jobType = jt.ID
-		return nil
+		id := e.newID()
+		f.techs = append(f.techs, id)
+		techs = append(techs, map[string]any{"id": id, "name": fmt.Sprintf("Tech %d", i+1), "businessUnitId": f.bu, "skills": skills})
+	}
+	e.srv.Seed(e.t, e.tenant, "settings", map[string][]any{
+		"businessUnits": {map[string]any{"id": f.bu, "name": "Test HVAC"}},
+		"technicians":   techs,
 	})
+	e.srv.Seed(e.t, e.tenant, "jpm", map[string][]any{"jobTypes": {map[string]any{
+		"id": f.jobType, "name": "Furnace repair", "businessUnitIds": []int64{f.bu}, "skills": []string{"Gas"}, "duration": int64(jobDuration / time.Second),
+	}}})
 	return f
+}
+
+// newID is an ID for a record the test seeds, above the demo's.
+func (e *env) newID() int64 {
+	e.lastID++
+	return 900000 + e.lastID
 }
 
 // chicago is the tenants' default time zone.

@@ -16,8 +16,8 @@ func TestDemoSeed(t *testing.T) {
 	e := demoEnv(t)
 	var bus int
 	e.update(func(tx *resource.Tx) error {
-		p, err := resource.List(tx, &settings.BusinessUnits, resource.Query{Page: 1, PageSize: 1000, Active: resource.ActiveTrue}, resource.Select{}, nil)
-		bus = len(p.Data)
+		units, err := settings.ActiveBusinessUnits(tx)
+		bus = len(units)
 		return err
 	})
 	var windows page[windowRow]
@@ -56,8 +56,8 @@ func TestDemoSeed(t *testing.T) {
 	}
 	var techs int
 	e.update(func(tx *resource.Tx) error {
-		p, err := resource.List(tx, &settings.Technicians, resource.Query{Page: 1, PageSize: 1000, Active: resource.ActiveTrue}, resource.Select{}, nil)
-		techs = len(p.Data)
+		active, err := settings.ActiveTechnicians(tx, func(*settings.Technician) bool { return true })
+		techs = len(active)
 		return err
 	})
 	if techs > 0 { // the seeded shifts make the demo's Tuesday bookable
@@ -132,8 +132,8 @@ func TestSeedWithTechnicians(t *testing.T) {
 		}
 	}
 	err := resource.View(srv.Store(), simtest.Tenant, now, func(tx *resource.Tx) error {
-		p, err := resource.List(tx, &settings.Technicians, resource.Query{Page: 1, PageSize: 100, Active: resource.ActiveTrue}, resource.Select{}, nil)
-		for _, tech := range p.Data {
+		techs, err := settings.ActiveTechnicians(tx, func(*settings.Technician) bool { return true })
+		for _, tech := range techs {
 			if tech.MainZoneID == nil || len(tech.ZoneIDs) != 1 || tech.ZoneIDs[0] != *tech.MainZoneID {
 				t.Errorf("technician %d zones: %v %v", tech.ID, tech.MainZoneID, tech.ZoneIDs)
 			}
