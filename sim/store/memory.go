@@ -120,7 +120,7 @@ type memStore struct {
 	// mu guards tenants and closed. It is held only to look tenants up or
 	// add them, never while a transaction function runs, so tenants'
 	// transactions proceed independently.
-	mu      sync.Mutex
+	mu      sync.RWMutex
 	tenants map[int64]*memTenant
 	closed  bool
 }
@@ -137,13 +137,22 @@ func OpenMemory() Store {
 // Tenant records are never removed from the map (DropTenant only empties
 // them), so a record found here cannot be orphaned by a concurrent drop.
 func (s *memStore) tenant(id int64, create bool) (*memTenant, error) {
+	s.mu.RLock() // every transaction looks its tenant up: readers share the lock
+	t, closed := s.tenants[id], s.closed
+	s.mu.RUnlock()
+	if closed {
+		return nil, ErrClosed
+	}
+	if t != nil || !create {
+		return t, nil
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
 		return nil, ErrClosed
 	}
-	t := s.tenants[id]
-	if t == nil && create {
+	t = s.tenants[id]
+	if t == nil {
 		t = &memTenant{}
 		s.tenants[id] = t
 	}
