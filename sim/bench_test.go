@@ -43,17 +43,15 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/stsim/stsim/sim"
 	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/config"
 	"github.com/stsim/stsim/sim/fixture"
+	"github.com/stsim/stsim/sim/internal/cpuclock"
 	"github.com/stsim/stsim/sim/oas"
 )
 
@@ -146,7 +144,7 @@ func benchGet(b *testing.B, handler http.Handler, token string) {
 
 	b.ReportAllocs()
 	b.SetParallelism(4) // 4×GOMAXPROCS clients keep both cores busy
-	cpu := startCPUClock()
+	cpu := cpuclock.Start()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
@@ -173,7 +171,7 @@ func benchGet(b *testing.B, handler http.Handler, token string) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
-	cpu.report(b)
+	cpu.Report(b)
 }
 
 // BenchmarkGetByID compares authenticated, validated get-by-ID through stsim
@@ -210,7 +208,7 @@ func BenchmarkTokenIssue(b *testing.B) {
 
 	b.ReportAllocs()
 	b.SetParallelism(4)
-	cpu := startCPUClock()
+	cpu := cpuclock.Start()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
@@ -228,7 +226,7 @@ func BenchmarkTokenIssue(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "tokens/s")
-	cpu.report(b)
+	cpu.Report(b)
 }
 
 // BenchmarkPipelineInProcess is stsim's get-by-ID without the network or a
@@ -287,52 +285,4 @@ func benchTokenInProcess(b *testing.B, h http.Handler) string {
 		b.Fatalf("token: bad body (%v)", err)
 	}
 	return body.AccessToken
-}
-
-// cpuClock measures the process's CPU time (user+system) from
-// /proc/self/stat; where there is no /proc it reports nothing.
-type cpuClock struct {
-	start time.Duration
-	ok    bool
-}
-
-func startCPUClock() cpuClock {
-	t, ok := processCPU()
-	return cpuClock{start: t, ok: ok}
-}
-
-// report adds cpu-ns/op. /proc counts in 10 ms ticks, so it stays quiet for
-// runs too short to measure.
-func (c cpuClock) report(b *testing.B) {
-	end, ok := processCPU()
-	used := end - c.start
-	if !c.ok || !ok || b.N == 0 || used < 500*time.Millisecond {
-		return
-	}
-	b.ReportMetric(float64(used.Nanoseconds())/float64(b.N), "cpu-ns/op")
-}
-
-// processCPU returns utime+stime of this process (fields 14 and 15 of
-// /proc/self/stat, in USER_HZ ticks, which Linux fixes at 100 per second).
-func processCPU() (time.Duration, bool) {
-	data, err := os.ReadFile("/proc/self/stat")
-	if err != nil {
-		return 0, false
-	}
-	// The command name (field 2) may hold spaces; fields after it are plain.
-	i := bytes.LastIndexByte(data, ')')
-	if i < 0 {
-		return 0, false
-	}
-	f := strings.Fields(string(data[i+1:])) // f[0] is field 3
-	if len(f) < 13 {
-		return 0, false
-	}
-	utime, err1 := strconv.ParseInt(f[11], 10, 64)
-	stime, err2 := strconv.ParseInt(f[12], 10, 64)
-	if err1 != nil || err2 != nil {
-		return 0, false
-	}
-	const tick = 10 * time.Millisecond
-	return time.Duration(utime+stime) * tick, true
 }
