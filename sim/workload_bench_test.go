@@ -16,6 +16,7 @@ import (
 	"github.com/stsim/stsim/sim"
 	"github.com/stsim/stsim/sim/config"
 	"github.com/stsim/stsim/sim/fixture"
+	"github.com/stsim/stsim/sim/internal/cpuclock"
 )
 
 // BenchmarkHandlersInProcess runs the real handlers on the demo tenant
@@ -42,13 +43,13 @@ func BenchmarkHandlersInProcess(b *testing.B) {
 	} {
 		b.Run(w.name, func(b *testing.B) {
 			b.ReportAllocs()
-			cpu := startCPUClock()
+			cpu := cpuclock.Start()
 			for b.Loop() {
 				if err := benchCall(h, token, w.method, w.path, w.body); err != nil {
 					b.Fatal(err)
 				}
 			}
-			cpu.report(b) // CPU per call, GC included: steadier than ns/op on a busy machine
+			cpu.Report(b) // CPU per call, GC included: steadier than ns/op on a busy machine
 		})
 	}
 }
