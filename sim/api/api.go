@@ -73,6 +73,16 @@ func (call *Call) OK(c *gin.Context, v any) {
 	OK(c, v)
 }
 
+// RespondJSON writes body, already encoded as JSON, with 200, or err as
+// ServiceTitan's error body: for a handler that writes its own JSON.
+func (call *Call) RespondJSON(c *gin.Context, body []byte, err error) {
+	if err != nil {
+		call.Fail(c, err)
+		return
+	}
+	call.okBody(c, body, nil)
+}
+
 // okBody writes 200 with a body already encoded as JSON, noting a page's
 // hasMore (nil for an answer that is not a page) in the call's outcome.
 func (call *Call) okBody(c *gin.Context, body []byte, hasMore *bool) {

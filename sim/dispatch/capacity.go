@@ -158,7 +158,11 @@ func getCapacity(c *gin.Context, call *api.Call) {
 		out, err = computeCapacity(tx, q)
 		return err
 	})
-	call.Respond(c, out, err)
+	var body []byte
+	if err == nil {
+		body = out.encode()
+	}
+	call.RespondJSON(c, body, err)
 }
 
 // computeCapacity answers a checked capacity query.
