@@ -8,7 +8,6 @@ import (
 
 	"github.com/stsim/stsim/sim/jpm"
 	"github.com/stsim/stsim/sim/resource"
-	"github.com/stsim/stsim/sim/settings"
 	"github.com/stsim/stsim/sim/simtest"
 )
 
@@ -42,12 +41,7 @@ func TestAppointmentAssignments(t *testing.T) {
 		eight, ten := local(2026, 11, 24, 8, 0), local(2026, 11, 24, 10, 0)
 		first := e.book(f, eight, ten, a)
 		second := e.book(f, ten, ten.Add(2*time.Hour))
-		var firstJob int64
-		e.update(func(tx *resource.Tx) error {
-			appt, err := resource.Get(tx, &jpm.Appointments, first)
-			firstJob = appt.JobID
-			return err
-		})
+		firstJob := e.jobOf(first)
 
 		var appt appointmentRow
 		e.ok("POST", "/appointment-assignments/assign-technicians", map[string]any{"jobAppointmentId": second, "technicianIds": []int64{b, c}}, &appt)
@@ -99,15 +93,8 @@ func TestAppointmentAssignments(t *testing.T) {
 		e.do("POST", "/appointment-assignments/assign-technicians", map[string]any{"jobAppointmentId": first, "technicianIds": []int64{999999}}).WantError(t, http.StatusBadRequest, "technicianIds[0]")
 		e.do("POST", "/appointment-assignments/unassign-technicians", map[string]any{"jobAppointmentId": first, "technicianIds": []int64{999999}}).WantError(t, http.StatusBadRequest, "technicianIds[0]")
 		e.do("POST", "/appointment-assignments/assign-technicians", map[string]any{"jobAppointmentId": first, "technicianIds": []int64{}}).WantError(t, http.StatusBadRequest, "technicianIds")
+		e.deactivate(c)
 		e.update(func(tx *resource.Tx) error {
-			tech, err := resource.Get(tx, &settings.Technicians, c)
-			if err != nil {
-				return err
-			}
-			tech.Active = false
-			if err := resource.Save(tx, &settings.Technicians, tech); err != nil {
-				return err
-			}
 			ap, err := resource.Get(tx, &jpm.Appointments, first)
 			if err != nil {
 				return err

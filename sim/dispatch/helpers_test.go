@@ -136,6 +136,22 @@ func (e *env) newFixture(n int, jobDuration time.Duration) fixture {
 	return f
 }
 
+// deactivate deactivates a technician through the settings API.
+func (e *env) deactivate(tech int64) {
+	e.t.Helper()
+	e.srv.Do(e.t, "POST", fmt.Sprintf("/settings/v2/tenant/%d/technicians/%d/account-actions", e.tenant, tech), e.tok, map[string]any{"action": "Deactivate"}).OK(e.t)
+}
+
+// jobOf returns the job of an appointment, read through the jpm API.
+func (e *env) jobOf(appt int64) int64 {
+	e.t.Helper()
+	var a struct {
+		JobID int64 `json:"jobId"`
+	}
+	e.srv.Do(e.t, "GET", fmt.Sprintf("/jpm/v2/tenant/%d/appointments/%d", e.tenant, appt), e.tok, nil).OK(e.t).JSON(e.t, &a)
+	return a.JobID
+}
+
 // newID is an ID for a record the test seeds, above the demo's.
 func (e *env) newID() int64 {
 	e.lastID++

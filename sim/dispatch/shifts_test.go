@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stsim/stsim/sim/resource"
-	"github.com/stsim/stsim/sim/settings"
 	"github.com/stsim/stsim/sim/simtest"
 )
 
@@ -161,14 +159,7 @@ func TestTechnicianShifts(t *testing.T) {
 		bad = base()
 		bad["repeatType"], bad["repeatEndDate"], bad["shiftDays"] = "Weekly", rfc(local(2026, 12, 30, 0, 0)), "Funday"
 		e.do("POST", "/technician-shifts", bad).WantError(t, http.StatusBadRequest, "shiftDays")
-		e.update(func(tx *resource.Tx) error { // an inactive technician gets no shifts
-			tech, err := resource.Get(tx, &settings.Technicians, a)
-			if err != nil {
-				return err
-			}
-			tech.Active = false
-			return resource.Save(tx, &settings.Technicians, tech)
-		})
+		e.deactivate(a) // an inactive technician gets no shifts
 		e.do("POST", "/technician-shifts", base()).WantError(t, http.StatusBadRequest, "technicianIds[0]")
 		if p := list("includeTotal=true"); *p.TotalCount != 8 {
 			t.Fatalf("a failed create wrote shifts: %d", *p.TotalCount)
