@@ -49,7 +49,7 @@ func book(tx *resource.Tx, a *Appointment) error {
 	for _, as := range assigned {
 		b.TechnicianIDs = append(b.TechnicianIDs, as.TechnicianID)
 	}
-	switch job, err := resource.Ref(tx, &Jobs, a.JobID); { // read only: shared, not decoded afresh
+	switch job, err := JobByID(tx, a.JobID); {
 	case err == nil:
 		b.BusinessUnitID = job.BusinessUnitID
 	case !errors.Is(err, resource.ErrNotFound):
