@@ -277,7 +277,7 @@ func List[T any, P Record[T]](tx *Tx, k *Kind[T], q Query, sel Select, where fun
 		}
 	} else {
 		var decodeErr error
-		err := tx.Scan(recordsBucket(k.Name), nil, func(key, value []byte) bool {
+		err := tx.scanShared(recordsBucket(k.Name), nil, func(key, value []byte) bool {
 			var id int64
 			var rec P
 			if id, decodeErr = store.ParseInt64Key(key); decodeErr == nil {
@@ -307,6 +307,16 @@ func List[T any, P Record[T]](tx *Tx, k *Kind[T], q Query, sel Select, where fun
 		out.TotalCount = &total
 	}
 	return out, nil
+}
+
+// scanShared is Scan without copies when the store can (store.SharedScanner):
+// fn must only read key and value, and not keep them (decodeCached clones
+// what it keeps).
+func (tx *Tx) scanShared(bucket string, start []byte, fn func(key, value []byte) bool) error {
+	if s, ok := tx.Tx.(store.SharedScanner); ok {
+		return s.ScanShared(bucket, start, fn)
+	}
+	return tx.Scan(bucket, start, fn)
 }
 
 // intersect keeps the IDs of current that are also in more.

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/google/btree"
 )
@@ -73,6 +74,14 @@ func (it memItem) pairCopy() ([]byte, []byte) {
 	n := copy(buf, k)
 	copy(buf[n:], v)
 	return buf[:n:n], buf[n:]
+}
+
+// pairShared returns the item's key and value as the store keeps them,
+// without copying, as ScanShared hands them out. An item's string never
+// changes, so they stay valid and unchanged; nothing may write to them.
+func (it memItem) pairShared() ([]byte, []byte) {
+	k, v := it.split()
+	return unsafe.Slice(unsafe.StringData(k), len(k)), unsafe.Slice(unsafe.StringData(v), len(v))
 }
 
 type memTree = btree.BTreeG[memItem]
@@ -460,17 +469,22 @@ func (tx *memTx) Delete(bucket string, key []byte) error {
 }
 
 func (tx *memTx) Scan(bucket string, start []byte, fn func(key, value []byte) bool) error {
-	return tx.scan(bucket, start, false, fn)
+	return tx.scan(bucket, start, false, memItem.pairCopy, fn)
 }
 
 func (tx *memTx) ScanReverse(bucket string, start []byte, fn func(key, value []byte) bool) error {
-	return tx.scan(bucket, start, true, fn)
+	return tx.scan(bucket, start, true, memItem.pairCopy, fn)
+}
+
+// ScanShared is Scan without copies (SharedScanner).
+func (tx *memTx) ScanShared(bucket string, start []byte, fn func(key, value []byte) bool) error {
+	return tx.scan(bucket, start, false, memItem.pairShared, fn)
 }
 
 // scan iterates the bucket's tree. If fn writes to the tx, the iteration is
 // abandoned right after fn returns (the tree may have changed under it) and
 // resumed from the current tree just past the last visited key.
-func (tx *memTx) scan(bucket string, start []byte, reverse bool, fn func(key, value []byte) bool) error {
+func (tx *memTx) scan(bucket string, start []byte, reverse bool, pair func(memItem) ([]byte, []byte), fn func(key, value []byte) bool) error {
 	if err := tx.check(false, bucket); err != nil {
 		return err
 	}
@@ -490,7 +504,7 @@ func (tx *memTx) scan(bucket string, start []byte, reverse bool, fn func(key, va
 				return true // already visited before the restart
 			}
 			last = it
-			if !fn(it.pairCopy()) {
+			if !fn(pair(it)) {
 				stopped = true
 				return false
 			}

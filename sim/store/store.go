@@ -154,6 +154,15 @@ type Store interface {
 // function it was passed to and must be used from that function's goroutine
 // only. Every []byte it returns or passes to a callback is a copy owned by
 // the caller (see the package documentation).
+// SharedScanner is implemented by the transactions of a store that can
+// scan without copying (the memory store). ScanShared is Scan, except that
+// key and value are the store's own bytes: fn must only read them, and
+// they stay valid and unchanged after the transaction. Readers that only
+// look at a value (compare, decode) save a copy per visited pair.
+type SharedScanner interface {
+	ScanShared(bucket string, start []byte, fn func(key, value []byte) bool) error
+}
+
 type Tx interface {
 	// Get returns a copy of the value stored under key in bucket, or
 	// ErrNotFound if the bucket or the key does not exist. On success the
