@@ -307,6 +307,18 @@ func TestFixtureLeadsProjectsPings(t *testing.T) {
 	var appts struct{ Data []struct{ ID int64 } }
 	srv.Do(t, "GET", simtest.JPM+"/appointments?jobId=1961", tok, nil).OK(t).JSON(t, &appts)
 	srv.Do(t, "GET", fmt.Sprintf("/dispatch/v2/tenant/1234567/technician-tracking?technicianId=1433&appointmentId=%d", appts.Data[0].ID), tok, nil).OK(t)
+	// The new records' IDs moved the ID sequence far past the demo's, yet
+	// the booking-provider tag the demo connection is bound to keeps the
+	// ID crm.json gives it.
+	var conns struct {
+		Connections []struct {
+			BookingProviderID *int64 `json:"bookingProviderId"`
+		} `json:"connections"`
+	}
+	srv.Control(t, "GET", "/_sim/tenants/1234567/connections", nil).OK(t).JSON(t, &conns)
+	if c := conns.Connections; len(c) != 1 || c[0].BookingProviderID == nil || *c[0].BookingProviderID != 1995 {
+		t.Errorf("the demo connection's tag: %+v", c)
+	}
 
 	for file, c := range map[string]struct {
 		edit func(doc map[string]any)

@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/apierr"
+	"github.com/stsim/stsim/sim/fixture"
 	"github.com/stsim/stsim/sim/resource"
 )
 
@@ -116,6 +117,36 @@ var createBookingProviderTag = api.Create(func(in *createTagIn) error { return a
 		}
 		return renderTag(tag), nil
 	})
+
+// tagFixture is a booking-provider tag of crm.json: the create request
+// with its id, so that the ID a connection is bound to stays put.
+type tagFixture struct {
+	fixture.Common
+	createTagIn
+}
+
+// seedBookingProviderTags writes crm.json's booking-provider tags, each
+// checked as POST /booking-provider-tags checks it.
+func seedBookingProviderTags(tx *resource.Tx, in fixture.Input) error {
+	tags, err := fixture.Decode[tagFixture](in, "bookingProviderTags")
+	if err != nil {
+		return err
+	}
+	for i, t := range tags {
+		err := api.RequireText("tagName", t.TagName)
+		if err == nil {
+			err = claimTagName(tx, t.TagName, 0)
+		}
+		if err != nil {
+			return in.RecordError("bookingProviderTags", i, err)
+		}
+		tag := &BookingProviderTag{Meta: t.NewMeta(), TagName: strings.TrimSpace(t.TagName), Description: t.Description, Type: bookingTagTypeV2}
+		if err := resource.Create(tx, &bookingProviderTags, tag); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // getBookingProviderTag handles GET /booking-provider-tags/{id}.
 var getBookingProviderTag = api.GetByID(&bookingProviderTags, renderTagWithActive)

@@ -13,13 +13,14 @@ import (
 // (in their read schemas: the API cannot create them), literal customers
 // (Crm.V2.Customers.CreateCustomerRequest with their locations and
 // contacts, plus the stored-only id, active and balance, and a location's
-// active), contacts, leads (leadKinds, written by SeedLeads) and the
-// "customers" generator (see demoGen).
+// active), contacts, booking-provider tags, leads (leadKinds, written by
+// SeedLeads) and the "customers" generator (see demoGen).
 var Fixture = fixture.Module{Name: "crm", Kinds: append([]fixture.Kind{
 	{Name: "customerCustomFieldTypes", Schema: "Crm.V2.Customers.CustomFieldTypeResponse", Extra: []string{"active"}, Optional: []string{"*"}},
 	{Name: "locationCustomFieldTypes", Schema: "Crm.V2.Locations.CustomFieldTypeResponse", Extra: []string{"active"}, Optional: []string{"*"}},
 	{Name: "customers", Schema: "Crm.V2.Customers.CreateCustomerRequest", Extra: []string{"id", "active", "balance", "locations.active"}},
 	{Name: "contacts", Schema: "Crm.V2.CreateContactRequest", Extra: []string{"id", "active", "isArchived", "contactMethods", "relationships"}},
+	{Name: "bookingProviderTags", Schema: "Crm.V2.CreateBookingProviderTagRequest", Extra: []string{"id", "active"}},
 }, leadKinds...), Generators: []string{"customers"}}
 
 type fieldTypeFixture struct {
@@ -91,7 +92,10 @@ func Seed(tx *resource.Tx, in fixture.Input) error {
 	if err := seedDemo(tx, custs); err != nil {
 		return err
 	}
-	return seedContacts(tx, in)
+	if err := seedContacts(tx, in); err != nil {
+		return err
+	}
+	return seedBookingProviderTags(tx, in)
 }
 
 // literalCustomer turns a fixture customer into the records to write.
