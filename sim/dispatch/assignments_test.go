@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stsim/stsim/sim/jpm"
-	"github.com/stsim/stsim/sim/resource"
 	"github.com/stsim/stsim/sim/simtest"
 )
 
@@ -94,14 +92,8 @@ func TestAppointmentAssignments(t *testing.T) {
 		e.do("POST", "/appointment-assignments/unassign-technicians", map[string]any{"jobAppointmentId": first, "technicianIds": []int64{999999}}).WantError(t, http.StatusBadRequest, "technicianIds[0]")
 		e.do("POST", "/appointment-assignments/assign-technicians", map[string]any{"jobAppointmentId": first, "technicianIds": []int64{}}).WantError(t, http.StatusBadRequest, "technicianIds")
 		e.deactivate(c)
-		e.update(func(tx *resource.Tx) error {
-			ap, err := resource.Get(tx, &jpm.Appointments, first)
-			if err != nil {
-				return err
-			}
-			ap.Status = "Done"
-			return resource.Save(tx, &jpm.Appointments, ap)
-		})
+		e.srv.Do(t, "PUT", fmt.Sprintf("/jpm/v2/tenant/%d/jobs/%d/complete", e.tenant, firstJob), e.tok,
+			map[string]any{"completedOn": rfc(e.srv.Clock.Now())}).OK(t) // first is Done
 		e.do("POST", "/appointment-assignments/assign-technicians", map[string]any{"jobAppointmentId": second, "technicianIds": []int64{a, c}}).WantError(t, http.StatusBadRequest, "technicianIds[1]")
 		e.do("POST", "/appointment-assignments/assign-technicians", map[string]any{"jobAppointmentId": first, "technicianIds": []int64{b}}).WantError(t, http.StatusConflict, "")
 		e.do("POST", "/appointment-assignments/unassign-technicians", map[string]any{"jobAppointmentId": first, "technicianIds": []int64{a}}).WantError(t, http.StatusConflict, "")

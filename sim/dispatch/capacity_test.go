@@ -137,14 +137,7 @@ func TestCapacityChangesWithBookings(t *testing.T) {
 		// Unassigning frees the technician again; a canceled appointment
 		// frees its time.
 		e.ok("POST", "/appointment-assignments/unassign-technicians", map[string]any{"jobAppointmentId": appt, "technicianIds": []int64{f.techs[1]}}, nil)
-		e.update(func(tx *resource.Tx) error {
-			a, err := resource.Get(tx, &jpm.Appointments, appt)
-			if err != nil {
-				return err
-			}
-			a.Status = "Canceled"
-			return resource.Save(tx, &jpm.Appointments, a)
-		})
+		e.cancelJob(e.jobOf(appt))
 		if s = slot(); s.OpenAvailability != 0 {
 			t.Fatalf("after canceling one of three: %+v", s)
 		}

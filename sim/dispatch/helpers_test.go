@@ -152,6 +152,15 @@ func (e *env) jobOf(appt int64) int64 {
 	return a.JobID
 }
 
+// cancelJob cancels a job (and its appointments) through the jpm API, with
+// a cancel reason of the test's own.
+func (e *env) cancelJob(job int64) {
+	e.t.Helper()
+	reason := e.newID()
+	e.srv.Seed(e.t, e.tenant, "jpm", map[string][]any{"cancelReasons": {map[string]any{"id": reason, "name": "Test cancel"}}})
+	e.srv.Do(e.t, "PUT", fmt.Sprintf("/jpm/v2/tenant/%d/jobs/%d/cancel", e.tenant, job), e.tok, map[string]any{"reasonId": reason, "memo": "test"}).OK(e.t)
+}
+
 // newID is an ID for a record the test seeds, above the demo's.
 func (e *env) newID() int64 {
 	e.lastID++
