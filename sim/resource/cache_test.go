@@ -2,6 +2,8 @@ package resource
 
 import (
 	"encoding/json"
+	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -71,4 +73,57 @@ func TestWireEncodesOncePerStoredForm(t *testing.T) {
 		want(body(1, "a"), `{"name":"renamed"}`, 7)
 		want(body(1, "a"), `{"name":"renamed"}`, 7)
 	})
+}
+
+// TestSharedReadsAndBodiesUnderConcurrentWrites reads, lists and encodes
+// shared records from several goroutines while another renames them, for
+// the race detector, and checks that every body shows a name the record
+// had.
+func TestSharedReadsAndBodiesUnderConcurrentWrites(t *testing.T) {
+	st := store.OpenMemory()
+	defer st.Close()
+	k := &Kind[widget]{Name: widgets.Name, Label: widgets.Label}
+	seed(t, st, 1, 20, t0)
+	encode := func(w *widget) ([]byte, error) { return json.Marshal(w.Name) }
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 200 {
+				err := View(st, 1, t0, func(tx *Tx) error {
+					tx.Shared = g%2 == 0
+					page, err := List(tx, k, Query{Page: 1 + i%3, PageSize: 7, Active: ActiveAny}, Select{}, nil)
+					if err != nil {
+						return err
+					}
+					for _, w := range page.Data {
+						body, err := Wire(w, "name", encode)
+						if err != nil {
+							return err
+						}
+						if want, _ := json.Marshal(w.Name); string(body) != string(want) {
+							t.Errorf("body %s for a record named %q", body, w.Name)
+						}
+					}
+					return nil
+				})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	for i := range 100 {
+		update(t, st, 1, t0, func(tx *Tx) error {
+			w, err := Get(tx, k, int64(1+i%20))
+			if err != nil {
+				return err
+			}
+			w.Name = "renamed " + strconv.Itoa(i)
+			return Save(tx, k, w)
+		})
+	}
+	wg.Wait()
 }
