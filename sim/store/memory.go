@@ -58,8 +58,16 @@ func (it memItem) split() (key, value string) {
 	return string(it[w : w+n]), string(it[w+n:])
 }
 
-// key returns the item's key.
-func (it memItem) key() string { k, _ := it.split(); return k }
+// key returns the item's key. Keys shorter than 128 bytes (every key
+// stsim writes) have a one-byte length: that case is read inline, since
+// the B-tree compares keys on every step of every search.
+func (it memItem) key() string {
+	if n := it[0]; n < 0x80 {
+		return string(it[1 : 1+n])
+	}
+	k, _ := it.split()
+	return k
+}
 
 func memLess(a, b memItem) bool { return a.key() < b.key() }
 
