@@ -3,6 +3,8 @@ package resource
 import (
 	"fmt"
 	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Time is a UTC instant that travels as ServiceTitan writes date-times: .NET
@@ -18,10 +20,54 @@ func Stamp(t time.Time) Time { return Time{t.UTC().Truncate(100 * time.Nanosecon
 
 // MarshalJSON writes the .NET form (one allocation: lists write two per record).
 func (t Time) MarshalJSON() ([]byte, error) {
-	b := make([]byte, 0, len(wireLayout)+2)
+	return t.appendWire(make([]byte, 0, len(wireLayout)+2)), nil
+}
+
+// MarshalJSONTo writes the .NET form for go-json-experiment, which stores
+// records: straight into the encoder, without MarshalJSON's allocation.
+func (t Time) MarshalJSONTo(enc *jsontext.Encoder) error {
+	var buf [len(wireLayout) + 2]byte
+	return enc.WriteValue(t.appendWire(buf[:0]))
+}
+
+// appendWire appends the quoted .NET form. Digits are written by hand
+// (time.AppendFormat interprets its layout on every call, and every
+// stored record carries two or more stamps); years outside 0–9999, which
+// the layout would not write in four digits, go through AppendFormat.
+func (t Time) appendWire(b []byte) []byte {
+	u := t.UTC()
+	year, month, day := u.Date()
+	if year < 0 || year > 9999 {
+		b = append(b, '"')
+		return append(u.AppendFormat(b, wireLayout), '"')
+	}
+	hour, minute, second := u.Clock()
+	ticks := u.Nanosecond() / 100
 	b = append(b, '"')
-	b = t.UTC().AppendFormat(b, wireLayout)
-	return append(b, '"'), nil
+	b = appendDigits(b, year, 4)
+	b = append(b, '-')
+	b = appendDigits(b, int(month), 2)
+	b = append(b, '-')
+	b = appendDigits(b, day, 2)
+	b = append(b, 'T')
+	b = appendDigits(b, hour, 2)
+	b = append(b, ':')
+	b = appendDigits(b, minute, 2)
+	b = append(b, ':')
+	b = appendDigits(b, second, 2)
+	b = append(b, '.')
+	b = appendDigits(b, ticks, 7)
+	return append(b, 'Z', '"')
+}
+
+// appendDigits appends n (≥ 0) in exactly width decimal digits.
+func appendDigits(b []byte, n, width int) []byte {
+	b = append(b, make([]byte, width)...)
+	for i := len(b) - 1; i >= len(b)-width; i-- {
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return b
 }
 
 // UnmarshalJSON reads RFC 3339 with any number of fractional digits.
