@@ -104,23 +104,25 @@ func (s *Server) traceAndLog(c *gin.Context) {
 	trace := newTraceID()
 	c.Header(apierr.TraceHeader, trace)
 	e := &journal.Entry{Time: s.clock.Now(), Method: c.Request.Method, Path: c.Request.URL.Path,
-		Query: redactQuery(c.Request.URL.Query()), TraceID: trace}
+		Query: redactQuery(c.Request.URL.RawQuery), TraceID: trace}
 	if !strings.HasPrefix(e.Path, "/_sim/") {
 		e.Seq = s.journal.Begin() // numbered on arrival, so the lint sees requests in the order they came
 	}
 	c.Set(entryKey, e)
 	c.Next()
-	e.Status, e.Latency = c.Writer.Status(), time.Since(start)
+	end := time.Now()
+	e.Status, e.Latency = c.Writer.Status(), end.Sub(start)
 	if !strings.HasPrefix(e.Path, "/_sim/") {
 		s.journal.Record(*e)
 	}
-	s.logRequest(c, e)
+	s.logRequest(c, e, end)
 }
 
-// logRequest writes the access log line, every 500 with its cause (at
-// error level, or info for one a scenario injected), and at debug level
-// what the journal knows about the request.
-func (s *Server) logRequest(c *gin.Context, e *journal.Entry) {
+// logRequest writes the access log line (timed at end, when the request
+// finished), every 500 with its cause (at error level, or info for one a
+// scenario injected), and at debug level what the journal knows about
+// the request.
+func (s *Server) logRequest(c *gin.Context, e *journal.Entry, end time.Time) {
 	ctx := c.Request.Context()
 	if e.Status == http.StatusInternalServerError {
 		level, cause := slog.LevelError, "no cause recorded"
@@ -138,11 +140,8 @@ func (s *Server) logRequest(c *gin.Context, e *journal.Entry) {
 	if e.Path == "/_sim/health" {
 		level = slog.LevelDebug // health checks poll every few seconds
 	}
-	if s.log.Enabled(ctx, level) {
-		s.log.LogAttrs(ctx, level, "request",
-			slog.String("method", e.Method), slog.String("path", e.Path),
-			slog.Int("status", e.Status), slog.Duration("latency", e.Latency),
-			slog.String("trace", e.TraceID), slog.String("operation", e.Operation))
+	if h := s.log.Handler(); h.Enabled(ctx, level) {
+		writeAccessLine(ctx, h, level, end, e)
 	}
 	if s.log.Enabled(ctx, slog.LevelDebug) {
 		s.log.LogAttrs(ctx, slog.LevelDebug, "request detail",
@@ -162,9 +161,14 @@ var secretParams = map[string]bool{
 	"password": true, "secret": true, "api_key": true, "apikey": true, "client_assertion": true,
 }
 
-// redactQuery renders a query with the values of secret parameters
-// (matched by name, in any letter case) replaced by "REDACTED".
-func redactQuery(q url.Values) string {
+// redactQuery renders a raw query with the values of secret parameters
+// (matched by name, in any letter case) replaced by "REDACTED". A request
+// without a query (most of them) costs nothing.
+func redactQuery(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	q, _ := url.ParseQuery(raw) // as URL.Query does: keep what parses
 	if len(q) == 0 {
 		return ""
 	}
@@ -224,7 +228,15 @@ func newTraceID() string {
 	for i := 0; i < 8; i++ {
 		b[i], b[8+i], b[16+i] = byte(hi>>(8*i)), byte(mid>>(8*i)), byte(lo>>(8*i))
 	}
-	return "00-" + hex.EncodeToString(b[:16]) + "-" + hex.EncodeToString(b[16:]) + "-00"
+	// "00-" + 32 hex digits + "-" + 16 hex digits + "-00", built in one
+	// buffer so the ID is a single allocation.
+	var id [3 + 32 + 1 + 16 + 3]byte
+	copy(id[:], "00-")
+	hex.Encode(id[3:35], b[:16])
+	id[35] = '-'
+	hex.Encode(id[36:52], b[16:])
+	copy(id[52:], "-00")
+	return string(id[:])
 }
 
 func (s *Server) health(c *gin.Context) {

@@ -1,0 +1,114 @@
+package sim
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stsim/stsim/sim/journal"
+)
+
+// sampleAccess is a get-by-ID as the access log sees it.
+var sampleAccess = journal.Entry{Method: "GET", Path: "/crm/v2/tenant/1234567/customers/6", Status: 200,
+	Latency: 187*time.Microsecond + 412*time.Nanosecond, TraceID: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00",
+	Operation: "Customers_Get"}
+
+// accessLineViaLogger is how the line was written before writeAccessLine:
+// the reference its output must equal.
+func accessLineViaLogger(l *slog.Logger, level slog.Level, e *journal.Entry) {
+	l.LogAttrs(context.Background(), level, "request",
+		slog.String("method", e.Method), slog.String("path", e.Path),
+		slog.Int("status", e.Status), slog.Duration("latency", e.Latency),
+		slog.String("trace", e.TraceID), slog.String("operation", e.Operation))
+}
+
+var logTime = regexp.MustCompile(`time=\S+ |"time":"[^"]+",`)
+
+func TestAccessLineMatchesLoggerOutput(t *testing.T) {
+	for _, format := range []string{"text", "json"} {
+		for _, level := range []slog.Level{slog.LevelInfo, slog.LevelDebug} {
+			var want, got bytes.Buffer
+			newHandler := func(w io.Writer) slog.Handler {
+				opts := &slog.HandlerOptions{Level: slog.LevelDebug}
+				if format == "json" {
+					return slog.NewJSONHandler(w, opts)
+				}
+				return slog.NewTextHandler(w, opts)
+			}
+			e := sampleAccess
+			e.Path += `?q="quoted value"` // exercises the handlers' quoting
+			accessLineViaLogger(slog.New(newHandler(&want)), level, &e)
+			writeAccessLine(context.Background(), newHandler(&got), level, time.Now(), &e)
+			if !logTime.MatchString(got.String()) {
+				t.Fatalf("%s: no time in %q", format, got.String())
+			}
+			w, g := logTime.ReplaceAllString(want.String(), ""), logTime.ReplaceAllString(got.String(), "")
+			if w != g {
+				t.Errorf("%s %v:\n got %q\nwant %q", format, level, g, w)
+			}
+		}
+	}
+}
+
+func TestAccessLineSourceForAddSource(t *testing.T) {
+	var buf bytes.Buffer
+	h := slog.NewJSONHandler(&buf, &slog.HandlerOptions{AddSource: true})
+	writeAccessLine(context.Background(), h, slog.LevelInfo, time.Now(), &sampleAccess)
+	if !strings.Contains(buf.String(), `accesslog.go"`) {
+		t.Errorf("source of the access line does not name accesslog.go: %s", buf.String())
+	}
+}
+
+func TestTraceIDShape(t *testing.T) {
+	shape := regexp.MustCompile(`^00-[0-9a-f]{32}-[0-9a-f]{16}-00$`)
+	a, b := newTraceID(), newTraceID()
+	if !shape.MatchString(a) || !shape.MatchString(b) || a == b {
+		t.Errorf("trace IDs %q, %q: want two different W3C-style IDs", a, b)
+	}
+}
+
+func TestRedactQuery(t *testing.T) {
+	for raw, want := range map[string]string{
+		"":                                "",
+		"pageSize=50":                     "pageSize=50",
+		"ST-App-Key=ak1&page=2":           "ST-App-Key=REDACTED&page=2",
+		"Client_Secret=s&client_secret=t": "Client_Secret=REDACTED&client_secret=REDACTED",
+	} {
+		if got := redactQuery(raw); got != want {
+			t.Errorf("redactQuery(%q) = %q, want %q", raw, got, want)
+		}
+	}
+}
+
+// BenchmarkAccessLine is the per-request access log line at info level
+// into the text and JSON handlers stsim uses (writing to io.Discard),
+// through Logger.LogAttrs as before and through writeAccessLine.
+func BenchmarkAccessLine(b *testing.B) {
+	for _, format := range []string{"text", "json"} {
+		var h slog.Handler = slog.NewTextHandler(io.Discard, nil)
+		if format == "json" {
+			h = slog.NewJSONHandler(io.Discard, nil)
+		}
+		l := slog.New(h)
+		b.Run(format+"/LogAttrs", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				accessLineViaLogger(l, slog.LevelInfo, &sampleAccess)
+			}
+		})
+		b.Run(format+"/writeAccessLine", func(b *testing.B) {
+			b.ReportAllocs()
+			ctx := context.Background()
+			for b.Loop() {
+				if h.Enabled(ctx, slog.LevelInfo) {
+					writeAccessLine(ctx, h, slog.LevelInfo, time.Now(), &sampleAccess)
+				}
+			}
+		})
+	}
+}
