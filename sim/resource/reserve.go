@@ -53,7 +53,7 @@ func CreateAt[T any, P Record[T]](tx *Tx, k *Kind[T], rec P, created, changed ti
 	}
 	// Create stamped both with tx.Now; write again with the creation date.
 	rec.meta().CreatedOn = Stamp(minTime(created, tx.Now))
-	data, err := encode(rec)
+	data, err := tx.storedValue(rec)
 	if err != nil {
 		return err
 	}

@@ -377,3 +377,39 @@ func TestRefInWriteTransactions(t *testing.T) {
 		})
 	})
 }
+
+// Records are encoded into one scratch buffer per transaction: each stored
+// value must still be exactly Marshal's bytes for its own record, on both
+// backends (the store copies the value during Put).
+func TestStoredValuesAreTheirRecordsEncoding(t *testing.T) {
+	backends(t, func(t *testing.T, st store.Store) {
+		var recs []*widget
+		update(t, st, 1, t0, func(tx *Tx) error {
+			recs = recs[:0]
+			for _, name := range []string{"a much longer name than the next ones", "b", "", "ünïcødé <&>"} {
+				w := &widget{Meta: Meta{Active: name != ""}, Name: name}
+				if err := Create(tx, &widgets, w); err != nil {
+					return err
+				}
+				recs = append(recs, w)
+			}
+			return nil
+		})
+		view(t, st, 1, t0, func(tx *Tx) error {
+			for _, w := range recs {
+				got, err := tx.Get(recordsBucket(widgets.Name), store.Int64Key(w.ID))
+				if err != nil {
+					return err
+				}
+				want, err := encode(w)
+				if err != nil {
+					return err
+				}
+				if string(got) != string(want) {
+					t.Errorf("widget %d stored as %s, want %s", w.ID, got, want)
+				}
+			}
+			return nil
+		})
+	})
+}
