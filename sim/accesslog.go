@@ -2,8 +2,11 @@ package sim
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"runtime"
+	"strconv"
+	"sync"
 	"time"
 
 	"github.com/stsim/stsim/sim/journal"
@@ -24,11 +27,137 @@ var accessLogPC = func() uintptr {
 // caller checks that h is enabled at level. The line is the same record
 // Logger.LogAttrs would build, so the text and JSON handlers print it
 // byte for byte as before; only the per-call stack walk and the second
-// clock read are gone.
+// clock read are gone. NewLogger's handler writes it without a record.
 func writeAccessLine(ctx context.Context, h slog.Handler, level slog.Level, at time.Time, e *journal.Entry) {
+	if fast, ok := h.(*accessHandler); ok && fast.writeAccess(level, at, e) {
+		return
+	}
 	r := slog.NewRecord(at, level, "request", accessLogPC)
 	r.AddAttrs(slog.String("method", e.Method), slog.String("path", e.Path),
 		slog.Int("status", e.Status), slog.Duration("latency", e.Latency),
 		slog.String("trace", e.TraceID), slog.String("operation", e.Operation))
 	_ = h.Handle(ctx, r)
+}
+
+// NewLogger is the logger stsim writes to w: slog's text or JSON handler
+// (format "json", anything else is text) at level, plus a fast path for
+// the access line. The line is appended straight into a pooled buffer in
+// exactly the bytes the slog handler would write, when its values need no
+// quoting or escaping (the common case: plain paths, IDs, operation
+// names); any other line goes through the slog handler. Both write to w
+// one whole line at a time under one lock.
+func NewLogger(w io.Writer, format string, level slog.Leveler) *slog.Logger {
+	lw := &lockedWriter{w: w}
+	opts := &slog.HandlerOptions{Level: level}
+	if format == "json" {
+		return slog.New(&accessHandler{Handler: slog.NewJSONHandler(lw, opts), w: lw, json: true})
+	}
+	return slog.New(&accessHandler{Handler: slog.NewTextHandler(lw, opts), w: lw})
+}
+
+// accessHandler is slog's handler with a fast path for the access line.
+// WithAttrs and WithGroup return the embedded handler's result, so a
+// derived logger (whose lines carry more) has no fast path.
+type accessHandler struct {
+	slog.Handler
+	w    *lockedWriter
+	json bool
+}
+
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+var lineBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+
+// writeAccess writes the access line if all its strings are plain, and
+// reports whether it did.
+func (h *accessHandler) writeAccess(level slog.Level, at time.Time, e *journal.Entry) bool {
+	if !plain(e.Method) || !plain(e.Path) || !plain(e.TraceID) || !plain(e.Operation) {
+		return false
+	}
+	bp := lineBuffers.Get().(*[]byte)
+	b := (*bp)[:0]
+	at = at.Round(0)
+	if h.json {
+		b = append(b, `{"time":"`...)
+		b = at.AppendFormat(b, time.RFC3339Nano)
+		b = append(b, `","level":"`...)
+		b = append(b, level.String()...)
+		b = append(b, `","msg":"request","method":"`...)
+		b = append(b, e.Method...)
+		b = append(b, `","path":"`...)
+		b = append(b, e.Path...)
+		b = append(b, `","status":`...)
+		b = strconv.AppendInt(b, int64(e.Status), 10)
+		b = append(b, `,"latency":`...)
+		b = strconv.AppendInt(b, int64(e.Latency), 10)
+		b = append(b, `,"trace":"`...)
+		b = append(b, e.TraceID...)
+		b = append(b, `","operation":"`...)
+		b = append(b, e.Operation...)
+		b = append(b, "\"}\n"...)
+	} else {
+		b = append(b, "time="...)
+		b = appendMillis(b, at)
+		b = append(b, " level="...)
+		b = append(b, level.String()...)
+		b = append(b, " msg=request method="...)
+		b = appendText(b, e.Method)
+		b = append(b, " path="...)
+		b = appendText(b, e.Path)
+		b = append(b, " status="...)
+		b = strconv.AppendInt(b, int64(e.Status), 10)
+		b = append(b, " latency="...)
+		b = append(b, e.Latency.String()...)
+		b = append(b, " trace="...)
+		b = appendText(b, e.TraceID)
+		b = append(b, " operation="...)
+		b = appendText(b, e.Operation)
+		b = append(b, '\n')
+	}
+	_, _ = h.w.Write(b)
+	*bp = b
+	lineBuffers.Put(bp)
+	return true
+}
+
+// plain reports whether s is written as is by both slog handlers: no
+// quoting in text, no escaping in JSON. The set is narrower than theirs,
+// never wider.
+func plain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+			c == '/' || c == '.' || c == '_' || c == '-' || c == ':' || c == '~' || c == ',' || c == '+') {
+			return false
+		}
+	}
+	return true
+}
+
+// appendText writes a plain string as the text handler does: an empty
+// one is quoted.
+func appendText(b []byte, s string) []byte {
+	if s == "" {
+		return append(b, `""`...)
+	}
+	return append(b, s...)
+}
+
+// appendMillis writes t as the text handler does: RFC 3339 with exactly
+// three digits of milliseconds.
+func appendMillis(b []byte, t time.Time) []byte {
+	const prefixLen = len("2006-01-02T15:04:05.000")
+	n := len(b)
+	t = t.Truncate(time.Millisecond).Add(time.Millisecond / 10) // keeps 4 fraction digits
+	b = t.AppendFormat(b, time.RFC3339Nano)
+	return append(b[:n+prefixLen], b[n+prefixLen+1:]...) // drop the 4th
 }

@@ -55,6 +55,48 @@ func TestAccessLineMatchesLoggerOutput(t *testing.T) {
 	}
 }
 
+// TestNewLoggerWritesTheAccessLineAsSlogDoes: NewLogger's fast path
+// writes the same bytes as slog's handlers, and strings it cannot write
+// as is go through them.
+func TestNewLoggerWritesTheAccessLineAsSlogDoes(t *testing.T) {
+	at := []time.Time{
+		time.Date(2026, 12, 6, 18, 4, 5, 0, time.UTC),
+		time.Date(2026, 12, 6, 18, 4, 5, 123456789, time.FixedZone("CST", -6*3600)),
+		time.Now(), // with a monotonic reading
+	}
+	entries := map[string]bool{ // path or operation -> written by the fast path
+		"plain": true, "": true, "with space": false, `quo"te`: false, "a=b": false, "ünï": false,
+		"back\\slash": false, "tab\t": false, "<html>": false,
+	}
+	for _, format := range []string{"text", "json"} {
+		for _, level := range []slog.Level{slog.LevelInfo, slog.LevelDebug} {
+			for s, fast := range entries {
+				for _, when := range at {
+					e := sampleAccess
+					e.Operation, e.Path, e.Status, e.Latency = s, "/x/"+s, 500, 0
+					var want, got bytes.Buffer
+					opts := &slog.HandlerOptions{Level: slog.LevelDebug}
+					var ref slog.Handler = slog.NewTextHandler(&want, opts)
+					if format == "json" {
+						ref = slog.NewJSONHandler(&want, opts)
+					}
+					writeAccessLine(context.Background(), ref, level, when, &e)
+					h := NewLogger(&got, format, slog.LevelDebug).Handler()
+					if took := h.(*accessHandler).writeAccess(level, when, &e); took != fast {
+						t.Errorf("%s %q: fast path taken %v, want %v", format, s, took, fast)
+					}
+					if !fast {
+						writeAccessLine(context.Background(), h, level, when, &e)
+					}
+					if got.String() != want.String() {
+						t.Errorf("%s %v %q:\n got %q\nwant %q", format, level, s, got.String(), want.String())
+					}
+				}
+			}
+		}
+	}
+}
+
 func TestAccessLineSourceForAddSource(t *testing.T) {
 	var buf bytes.Buffer
 	h := slog.NewJSONHandler(&buf, &slog.HandlerOptions{AddSource: true})
@@ -87,7 +129,8 @@ func TestRedactQuery(t *testing.T) {
 
 // BenchmarkAccessLine is the per-request access log line at info level
 // into the text and JSON handlers stsim uses (writing to io.Discard),
-// through Logger.LogAttrs as before and through writeAccessLine.
+// through Logger.LogAttrs as before, through writeAccessLine, and through
+// NewLogger's fast path.
 func BenchmarkAccessLine(b *testing.B) {
 	for _, format := range []string{"text", "json"} {
 		var h slog.Handler = slog.NewTextHandler(io.Discard, nil)
@@ -99,6 +142,16 @@ func BenchmarkAccessLine(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				accessLineViaLogger(l, slog.LevelInfo, &sampleAccess)
+			}
+		})
+		b.Run(format+"/NewLogger", func(b *testing.B) {
+			b.ReportAllocs()
+			ctx := context.Background()
+			h := NewLogger(io.Discard, format, slog.LevelInfo).Handler()
+			for b.Loop() {
+				if h.Enabled(ctx, slog.LevelInfo) {
+					writeAccessLine(ctx, h, slog.LevelInfo, time.Now(), &sampleAccess)
+				}
 			}
 		})
 		b.Run(format+"/writeAccessLine", func(b *testing.B) {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -154,7 +153,7 @@ func benchDefaultServer(b *testing.B, dataFile string) (http.Handler, string) {
 	cfg := config.Defaults()
 	cfg.RateLimit = 0
 	cfg.DataFile = dataFile
-	logger := slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	logger := sim.NewLogger(io.Discard, cfg.LogFormat, cfg.LogLevel) // as cmd/stsim logs
 	s, err := sim.New(sim.Options{Config: cfg, Logger: logger})
 	if err != nil {
 		b.Fatal(err)

@@ -170,11 +170,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 }
 
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
-	if cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
-	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return sim.NewLogger(w, cfg.LogFormat, cfg.LogLevel)
 }
 
 // printBanner tells a user everything needed for a first call. The demo
