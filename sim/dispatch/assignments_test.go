@@ -105,7 +105,12 @@ func TestAssignmentExport(t *testing.T) {
 		e := newEnv(t, backend)
 		f := e.newFixture(2, 2*time.Hour)
 		eight, ten := local(2026, 11, 24, 8, 0), local(2026, 11, 24, 10, 0)
-		appt := e.book(f, eight, ten, f.techs[0], f.techs[1])
+		// Booked through the jobs API, so the assignments are new changes.
+		var job struct {
+			FirstAppointmentID int64 `json:"firstAppointmentId"`
+		}
+		e.booker(f)(eight, ten, f.techs[0], f.techs[1]).OK(t).JSON(t, &job)
+		appt := job.FirstAppointmentID
 
 		type export struct {
 			HasMore      bool            `json:"hasMore"`

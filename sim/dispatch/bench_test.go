@@ -185,7 +185,7 @@ func BenchmarkCheckSlot50Techs(b *testing.B) {
 	from := time.Date(2026, 11, 24, 14, 0, 0, 0, start.Location())
 	var bu int64
 	if err := resource.Update(st, benchTenant, start, func(tx *resource.Tx) error {
-		bus, err := all(tx, &settings.BusinessUnits, func(*settings.BusinessUnit) bool { return true })
+		bus, err := settings.ActiveBusinessUnits(tx)
 		if err != nil {
 			return err
 		}

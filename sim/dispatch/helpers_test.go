@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/stsim/stsim/sim/auth"
-	"github.com/stsim/stsim/sim/jpm"
 	"github.com/stsim/stsim/sim/resource"
 	"github.com/stsim/stsim/sim/simtest"
 	"github.com/stsim/stsim/sim/tenant"
@@ -194,35 +193,60 @@ func (e *env) shift(tech int64, kind string, start, end time.Time) {
 	}, nil)
 }
 
-// book creates a job of the fixture's business unit with one appointment
-// over [start, end), assigned to techs (none: unassigned), directly in the
-// store, and returns the appointment ID.
+// book seeds a job of the fixture's business unit with one appointment over
+// [start, end), assigned to techs (none: unassigned), through jpm's fixture
+// seed (no slot check), and returns the appointment ID, read through the
+// jpm API.
 func (e *env) book(f fixture, start, end time.Time, techs ...int64) int64 {
 	e.t.Helper()
-	var id int64
-	e.update(func(tx *resource.Tx) error {
-		var err error
-		id, err = bookTx(tx, f, start, end, techs...)
-		return err
-	})
-	return id
+	job := e.newID()
+	a := map[string]any{"start": rfc(start.UTC()), "end": rfc(end.UTC())}
+	if len(techs) > 0 {
+		a["technicianIds"] = techs
+	}
+	e.srv.Seed(e.t, e.tenant, "jpm", map[string][]any{"jobs": {map[string]any{
+		"id": job, "customerId": e.newID(), "locationId": e.newID(), "businessUnitId": f.bu, "jobTypeId": f.jobType,
+		"priority": "Normal", "campaignId": e.newID(), "appointments": []any{a},
+	}}})
+	var p page[struct {
+		ID int64 `json:"id"`
+	}]
+	e.srv.Do(e.t, "GET", fmt.Sprintf("/jpm/v2/tenant/%d/appointments?jobId=%d", e.tenant, job), e.tok, nil).OK(e.t).JSON(e.t, &p)
+	if len(p.Data) != 1 {
+		e.t.Fatalf("seeded job %d has %d appointments", job, len(p.Data))
+	}
+	return p.Data[0].ID
 }
 
-func bookTx(tx *resource.Tx, f fixture, start, end time.Time, techs ...int64) (int64, error) {
-	job := &jpm.Job{Meta: resource.Meta{Active: true}, BusinessUnitID: f.bu, JobTypeID: f.jobType, Priority: "Normal", JobStatus: "Scheduled"}
-	if err := resource.Create(tx, &jpm.Jobs, job); err != nil {
-		return 0, err
+// booker books through POST /jpm/v2/…/jobs (the path a Schedule
+// Engine–style client takes, which runs schedule.CheckSlot): it seeds a
+// campaign, creates a customer with one location, and returns a function
+// that books a job of the fixture's business unit with one appointment over
+// [start, end), assigned to techs (none: the business unit's pool).
+func (e *env) booker(f fixture) func(start, end time.Time, techs ...int64) *simtest.Response {
+	e.t.Helper()
+	campaign := e.newID()
+	e.srv.Seed(e.t, e.tenant, "marketing", map[string][]any{"campaigns": {map[string]any{"id": campaign, "name": "Dispatch test campaign"}}})
+	var customer struct {
+		ID        int64 `json:"id"`
+		Locations []struct {
+			ID int64 `json:"id"`
+		} `json:"locations"`
 	}
-	appt := &jpm.Appointment{Meta: resource.Meta{Active: true}, JobID: job.ID, Start: resource.Stamp(start), End: resource.Stamp(end), Status: "Scheduled"}
-	if err := resource.Create(tx, &jpm.Appointments, appt); err != nil {
-		return 0, err
-	}
-	if len(techs) > 0 {
-		if err := jpm.AssignTechnicians(tx, appt, techs, 1, "technicianIds"); err != nil {
-			return 0, err
+	addr := map[string]any{"street": "1 Test Way", "city": "Evanston", "state": "IL", "zip": "60201", "country": "USA"}
+	e.srv.Do(e.t, "POST", fmt.Sprintf("/crm/v2/tenant/%d/customers", e.tenant), e.tok, map[string]any{
+		"name": "Dana Dispatch", "address": addr, "locations": []any{map[string]any{"name": "Home", "address": addr}},
+	}).OK(e.t).JSON(e.t, &customer)
+	return func(start, end time.Time, techs ...int64) *simtest.Response {
+		a := map[string]any{"start": rfc(start.UTC()), "end": rfc(end.UTC()), "arrivalWindowStart": rfc(start.UTC()), "arrivalWindowEnd": rfc(end.UTC())}
+		if len(techs) > 0 {
+			a["technicianIds"] = techs
 		}
+		return e.srv.Do(e.t, "POST", fmt.Sprintf("/jpm/v2/tenant/%d/jobs", e.tenant), e.tok, map[string]any{
+			"customerId": customer.ID, "locationId": customer.Locations[0].ID, "businessUnitId": f.bu, "jobTypeId": f.jobType,
+			"priority": "Normal", "campaignId": campaign, "appointments": []any{a},
+		})
 	}
-	return appt.ID, nil
 }
 
 // Wire shapes the tests read.
