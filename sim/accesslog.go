@@ -80,7 +80,8 @@ var lineBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 512); return 
 // writeAccess writes the access line if all its strings are plain, and
 // reports whether it did.
 func (h *accessHandler) writeAccess(level slog.Level, at time.Time, e *journal.Entry) bool {
-	if !plain(e.Method) || !plain(e.Path) || !plain(e.TraceID) || !plain(e.Operation) {
+	if !plain(e.Method) || !plain(e.Path) || !plain(e.TraceID) || !plain(e.Operation) ||
+		at.Year() < 0 || at.Year() > 9999 { // slog's JSON handler notes an error for such a time
 		return false
 	}
 	bp := lineBuffers.Get().(*[]byte)

@@ -63,6 +63,7 @@ func TestNewLoggerWritesTheAccessLineAsSlogDoes(t *testing.T) {
 		time.Date(2026, 12, 6, 18, 4, 5, 0, time.UTC),
 		time.Date(2026, 12, 6, 18, 4, 5, 123456789, time.FixedZone("CST", -6*3600)),
 		time.Now(), // with a monotonic reading
+		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
 	}
 	entries := map[string]bool{ // path or operation -> written by the fast path
 		"plain": true, "": true, "with space": false, `quo"te`: false, "a=b": false, "ünï": false,
@@ -82,10 +83,10 @@ func TestNewLoggerWritesTheAccessLineAsSlogDoes(t *testing.T) {
 					}
 					writeAccessLine(context.Background(), ref, level, when, &e)
 					h := NewLogger(&got, format, slog.LevelDebug).Handler()
-					if took := h.(*accessHandler).writeAccess(level, when, &e); took != fast {
+					if took := h.(*accessHandler).writeAccess(level, when, &e); took != (fast && when.Year() < 10000) {
 						t.Errorf("%s %q: fast path taken %v, want %v", format, s, took, fast)
 					}
-					if !fast {
+					if !fast || when.Year() >= 10000 {
 						writeAccessLine(context.Background(), h, level, when, &e)
 					}
 					if got.String() != want.String() {
