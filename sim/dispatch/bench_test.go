@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stsim/stsim/sim/fixture"
 	"github.com/stsim/stsim/sim/jpm"
 	"github.com/stsim/stsim/sim/resource"
 	"github.com/stsim/stsim/sim/schedule"
@@ -18,77 +19,85 @@ import (
 
 const benchTenant = 42
 
-// benchData builds, through the resource layer on a memory store, a tenant
-// with 5 business units of 10 technicians each, the five two-hour arrival
-// windows, Monday–Saturday 08:00–17:00 shifts over 28 days (the 14 queried
-// and the 14 before), and three appointments per technician and working
-// day over those 28 days (about 3,600, a sixth of them unassigned, every
-// twentieth canceled), each with its own job. It returns the store, the
+// benchData builds, on a memory store, a tenant with 5 business units of 10
+// technicians each, the five two-hour arrival windows, Monday–Saturday
+// 08:00–17:00 shifts over 28 days (the 14 queried and the 14 before), and
+// three appointments per technician and working day over those 28 days
+// (about 3,600, a sixth of them unassigned, every twentieth canceled), each
+// with its own job. Settings and jpm records are written through those
+// modules' fixture seeds (fixture.SeedRecords). It returns the store, the
 // query start and a job type.
 func benchData(b testing.TB) (store.Store, time.Time, int64) {
 	st := store.OpenMemory()
 	b.Cleanup(func() { st.Close() })
 	loc := tenant.Location("America/Chicago")
 	start := time.Date(2026, 11, 23, 0, 0, 0, 0, loc) // a Monday
-	var jobType int64
-	err := resource.Update(st, benchTenant, start, func(tx *resource.Tx) error {
-		jt := &jpm.JobType{Meta: resource.Meta{Active: true}, Name: "Tune-up", Skills: []string{"HVAC"}, Duration: 5400}
-		if err := resource.Create(tx, &jpm.JobTypes, jt); err != nil {
-			return err
+	const jobType, cancelReason, customer, location, campaign = 1, 2, 3, 4, 5
+	stamp := func(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+	var units, techs, jobs []any
+	nextID := int64(10)
+	n := 0
+	for u := range 5 {
+		nextID++
+		bu := nextID
+		units = append(units, map[string]any{"id": bu, "name": fmt.Sprintf("BU %d", u)})
+		for i := range 10 {
+			skills := []string{"HVAC"}
+			if i%4 == 3 {
+				skills = []string{"Plumbing"}
+			}
+			nextID++
+			tech := nextID
+			techs = append(techs, map[string]any{"id": tech, "name": fmt.Sprintf("Tech %d-%d", u, i), "businessUnitId": bu, "skills": skills})
+			for day := -14; day < 14; day++ {
+				date := start.AddDate(0, 0, day)
+				if date.Weekday() == time.Sunday {
+					continue
+				}
+				for _, slot := range [][2]int{{8, 0}, {10, 30}, {13, 0}} {
+					n++
+					s := time.Date(date.Year(), date.Month(), date.Day(), slot[0], slot[1], 0, 0, loc)
+					appt := map[string]any{"start": stamp(s), "end": stamp(s.Add(90 * time.Minute))}
+					if n%6 != 0 {
+						appt["technicianIds"] = []int64{tech}
+					}
+					job := map[string]any{"customerId": customer, "locationId": location, "businessUnitId": bu, "jobTypeId": jobType,
+						"priority": "Normal", "campaignId": campaign, "appointments": []any{appt}}
+					if n%20 == 0 {
+						job["jobStatus"], job["cancel"] = "Canceled", map[string]any{"reasonId": cancelReason, "memo": "bench"}
+					}
+					jobs = append(jobs, job)
+				}
+			}
 		}
-		jobType = jt.ID
+	}
+	err := resource.Update(st, benchTenant, start, func(tx *resource.Tx) error {
 		for _, d := range defaultBlocks {
 			if err := resource.Create(tx, &ArrivalWindows, &ArrivalWindow{Meta: resource.Meta{Active: true}, Start: d.start, Duration: d.length, BusinessUnitIDs: []int64{}}); err != nil {
 				return err
 			}
 		}
-		n := 0
-		for u := range 5 {
-			bu := &settings.BusinessUnit{Meta: resource.Meta{Active: true}, Name: fmt.Sprintf("BU %d", u)}
-			if err := resource.Create(tx, &settings.BusinessUnits, bu); err != nil {
-				return err
-			}
-			for i := range 10 {
-				buID := bu.ID
-				skills := []string{"HVAC"}
-				if i%4 == 3 {
-					skills = []string{"Plumbing"}
+		if err := fixture.SeedRecords(tx, "settings", map[string][]any{"businessUnits": units, "technicians": techs}, loc, settings.Seed); err != nil {
+			return err
+		}
+		if err := fixture.SeedRecords(tx, "jpm", map[string][]any{
+			"jobTypes":      {map[string]any{"id": jobType, "name": "Tune-up", "skills": []string{"HVAC"}, "duration": 5400}},
+			"cancelReasons": {map[string]any{"id": cancelReason, "name": "Bench cancel"}},
+			"jobs":          jobs,
+		}, loc, jpm.Seed); err != nil {
+			return err
+		}
+		for _, rec := range techs {
+			tech := rec.(map[string]any)["id"].(int64)
+			for day := -14; day < 14; day++ {
+				date := start.AddDate(0, 0, day)
+				if date.Weekday() == time.Sunday {
+					continue
 				}
-				tech := &settings.Technician{Meta: resource.Meta{Active: true}, Name: fmt.Sprintf("Tech %d-%d", u, i), BusinessUnitID: &buID, Skills: skills}
-				if err := resource.Create(tx, &settings.Technicians, tech); err != nil {
+				at := func(h int) time.Time { return time.Date(date.Year(), date.Month(), date.Day(), h, 0, 0, 0, loc) }
+				if err := resource.Create(tx, &Shifts, &Shift{Meta: resource.Meta{Active: true}, ShiftType: ShiftNormal, Title: "Day",
+					TechnicianID: tech, Start: resource.Stamp(at(8)), End: resource.Stamp(at(17))}); err != nil {
 					return err
-				}
-				for day := -14; day < 14; day++ {
-					date := start.AddDate(0, 0, day)
-					if date.Weekday() == time.Sunday {
-						continue
-					}
-					at := func(h, m int) time.Time { return time.Date(date.Year(), date.Month(), date.Day(), h, m, 0, 0, loc) }
-					if err := resource.Create(tx, &Shifts, &Shift{Meta: resource.Meta{Active: true}, ShiftType: ShiftNormal, Title: "Day",
-						TechnicianID: tech.ID, Start: resource.Stamp(at(8, 0)), End: resource.Stamp(at(17, 0))}); err != nil {
-						return err
-					}
-					for _, slot := range [][2]int{{8, 0}, {10, 30}, {13, 0}} {
-						n++
-						job := &jpm.Job{Meta: resource.Meta{Active: true}, BusinessUnitID: bu.ID, JobTypeID: jt.ID, Priority: "Normal", JobStatus: "Scheduled"}
-						if err := resource.Create(tx, &jpm.Jobs, job); err != nil {
-							return err
-						}
-						status := "Scheduled"
-						if n%20 == 0 {
-							status = "Canceled"
-						}
-						s := at(slot[0], slot[1])
-						appt := &jpm.Appointment{Meta: resource.Meta{Active: true}, JobID: job.ID, Start: resource.Stamp(s), End: resource.Stamp(s.Add(90 * time.Minute)), Status: status}
-						if err := resource.Create(tx, &jpm.Appointments, appt); err != nil {
-							return err
-						}
-						if n%6 != 0 {
-							if err := jpm.AssignTechnicians(tx, appt, []int64{tech.ID}, 1, "technicianIds"); err != nil {
-								return err
-							}
-						}
-					}
 				}
 			}
 		}

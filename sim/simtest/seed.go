@@ -1,7 +1,6 @@
 package simtest
 
 import (
-	"encoding/json"
 	"slices"
 	"testing"
 
@@ -26,29 +25,16 @@ func (s *Server) Seed(t testing.TB, tenantID int64, module string, kinds map[str
 		t.Fatalf("simtest.Seed: no module %q", module)
 	}
 	m := sim.Modules[i]
-	recs := &fixture.Records{File: "test/" + module + ".json", Kinds: map[string][]json.RawMessage{}}
-	for kind, list := range kinds {
-		for _, rec := range list {
-			data, err := json.Marshal(rec)
-			if err != nil {
-				t.Fatal(err)
-			}
-			recs.Kinds[kind] = append(recs.Kinds[kind], data)
-		}
+	seeds := []func(*resource.Tx, fixture.Input) error{m.Seed}
+	if m.SeedLast != nil {
+		seeds = append(seeds, m.SeedLast)
 	}
-	set := &fixture.Set{Records: map[string]*fixture.Records{module: recs}}
 	err := resource.Update(s.Store(), tenantID, s.Clock.Now(), func(tx *resource.Tx) error {
 		settings, err := tenant.Load(tx)
 		if err != nil {
 			return err
 		}
-		in := fixture.Input{Records: recs, Dates: fixture.Dates{Now: tx.Now, Loc: settings.Location()}}
-		return resource.Reserve(tx, set.ReservedIDs(), func() error {
-			if err := m.Seed(tx, in); err != nil || m.SeedLast == nil {
-				return err
-			}
-			return m.SeedLast(tx, in)
-		})
+		return fixture.SeedRecords(tx, module, kinds, settings.Location(), seeds...)
 	})
 	if err != nil {
 		t.Fatalf("simtest.Seed %s: %v", module, err)
