@@ -146,12 +146,13 @@ func TestScheduleFindsWhatAScanFinds(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			appts, err := all(tx, &jpm.Appointments, func(a *jpm.Appointment) bool {
-				return a.Status != jpm.ApptCanceled && a.Status != jpm.ApptHold && a.Start.Before(w[1]) && a.End.After(w[0])
-			})
+			overlapping, err := jpm.AppointmentsOverlapping(tx, w[0], w[1])
 			if err != nil {
 				return err
 			}
+			appts := slices.DeleteFunc(overlapping, func(a *jpm.Appointment) bool {
+				return a.Status == jpm.ApptCanceled || a.Status == jpm.ApptHold
+			})
 			var got, want []string
 			for _, b := range indexed {
 				got = append(got, fmt.Sprintf("%d %s %v", b.ID, b.Start.UTC().Format(time.RFC3339), b.TechnicianIDs))

@@ -1,7 +1,9 @@
 package jpm
 
 import (
+	"math"
 	"net/url"
+	"time"
 
 	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/resource"
@@ -22,6 +24,14 @@ func JobTypeByID(tx *resource.Tx, id int64) (*JobType, error) { return resource.
 // is none).
 func AppointmentByID(tx *resource.Tx, id int64) (*Appointment, error) {
 	return resource.Get(tx, &Appointments, id)
+}
+
+// AppointmentsOverlapping returns every live appointment, whatever its
+// status, whose [start, end) overlaps [from, to), in ID order.
+func AppointmentsOverlapping(tx *resource.Tx, from, to time.Time) ([]*Appointment, error) {
+	page, err := resource.List(tx, &Appointments, resource.Query{Page: 1, PageSize: math.MaxInt32}, resource.Select{},
+		func(a *Appointment) bool { return a.Start.Before(to) && a.End.After(from) })
+	return page.Data, err
 }
 
 // AssignmentIDsOf returns the IDs of an appointment's assignments, live or
