@@ -322,7 +322,7 @@ func slotGroups(tx *resource.Tx, scope []int64, b *schedule.Board) ([]slotGroup,
 	}
 	slices.Sort(universe)
 	universe = slices.Compact(universe)
-	windows, err := all(tx, &ArrivalWindows, func(w *ArrivalWindow) bool { return w.Active })
+	windows, err := resource.All(tx, &ArrivalWindows, func(w *ArrivalWindow) bool { return w.Active })
 	if err != nil {
 		return nil, err
 	}

@@ -3,7 +3,6 @@ package dispatch
 import (
 	"encoding/json"
 	"errors"
-	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -177,9 +176,3 @@ func saveDoc(tx *resource.Tx, key string, v any) error {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
-
-// all returns every live record of a kind that where accepts, in ID order.
-func all[T any, P resource.Record[T]](tx *resource.Tx, k *resource.Kind[T], where func(P) bool) ([]P, error) {
-	page, err := resource.List[T, P](tx, k, resource.Query{Page: 1, PageSize: math.MaxInt32}, resource.Select{}, where)
-	return page.Data, err
-}

@@ -77,7 +77,7 @@ type Zone struct {
 	CreatedByID        int64    `json:"createdById"`
 }
 
-// Zones is the zone kind.
+// zones is the zone kind.
 var zones = resource.Kind[Zone]{Name: "dispatch.zones", Label: "Zone"}
 
 // Team is a dispatch team.
@@ -87,7 +87,7 @@ type Team struct {
 	CreatedByID *int64  `json:"createdById"`
 }
 
-// Teams is the team kind.
+// teams is the team kind.
 var teams = resource.Kind[Team]{Name: "dispatch.teams", Label: "Team"}
 
 // NonJobAppointment is a technician's calendar event that is not a job:

@@ -298,7 +298,7 @@ func bulkDeleteShifts(c *gin.Context, call *api.Call) {
 	}
 	var out bulkDeletedOut
 	err := call.Update(func(tx *resource.Tx) error {
-		doomed, err := all(tx, &Shifts, func(s *Shift) bool { return !s.Start.Before(start) && !s.End.After(end) })
+		doomed, err := resource.All(tx, &Shifts, func(s *Shift) bool { return !s.Start.Before(start) && !s.End.After(end) })
 		if err != nil {
 			return err
 		}

@@ -58,7 +58,7 @@ func createTeam(c *gin.Context, call *api.Call) {
 	var out teamCreatedOut
 	err := call.Update(func(tx *resource.Tx) error {
 		if name != nil {
-			existing, err := all(tx, &teams, func(t *Team) bool { return t.Name != nil && strings.EqualFold(*t.Name, *name) })
+			existing, err := resource.All(tx, &teams, func(t *Team) bool { return t.Name != nil && strings.EqualFold(*t.Name, *name) })
 			if err != nil {
 				return err
 			}

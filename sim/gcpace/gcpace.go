@@ -12,7 +12,7 @@
 //
 //	headroom = min(max(live, rate × Period), max(MaxHeadroom, live/2))
 //
-// Idle, it is GOGC=100 (the heap at rest does not grow); under load a
+// Idle, it is about GOGC=100 of the live heap (the heap at rest does not grow); under load a
 // small heap collects about once per Period instead of once per live-heap
 // of garbage; a large heap keeps at most max(MaxHeadroom, live/2) of
 // garbage. A GOGC environment variable turns the pacer off (the runtime

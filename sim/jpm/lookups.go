@@ -1,7 +1,6 @@
 package jpm
 
 import (
-	"math"
 	"net/url"
 	"time"
 
@@ -29,9 +28,7 @@ func AppointmentByID(tx *resource.Tx, id int64) (*Appointment, error) {
 // AppointmentsOverlapping returns every live appointment, whatever its
 // status, whose [start, end) overlaps [from, to), in ID order.
 func AppointmentsOverlapping(tx *resource.Tx, from, to time.Time) ([]*Appointment, error) {
-	page, err := resource.List(tx, &Appointments, resource.Query{Page: 1, PageSize: math.MaxInt32}, resource.Select{},
-		func(a *Appointment) bool { return a.Start.Before(to) && a.End.After(from) })
-	return page.Data, err
+	return resource.All(tx, &Appointments, func(a *Appointment) bool { return a.Start.Before(to) && a.End.After(from) })
 }
 
 // AssignmentIDsOf returns the IDs of an appointment's assignments, live or

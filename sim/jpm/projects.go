@@ -3,7 +3,6 @@ package jpm
 import (
 	"cmp"
 	"errors"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -648,13 +647,12 @@ func projectFilter(c *gin.Context, tx *resource.Tx) (resource.Select, func(*Proj
 		jobSets = append(jobSets, ids)
 	}
 	if invoiceID != nil {
-		page, err := resource.List(tx, &Jobs, resource.Query{Page: 1, PageSize: math.MaxInt32}, resource.Select{},
-			func(j *Job) bool { return j.InvoiceID == *invoiceID })
+		jobs, err := resource.All(tx, &Jobs, func(j *Job) bool { return j.InvoiceID == *invoiceID })
 		if err != nil {
 			return sel, nil, err
 		}
-		ids := make([]int64, 0, len(page.Data))
-		for _, j := range page.Data {
+		ids := make([]int64, 0, len(jobs))
+		for _, j := range jobs {
 			ids = append(ids, j.ID)
 		}
 		jobSets = append(jobSets, ids)

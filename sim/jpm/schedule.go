@@ -21,13 +21,15 @@ func init() {
 			return nil
 		}
 		ids, err := resource.Lookup(tx, &Appointments, "job", resource.IDKey(j.ID))
-		for _, id := range ids {
-			if err != nil {
-				break
-			}
-			err = rebook(tx, id)
+		if err != nil {
+			return err
 		}
-		return err
+		for _, id := range ids {
+			if err := rebook(tx, id); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 }
 

@@ -20,6 +20,7 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -193,7 +194,7 @@ func (s *bodySchema) accepts(t *jsonTree, n int32, depth int) bool {
 	if !s.allAccept(t, n, depth) {
 		return false
 	}
-	if s.enum != nil && (v.kind != jsonString || !contains(s.enum, v.text)) {
+	if s.enum != nil && (v.kind != jsonString || !slices.Contains(s.enum, v.text)) {
 		return false
 	}
 	switch v.kind {
@@ -218,15 +219,6 @@ func (s *bodySchema) allAccept(t *jsonTree, n int32, depth int) bool {
 		}
 	}
 	return true
-}
-
-func contains(list []string, v string) bool {
-	for _, s := range list {
-		if s == v {
-			return true
-		}
-	}
-	return false
 }
 
 func (s *bodySchema) acceptsNumber(text string) bool {
@@ -636,6 +628,9 @@ func (o *Operation) acceptsBody(r *http.Request) bool {
 	if base, _, _ := strings.Cut(ct, ";"); !strings.EqualFold(strings.TrimSpace(base), jsonMedia) {
 		return false // another media type mapped to the same content: kin picks its decoder
 	}
+	if r.ContentLength > maxBodySize {
+		return false // kin-openapi reads it; the fast check would only buffer it first
+	}
 	data, err := readBody(r)
 	if err != nil || len(data) == 0 || len(data) > maxBodySize {
 		return false
@@ -672,7 +667,7 @@ func readBody(r *http.Request) ([]byte, error) {
 // readAll is io.ReadAll starting from the size the request declares
 // (within reason), so a body of known length is read into one allocation.
 func readAll(r io.Reader, size int64) ([]byte, error) {
-	b := make([]byte, 0, min(max(size, 0), 1<<20)+1) // +1: room to read the EOF
+	b := make([]byte, 0, min(max(size, 0), maxBodySize)+1) // +1: room to read the EOF
 	for {
 		n, err := r.Read(b[len(b):cap(b)])
 		b = b[:len(b)+n]

@@ -3,9 +3,9 @@ package oas
 import (
 	"bytes"
 	"encoding/json"
-
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -144,7 +144,7 @@ func sampleValue(s *openapi3.Schema, full bool, depth int) any {
 	case s.Type.Is(openapi3.TypeObject):
 		obj := map[string]any{}
 		for name, ref := range s.Properties {
-			if (full || contains(s.Required, name)) && ref.Value != nil {
+			if (full || slices.Contains(s.Required, name)) && ref.Value != nil {
 				obj[name] = sampleValue(ref.Value, full, depth+1)
 			}
 		}

@@ -187,6 +187,13 @@ type Select struct {
 	Value string
 }
 
+// All returns every record of a kind that where accepts (nil: all) under
+// a list's default filters, in ID order: List without paging.
+func All[T any, P Record[T]](tx *Tx, k *Kind[T], where func(P) bool) ([]P, error) {
+	page, err := List[T, P](tx, k, Query{Page: 1, PageSize: math.MaxInt32}, Select{}, where)
+	return page.Data, err
+}
+
 // List runs q over a kind. Candidates come from sel (IDs or an index, so a
 // selective filter does not scan the collection); the shared filters and
 // where (the module's own filters; nil for none; it must only read the

@@ -171,9 +171,9 @@ func Get[T any, P Record[T]](tx *Tx, k *Kind[T], id int64) (P, error) {
 
 // Ref loads a live record to read, not to change, in any transaction: the
 // record a reference names (does the customer exist, is the business unit
-// active). It may come from the kind's decoded cache and be shared, so the
-// caller must not change it or anything it points to. In a write
-// transaction it saves decoding records that Get would decode afresh.
+// active). It is a shallow copy of the kind's decoded cache entry, so the
+// caller must not change anything it points to. In a write transaction it
+// saves decoding records that Get would decode afresh.
 func Ref[T any, P Record[T]](tx *Tx, k *Kind[T], id int64) (P, error) {
 	return get[T, P](tx, k, id, true)
 }
@@ -184,7 +184,7 @@ func get[T any, P Record[T]](tx *Tx, k *Kind[T], id int64, ref bool) (P, error) 
 	data, err := stored(tx, k, id)
 	if err == nil {
 		if ref {
-			rec, err = decodeCached[T, P](k, id, data, false) // a shallow copy, as Ref has always given
+			rec, err = decodeCached[T, P](k, id, data, false) // a shallow copy
 		} else {
 			rec, err = decodeRecord[T, P](tx, k, id, data, tx.Shared)
 		}

@@ -1,8 +1,6 @@
 package settings
 
 import (
-	"math"
-
 	"github.com/stsim/stsim/sim/resource"
 )
 
@@ -19,7 +17,7 @@ func TechnicianByID(tx *resource.Tx, id int64) (*Technician, error) {
 // ActiveTechnicians returns the active technicians that keep accepts, in
 // ID order.
 func ActiveTechnicians(tx *resource.Tx, keep func(*Technician) bool) ([]*Technician, error) {
-	return everyOf(tx, &Technicians, func(t *Technician) bool { return t.Active && keep(t) })
+	return resource.All(tx, &Technicians, func(t *Technician) bool { return t.Active && keep(t) })
 }
 
 // BusinessUnitExists reports whether a business unit exists (active or not).
@@ -29,11 +27,5 @@ func BusinessUnitExists(tx *resource.Tx, id int64) (bool, error) {
 
 // ActiveBusinessUnits returns every active business unit, in ID order.
 func ActiveBusinessUnits(tx *resource.Tx) ([]*BusinessUnit, error) {
-	return everyOf(tx, &BusinessUnits, func(u *BusinessUnit) bool { return u.Active })
-}
-
-// everyOf returns every record of a kind that keep accepts, in ID order.
-func everyOf[T any, P resource.Record[T]](tx *resource.Tx, k *resource.Kind[T], keep func(P) bool) ([]P, error) {
-	page, err := resource.List[T, P](tx, k, resource.Query{Page: 1, PageSize: math.MaxInt32}, resource.Select{}, keep)
-	return page.Data, err
+	return resource.All(tx, &BusinessUnits, func(u *BusinessUnit) bool { return u.Active })
 }

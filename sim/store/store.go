@@ -150,10 +150,6 @@ type Store interface {
 	Close() error
 }
 
-// Tx is a transaction bound to one tenant. It is valid only during the
-// function it was passed to and must be used from that function's goroutine
-// only. Every []byte it returns or passes to a callback is a copy owned by
-// the caller (see the package documentation).
 // SharedScanner is implemented by the transactions of a store that can
 // scan without copying (the memory store). ScanShared is Scan, except that
 // key and value are the store's own bytes: fn must only read them, and
@@ -163,6 +159,10 @@ type SharedScanner interface {
 	ScanShared(bucket string, start []byte, fn func(key, value []byte) bool) error
 }
 
+// Tx is a transaction bound to one tenant. It is valid only during the
+// function it was passed to and must be used from that function's goroutine
+// only. Every []byte it returns or passes to a callback is a copy owned by
+// the caller (see the package documentation).
 type Tx interface {
 	// Get returns a copy of the value stored under key in bucket, or
 	// ErrNotFound if the bucket or the key does not exist. On success the
