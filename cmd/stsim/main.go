@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	_ "github.com/stsim/stsim/cmd/stsim/internal/startheap" // huge pages for start-up's heap (its doc says why)
 )
 
 func main() {
