@@ -136,14 +136,21 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}()
 	go func() {
 		err := srv.Ready()
-		collectAgain()
 		if err != nil {
+			collectAgain()
 			notReady <- err
 			cancel()
 			return
 		}
-		paced <- gcpace.Start() // GC headroom sized to the load from now on (see sim/gcpace)
 		logger.Info("ready: /_sim/health answers 200", "url", base, "startup", time.Since(start).Round(time.Millisecond))
+		select {
+		case <-time.After(collectAfterReady):
+		case <-ctx.Done():
+			collectAgain()
+			return
+		}
+		collectAgain()
+		paced <- gcpace.Start() // GC headroom sized to the load from now on (see sim/gcpace)
 	}()
 	saidShuttingDown := make(chan struct{})
 	stopping := context.AfterFunc(ctx, func() {
