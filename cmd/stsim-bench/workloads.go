@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/stsim/stsim/sim/fixture"
+	"github.com/stsim/stsim/fixtures"
 )
 
 // step is one request of a workload; a workload cycles through its steps.
@@ -38,7 +38,7 @@ var workloads = []workload{
 
 // tenantPath is a path of the demo tenant in module m.
 func tenantPath(m, rest string) string {
-	return fmt.Sprintf("/%s/v2/tenant/%d/%s", m, fixture.DemoTenant, rest)
+	return fmt.Sprintf("/%s/v2/tenant/%d/%s", m, fixtures.DemoTenant, rest)
 }
 
 // demo is what the workloads need to know about a running stsim's demo
@@ -73,7 +73,7 @@ func (d *demo) call(s step, out any) error {
 func (d *demo) render(s step, n int) []byte {
 	h := [][2]string{{bodyHeader, strconv.Itoa(n)}}
 	if !s.noAuth {
-		h = append(h, [2]string{"Authorization", "Bearer " + d.token}, [2]string{"ST-App-Key", fixture.DemoAppKey})
+		h = append(h, [2]string{"Authorization", "Bearer " + d.token}, [2]string{"ST-App-Key", fixtures.DemoAppKey})
 	}
 	if s.body != nil {
 		ct := "application/json"
@@ -87,8 +87,8 @@ func (d *demo) render(s step, n int) []byte {
 
 var tokenForm = []byte(url.Values{
 	"grant_type":    {"client_credentials"},
-	"client_id":     {fixture.DemoClientID},
-	"client_secret": {fixture.DemoClientSecret},
+	"client_id":     {fixtures.DemoClientID},
+	"client_secret": {fixtures.DemoClientSecret},
 }.Encode())
 
 // discover fetches a token and the demo records the workloads use.
