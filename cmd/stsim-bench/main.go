@@ -19,6 +19,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/signal"
 	"runtime"
@@ -325,50 +326,69 @@ func (b *bench) measure(w workload, st, ceil *process) error {
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond)) }
 
+// coldMarks are moments of a cold start, from exec.
+type coldMarks struct{ accepting, token time.Duration }
+
+// median returns the middle of ds (sorting ds).
+func median(ds []time.Duration) time.Duration {
+	slices.Sort(ds)
+	return ds[len(ds)/2]
+}
+
 // coldStart starts the binary (and the ceiling) several times and prints
 // the median time from exec to the first authenticated 200.
 func (b *bench) coldStart(ctx context.Context) error {
 	if b.opts.cold <= 0 {
 		return nil
 	}
-	// first200 returns the median wall time from exec to ready, and the
+	// first200 returns the median wall time from exec to ready, the
 	// median CPU time the process had used by then (0 where /proc is not
-	// there to read it).
-	first200 := func(start func() (*process, error), ready func(p *process) bool) (wall, cpu time.Duration, err error) {
-		var walls, cpus []time.Duration
+	// there to read it), and the medians of the moments ready marked.
+	first200 := func(start func() (*process, error), ready func(p *process, at *coldMarks) bool) (wall, cpu time.Duration, at coldMarks, err error) {
+		var walls, cpus, accepting, token []time.Duration
 		for range b.opts.cold {
 			if ctx.Err() != nil {
-				return 0, 0, ctx.Err()
+				return 0, 0, at, ctx.Err()
 			}
 			p, err := start()
 			if err != nil {
-				return 0, 0, err
+				return 0, 0, at, err
 			}
-			err = p.waitFor(60*time.Second, func() bool { return ready(p) })
+			var marks coldMarks
+			err = p.waitFor(60*time.Second, func() bool { return ready(p, &marks) })
 			took := time.Since(p.started)
 			used, cpuErr := p.cpuTime()
 			p.stop()
 			if err != nil {
-				return 0, 0, err
+				return 0, 0, at, err
 			}
 			walls = append(walls, took)
+			accepting = append(accepting, marks.accepting)
+			token = append(token, marks.token)
 			if cpuErr == nil {
 				cpus = append(cpus, used)
 			}
 		}
-		slices.Sort(walls)
-		slices.Sort(cpus)
 		if len(cpus) == len(walls) {
-			cpu = cpus[len(cpus)/2]
+			cpu = median(cpus)
 		}
-		return walls[len(walls)/2], cpu, nil
+		return median(walls), cpu, coldMarks{accepting: median(accepting), token: median(token)}, nil
 	}
 	// Authenticated: a token, then a customer read with it.
-	stsimReady := func(p *process) bool {
+	stsimReady := func(p *process, at *coldMarks) bool {
+		if at.accepting == 0 {
+			conn, err := net.DialTimeout("tcp", p.addr, time.Second)
+			if err != nil {
+				return false
+			}
+			conn.Close()
+			at.accepting = time.Since(p.started)
+		}
 		status, body, err := roundTrip(p.addr, (&demo{addr: p.addr}).render(tokenSteps0(), 0))
 		if err != nil || status != 200 {
 			return false
 		}
+		at.token = time.Since(p.started)
 		tok := string(body)
 		i := strings.Index(tok, `"access_token":"`)
 		if i < 0 {
@@ -385,18 +405,18 @@ func (b *bench) coldStart(ctx context.Context) error {
 			if status == 200 {
 				return true
 			}
-			time.Sleep(time.Millisecond)
+			time.Sleep(pollInterval)
 		}
 	}
-	st, stCPU, err := first200(func() (*process, error) {
+	st, stCPU, stAt, err := first200(func() (*process, error) {
 		return launch("stsim", b.stsim, b.opts.procs, nil, "-addr", "{addr}")
 	}, stsimReady)
 	if err != nil {
 		return fmt.Errorf("cold start: %w", err)
 	}
-	ce, ceCPU, err := first200(func() (*process, error) {
+	ce, ceCPU, _, err := first200(func() (*process, error) {
 		return launch("ceiling", b.self, b.opts.procs, []string{ceilingEnv + "={addr}"})
-	}, func(p *process) bool { return p.get("/") })
+	}, func(p *process, _ *coldMarks) bool { return p.get("/") })
 	if err != nil {
 		return fmt.Errorf("cold start: %w", err)
 	}
@@ -406,8 +426,10 @@ func (b *bench) coldStart(ctx context.Context) error {
 		}
 		return ms(wall) + " (CPU " + ms(cpu) + ")"
 	}
-	fmt.Fprintf(b.out, "cold start to the first authenticated 200 (median of %d): stsim %s, ceiling %s (first 200)\n\n",
+	fmt.Fprintf(b.out, "cold start to the first authenticated 200 (median of %d): stsim %s, ceiling %s (first 200)\n",
 		b.opts.cold, withCPU(st, stCPU), withCPU(ce, ceCPU))
+	fmt.Fprintf(b.out, "stsim's start, medians from exec: accepting connections %s, token 200 %s, authenticated 200 %s\n\n",
+		ms(stAt.accepting), ms(stAt.token), ms(st))
 	if b.opts.coldData == 0 {
 		return nil
 	}
@@ -415,7 +437,7 @@ func (b *bench) coldStart(ctx context.Context) error {
 	if err := b.fillDataFile(data, b.opts.coldData); err != nil {
 		return fmt.Errorf("cold start on bbolt: %w", err)
 	}
-	bb, bbCPU, err := first200(func() (*process, error) {
+	bb, bbCPU, _, err := first200(func() (*process, error) {
 		return launch("stsim (bbolt)", b.stsim, b.opts.procs, nil, "-addr", "{addr}", "-data", data)
 	}, stsimReady)
 	if err != nil {

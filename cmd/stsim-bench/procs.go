@@ -58,6 +58,10 @@ func launch(name, bin string, procs int, env []string, args ...string) (*process
 	return p, nil
 }
 
+// pollInterval is how often a start is polled: short, since cold starts
+// are timed with it.
+const pollInterval = 200 * time.Microsecond
+
 // waitFor polls until ok reports true, or fails after timeout.
 func (p *process) waitFor(timeout time.Duration, ok func() bool) error {
 	deadline := time.Now().Add(timeout)
@@ -68,7 +72,7 @@ func (p *process) waitFor(timeout time.Duration, ok func() bool) error {
 		select {
 		case <-p.exited:
 			return fmt.Errorf("%s exited before it was ready", p.name)
-		case <-time.After(time.Millisecond):
+		case <-time.After(pollInterval):
 		}
 	}
 	return nil
