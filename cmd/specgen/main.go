@@ -29,6 +29,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"testing/fstest"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -52,8 +53,8 @@ func main() {
 		return
 	}
 
-	// Generate everything before writing anything, so a failure leaves the
-	// committed documents alone.
+	// Generate and compile everything before writing anything, so a
+	// failure leaves the committed documents and their compiled form alone.
 	results := make([]*result, len(sim.Modules))
 	for i, m := range sim.Modules {
 		res, err := generate(m.Module, *ref)
@@ -62,6 +63,19 @@ func main() {
 			os.Exit(1)
 		}
 		results[i] = res
+	}
+	docs, err := readDocuments(*out)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "specgen: %v\n", err)
+		os.Exit(1)
+	}
+	for i, m := range sim.Modules {
+		docs[m.File()] = &fstest.MapFile{Data: results[i].data}
+	}
+	compiled, err := oas.Compile(docs)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "specgen: %v\n", err)
+		os.Exit(1)
 	}
 
 	total := 0
@@ -79,10 +93,27 @@ func main() {
 		}
 	}
 	fmt.Printf("%-10s %5d\n", "total", total)
-	if err := writeCompiled(*out); err != nil {
+	if err := replaceCompiled(*out, compiled); err != nil {
 		fmt.Fprintf(os.Stderr, "specgen: %v\n", err)
 		os.Exit(1)
 	}
+}
+
+// readDocuments reads the documents (*.yaml) in dir into memory.
+func readDocuments(dir string) (fstest.MapFS, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	docs := fstest.MapFS{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		docs[filepath.Base(f)] = &fstest.MapFile{Data: data}
+	}
+	return docs, nil
 }
 
 // writeCompiled replaces dir/compiled with the compiled form of the
@@ -92,6 +123,11 @@ func writeCompiled(dir string) error {
 	if err != nil {
 		return err
 	}
+	return replaceCompiled(dir, files)
+}
+
+// replaceCompiled replaces dir/compiled with files (name to contents).
+func replaceCompiled(dir string, files map[string][]byte) error {
 	target := filepath.Join(dir, "compiled")
 	old, err := filepath.Glob(filepath.Join(target, "*"))
 	if err != nil {
