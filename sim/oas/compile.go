@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"strings"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"go.yaml.in/yaml/v4"
 )
 
@@ -17,7 +18,8 @@ import (
 //
 //   - <name>.index.json: the document's operations (path, method,
 //     operationId, paged) and its scope abbreviation, which is all that
-//     routing, scope checks and `stsim ops` need; and
+//     routing, scope checks and `stsim ops` need, and the values of its
+//     enumeration component schemas (Spec.Enum); and
 //   - <name>.paths.yaml: one small, complete OpenAPI document per path
 //     (the document's header, that path's item, and only the component
 //     schemas it reaches, plus the shared error schema), concatenated;
@@ -32,6 +34,9 @@ import (
 type compiledIndex struct {
 	Scope string         `json:"scope,omitempty"` // the document's x-stsim-scope
 	Paths []compiledPath `json:"paths"`           // in the document's order
+	// Enums are the values of every component schema with an enum, by
+	// schema name, in the document's order.
+	Enums map[string][]any `json:"enums,omitempty"`
 }
 
 // compiledPath is one path of a document and where its fragment is.
@@ -75,7 +80,7 @@ func Compile(fsys fs.FS) (map[string][]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		index := compiledIndex{Scope: scope}
+		index := compiledIndex{Scope: scope, Enums: enumerations(t)}
 		for _, o := range operations(t, "", "", "") {
 			if n := len(index.Paths); n == 0 || index.Paths[n-1].Path != o.Path {
 				index.Paths = append(index.Paths, compiledPath{Path: o.Path})
@@ -95,6 +100,17 @@ func Compile(fsys fs.FS) (map[string][]byte, error) {
 		out[fragmentsFile(file)] = fragments
 	}
 	return out, nil
+}
+
+// enumerations lists the values of every component schema with an enum.
+func enumerations(t *openapi3.T) map[string][]any {
+	out := map[string][]any{}
+	for name, ref := range t.Components.Schemas {
+		if ref.Value != nil && len(ref.Value.Enum) > 0 {
+			out[name] = ref.Value.Enum
+		}
+	}
+	return out
 }
 
 // splitPaths writes one fragment per path of index (its paths are in

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"slices"
 	"testing"
 
 	"github.com/stsim/stsim/openapi"
@@ -41,8 +42,8 @@ func TestCompiledIsCurrent(t *testing.T) {
 
 // TestCompiledMatchesWhole checks that the compiled form says what the
 // whole documents say: the same operations with the same routing facts,
-// each operation exactly as in its document, and every schema its
-// fragment carries exactly as in the document.
+// each operation exactly as in its document, every schema its fragment
+// carries exactly as in the document, and the same enumerations.
 func TestCompiledMatchesWhole(t *testing.T) {
 	compiled, whole := Load(nil), Load(openapi.FS)
 	for _, name := range whole.names() {
@@ -84,6 +85,24 @@ func TestCompiledMatchesWhole(t *testing.T) {
 				if wd.Base != "" && ct.Components.Schemas[errorSchema] == nil {
 					t.Fatalf("%s: the fragment lacks %s", c.Path, errorSchema)
 				}
+			}
+			wt, err := wd.wholeDocument()
+			if err != nil {
+				t.Fatal(err)
+			}
+			enums := 0
+			for schema := range wt.Components.Schemas {
+				got, gotErr := compiled.Enum(name, schema)
+				want, wantErr := whole.Enum(name, schema)
+				if !slices.Equal(got, want) || fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+					t.Fatalf("Enum(%s, %s): compiled %q (%v), document %q (%v)", name, schema, got, gotErr, want, wantErr)
+				}
+				if wantErr == nil {
+					enums++
+				}
+			}
+			if enums != len(cd.enums) {
+				t.Fatalf("%d enumerations compiled, %d in the document", len(cd.enums), enums)
 			}
 		})
 	}

@@ -110,6 +110,7 @@ type Document struct {
 	compiled fs.FS // their compiled form, or nil to parse them whole
 	file     string
 	tree     *node
+	enums    map[string][]any // a compiled document's enumerations (compiledIndex.Enums)
 	once     sync.Once
 	err      error
 
@@ -179,7 +180,7 @@ func isControlDocument(file string) bool { return file == openapi.Token || file 
 func (d *Document) open() {
 	var ops []*Operation
 	if d.compiled != nil {
-		ops, d.err = d.readIndex()
+		ops, d.enums, d.err = d.readIndex()
 	} else {
 		var t *openapi3.T
 		var scope string
@@ -198,27 +199,27 @@ func (d *Document) open() {
 }
 
 // readIndex makes the operations of a compiled document, each path's
-// sharing that path's unparsed fragment.
-func (d *Document) readIndex() ([]*Operation, error) {
+// sharing that path's unparsed fragment, and returns its enumerations.
+func (d *Document) readIndex() ([]*Operation, map[string][]any, error) {
 	data, err := fs.ReadFile(d.compiled, indexFile(d.file))
 	if err != nil {
-		return nil, fmt.Errorf("openapi: %s: %w", d.file, err)
+		return nil, nil, fmt.Errorf("openapi: %s: %w", d.file, err)
 	}
 	info, err := fs.Stat(d.compiled, fragmentsFile(d.file))
 	if err != nil {
-		return nil, fmt.Errorf("openapi: %s: %w", d.file, err)
+		return nil, nil, fmt.Errorf("openapi: %s: %w", d.file, err)
 	}
 	var index compiledIndex
 	if err := json.Unmarshal(data, &index); err != nil {
-		return nil, fmt.Errorf("openapi: %s: %w", indexFile(d.file), err)
+		return nil, nil, fmt.Errorf("openapi: %s: %w", indexFile(d.file), err)
 	}
 	if d.Base != "" && index.Scope == "" {
-		return nil, fmt.Errorf("openapi: %s does not say its scope abbreviation; run go generate ./openapi", indexFile(d.file))
+		return nil, nil, fmt.Errorf("openapi: %s does not say its scope abbreviation; run go generate ./openapi", indexFile(d.file))
 	}
 	var ops []*Operation
 	for _, p := range index.Paths {
 		if p.Start < 0 || p.Start > p.End || int64(p.End) > info.Size() {
-			return nil, fmt.Errorf("openapi: %s: %s: fragment out of range; run go generate ./openapi", indexFile(d.file), p.Path)
+			return nil, nil, fmt.Errorf("openapi: %s: %s: fragment out of range; run go generate ./openapi", indexFile(d.file), p.Path)
 		}
 		f := &fragment{fsys: d.compiled, file: fragmentsFile(d.file), start: p.Start, end: p.End, path: p.Path}
 		for _, c := range p.Ops {
@@ -230,7 +231,7 @@ func (d *Document) readIndex() ([]*Operation, error) {
 			ops = append(ops, o)
 		}
 	}
-	return ops, nil
+	return ops, index.Enums, nil
 }
 
 // readRange reads bytes [start, end) of a file, without reading the rest

@@ -40,20 +40,32 @@ func (s *Spec) ValidateValue(module, component string, v any, optional []string)
 }
 
 // Enum returns the allowed values of a named string enumeration schema of
-// a module's document, in the document's order. It parses the whole document
-// the first time; an unknown module or component, or one without a string
-// enum, is an error.
+// a module's document, in the document's order: from the compiled index of
+// an embedded document, or by parsing a directory's document whole the first
+// time. An unknown module or component, or one without a string enum, is an
+// error.
 func (s *Spec) Enum(module, component string) ([]string, error) {
-	t, err := s.whole(module)
+	d, err := s.Document(module)
 	if err != nil {
 		return nil, err
 	}
-	ref := t.Components.Schemas[component]
-	if ref == nil || ref.Value == nil || len(ref.Value.Enum) == 0 {
+	var values []any
+	if d.compiled != nil {
+		values = d.enums[component]
+	} else {
+		t, err := d.wholeDocument()
+		if err != nil {
+			return nil, err
+		}
+		if ref := t.Components.Schemas[component]; ref != nil && ref.Value != nil {
+			values = ref.Value.Enum
+		}
+	}
+	if len(values) == 0 {
 		return nil, fmt.Errorf("openapi: %s has no enumeration schema %q", module, component)
 	}
-	out := make([]string, 0, len(ref.Value.Enum))
-	for _, v := range ref.Value.Enum {
+	out := make([]string, 0, len(values))
+	for _, v := range values {
 		str, ok := v.(string)
 		if !ok {
 			return nil, fmt.Errorf("openapi: %s.%s has a non-string value %v", module, component, v)
