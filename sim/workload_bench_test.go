@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"testing"
 	"time"
 
@@ -81,6 +82,29 @@ func BenchmarkCreateParallel(b *testing.B) {
 	}
 }
 
+// BenchmarkJobCreate books the job workload's job with 0, 1 and 3 of the
+// demo's active technicians assigned: what each assigned technician adds to
+// a job create (the appointment's booking is filed once either way).
+//
+//	go test -run x -bench JobCreate -benchtime 2s ./sim/
+func BenchmarkJobCreate(b *testing.B) {
+	h, token := benchDefaultServer(b, "")
+	techs := benchTechnicians(b, h, token, 3)
+	for _, k := range []int{0, 1, 3} {
+		body := benchJobBody(b, h, token, techs[:k]...)
+		b.Run(fmt.Sprintf("techs=%d", k), func(b *testing.B) {
+			b.ReportAllocs()
+			cpu := cpuclock.Start()
+			for b.Loop() {
+				if err := benchCall(h, token, http.MethodPost, "/jpm/v2/tenant/1234567/jobs", body); err != nil {
+					b.Fatal(err)
+				}
+			}
+			cpu.Report(b)
+		})
+	}
+}
+
 // benchCapacityBody asks for 14 days, from tomorrow (UTC), of the demo's
 // AC Repair job type in its business unit, as cmd/stsim-bench's capacity
 // workload does.
@@ -98,34 +122,17 @@ var benchCreateBody = []byte(`{"name":"Bench Customer","type":"Residential",` +
 
 // benchJobBody is the job create of cmd/stsim-bench's job workload: one
 // two-hour appointment 15 days ahead for demo customer 6 at its first
-// location, with a job type that has a business unit and a campaign.
-func benchJobBody(b *testing.B, h http.Handler, token string) []byte {
+// location, with a job type that has a business unit and a campaign, assigned
+// to techs (none: unassigned).
+func benchJobBody(b *testing.B, h http.Handler, token string, techs ...int64) []byte {
 	b.Helper()
-	var page struct {
-		Data []struct {
-			ID              int64   `json:"id"`
-			BusinessUnitIDs []int64 `json:"businessUnitIds"`
-		} `json:"data"`
-	}
-	get := func(path string) {
-		b.Helper()
-		req := httptest.NewRequest(http.MethodGet, path, nil)
-		req.Header.Set("Authorization", "Bearer "+token)
-		req.Header.Set("ST-App-Key", fixture.DemoAppKey)
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
-		page.Data = nil
-		if err := json.Unmarshal(rec.Body.Bytes(), &page); rec.Code != http.StatusOK || err != nil || len(page.Data) == 0 {
-			b.Fatalf("%s: status %d (%v): %s", path, rec.Code, err, rec.Body)
-		}
-	}
-	get("/crm/v2/tenant/1234567/locations?customerId=6")
-	location := page.Data[0].ID
-	get("/marketing/v2/tenant/1234567/campaigns?pageSize=1")
-	campaign := page.Data[0].ID
-	get("/jpm/v2/tenant/1234567/job-types?pageSize=100&active=True")
+	page := benchPage(b, h, token, "/crm/v2/tenant/1234567/locations?customerId=6")
+	location := page[0].ID
+	page = benchPage(b, h, token, "/marketing/v2/tenant/1234567/campaigns?pageSize=1")
+	campaign := page[0].ID
+	page = benchPage(b, h, token, "/jpm/v2/tenant/1234567/job-types?pageSize=100&active=True")
 	var jobType, unit int64
-	for _, jt := range page.Data {
+	for _, jt := range page {
 		if len(jt.BusinessUnitIDs) > 0 {
 			jobType, unit = jt.ID, jt.BusinessUnitIDs[0]
 			break
@@ -133,16 +140,57 @@ func benchJobBody(b *testing.B, h http.Handler, token string) []byte {
 	}
 	start := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, 16).Add(15 * time.Hour)
 	at := func(t time.Time) string { return t.Format(time.RFC3339) }
+	appt := map[string]any{"start": at(start), "end": at(start.Add(2 * time.Hour)),
+		"arrivalWindowStart": at(start), "arrivalWindowEnd": at(start.Add(2 * time.Hour))}
+	if len(techs) > 0 {
+		appt["technicianIds"] = techs
+	}
 	body, err := json.Marshal(map[string]any{
 		"customerId": 6, "locationId": location, "businessUnitId": unit, "jobTypeId": jobType,
 		"priority": "Normal", "campaignId": campaign, "summary": "Bench booking",
-		"appointments": []any{map[string]any{"start": at(start), "end": at(start.Add(2 * time.Hour)),
-			"arrivalWindowStart": at(start), "arrivalWindowEnd": at(start.Add(2 * time.Hour))}},
+		"appointments": []any{appt},
 	})
 	if err != nil {
 		b.Fatal(err)
 	}
 	return body
+}
+
+// benchTechnicians returns n of the demo's active technicians.
+func benchTechnicians(b *testing.B, h http.Handler, token string, n int) []int64 {
+	b.Helper()
+	page := benchPage(b, h, token, "/settings/v2/tenant/1234567/technicians?active=True&pageSize="+strconv.Itoa(n))
+	if len(page) < n {
+		b.Fatalf("the demo has %d active technicians, want %d", len(page), n)
+	}
+	ids := make([]int64, n)
+	for i, t := range page {
+		ids[i] = t.ID
+	}
+	return ids
+}
+
+// benchRecord is what the benchmarks read of a listed record.
+type benchRecord struct {
+	ID              int64   `json:"id"`
+	BusinessUnitIDs []int64 `json:"businessUnitIds"`
+}
+
+// benchPage lists records as the demo app and wants at least one.
+func benchPage(b *testing.B, h http.Handler, token, path string) []benchRecord {
+	b.Helper()
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("ST-App-Key", fixture.DemoAppKey)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	var page struct {
+		Data []benchRecord `json:"data"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &page); rec.Code != http.StatusOK || err != nil || len(page.Data) == 0 {
+		b.Fatalf("%s: status %d (%v): %s", path, rec.Code, err, rec.Body)
+	}
+	return page.Data
 }
 
 // benchDefaultServer starts a server configured as the binary is by default
