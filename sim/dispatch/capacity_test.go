@@ -144,6 +144,58 @@ func TestCapacityChangesWithBookings(t *testing.T) {
 	})
 }
 
+// Re-assigning an appointment moves its booked time from one technician to
+// another, whether the technicians come with the job (the jobs API and the
+// fixture seed) or through the assignment API, and the business unit's
+// total stays as it was.
+func TestCapacityFollowsReassignment(t *testing.T) {
+	simtest.Backends(t, func(t *testing.T, backend simtest.Option) {
+		e := newEnv(t, backend)
+		f := e.newFixture(3, 2*time.Hour)
+		for _, tech := range f.techs {
+			e.shift(tech, "Normal", local(2026, 11, 24, 8, 0), local(2026, 11, 24, 17, 0))
+		}
+		eight, ten, noon := local(2026, 11, 24, 8, 0), local(2026, 11, 24, 10, 0), local(2026, 11, 24, 12, 0)
+		want := func(at time.Time, open float64, status ...string) {
+			t.Helper()
+			s := e.capacity(f, day0, day1, f.jobType, false).slot(t, at)
+			st := s.status()
+			for i, tech := range f.techs {
+				if st[tech] != status[i] {
+					t.Fatalf("%s technician %d: want %s, got %+v", at.Format("15:04"), i+1, status[i], s.Technicians)
+				}
+			}
+			if s.TotalAvailability != 6 || s.OpenAvailability != open {
+				t.Fatalf("%s: want 6 hours in all, %v open: %+v", at.Format("15:04"), open, s)
+			}
+		}
+
+		// A job booked with two technicians takes both from 08:00.
+		var job struct {
+			ID int64 `json:"id"`
+		}
+		e.booker(f)(eight, ten, f.techs[0], f.techs[1]).OK(t).JSON(t, &job)
+		appt := e.appointmentOf(job.ID)
+		want(eight, 2, "Unavailable", "Unavailable", "Available")
+
+		// Technician 1 hands the appointment to technician 3.
+		move := map[string]any{"jobAppointmentId": appt, "technicianIds": []int64{f.techs[0]}}
+		e.ok("POST", "/appointment-assignments/unassign-technicians", move, nil)
+		want(eight, 4, "Available", "Unavailable", "Available")
+		e.ok("POST", "/appointment-assignments/assign-technicians", map[string]any{"jobAppointmentId": appt, "technicianIds": []int64{f.techs[2]}}, nil)
+		want(eight, 2, "Available", "Unavailable", "Unavailable")
+
+		// A seeded job with two technicians, and both unassigned in one call:
+		// its time goes back to the business unit's pool (the first free
+		// technician).
+		seeded := e.book(f, ten, noon, f.techs[1], f.techs[2])
+		want(ten, 2, "Available", "Unavailable", "Unavailable")
+		e.ok("POST", "/appointment-assignments/unassign-technicians", map[string]any{"jobAppointmentId": seeded, "technicianIds": []int64{f.techs[1], f.techs[2]}}, nil)
+		want(ten, 4, "Unavailable", "Available", "Available")
+		want(eight, 2, "Available", "Unavailable", "Unavailable") // the other appointment stays
+	})
+}
+
 func TestCapacitySkillsTimeOffAndNonJobAppointments(t *testing.T) {
 	e := newEnv(t)
 	f := e.newFixture(3, time.Hour)

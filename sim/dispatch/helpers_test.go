@@ -208,12 +208,19 @@ func (e *env) book(f fixture, start, end time.Time, techs ...int64) int64 {
 		"id": job, "customerId": e.newID(), "locationId": e.newID(), "businessUnitId": f.bu, "jobTypeId": f.jobType,
 		"priority": "Normal", "campaignId": e.newID(), "appointments": []any{a},
 	}}})
+	return e.appointmentOf(job)
+}
+
+// appointmentOf returns the ID of a job's only appointment, read through
+// the jpm API.
+func (e *env) appointmentOf(job int64) int64 {
+	e.t.Helper()
 	var p page[struct {
 		ID int64 `json:"id"`
 	}]
 	e.srv.Do(e.t, "GET", fmt.Sprintf("/jpm/v2/tenant/%d/appointments?jobId=%d", e.tenant, job), e.tok, nil).OK(e.t).JSON(e.t, &p)
 	if len(p.Data) != 1 {
-		e.t.Fatalf("seeded job %d has %d appointments", job, len(p.Data))
+		e.t.Fatalf("job %d has %d appointments", job, len(p.Data))
 	}
 	return p.Data[0].ID
 }

@@ -17,8 +17,14 @@ func AssignedTo(tx *resource.Tx, appointmentID int64) ([]*Assignment, error) {
 // AssignTechnicians assigns active technicians to an appointment; assigning
 // one already assigned changes nothing. field names the request member in
 // errors (e.g. "technicianIds" or "appointments[0].technicianIds"). Each new
-// assignment is also written to the job's history.
+// assignment is also written to the job's history. The appointment's
+// booking is filed once, after the last assignment.
 func AssignTechnicians(tx *resource.Tx, appt *Appointment, technicianIDs []int64, byID int64, field string) error {
+	return fileOnce(tx, func() error { return assign(tx, appt, technicianIDs, byID, field) })
+}
+
+// assign is AssignTechnicians without filing the booking.
+func assign(tx *resource.Tx, appt *Appointment, technicianIDs []int64, byID int64, field string) error {
 	current, err := AssignedTo(tx, appt.ID)
 	if err != nil {
 		return err
@@ -49,8 +55,13 @@ func AssignTechnicians(tx *resource.Tx, appt *Appointment, technicianIDs []int64
 
 // UnassignTechnicians ends the given technicians' assignments to an
 // appointment (the records stay, inactive, for the export feed) and writes
-// each to the job's history.
+// each to the job's history; the booking is filed once, after the last.
 func UnassignTechnicians(tx *resource.Tx, appt *Appointment, technicianIDs []int64) error {
+	return fileOnce(tx, func() error { return unassign(tx, appt, technicianIDs) })
+}
+
+// unassign is UnassignTechnicians without filing the booking.
+func unassign(tx *resource.Tx, appt *Appointment, technicianIDs []int64) error {
 	current, err := AssignedTo(tx, appt.ID)
 	if err != nil {
 		return err

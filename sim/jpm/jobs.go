@@ -268,7 +268,7 @@ func checkLeadSource(tx *resource.Tx, ls *LeadSource) error {
 }
 
 // newAppointment asks for room (checkSlot), then stores appointment number seq
-// of job and assigns its technicians.
+// of job and assigns its technicians, and files its booking once.
 func newAppointment(tx *resource.Tx, job *Job, seq int, in appointmentIn, instructions *string, prefix string) (*Appointment, error) {
 	if err := checkSlot(tx, job, in.Start.Time, in.End.Time, in.TechnicianIDs); err != nil {
 		return nil, err
@@ -279,10 +279,13 @@ func newAppointment(tx *resource.Tx, job *Job, seq int, in appointmentIn, instru
 		ArrivalWindowStart: in.ArrivalWindowStart, ArrivalWindowEnd: in.ArrivalWindowEnd, Status: ApptScheduled,
 		SpecialInstructions: instructions, CreatedByID: integrationUser,
 	}
-	if err := resource.Create(tx, &Appointments, appt); err != nil {
-		return nil, err
-	}
-	if err := AssignTechnicians(tx, appt, in.TechnicianIDs, integrationUser, prefix+"technicianIds"); err != nil {
+	err := fileOnce(tx, func() error { // with its technicians, not before and after each
+		if err := resource.Create(tx, &Appointments, appt); err != nil {
+			return err
+		}
+		return AssignTechnicians(tx, appt, in.TechnicianIDs, integrationUser, prefix+"technicianIds")
+	})
+	if err != nil {
 		return nil, err
 	}
 	return appt, nil

@@ -2,6 +2,8 @@ package jpm
 
 import (
 	"errors"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/stsim/stsim/sim/resource"
@@ -10,12 +12,23 @@ import (
 
 // jpm books its appointments with package schedule, which capacity and
 // checkSlot read: every write that changes an appointment's booking (the
-// appointment itself, one of its assignments, its job's business unit)
-// files it again, in the same transaction. An appointment uses capacity
-// unless it is deleted, Canceled or on Hold.
+// appointment itself, one of its live assignments, its job's business
+// unit) files it again, in the same transaction. An appointment uses
+// capacity unless it is deleted, Canceled or on Hold.
 func init() {
-	Appointments.OnWrite = func(tx *resource.Tx, _, a *Appointment) error { return book(tx, a) }
-	Assignments.OnWrite = func(tx *resource.Tx, _, as *Assignment) error { return rebook(tx, as.AppointmentID) }
+	Appointments.OnWrite = func(tx *resource.Tx, _, a *Appointment) error {
+		if deferred(tx, a.ID, a) {
+			return nil
+		}
+		return book(tx, a)
+	}
+	Assignments.OnWrite = func(tx *resource.Tx, old, as *Assignment) error {
+		if old != nil && old.Active == as.Active && old.Deleted == as.Deleted &&
+			old.AppointmentID == as.AppointmentID && old.TechnicianID == as.TechnicianID {
+			return nil // e.g. a status change: the booking is what it was
+		}
+		return refile(tx, as.AppointmentID)
+	}
 	Jobs.OnWrite = func(tx *resource.Tx, old, j *Job) error {
 		if old != nil && old.BusinessUnitID == j.BusinessUnitID {
 			return nil
@@ -25,12 +38,107 @@ func init() {
 			return err
 		}
 		for _, id := range ids {
-			if err := rebook(tx, id); err != nil {
+			if err := refile(tx, id); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
+}
+
+// fileOnce runs fn, a run of writes that may change the same appointments'
+// bookings several times (a new appointment and each of its technicians,
+// an assignment change of several technicians), and then files each of
+// those appointments once: during fn the write hooks only note them. In a
+// run already going on, fn joins it.
+func fileOnce(tx *resource.Tx, fn func() error) error {
+	if runs.of(tx) != nil {
+		return fn()
+	}
+	run := &bookingRun{}
+	runs.set(tx, run)
+	err := fn()
+	runs.set(tx, nil)
+	if err != nil {
+		return err
+	}
+	for _, n := range run.appointments {
+		var err error
+		if n.written != nil {
+			err = book(tx, n.written)
+		} else {
+			err = rebook(tx, n.id)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runs are the transactions in fileOnce, and what each has noted.
+var runs = bookingRuns{byTx: map[*resource.Tx]*bookingRun{}}
+
+// bookingRuns maps transactions to their runs. (A mutex and a map: a
+// sync.Map allocated for every transaction it saw.)
+type bookingRuns struct {
+	mu   sync.Mutex
+	byTx map[*resource.Tx]*bookingRun
+}
+
+func (r *bookingRuns) of(tx *resource.Tx) *bookingRun {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.byTx[tx]
+}
+
+// set starts tx's run, or ends it (nil).
+func (r *bookingRuns) set(tx *resource.Tx, run *bookingRun) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if run == nil {
+		delete(r.byTx, tx)
+	} else {
+		r.byTx[tx] = run
+	}
+}
+
+// bookingRun lists the appointments a run of writes will file, in the
+// order first noted.
+type bookingRun struct{ appointments []noted }
+
+// noted is an appointment a run will file: as last written in the run (a
+// copy), or, when the run did not write it, read afresh.
+type noted struct {
+	id      int64
+	written *Appointment
+}
+
+// deferred notes an appointment for the run tx is in, if any, with the
+// record just written (nil: not written), and reports whether it did.
+func deferred(tx *resource.Tx, appointmentID int64, written *Appointment) bool {
+	run := runs.of(tx)
+	if run == nil {
+		return false
+	}
+	i := slices.IndexFunc(run.appointments, func(n noted) bool { return n.id == appointmentID })
+	if i < 0 {
+		i = len(run.appointments)
+		run.appointments = append(run.appointments, noted{id: appointmentID})
+	}
+	if written != nil {
+		cp := *written // as stored now, whatever the caller changes next
+		run.appointments[i].written = &cp
+	}
+	return true
+}
+
+// refile files an appointment's booking again now or, in a run, at its end.
+func refile(tx *resource.Tx, appointmentID int64) error {
+	if deferred(tx, appointmentID, nil) {
+		return nil
+	}
+	return rebook(tx, appointmentID)
 }
 
 // usesCapacity reports whether an appointment of this status takes time

@@ -219,32 +219,38 @@ func seedJob(tx *resource.Tx, spec jobFixture) error {
 			return fmt.Errorf("hold.reasonId: %w", err)
 		}
 	}
-	for k, a := range appts {
-		a.Status = apptStatus
-		if k > 0 && jobStatus != JobCompleted && jobStatus != JobCanceled && jobStatus != JobHold {
-			a.Status = ApptScheduled // a later visit has not started
-		}
-		if a.Status == ApptHold {
-			a.HoldReasonID, a.HoldMemo = &hold.ID, optional.Ptr(spec.Hold.Memo)
-		}
-		if err := resource.CreateAt(tx, &Appointments, a, bookedAt, changed); err != nil {
-			return err
-		}
-		for _, t := range techs[k] {
-			status := assignStatus
-			if a.Status == ApptScheduled || a.Status == ApptHold || a.Status == ApptCanceled {
-				status = "Scheduled"
+	err = fileOnce(tx, func() error { // each appointment's booking once, with its technicians
+		for k, a := range appts {
+			a.Status = apptStatus
+			if k > 0 && jobStatus != JobCompleted && jobStatus != JobCanceled && jobStatus != JobHold {
+				a.Status = ApptScheduled // a later visit has not started
 			}
-			if err := resource.CreateAt(tx, &Assignments, &Assignment{
-				Meta: resource.Meta{Active: true}, AppointmentID: a.ID, JobID: id, TechnicianID: t.ID, TechnicianName: t.Name,
-				AssignedByID: integrationUser, AssignedOn: resource.Stamp(bookedAt), Status: status,
-			}, bookedAt, changed); err != nil {
+			if a.Status == ApptHold {
+				a.HoldReasonID, a.HoldMemo = &hold.ID, optional.Ptr(spec.Hold.Memo)
+			}
+			if err := resource.CreateAt(tx, &Appointments, a, bookedAt, changed); err != nil {
 				return err
 			}
-			if err := record(EventTechnicianAssigned, t.Name+" assigned to appointment "+a.AppointmentNumber+".", bookedAt); err != nil {
-				return err
+			for _, t := range techs[k] {
+				status := assignStatus
+				if a.Status == ApptScheduled || a.Status == ApptHold || a.Status == ApptCanceled {
+					status = "Scheduled"
+				}
+				if err := resource.CreateAt(tx, &Assignments, &Assignment{
+					Meta: resource.Meta{Active: true}, AppointmentID: a.ID, JobID: id, TechnicianID: t.ID, TechnicianName: t.Name,
+					AssignedByID: integrationUser, AssignedOn: resource.Stamp(bookedAt), Status: status,
+				}, bookedAt, changed); err != nil {
+					return err
+				}
+				if err := record(EventTechnicianAssigned, t.Name+" assigned to appointment "+a.AppointmentNumber+".", bookedAt); err != nil {
+					return err
+				}
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if err := atTime(tx, bookedAt, func() error { return addBookedLog(tx, job, appts[0], integrationUser) }); err != nil {
 		return err
