@@ -19,9 +19,7 @@ func TestBookingThroughJobsAPI(t *testing.T) {
 		e := demoEnv(t, backend)
 		f := e.newFixture(2, 2*time.Hour)
 		book := e.booker(f)
-		for _, tech := range f.techs {
-			e.shift(tech, "Normal", local(2026, 11, 24, 8, 0), local(2026, 11, 24, 17, 0))
-		}
+		e.workday(f)
 		eight, ten := local(2026, 11, 24, 8, 0), local(2026, 11, 24, 10, 0)
 		slot := func() availability { return e.capacity(f, day0, day1, f.jobType, true).slot(t, eight) }
 

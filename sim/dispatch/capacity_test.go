@@ -24,9 +24,7 @@ var (
 func TestCapacityDefaultBlocksAndLocalTimes(t *testing.T) {
 	e := newEnv(t)
 	f := e.newFixture(2, 2*time.Hour)
-	for _, tech := range f.techs {
-		e.shift(tech, "Normal", local(2026, 11, 24, 8, 0), local(2026, 11, 24, 17, 0))
-	}
+	e.workday(f)
 	c := e.capacity(f, day0, day1, f.jobType, false)
 	if len(c.Availabilities) != 5 {
 		t.Fatalf("want the 5 default blocks, got %d: %+v", len(c.Availabilities), c.Availabilities)
@@ -80,9 +78,7 @@ func TestCapacityChangesWithBookings(t *testing.T) {
 	simtest.Backends(t, func(t *testing.T, backend simtest.Option) {
 		e := newEnv(t, backend)
 		f := e.newFixture(2, 2*time.Hour)
-		for _, tech := range f.techs {
-			e.shift(tech, "Normal", local(2026, 11, 24, 8, 0), local(2026, 11, 24, 17, 0))
-		}
+		e.workday(f)
 		eight, ten := local(2026, 11, 24, 8, 0), local(2026, 11, 24, 10, 0)
 		slot := func() availability { return e.capacity(f, day0, day1, f.jobType, false).slot(t, eight) }
 		if s := slot(); s.OpenAvailability != 4 || !s.IsAvailable {
@@ -152,9 +148,7 @@ func TestCapacityFollowsReassignment(t *testing.T) {
 	simtest.Backends(t, func(t *testing.T, backend simtest.Option) {
 		e := newEnv(t, backend)
 		f := e.newFixture(3, 2*time.Hour)
-		for _, tech := range f.techs {
-			e.shift(tech, "Normal", local(2026, 11, 24, 8, 0), local(2026, 11, 24, 17, 0))
-		}
+		e.workday(f)
 		eight, ten, noon := local(2026, 11, 24, 8, 0), local(2026, 11, 24, 10, 0), local(2026, 11, 24, 12, 0)
 		want := func(at time.Time, open float64, status ...string) {
 			t.Helper()
@@ -199,9 +193,7 @@ func TestCapacityFollowsReassignment(t *testing.T) {
 func TestCapacitySkillsTimeOffAndNonJobAppointments(t *testing.T) {
 	e := newEnv(t)
 	f := e.newFixture(3, time.Hour)
-	for _, tech := range f.techs {
-		e.shift(tech, "Normal", local(2026, 11, 24, 8, 0), local(2026, 11, 24, 17, 0))
-	}
+	e.workday(f)
 	eight := local(2026, 11, 24, 8, 0)
 
 	// Skill matching: only the first technician has "Gas".
@@ -327,9 +319,7 @@ func TestCheckSlotPolicies(t *testing.T) {
 	e := newEnv(t)
 	f := e.newFixture(2, 2*time.Hour)
 	eight, ten := local(2026, 11, 24, 8, 0), local(2026, 11, 24, 10, 0)
-	for _, tech := range f.techs {
-		e.shift(tech, "Normal", local(2026, 11, 24, 8, 0), local(2026, 11, 24, 17, 0))
-	}
+	e.workday(f)
 	check := func(techs ...int64) error {
 		return resource.Update(e.srv.Store(), e.tenant, e.srv.Clock.Now(), func(tx *resource.Tx) error {
 			return checkSlot(tx, f.jobType, f.bu, eight, ten, techs)
@@ -397,9 +387,7 @@ func TestStrictBookingRace(t *testing.T) {
 				e := newEnv(t, backend)
 				f := e.newFixture(3, 2*time.Hour)
 				eight, ten := local(2026, 11, 24, 8, 0), local(2026, 11, 24, 10, 0)
-				for _, tech := range f.techs {
-					e.shift(tech, "Normal", local(2026, 11, 24, 8, 0), local(2026, 11, 24, 17, 0))
-				}
+				e.workday(f)
 				e.setPolicy(tenant.Strict, 0)
 				book := e.booker(f)
 				var wg sync.WaitGroup

@@ -193,6 +193,15 @@ func (e *env) shift(tech int64, kind string, start, end time.Time) {
 	}, nil)
 }
 
+// workday gives each of the fixture's technicians a Normal shift from 08:00
+// to 17:00 on day0.
+func (e *env) workday(f fixture) {
+	e.t.Helper()
+	for _, tech := range f.techs {
+		e.shift(tech, "Normal", local(2026, 11, 24, 8, 0), local(2026, 11, 24, 17, 0))
+	}
+}
+
 // book seeds a job of the fixture's business unit with one appointment over
 // [start, end), assigned to techs (none: unassigned), through jpm's fixture
 // seed (no slot check), and returns the appointment ID, read through the
