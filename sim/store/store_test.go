@@ -470,6 +470,63 @@ func TestCopySemantics(t *testing.T) {
 	})
 }
 
+// TestLargeUpdate writes thousands of pairs of many sizes in one Update,
+// reusing one key and one value buffer, overwriting some pairs: what the
+// seed of a tenant does (the memory store packs such an Update's pairs
+// into shared chunks). A second large Update into the same bucket that
+// fails leaves the first one's pairs as they were.
+func TestLargeUpdate(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, h *harness) {
+		s := h.s
+		want := map[string]string{}
+		write := func(tx Tx, round int) error {
+			key, val := make([]byte, 0, 16), make([]byte, 0, 8<<10)
+			for i := range 3000 {
+				n := (i * 37) % 5000 // 0 to 5 KB: most share chunks, some do not fit one
+				if i%10 == 0 {
+					n = 0
+				}
+				key = AppendUint64Key(key[:0], uint64(i%2500)) // i ≥ 2500 overwrites
+				val = append(val[:0], bytes.Repeat([]byte{byte('a' + (i+round)%26)}, n)...)
+				if err := tx.Put("big", key, val); err != nil {
+					return err
+				}
+				if round == 0 {
+					want[string(key)] = string(val)
+				}
+				clear(val[:cap(val)]) // the store kept its own copy
+			}
+			return nil
+		}
+		mustUpdate(t, s, 1, func(tx Tx) error { clear(want); return write(tx, 0) })
+		boom := errors.New("boom")
+		if err := s.Update(1, func(tx Tx) error {
+			if err := write(tx, 1); err != nil {
+				return err
+			}
+			return boom
+		}); !errors.Is(err, boom) {
+			t.Fatalf("Update returned %v", err)
+		}
+		got := map[string]string{}
+		mustView(t, s, 1, func(tx Tx) error {
+			clear(got)
+			return tx.Scan("big", nil, func(k, v []byte) bool {
+				got[string(k)] = string(v)
+				return true
+			})
+		})
+		if len(got) != len(want) {
+			t.Fatalf("%d pairs stored, want %d", len(got), len(want))
+		}
+		for k, v := range want {
+			if got[k] != v {
+				t.Fatalf("key %x: %d bytes %.8q…, want %d bytes %.8q…", k, len(got[k]), got[k], len(v), v)
+			}
+		}
+	})
+}
+
 // TestScanWithWrites checks the documented behaviour of writes made from a
 // Scan callback: the scan resumes after the last visited key in the bucket's
 // current state.
