@@ -72,10 +72,18 @@ func parseRSAKey(data []byte) (*rsa.PrivateKey, error) {
 	if block == nil {
 		return nil, errors.New("no PEM block found")
 	}
-	if k, err := x509.ParsePKCS1PrivateKey(block.Bytes); err == nil {
-		return k, nil
+	pkcs1 := func(der []byte) (any, error) { return x509.ParsePKCS1PrivateKey(der) }
+	forms := []func([]byte) (any, error){pkcs1, x509.ParsePKCS8PrivateKey}
+	if block.Type == "PRIVATE KEY" { // PKCS#8's label (the demo key's): try that form first
+		forms[0], forms[1] = forms[1], forms[0]
 	}
-	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	var k any
+	var err error
+	for _, parse := range forms {
+		if k, err = parse(block.Bytes); err == nil {
+			break
+		}
+	}
 	if err != nil {
 		return nil, errors.New("not an RSA private key in PKCS#1 or PKCS#8 form")
 	}
