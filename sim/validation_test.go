@@ -5,6 +5,7 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/stsim/stsim/openapi"
+	"github.com/stsim/stsim/sim"
 	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/config"
 	"github.com/stsim/stsim/sim/simtest"
@@ -315,5 +317,42 @@ func TestStrictModeChecksThePipelinesOwnErrors(t *testing.T) {
 	r = ref.Do(t, "POST", zones, ref.Token(t), badZone)
 	if r.Status != 500 || !strings.Contains(string(r.Body), "status 400 response breaks the schema") {
 		t.Fatalf("a 400 breaking the document got through strict mode: %d %s", r.Status, r.Body)
+	}
+}
+
+// TestBrokenOpenAPIDirIsNotReady starts stsim on a -openapi directory with a
+// document that does not parse: it is not ready, and says which document.
+func TestBrokenOpenAPIDirIsNotReady(t *testing.T) {
+	dir := t.TempDir()
+	names, err := fs.Glob(openapi.FS, "*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range names {
+		data, err := fs.ReadFile(openapi.FS, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name == "jpm.yaml" {
+			data = append(data, "paths: [\n"...)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := config.Defaults()
+	cfg.OpenAPIDir = dir
+	s, err := sim.New(sim.Options{Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Ready(); err == nil || !strings.Contains(err.Error(), "jpm.yaml") {
+		t.Fatalf("Ready() = %v, want an error naming jpm.yaml", err)
+	}
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/_sim/health", nil))
+	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "jpm.yaml") {
+		t.Fatalf("health = %d %s, want 503 naming jpm.yaml", rec.Code, rec.Body)
 	}
 }
