@@ -292,27 +292,13 @@ func TestStrictModeChecksThePipelinesOwnErrors(t *testing.T) {
 		t.Fatalf("invalid zone: %d %s, want 400 in ServiceTitan's error shape", r.Status, r.Body)
 	}
 
-	dir := t.TempDir()
-	names, err := fs.Glob(openapi.FS, "*.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range names {
-		data, err := fs.ReadFile(openapi.FS, name)
-		if err != nil {
-			t.Fatal(err)
+	dir := documentsDir(t, "dispatch.yaml", func(data []byte) []byte {
+		fixed := "                $ref: '#/components/schemas/ApiErrorResponse'\n  /tenant/{tenant}/zones/{id}:"
+		if !bytes.Contains(data, []byte(fixed)) {
+			t.Fatal("dispatch.yaml no longer has the corrected zone 400 where this test expects it")
 		}
-		if name == "dispatch.yaml" {
-			fixed := "                $ref: '#/components/schemas/ApiErrorResponse'\n  /tenant/{tenant}/zones/{id}:"
-			if !bytes.Contains(data, []byte(fixed)) {
-				t.Fatal("dispatch.yaml no longer has the corrected zone 400 where this test expects it")
-			}
-			data = bytes.Replace(data, []byte(fixed), []byte("                type: string\n  /tenant/{tenant}/zones/{id}:"), 1)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+		return bytes.Replace(data, []byte(fixed), []byte("                type: string\n  /tenant/{tenant}/zones/{id}:"), 1)
+	})
 	ref := simtest.Start(t, simtest.WithConfig(func(c *config.Config) { c.OpenAPIDir = dir }))
 	r = ref.Do(t, "POST", zones, ref.Token(t), badZone)
 	if r.Status != 500 || !strings.Contains(string(r.Body), "status 400 response breaks the schema") {
@@ -323,23 +309,7 @@ func TestStrictModeChecksThePipelinesOwnErrors(t *testing.T) {
 // TestBrokenOpenAPIDirIsNotReady starts stsim on a -openapi directory with a
 // document that does not parse: it is not ready, and says which document.
 func TestBrokenOpenAPIDirIsNotReady(t *testing.T) {
-	dir := t.TempDir()
-	names, err := fs.Glob(openapi.FS, "*.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range names {
-		data, err := fs.ReadFile(openapi.FS, name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if name == "jpm.yaml" {
-			data = append(data, "paths: [\n"...)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := documentsDir(t, "jpm.yaml", func(data []byte) []byte { return append(data, "paths: [\n"...) })
 	cfg := config.Defaults()
 	cfg.OpenAPIDir = dir
 	s, err := sim.New(sim.Options{Config: cfg})
@@ -355,4 +325,28 @@ func TestBrokenOpenAPIDirIsNotReady(t *testing.T) {
 	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "jpm.yaml") {
 		t.Fatalf("health = %d %s, want 503 naming jpm.yaml", rec.Code, rec.Body)
 	}
+}
+
+// documentsDir writes the embedded documents to a new directory for
+// -openapi, with one of them changed by edit.
+func documentsDir(t *testing.T, file string, edit func([]byte) []byte) string {
+	t.Helper()
+	dir := t.TempDir()
+	names, err := fs.Glob(openapi.FS, "*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range names {
+		data, err := fs.ReadFile(openapi.FS, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name == file {
+			data = edit(data)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
 }
