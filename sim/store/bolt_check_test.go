@@ -68,6 +68,42 @@ func TestTruncatedFileIsRefusedAtOpen(t *testing.T) {
 	}
 }
 
+// TestCheckBoltFileAnswers: a sound file passes the whole check; a missing
+// one is the stat error itself (CheckBoltFile wants a file), while OpenBolt
+// starts a missing file empty; a cut-short one is ErrCorrupt naming it.
+func TestCheckBoltFileAnswers(t *testing.T) {
+	path := writeSampleFile(t, "sound.db")
+	if err := CheckBoltFile(path); err != nil {
+		t.Fatalf("CheckBoltFile of a sound file: %v", err)
+	}
+
+	missing := filepath.Join(t.TempDir(), "missing.db")
+	err := CheckBoltFile(missing)
+	var pathErr *os.PathError
+	if !errors.As(err, &pathErr) || pathErr.Op != "stat" || pathErr.Path != missing || !errors.Is(err, os.ErrNotExist) || errors.Is(err, ErrCorrupt) {
+		t.Fatalf("CheckBoltFile of a missing file: %v; want the stat error", err)
+	}
+	s, err := OpenBolt(missing, BoltOptions{})
+	if err != nil {
+		t.Fatalf("OpenBolt of a missing file: %v; want a new empty file", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(path, info.Size()/2); err != nil {
+		t.Fatal(err)
+	}
+	err = CheckBoltFile(path)
+	if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "cut short") {
+		t.Fatalf("CheckBoltFile of a cut-short file: %v; want ErrCorrupt saying it is cut short, naming %s", err, path)
+	}
+}
+
 // TestCorruptDeepPageFailsTheReadNotTheProcess points a branch page of a
 // data bucket far outside the file. CheckBoltFile finds it; the open check
 // reads only the top levels, so the file opens; reading through that page

@@ -37,7 +37,14 @@ var ErrCorrupt = errors.New("store: data file is corrupt")
 // it (see guardFaults). A failing file is refused with an error naming it
 // (wrapping ErrCorrupt).
 func checkFile(path string, timeout time.Duration) error {
-	return checkFileDepth(path, timeout, false)
+	info, err := os.Stat(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil // a new file: nothing to check
+	}
+	if err != nil {
+		return fmt.Errorf("store: open %q: %w", path, err)
+	}
+	return checkFileDepth(path, info.Size(), timeout, false)
 }
 
 // CheckBoltFile reads all of the bbolt data file at path, every bucket, key
@@ -46,21 +53,16 @@ func checkFile(path string, timeout time.Duration) error {
 // levels of a file that stores a freelist; this is the whole check, for
 // tests and tools. The file must not be open elsewhere.
 func CheckBoltFile(path string) error {
-	if _, err := os.Stat(path); err != nil {
+	info, err := os.Stat(path)
+	if err != nil {
 		return err
 	}
-	return checkFileDepth(path, time.Second, true)
+	return checkFileDepth(path, info.Size(), time.Second, true)
 }
 
-// checkFileDepth is checkFile; full reads the whole file in any case.
-func checkFileDepth(path string, timeout time.Duration, full bool) error {
-	info, err := os.Stat(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("store: open %q: %w", path, err)
-	}
+// checkFileDepth checks the existing file at path, size bytes long, as
+// checkFile does; full reads the whole file in any case.
+func checkFileDepth(path string, size int64, timeout time.Duration, full bool) error {
 	synced, err := freelistStored(path)
 	if err != nil {
 		return corruptFile(path, err)
@@ -78,7 +80,7 @@ func checkFileDepth(path string, timeout time.Duration, full bool) error {
 		check = checkDB
 	}
 	done := make(chan error, 1)
-	go func() { done <- readSafely(db, info.Size(), check) }()
+	go func() { done <- readSafely(db, size, check) }()
 	if err := <-done; err != nil {
 		return corruptFile(path, err)
 	}
