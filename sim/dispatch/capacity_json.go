@@ -32,15 +32,10 @@ func (out capacityOut) appendJSON(b []byte) []byte {
 	stamp, _ := out.TimeStamp.MarshalJSON() // a time always encodes
 	b = append(b, `{"timeStamp":`...)
 	b = append(b, stamp...)
-	b = append(b, `,"availabilities":[`...)
+	b = appendMember(b, ',', "availabilities")
 	names := map[string][]byte{} // technicians recur in every slot
-	for i, a := range out.Availabilities {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = a.appendJSON(b, names)
-	}
-	return append(b, "]}"...)
+	b = appendArray(b, out.Availabilities, func(b []byte, a availabilityOut) []byte { return a.appendJSON(b, names) })
+	return append(b, '}')
 }
 
 func (a availabilityOut) appendJSON(b []byte, names map[string][]byte) []byte {
@@ -53,50 +48,56 @@ func (a availabilityOut) appendJSON(b []byte, names map[string][]byte) []byte {
 	b = appendMember(b, ',', "endUtc")
 	b = appendPlain(b, a.EndUtc)
 	b = appendMember(b, ',', "businessUnitIds")
-	b = append(b, '[')
-	for i, id := range a.BusinessUnitIDs {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = strconv.AppendInt(b, id, 10)
-	}
-	b = append(b, ']')
+	b = appendArray(b, a.BusinessUnitIDs, appendID)
 	b = appendMember(b, ',', "totalAvailability")
 	b = appendFloat(b, a.TotalAvailability)
 	b = appendMember(b, ',', "openAvailability")
 	b = appendFloat(b, a.OpenAvailability)
 	b = appendMember(b, ',', "technicians")
-	b = append(b, '[')
-	for i, t := range a.Technicians {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		name, ok := names[t.Name]
-		if !ok {
-			name, _ = json.Marshal(t.Name) // a string always encodes
-			names[t.Name] = name
-		}
-		b = appendMember(b, '{', "id")
-		b = strconv.AppendInt(b, t.ID, 10)
-		b = appendMember(b, ',', "name")
-		b = append(b, name...)
-		b = appendMember(b, ',', "status")
-		b = appendPlain(b, t.Status) // Available or Unavailable
-		b = appendMember(b, ',', "hasRequiredSkills")
-		if t.HasRequiredSkills == nil {
-			b = append(b, "null"...)
-		} else {
-			b = strconv.AppendBool(b, *t.HasRequiredSkills)
-		}
-		b = append(b, '}')
-	}
-	b = append(b, ']')
+	b = appendArray(b, a.Technicians, func(b []byte, t capacityTechOut) []byte { return t.appendJSON(b, names) })
 	b = appendMember(b, ',', "isAvailable")
 	b = strconv.AppendBool(b, a.IsAvailable)
 	b = appendMember(b, ',', "isExceedingIdealBookingPercentage")
 	b = strconv.AppendBool(b, a.IsExceedingIdealBookingPercentage)
 	return append(b, '}')
 }
+
+// appendJSON appends a technician of a slot; names holds the names encoded
+// so far.
+func (t capacityTechOut) appendJSON(b []byte, names map[string][]byte) []byte {
+	name, ok := names[t.Name]
+	if !ok {
+		name, _ = json.Marshal(t.Name) // a string always encodes
+		names[t.Name] = name
+	}
+	b = appendMember(b, '{', "id")
+	b = strconv.AppendInt(b, t.ID, 10)
+	b = appendMember(b, ',', "name")
+	b = append(b, name...)
+	b = appendMember(b, ',', "status")
+	b = appendPlain(b, t.Status) // Available or Unavailable
+	b = appendMember(b, ',', "hasRequiredSkills")
+	if t.HasRequiredSkills == nil {
+		b = append(b, "null"...)
+	} else {
+		b = strconv.AppendBool(b, *t.HasRequiredSkills)
+	}
+	return append(b, '}')
+}
+
+// appendArray appends s as a JSON array, each element by elem.
+func appendArray[E any](b []byte, s []E, elem func([]byte, E) []byte) []byte {
+	b = append(b, '[')
+	for i, e := range s {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = elem(b, e)
+	}
+	return append(b, ']')
+}
+
+func appendID(b []byte, id int64) []byte { return strconv.AppendInt(b, id, 10) }
 
 // appendPlain appends a string that needs no escaping as a JSON string.
 func appendPlain(b []byte, s string) []byte {
