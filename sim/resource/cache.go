@@ -63,13 +63,12 @@ func decodeCached[T any, P Record[T]](k *Kind[T], id int64, data []byte, shared 
 		cp := *e.rec
 		return P(&cp), nil
 	}
-	rec := P(new(T))
-	if err := decode(data, rec); err != nil {
+	kept := P(new(T))
+	if err := decode(data, kept); err != nil {
 		return nil, err
 	}
 	form := &storedForm{raw: bytes.Clone(data)}
-	rec.meta().form = form
-	kept := *(*T)(rec)
+	kept.meta().form = form
 	c.mu.Lock()
 	if c.entries == nil {
 		c.entries = make(map[int64]cached[T])
@@ -80,12 +79,13 @@ func decodeCached[T any, P Record[T]](k *Kind[T], id int64, data []byte, shared 
 			break
 		}
 	}
-	c.entries[id] = cached[T]{form: form, rec: &kept}
+	c.entries[id] = cached[T]{form: form, rec: kept}
 	c.mu.Unlock()
 	if shared {
-		return P(&kept), nil
+		return kept, nil
 	}
-	return rec, nil
+	cp := *(*T)(kept)
+	return &cp, nil
 }
 
 // Wire returns rec's response body for key, which must name the render and

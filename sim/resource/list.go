@@ -316,11 +316,11 @@ func List[T any, P Record[T]](tx *Tx, k *Kind[T], q Query, sel Select, where fun
 	return out, nil
 }
 
-// scanShared is Scan without copies when the store can (store.SharedScanner):
+// scanShared is Scan without copies when the store can (store.SharedReader):
 // fn must only read key and value, and not keep them (decodeCached clones
 // what it keeps).
 func (tx *Tx) scanShared(bucket string, start []byte, fn func(key, value []byte) bool) error {
-	if s, ok := tx.Tx.(store.SharedScanner); ok {
+	if s, ok := tx.Tx.(store.SharedReader); ok {
 		return s.ScanShared(bucket, start, fn)
 	}
 	return tx.Scan(bucket, start, fn)

@@ -213,9 +213,19 @@ func load[T any, P Record[T]](tx *Tx, k *Kind[T], id int64, shared bool) (P, err
 }
 
 // stored reads a record's stored bytes; a missing record is a
-// *NotFoundError.
+// *NotFoundError. In a read-only transaction they may be the store's own
+// (store.SharedReader), which callers only decode or compare: decodeCached
+// copies what it keeps.
 func stored[T any](tx *Tx, k *Kind[T], id int64) ([]byte, error) {
-	data, err := tx.Get(k.bucketNames().records, store.Int64Key(id))
+	bucket := k.bucketNames().records
+	tx.keys = store.AppendInt64Key(tx.keys[:0], id)
+	var data []byte
+	var err error
+	if s, ok := tx.Tx.(store.SharedReader); ok && tx.readOnly {
+		data, err = s.GetShared(bucket, tx.keys)
+	} else {
+		data, err = tx.Get(bucket, tx.keys)
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, notFound(k, id)
 	}

@@ -71,8 +71,16 @@ func (it memItem) key() string {
 
 func memLess(a, b memItem) bool { return a.key() < b.key() }
 
-// probe is the item to look key up with (its value is empty).
-func probe(key []byte) memItem { return packItem(key, nil) }
+// probe packs the item to look key up with (its value is empty) into buf,
+// reusing its storage: the item is valid until buf is written again, which
+// is long enough for a search, since the B-tree only compares probes with
+// its items and never keeps them. Lookups need no allocation.
+func probe(buf *[]byte, key []byte) memItem {
+	b := binary.AppendUvarint((*buf)[:0], uint64(len(key)))
+	b = append(b, key...)
+	*buf = b
+	return memItem(unsafe.String(unsafe.SliceData(b), len(b)))
+}
 
 // pairCopy returns copies of the item's key and value sharing one
 // allocation, as Scan hands them out.
@@ -371,6 +379,12 @@ type memTx struct {
 	created map[string]bool
 	puts    int             // number of Put calls
 	chunk   strings.Builder // the free end of the chunk pack carves items from
+	// probe is where Get and Delete pack the key they look up (see probe);
+	// neither calls back into the tx while the search runs. A scan packs
+	// its start into scanProbe instead, since the B-tree compares it
+	// while fn runs, and fn may call Get or (scanning > 0) scan again.
+	probe, scanProbe []byte
+	scanning         int // scans in progress
 }
 
 // A large Update (a tenant's seed puts 7,600 pairs, 700 KB) packs its items
@@ -458,19 +472,37 @@ func (tx *memTx) writeTree(bucket string) *memTree {
 }
 
 func (tx *memTx) Get(bucket string, key []byte) ([]byte, error) {
-	if err := tx.checkKeyed(false, bucket, key); err != nil {
+	v, err := tx.value(bucket, key)
+	if err != nil {
 		return nil, err
+	}
+	return []byte(v), nil
+}
+
+// GetShared is Get without the copy (SharedReader).
+func (tx *memTx) GetShared(bucket string, key []byte) ([]byte, error) {
+	v, err := tx.value(bucket, key)
+	if err != nil {
+		return nil, err
+	}
+	return unsafe.Slice(unsafe.StringData(v), len(v)), nil
+}
+
+// value returns the value stored under key, as the item holds it.
+func (tx *memTx) value(bucket string, key []byte) (string, error) {
+	if err := tx.checkKeyed(false, bucket, key); err != nil {
+		return "", err
 	}
 	t := tx.tree(bucket)
 	if t == nil {
-		return nil, ErrNotFound
+		return "", ErrNotFound
 	}
-	it, ok := t.Get(probe(key))
+	it, ok := t.Get(probe(&tx.probe, key))
 	if !ok {
-		return nil, ErrNotFound
+		return "", ErrNotFound
 	}
 	_, v := it.split()
-	return []byte(v), nil
+	return v, nil
 }
 
 func (tx *memTx) Put(bucket string, key, value []byte) error {
@@ -501,7 +533,7 @@ func (tx *memTx) Delete(bucket string, key []byte) error {
 	if t == nil {
 		return nil
 	}
-	old, had := t.Delete(probe(key))
+	old, had := t.Delete(probe(&tx.probe, key))
 	if !had {
 		return nil
 	}
@@ -520,7 +552,7 @@ func (tx *memTx) ScanReverse(bucket string, start []byte, fn func(key, value []b
 	return tx.scan(bucket, start, true, memItem.pairCopy, fn)
 }
 
-// ScanShared is Scan without copies (SharedScanner).
+// ScanShared is Scan without copies (SharedReader).
 func (tx *memTx) ScanShared(bucket string, start []byte, fn func(key, value []byte) bool) error {
 	return tx.scan(bucket, start, false, memItem.pairShared, fn)
 }
@@ -535,7 +567,17 @@ func (tx *memTx) scan(bucket string, start []byte, reverse bool, pair func(memIt
 	var (
 		last    memItem // last visited item
 		resumed bool    // iterating from last rather than from start
+		pivot   memItem // the item to start from, if start is set
 	)
+	if len(start) > 0 {
+		buf := &tx.scanProbe
+		if tx.scanning > 0 { // a scan from fn of another: the outer pivot is in use
+			buf = new([]byte)
+		}
+		pivot = probe(buf, start)
+	}
+	tx.scanning++
+	defer func() { tx.scanning-- }()
 	for {
 		t := tx.tree(bucket)
 		if t == nil {
@@ -568,9 +610,9 @@ func (tx *memTx) scan(bucket string, start []byte, reverse bool, pair func(memIt
 		case len(start) == 0 && reverse:
 			t.Descend(visit)
 		case !reverse:
-			t.AscendGreaterOrEqual(probe(start), visit)
+			t.AscendGreaterOrEqual(pivot, visit)
 		default:
-			t.DescendLessOrEqual(probe(start), visit)
+			t.DescendLessOrEqual(pivot, visit)
 		}
 		if stopped || !restart {
 			return nil

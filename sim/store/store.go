@@ -150,13 +150,15 @@ type Store interface {
 	Close() error
 }
 
-// SharedScanner is implemented by the transactions of a store that can
-// scan without copying (the memory store). ScanShared is Scan, except that
-// key and value are the store's own bytes: fn must only read them, and
-// they stay valid and unchanged after the transaction. Readers that only
-// look at a value (compare, decode) save a copy per visited pair.
-type SharedScanner interface {
+// SharedReader is implemented by the transactions of a store that can
+// read without copying (the memory store). ScanShared is Scan and
+// GetShared is Get, except that keys and values are the store's own
+// bytes: the caller must only read them, and they stay valid and
+// unchanged after the transaction. Readers that only look at a value
+// (compare, decode) save a copy per pair they read.
+type SharedReader interface {
 	ScanShared(bucket string, start []byte, fn func(key, value []byte) bool) error
+	GetShared(bucket string, key []byte) ([]byte, error)
 }
 
 // Tx is a transaction bound to one tenant. It is valid only during the
