@@ -55,10 +55,7 @@ func fileOnce(tx *resource.Tx, fn func() error) error {
 	if runs.of(tx) != nil {
 		return fn()
 	}
-	run := &bookingRun{}
-	runs.set(tx, run)
-	err := fn()
-	runs.set(tx, nil)
+	run, err := noting(tx, fn)
 	if err != nil {
 		return err
 	}
@@ -74,6 +71,15 @@ func fileOnce(tx *resource.Tx, fn func() error) error {
 		}
 	}
 	return nil
+}
+
+// noting runs fn as tx's run and returns what the hooks noted; the run
+// ends however fn does.
+func noting(tx *resource.Tx, fn func() error) (*bookingRun, error) {
+	run := &bookingRun{}
+	runs.set(tx, run)
+	defer runs.set(tx, nil)
+	return run, fn()
 }
 
 // runs are the transactions in fileOnce, and what each has noted.
