@@ -70,6 +70,9 @@ func TestCompiledMatchesWhole(t *testing.T) {
 				if got, want := marshal(t, c.route.Operation), marshal(t, w.route.Operation); got != want {
 					t.Fatalf("%s differs from its document:\ncompiled %s\ndocument %s", c.QualifiedID(), got, want)
 				}
+				if n := len(c.route.PathItem.Operations()); n != 1 {
+					t.Fatalf("%s: its fragment holds %d operations, want only its own", c.QualifiedID(), n)
+				}
 				if got, want := marshal(t, c.route.PathItem.Parameters), marshal(t, w.route.PathItem.Parameters); got != want {
 					t.Fatalf("%s: path parameters differ:\ncompiled %s\ndocument %s", c.QualifiedID(), got, want)
 				}

@@ -37,7 +37,7 @@ func BenchmarkLoad(b *testing.B) {
 
 // BenchmarkFirstMatch measures what a fresh process's first CRM request
 // waits for before it can be validated: its document's operations and
-// its own path's fragment.
+// its own operation's fragment.
 func BenchmarkFirstMatch(b *testing.B) {
 	b.ReportAllocs()
 	compiled := compiledFS(b)

@@ -5,7 +5,7 @@
 // Nothing is parsed until it is needed, so a process answers its first
 // request without parsing a whole document. The embedded documents come in
 // a compiled form (see Compile): a document's first use reads its table of
-// operations, and a path's first request parses only that path's fragment.
+// operations, and an operation's first request parses only its fragment.
 // Documents from a directory are parsed whole when first needed.
 package oas
 
@@ -37,7 +37,7 @@ type Operation struct {
 	Paged      bool     // a paged list (takes a page parameter)
 
 	// route is what validation needs; with a compiled document it is set
-	// when fragment (shared by the operations of one path) is parsed.
+	// when fragment (the operation's own) is parsed.
 	route    *routers.Route
 	fragment *fragment
 
@@ -57,14 +57,15 @@ func (o *Operation) resolve() error {
 	return o.fragment.parse()
 }
 
-// fragment is one path of a compiled document: a complete small document
-// holding that path, parsed on first use.
+// fragment is one operation of a compiled document: a complete small
+// document holding that operation's path with only its method, parsed on
+// first use.
 type fragment struct {
 	fsys       fs.FS
-	file       string       // the document's fragments file
-	start, end int          // the fragment's bytes in file
-	path       string       // relative to the document's base
-	ops        []*Operation // the path's operations, whose routes parse sets
+	file       string     // the document's fragments file
+	start, end int        // the fragment's bytes in file
+	path       string     // relative to the document's base
+	op         *Operation // the operation, whose route parse sets
 
 	once sync.Once
 	err  error
@@ -87,14 +88,13 @@ func (f *fragment) parse() error {
 			f.err = fmt.Errorf("openapi: %s: the fragment of %s does not hold it", f.file, f.path)
 			return
 		}
-		for _, o := range f.ops {
-			op := item.GetOperation(o.Method)
-			if op == nil {
-				f.err = fmt.Errorf("openapi: %s: the fragment of %s has no %s", f.file, f.path, o.Method)
-				return
-			}
-			o.route = &routers.Route{Spec: t, Path: f.path, PathItem: item, Method: o.Method, Operation: op}
+		o := f.op
+		op := item.GetOperation(o.Method)
+		if op == nil {
+			f.err = fmt.Errorf("openapi: %s: the fragment of %s has no %s", f.file, f.path, o.Method)
+			return
 		}
+		o.route = &routers.Route{Spec: t, Path: f.path, PathItem: item, Method: o.Method, Operation: op}
 	})
 	return f.err
 }
@@ -198,8 +198,8 @@ func (d *Document) open() {
 	}
 }
 
-// readIndex makes the operations of a compiled document, each path's
-// sharing that path's unparsed fragment, and returns its enumerations.
+// readIndex makes the operations of a compiled document, each with its
+// unparsed fragment, and returns the document's enumerations.
 func (d *Document) readIndex() ([]*Operation, map[string][]any, error) {
 	data, err := fs.ReadFile(d.compiled, indexFile(d.file))
 	if err != nil {
@@ -218,16 +218,15 @@ func (d *Document) readIndex() ([]*Operation, map[string][]any, error) {
 	}
 	var ops []*Operation
 	for _, p := range index.Paths {
-		if p.Start < 0 || p.Start > p.End || int64(p.End) > info.Size() {
-			return nil, nil, fmt.Errorf("openapi: %s: %s: fragment out of range; run go generate ./openapi", indexFile(d.file), p.Path)
-		}
-		f := &fragment{fsys: d.compiled, file: fragmentsFile(d.file), start: p.Start, end: p.End, path: p.Path}
 		for _, c := range p.Ops {
-			o := &Operation{ID: c.ID, Module: d.Name, Method: c.Method, Path: d.Base + p.Path, Paged: c.Paged, fragment: f}
+			if c.Start < 0 || c.Start > c.End || int64(c.End) > info.Size() {
+				return nil, nil, fmt.Errorf("openapi: %s: %s %s: fragment out of range; run go generate ./openapi", indexFile(d.file), c.Method, p.Path)
+			}
+			o := &Operation{ID: c.ID, Module: d.Name, Method: c.Method, Path: d.Base + p.Path, Paged: c.Paged}
+			o.fragment = &fragment{fsys: d.compiled, file: fragmentsFile(d.file), start: c.Start, end: c.End, path: p.Path, op: o}
 			if d.Base != "" {
 				o.Scope = scopeFor(index.Scope, c.Method, p.Path)
 			}
-			f.ops = append(f.ops, o)
 			ops = append(ops, o)
 		}
 	}
