@@ -159,12 +159,21 @@ type demoGen struct {
 // run places the literal customers and draws the generated ones, a pure
 // function of its settings, the field types and the literal customers.
 func (s generateCustomers) run(ft demoFieldTypes, literal []*demoCustomer) []*demoCustomer {
-	g := &demoGen{r: rand.New(rand.NewPCG(s.Seed[0], s.Seed[1])), ft: ft, lines: map[string][]string{}, used: map[string]bool{}, extSerial: 100001}
+	count := min(s.Count, maxGenerated)
+	g := &demoGen{r: rand.New(rand.NewPCG(s.Seed[0], s.Seed[1])), ft: ft, extSerial: 100001,
+		lines: make(map[string][]string, len(DemoPhoneAreaCodes)),
+		used:  make(map[string]bool, 2*(count+len(literal)))} // about two numbers a customer
+	var all strings.Builder // "0100" to "0199" back to back: the lines share it
+	all.Grow(4 * 100)
+	for n := range 100 {
+		all.Write([]byte{'0', '1', byte('0' + n/10), byte('0' + n%10)})
+	}
+	numbers := all.String()
 	for _, ac := range DemoPhoneAreaCodes {
 		perm := g.r.Perm(100)
 		lines := make([]string, len(perm))
 		for i, p := range perm {
-			lines[i] = "01" + twoDigits(p)
+			lines[i] = numbers[4*p : 4*p+4]
 		}
 		g.lines[ac] = lines
 	}
@@ -174,18 +183,11 @@ func (s generateCustomers) run(ft demoFieldTypes, literal []*demoCustomer) []*de
 	for _, dc := range literal {
 		g.placeLiteral(dc)
 	}
-	var out []*demoCustomer
-	for range min(s.Count, maxGenerated) {
+	out := make([]*demoCustomer, 0, count)
+	for range count {
 		out = append(out, g.customer())
 	}
 	return out
-}
-
-func twoDigits(n int) string {
-	if n < 10 {
-		return "0" + strconv.Itoa(n)
-	}
-	return strconv.Itoa(n)
 }
 
 // placeLiteral reserves a literal customer's phone numbers, so that no generated
@@ -295,14 +297,15 @@ func (g *demoGen) streetAddress(p *demoPlace) (string, *string) {
 // phone hands out an unused 555-01xx number of the place, formatted in one
 // of the ways people type them.
 func (g *demoGen) phone(p *demoPlace) string {
-	codes := append(append([]string{}, p.areaCodes...), DemoPhoneAreaCodes...)
-	for _, ac := range codes {
-		for len(g.lines[ac]) > 0 {
-			line := g.lines[ac][0]
-			g.lines[ac] = g.lines[ac][1:]
-			if digits := ac + "555" + line; !g.used[digits] {
-				g.used[digits] = true
-				return g.formatPhone(ac, line)
+	for _, codes := range [...][]string{p.areaCodes, DemoPhoneAreaCodes} { // the place's codes first
+		for _, ac := range codes {
+			for len(g.lines[ac]) > 0 {
+				line := g.lines[ac][0]
+				g.lines[ac] = g.lines[ac][1:]
+				if digits := ac + "555" + line; !g.used[digits] {
+					g.used[digits] = true
+					return g.formatPhone(ac, line)
+				}
 			}
 		}
 	}
