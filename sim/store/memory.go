@@ -108,13 +108,17 @@ type memTree = btree.BTreeG[memItem]
 type memData struct {
 	buckets map[string]*memTree
 	seqs    map[string]uint64
+	// nodes is the free list of B-tree nodes the tenant's trees share
+	// (each tree had its own: a seed creates ~140 buckets). Set by the
+	// first tree an Update creates; snapshots share it (it has a lock).
+	nodes *btree.FreeListG[memItem]
 }
 
 // clone returns a copy of d that shares nothing writable with it.
 // It must run under the tenant's write lock (cloning a tree marks the
 // original's nodes shared).
 func (d *memData) clone() *memData {
-	out := &memData{buckets: make(map[string]*memTree, len(d.buckets)), seqs: make(map[string]uint64, len(d.seqs))}
+	out := &memData{buckets: make(map[string]*memTree, len(d.buckets)), seqs: make(map[string]uint64, len(d.seqs)), nodes: d.nodes}
 	for name, tree := range d.buckets {
 		out.buckets[name] = tree.Clone()
 	}
@@ -460,7 +464,10 @@ func (tx *memTx) tree(bucket string) *memTree {
 func (tx *memTx) writeTree(bucket string) *memTree {
 	t := tx.base.buckets[bucket]
 	if t == nil {
-		t = btree.NewG(btreeDegree, memLess)
+		if tx.base.nodes == nil {
+			tx.base.nodes = btree.NewFreeListG[memItem](btree.DefaultFreeListSize)
+		}
+		t = btree.NewWithFreeListG(btreeDegree, memLess, tx.base.nodes)
 		tx.base.buckets[bucket] = t
 		tx.undo = append(tx.undo, memUndo{bucket: bucket, created: true})
 		if tx.created == nil {
