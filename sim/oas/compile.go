@@ -16,10 +16,11 @@ import (
 // milliseconds (CRM's ~40 ms of YAML decoding), and a request needs only
 // its own operation. Compile splits each document into
 //
-//   - <name>.index.json: the document's operations (path, method,
+//   - <name>.index: the document's operations (path, method,
 //     operationId, paged) and its scope abbreviation, which is all that
 //     routing, scope checks and `stsim ops` need, and the values of its
-//     enumeration component schemas (Spec.Enum); and
+//     enumeration component schemas (Spec.Enum), in a line format read
+//     without reflection (see compiledIndex); and
 //   - <name>.paths.yaml: one small, complete OpenAPI document per
 //     operation (the document's header, the operation's path item with
 //     that one method, and only the component schemas it reaches, plus
@@ -33,32 +34,8 @@ import (
 // compiled form is generated from the embedded documents (go generate
 // ./openapi) and a test fails when it is stale.
 
-// compiledIndex is a document's table of contents.
-type compiledIndex struct {
-	Scope string         `json:"scope,omitempty"` // the document's x-stsim-scope
-	Paths []compiledPath `json:"paths"`           // in the document's order
-	// Enums are the values of every component schema with an enum, by
-	// schema name, in the document's order.
-	Enums map[string][]any `json:"enums,omitempty"`
-}
-
-// compiledPath is one path of a document.
-type compiledPath struct {
-	Path string       `json:"path"`
-	Ops  []compiledOp `json:"ops"` // in method order
-}
-
-// compiledOp is one operation's routing facts and where its fragment is.
-type compiledOp struct {
-	Method string `json:"method"`
-	ID     string `json:"id"`
-	Paged  bool   `json:"paged,omitempty"`
-	Start  int    `json:"start"` // its fragment: bytes [Start, End) of <name>.paths.yaml
-	End    int    `json:"end"`
-}
-
 // Compiled form file names of a document file such as crm.yaml.
-func indexFile(file string) string     { return strings.TrimSuffix(file, ".yaml") + ".index.json" }
+func indexFile(file string) string     { return strings.TrimSuffix(file, ".yaml") + ".index" }
 func fragmentsFile(file string) string { return strings.TrimSuffix(file, ".yaml") + ".paths.yaml" }
 
 // errorSchema is the component every fragment carries, whether or not its
@@ -83,7 +60,11 @@ func Compile(fsys fs.FS) (map[string][]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		index := compiledIndex{Scope: scope, Enums: enumerations(t)}
+		enums, err := enumerations(t)
+		if err != nil {
+			return nil, fmt.Errorf("openapi: %s: %w", file, err)
+		}
+		index := compiledIndex{Scope: scope, Enums: enums}
 		for _, o := range operations(t, "", "", "") {
 			if n := len(index.Paths); n == 0 || index.Paths[n-1].Path != o.Path {
 				index.Paths = append(index.Paths, compiledPath{Path: o.Path})
@@ -95,25 +76,30 @@ func Compile(fsys fs.FS) (map[string][]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("openapi: %s: %w", file, err)
 		}
-		idx, err := json.MarshalIndent(index, "", " ")
+		idx, err := index.encode(file)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("openapi: %s: %w", file, err)
 		}
-		out[indexFile(file)] = append(idx, '\n')
+		out[indexFile(file)] = idx
 		out[fragmentsFile(file)] = fragments
 	}
 	return out, nil
 }
 
-// enumerations lists the values of every component schema with an enum.
-func enumerations(t *openapi3.T) map[string][]any {
-	out := map[string][]any{}
+// enumerations lists the values of every component schema with an enum,
+// each as a JSON array.
+func enumerations(t *openapi3.T) (map[string]json.RawMessage, error) {
+	out := map[string]json.RawMessage{}
 	for name, ref := range t.Components.Schemas {
 		if ref.Value != nil && len(ref.Value.Enum) > 0 {
-			out[name] = ref.Value.Enum
+			values, err := json.Marshal(ref.Value.Enum)
+			if err != nil {
+				return nil, fmt.Errorf("enum of %s: %w", name, err)
+			}
+			out[name] = values
 		}
 	}
-	return out
+	return out, nil
 }
 
 // splitOperations writes one fragment per operation of index (in the

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stsim/stsim/openapi"
@@ -123,4 +124,48 @@ func marshal(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(data)
+}
+
+// TestIndexFormat writes an index and reads it back, and rejects lines
+// that are not in the format, saying which line.
+func TestIndexFormat(t *testing.T) {
+	want := compiledIndex{
+		Scope: "crm",
+		Paths: []compiledPath{
+			{Path: "/tenant/{tenant}/customers", Ops: []compiledOp{
+				{Method: "GET", ID: "Customers_GetList", Paged: true, Start: 10, End: 20},
+				{Method: "POST", ID: "Customers_Create", Start: 24, End: 30},
+			}},
+			{Path: "/tenant/{tenant}/customers/{id}", Ops: []compiledOp{{Method: "GET", ID: "Customers_Get", Start: 34, End: 40}}},
+		},
+		Enums: map[string]json.RawMessage{"B.Kind": json.RawMessage(`["x y","z"]`), "A.Level": json.RawMessage(`[1,2]`)},
+	}
+	data, err := want.encode("crm.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := parseIndex(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if marshal(t, got) != marshal(t, want) {
+		t.Fatalf("read back %s\nwrote %s\nas:\n%s", marshal(t, got), marshal(t, want), data)
+	}
+	if bad := (compiledIndex{Paths: []compiledPath{{Path: "/a b"}}}); true {
+		if _, err := bad.encode("x.yaml"); err == nil {
+			t.Error("a path with a space was written")
+		}
+	}
+	for _, c := range []struct{ text, want string }{
+		{"op GET X 1 2\n", "line 1: not a scope"},                   // an op before any path
+		{"path /a\nop GET X 1\n", "line 2: not a scope"},            // too few fields
+		{"path /a\nop GET X 1 2 sorted\n", "line 2: not a scope"},   // an unknown flag
+		{"path /a\nop GET X one 2\n", "line 2: an op's fragment"},   // a range that is not numbers
+		{"scope crm\nenum A.Kind [\"x\"\n", "line 2: an enum line"}, // values that are not JSON
+		{"# comment\n\nroute /a\n", "line 3: not a scope"},
+	} {
+		if _, err := parseIndex([]byte(c.text)); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("parseIndex(%q) = %v, want an error saying %q", c.text, err, c.want)
+		}
+	}
 }

@@ -110,7 +110,7 @@ type Document struct {
 	compiled fs.FS // their compiled form, or nil to parse them whole
 	file     string
 	tree     *node
-	enums    map[string][]any // a compiled document's enumerations (compiledIndex.Enums)
+	enums    map[string]json.RawMessage // a compiled document's enumerations (compiledIndex.Enums)
 	once     sync.Once
 	err      error
 
@@ -200,7 +200,7 @@ func (d *Document) open() {
 
 // readIndex makes the operations of a compiled document, each with its
 // unparsed fragment, and returns the document's enumerations.
-func (d *Document) readIndex() ([]*Operation, map[string][]any, error) {
+func (d *Document) readIndex() ([]*Operation, map[string]json.RawMessage, error) {
 	data, err := fs.ReadFile(d.compiled, indexFile(d.file))
 	if err != nil {
 		return nil, nil, fmt.Errorf("openapi: %s: %w", d.file, err)
@@ -209,9 +209,9 @@ func (d *Document) readIndex() ([]*Operation, map[string][]any, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("openapi: %s: %w", d.file, err)
 	}
-	var index compiledIndex
-	if err := json.Unmarshal(data, &index); err != nil {
-		return nil, nil, fmt.Errorf("openapi: %s: %w", indexFile(d.file), err)
+	index, err := parseIndex(data)
+	if err != nil {
+		return nil, nil, fmt.Errorf("openapi: %s: %w; run go generate ./openapi", indexFile(d.file), err)
 	}
 	if d.Base != "" && index.Scope == "" {
 		return nil, nil, fmt.Errorf("openapi: %s does not say its scope abbreviation; run go generate ./openapi", indexFile(d.file))

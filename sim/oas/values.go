@@ -1,6 +1,7 @@
 package oas
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 
@@ -51,7 +52,11 @@ func (s *Spec) Enum(module, component string) ([]string, error) {
 	}
 	var values []any
 	if d.compiled != nil {
-		values = d.enums[component]
+		if raw, ok := d.enums[component]; ok {
+			if err := json.Unmarshal(raw, &values); err != nil {
+				return nil, fmt.Errorf("openapi: %s: enum %s: %w; run go generate ./openapi", indexFile(d.file), component, err)
+			}
+		}
 	} else {
 		t, err := d.wholeDocument()
 		if err != nil {
