@@ -3,7 +3,6 @@ package jpm
 import (
 	"errors"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/stsim/stsim/sim/resource"
@@ -52,7 +51,7 @@ func init() {
 // those appointments once: during fn the write hooks only note them. In a
 // run already going on, fn joins it.
 func fileOnce(tx *resource.Tx, fn func() error) error {
-	if runs.of(tx) != nil {
+	if runOf(tx) != nil {
 		return fn()
 	}
 	run, err := noting(tx, fn)
@@ -77,36 +76,18 @@ func fileOnce(tx *resource.Tx, fn func() error) error {
 // ends however fn does.
 func noting(tx *resource.Tx, fn func() error) (*bookingRun, error) {
 	run := &bookingRun{}
-	runs.set(tx, run)
-	defer runs.set(tx, nil)
+	tx.SetLocal(runKey{}, run)
+	defer tx.SetLocal(runKey{}, nil)
 	return run, fn()
 }
 
-// runs are the transactions in fileOnce, and what each has noted.
-var runs = bookingRuns{byTx: map[*resource.Tx]*bookingRun{}}
+// runKey keeps a transaction's run of writes (resource.Tx.Local).
+type runKey struct{}
 
-// bookingRuns maps transactions to their runs. (A mutex and a map: a
-// sync.Map allocated for every transaction it saw.)
-type bookingRuns struct {
-	mu   sync.Mutex
-	byTx map[*resource.Tx]*bookingRun
-}
-
-func (r *bookingRuns) of(tx *resource.Tx) *bookingRun {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.byTx[tx]
-}
-
-// set starts tx's run, or ends it (nil).
-func (r *bookingRuns) set(tx *resource.Tx, run *bookingRun) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if run == nil {
-		delete(r.byTx, tx)
-	} else {
-		r.byTx[tx] = run
-	}
+// runOf returns the run tx is in, nil if none.
+func runOf(tx *resource.Tx) *bookingRun {
+	run, _ := tx.Local(runKey{}).(*bookingRun)
+	return run
 }
 
 // bookingRun lists the appointments a run of writes will file, in the
@@ -123,7 +104,7 @@ type noted struct {
 // deferred notes an appointment for the run tx is in, if any, with the
 // record just written (nil: not written), and reports whether it did.
 func deferred(tx *resource.Tx, appointmentID int64, written *Appointment) bool {
-	run := runs.of(tx)
+	run := runOf(tx)
 	if run == nil {
 		return false
 	}

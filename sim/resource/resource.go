@@ -135,6 +135,25 @@ type Tx struct {
 	// value is scratch space for the stored form of one record at a time
 	// (storedValue), for the same reason.
 	value bytes.Buffer
+	// locals is what other packages keep for the transaction (Local).
+	locals map[any]any
+}
+
+// Local returns what a package keeps in tx under key, nil if nothing: state
+// that lasts one transaction, such as work a run of writes leaves to its
+// end. key should be a value of the package's own unexported type.
+func (tx *Tx) Local(key any) any { return tx.locals[key] }
+
+// SetLocal keeps v in tx under key (v nil: forgets it).
+func (tx *Tx) SetLocal(key, v any) {
+	if v == nil {
+		delete(tx.locals, key)
+		return
+	}
+	if tx.locals == nil {
+		tx.locals = map[any]any{}
+	}
+	tx.locals[key] = v
 }
 
 // storedValue encodes rec as it is stored, into the tx's scratch buffer:
