@@ -1,8 +1,10 @@
 package api
 
 import (
+	"bytes"
 	"net/url"
 	"strconv"
+	"sync"
 	"sync/atomic"
 
 	"github.com/gin-gonic/gin"
@@ -51,11 +53,59 @@ func responseKey(site string, query url.Values) string {
 
 // recordEncoder returns the encoder of one request's records: render's
 // body of each, from the record's response cache when it holds one for
-// the same handler and query.
-func recordEncoder[T any, P resource.Record[T], W any](c *gin.Context, site string, query url.Values, render Render[P, W]) func(P) ([]byte, error) {
+// the same handler and query. appender says *W is a JSONAppender
+// (see appends).
+func recordEncoder[T any, P resource.Record[T], W any](c *gin.Context, site string, query url.Values, render Render[P, W], appender bool) func(P) ([]byte, error) {
 	key := responseKey(site, query)
 	encode := func(rec P) ([]byte, error) { return Marshal(render(c, rec)) }
+	if appender {
+		encode = func(rec P) ([]byte, error) {
+			w := render(c, rec)
+			return appendBody(any(&w).(JSONAppender))
+		}
+	}
 	return func(rec P) ([]byte, error) { return resource.Wire(rec, key, encode) }
+}
+
+// JSONAppender is a wire shape that writes its own JSON, with exactly the
+// bytes encoding/json writes for it (same members, order, escaping and
+// number forms), without reflection. Bodies are cached with the records
+// they render (resource.Wire), but a list still encodes every record it
+// meets outside its kind's decoded cache, and encoding/json was about as
+// much of such a record's cost as decoding it.
+type JSONAppender interface {
+	AppendJSON(b []byte) ([]byte, error)
+}
+
+// appends reports whether *W is a JSONAppender that writes W's zero
+// value as Marshal does: a shape that only inherits AppendJSON from a
+// shape it embeds (and would leave out its own members) is not one.
+func appends[W any]() bool {
+	var zero W
+	a, ok := any(&zero).(JSONAppender)
+	if !ok {
+		return false
+	}
+	got, err := a.AppendJSON(nil)
+	want, wantErr := Marshal(zero)
+	return err == nil && wantErr == nil && bytes.Equal(got, want)
+}
+
+// bodyBuffers recycle the buffers appendBody writes in.
+var bodyBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// appendBody returns a's JSON in a slice of its own size (the response
+// cache keeps it).
+func appendBody(a JSONAppender) ([]byte, error) {
+	buf := bodyBuffers.Get().(*[]byte)
+	b, err := a.AppendJSON((*buf)[:0])
+	body := make([]byte, len(b))
+	copy(body, b)
+	if cap(b) <= maxPooledPage {
+		*buf = b
+		bodyBuffers.Put(buf)
+	}
+	return body, err
 }
 
 // encodeAll encodes records in order.

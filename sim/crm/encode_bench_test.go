@@ -79,7 +79,7 @@ func BenchmarkListCustomersHandler(b *testing.B) {
 
 // seededDemo returns a memory store holding the demo CRM data in tenant 1,
 // and the time it was seeded at.
-func seededDemo(b *testing.B) (store.Store, time.Time) {
+func seededDemo(b testing.TB) (store.Store, time.Time) {
 	st := store.OpenMemory()
 	b.Cleanup(func() { st.Close() })
 	now := time.Date(2026, 11, 23, 15, 0, 0, 0, time.UTC)

@@ -23,6 +23,9 @@ func (t Time) MarshalJSON() ([]byte, error) {
 	return t.appendWire(make([]byte, 0, len(wireLayout)+2)), nil
 }
 
+// AppendJSON appends the .NET form as MarshalJSON writes it.
+func (t Time) AppendJSON(b []byte) []byte { return t.appendWire(b) }
+
 // MarshalJSONTo writes the .NET form for go-json-experiment, which stores
 // records: straight into the encoder, without MarshalJSON's allocation.
 func (t Time) MarshalJSONTo(enc *jsontext.Encoder) error {
