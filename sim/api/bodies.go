@@ -59,9 +59,15 @@ func recordEncoder[T any, P resource.Record[T], W any](c *gin.Context, site stri
 	key := responseKey(site, query)
 	encode := func(rec P) ([]byte, error) { return Marshal(render(c, rec)) }
 	if appender {
+		var w *W // one shape per request, rendered into for each record it encodes
+		var a JSONAppender
 		encode = func(rec P) ([]byte, error) {
-			w := render(c, rec)
-			return appendBody(any(&w).(JSONAppender))
+			if w == nil {
+				w = new(W)
+				a = any(w).(JSONAppender)
+			}
+			*w = render(c, rec)
+			return appendBody(a)
 		}
 	}
 	return func(rec P) ([]byte, error) { return resource.Wire(rec, key, encode) }
