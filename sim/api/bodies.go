@@ -53,24 +53,39 @@ func responseKey(site string, query url.Values) string {
 
 // recordEncoder returns the encoder of one request's records: render's
 // body of each, from the record's response cache when it holds one for
-// the same handler and query. appender says *W is a JSONAppender
-// (see appends).
-func recordEncoder[T any, P resource.Record[T], W any](c *gin.Context, site string, query url.Values, render Render[P, W], appender bool) func(P) ([]byte, error) {
+// the same handler and query. shapes (see appendingShapes) is nil unless
+// *W is a JSONAppender.
+func recordEncoder[T any, P resource.Record[T], W any](c *gin.Context, site string, query url.Values, render Render[P, W], shapes *sync.Pool) func(P) ([]byte, error) {
 	key := responseKey(site, query)
-	encode := func(rec P) ([]byte, error) { return Marshal(render(c, rec)) }
-	if appender {
-		var w *W // one shape per request, rendered into for each record it encodes
-		var a JSONAppender
-		encode = func(rec P) ([]byte, error) {
-			if w == nil {
-				w = new(W)
-				a = any(w).(JSONAppender)
-			}
-			*w = render(c, rec)
-			return appendBody(a)
-		}
-	}
+	encode := renderEncoder(c, render, shapes)
 	return func(rec P) ([]byte, error) { return resource.Wire(rec, key, encode) }
+}
+
+// renderEncoder returns the encoder of a record the response cache does
+// not hold: render's shape through Marshal, or appended when shapes are
+// given (a shape from the pool, so a record costs no shape of its own).
+func renderEncoder[P, W any](c *gin.Context, render Render[P, W], shapes *sync.Pool) func(P) ([]byte, error) {
+	if shapes == nil {
+		return func(rec P) ([]byte, error) { return Marshal(render(c, rec)) }
+	}
+	return func(rec P) ([]byte, error) {
+		w := shapes.Get().(*W)
+		*w = render(c, rec)
+		body, err := appendBody(any(w).(JSONAppender))
+		var zero W
+		*w = zero // keep nothing of the record
+		shapes.Put(w)
+		return body, err
+	}
+}
+
+// appendingShapes returns a pool of shapes for records to be rendered
+// into and appended from, if W appends (see appends), or nil.
+func appendingShapes[W any]() *sync.Pool {
+	if !appends[W]() {
+		return nil
+	}
+	return &sync.Pool{New: func() any { return new(W) }}
 }
 
 // JSONAppender is a wire shape that writes its own JSON, with exactly the

@@ -20,14 +20,14 @@ type Render[P, W any] func(c *gin.Context, rec P) W
 
 // GetByID serves GET …/{id}: the live record or a 404 naming it.
 func GetByID[T any, P resource.Record[T], W any](k *resource.Kind[T], render Render[P, W]) Handler {
-	site, appender := newSite(), appends[W]()
+	site, shapes := newSite(), appendingShapes[W]()
 	return func(c *gin.Context, call *Call) {
 		id, err := call.IDParam(idParam(call))
 		if err != nil {
 			call.Fail(c, err)
 			return
 		}
-		encode := recordEncoder(c, site, c.Request.URL.Query(), render, appender)
+		encode := recordEncoder(c, site, c.Request.URL.Query(), render, shapes)
 		var body []byte
 		err = call.View(func(tx *resource.Tx) error {
 			tx.Shared = true // the record is only rendered
@@ -68,7 +68,7 @@ type ListSpec[T any, P resource.Record[T]] struct {
 // List serves a paged list with ServiceTitan's shared parameters and the
 // spec's own filters.
 func List[T any, P resource.Record[T], W any](k *resource.Kind[T], spec ListSpec[T, P], render Render[P, W]) Handler {
-	site, appender := newSite(), appends[W]()
+	site, shapes := newSite(), appendingShapes[W]()
 	return func(c *gin.Context, call *Call) {
 		query := c.Request.URL.Query()
 		q, err := resource.ParseQuery(query, spec.Options)
@@ -76,7 +76,7 @@ func List[T any, P resource.Record[T], W any](k *resource.Kind[T], spec ListSpec
 			call.Fail(c, err)
 			return
 		}
-		encode := recordEncoder(c, site, query, render, appender)
+		encode := recordEncoder(c, site, query, render, shapes)
 		var out resource.Page[[]byte]
 		err = call.View(func(tx *resource.Tx) error {
 			var sel resource.Select
@@ -107,7 +107,7 @@ func List[T any, P resource.Record[T], W any](k *resource.Kind[T], spec ListSpec
 // Export serves an export feed of a kind (contract §6: every record once
 // per latest change, 15-minute visibility, reusable continueFrom tokens).
 func Export[T any, P resource.Record[T], W any](k *resource.Kind[T], render Render[P, W]) Handler {
-	site, appender := newSite(), appends[W]()
+	site, shapes := newSite(), appendingShapes[W]()
 	return func(c *gin.Context, call *Call) {
 		query := c.Request.URL.Query()
 		eq, err := resource.ParseExport(query, call.Tenant, k.Name)
@@ -115,7 +115,7 @@ func Export[T any, P resource.Record[T], W any](k *resource.Kind[T], render Rend
 			call.Fail(c, err)
 			return
 		}
-		encode := recordEncoder(c, site, query, render, appender)
+		encode := recordEncoder(c, site, query, render, shapes)
 		var out resource.ExportPage[[]byte]
 		err = call.View(func(tx *resource.Tx) error {
 			tx.Shared = true // the records are only rendered
