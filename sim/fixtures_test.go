@@ -259,6 +259,21 @@ func TestFixtureContacts(t *testing.T) {
 // seeded after crm), projects and GPS pings ("-5m": minutes before the
 // seed) come from an edited copy of the fixture; a record the API would
 // refuse stops stsim with the file and record.
+// TestFixtureGeneratorCount: a customer count the generator cannot draw
+// stops the seed with the file, the generator and the allowed range.
+func TestFixtureGeneratorCount(t *testing.T) {
+	for _, count := range []int{-1, 1001} {
+		dir := copyDemo(t)
+		editFile(t, dir, "crm.json", func(doc map[string]any) {
+			doc["generate"].(map[string]any)["customers"].(map[string]any)["count"] = count
+		})
+		want := fmt.Sprintf("demo/crm.json: generate.customers: count must be 0 to 1000 (the demo phone numbers run out beyond it), not %d", count)
+		if err := seedError(t, dir); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("count %d: want %q in: %v", count, want, err)
+		}
+	}
+}
+
 func TestFixtureLeadsProjectsPings(t *testing.T) {
 	dir := copyDemo(t)
 	editFile(t, dir, "crm.json", func(doc map[string]any) {

@@ -159,7 +159,7 @@ type demoGen struct {
 // run places the literal customers and draws the generated ones, a pure
 // function of its settings, the field types and the literal customers.
 func (s generateCustomers) run(ft demoFieldTypes, literal []*demoCustomer) []*demoCustomer {
-	count := min(s.Count, maxGenerated)
+	count := s.Count // 0 to maxGenerated: Seed checks it
 	g := &demoGen{r: rand.New(rand.NewPCG(s.Seed[0], s.Seed[1])), ft: ft, extSerial: 100001,
 		lines: make(map[string][]string, len(DemoPhoneAreaCodes)),
 		used:  make(map[string]bool, 2*(count+len(literal)))} // about two numbers a customer

@@ -87,6 +87,9 @@ func Seed(tx *resource.Tx, in fixture.Input) error {
 		return err
 	}
 	if ok {
+		if gen.Count < 0 || gen.Count > maxGenerated {
+			return in.GeneratorError("customers", fmt.Errorf("count must be 0 to %d (the demo phone numbers run out beyond it), not %d", maxGenerated, gen.Count))
+		}
 		custs = append(custs, gen.run(ft, custs)...)
 	}
 	if err := seedDemo(tx, custs); err != nil {
