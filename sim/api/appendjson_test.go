@@ -19,6 +19,13 @@ type embeddingShape struct {
 	Extra string `json:"extra"`
 }
 
+// embeddingOmitShape inherits AppendJSON too; its zero value encodes
+// like the embedded shape's, but a non-zero Extra would be lost.
+type embeddingOmitShape struct {
+	appendingShape
+	Extra string `json:"extra,omitempty"`
+}
+
 type plainShape struct {
 	ID int64 `json:"id"`
 }
@@ -33,6 +40,9 @@ func TestAppendsOnlyShapesThatWriteThemselves(t *testing.T) {
 	}
 	if appends[embeddingShape]() {
 		t.Error("a shape that only inherits AppendJSON is used")
+	}
+	if appends[embeddingOmitShape]() {
+		t.Error("a shape that only inherits AppendJSON, with omitempty members, is used")
 	}
 	if appends[plainShape]() {
 		t.Error("a shape without AppendJSON is used")

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"net/url"
+	"reflect"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -99,13 +100,22 @@ type JSONAppender interface {
 }
 
 // appends reports whether *W is a JSONAppender that writes W's zero
-// value as Marshal does: a shape that only inherits AppendJSON from a
-// shape it embeds (and would leave out its own members) is not one.
+// value as Marshal does. A shape that embeds an appending shape is never
+// one: its AppendJSON may be the embedded one's, which leaves out the
+// shape's own members (omitempty members even from the zero value).
 func appends[W any]() bool {
 	var zero W
 	a, ok := any(&zero).(JSONAppender)
 	if !ok {
 		return false
+	}
+	if t := reflect.TypeFor[W](); t.Kind() == reflect.Struct {
+		appender := reflect.TypeFor[JSONAppender]()
+		for i := range t.NumField() {
+			if f := t.Field(i); f.Anonymous && (f.Type.Implements(appender) || reflect.PointerTo(f.Type).Implements(appender)) {
+				return false
+			}
+		}
 	}
 	got, err := a.AppendJSON(nil)
 	want, wantErr := Marshal(zero)
