@@ -11,6 +11,7 @@ import (
 	"net"
 	"slices"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -124,22 +125,25 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	notReady := make(chan error, 1)
-	paced := make(chan func(), 1) // gcpace's stop, once ready
+	// The goroutine below owns the collector's pacing until ctx is done;
+	// serve returns only after it has stopped.
+	var readiness sync.WaitGroup
+	readiness.Add(1)
 	defer func() {
-		select {
-		case stop := <-paced:
-			if stop != nil {
-				stop()
-			}
-		default:
-		}
+		cancel()
+		readiness.Wait()
 	}()
 	go func() {
+		defer readiness.Done()
 		err := srv.Ready()
 		if err != nil {
 			collectAgain()
 			notReady <- err
 			cancel()
+			return
+		}
+		if ctx.Err() != nil { // stopped before it was ready
+			collectAgain()
 			return
 		}
 		logger.Info("ready: /_sim/health answers 200", "url", base, "startup", time.Since(start).Round(time.Millisecond))
@@ -150,7 +154,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			return
 		}
 		collectAgain()
-		paced <- gcpace.Start() // GC headroom sized to the load from now on (see sim/gcpace)
+		stopPacing := gcpace.Start() // GC headroom sized to the load from now on (see sim/gcpace)
+		<-ctx.Done()
+		if stopPacing != nil {
+			stopPacing()
+		}
 	}()
 	saidShuttingDown := make(chan struct{})
 	stopping := context.AfterFunc(ctx, func() {
