@@ -390,7 +390,8 @@ type memTx struct {
 	// per Put, which was 5% of a tenant's seed.
 	recent     [8]recentTree
 	nextRecent int
-	// probe is where Get and Delete pack the key they look up (see probe);
+	// probe is where Get, GetShared and Delete pack the key they look up
+	// (see probe);
 	// neither calls back into the tx while the search runs. A scan packs
 	// its start into scanProbe instead, since the B-tree compares it
 	// while fn runs, and fn may call Get or (scanning > 0) scan again.
@@ -401,9 +402,11 @@ type memTx struct {
 // A large Update (a tenant's seed puts 7,600 pairs, 700 KB) packs its items
 // into shared chunks instead of one allocation each: after chunkAfterPuts
 // puts, items up to maxChunkItem bytes are carved from chunks of chunkSize.
-// A chunk stays alive while any of its items does, so items it holds that
-// are later replaced keep at most one chunk each alive; small Updates (an
-// API write puts a dozen pairs) allocate exactly as before.
+// A chunk stays alive while any item carved from it is still stored: at
+// worst 16 KB per surviving item, and never more than the bytes large
+// Updates wrote (a replaced or deleted item frees its share once its
+// chunk's last item goes). Small Updates (an API write puts a dozen pairs)
+// allocate exactly as before.
 const (
 	chunkAfterPuts = 64
 	chunkSize      = 16 << 10
