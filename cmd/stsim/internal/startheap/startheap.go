@@ -44,13 +44,20 @@ const Size = 32 << 20
 var Advised struct{ Start, End uintptr }
 
 func init() {
-	if !wanted(os.Getenv) {
+	if !serving(os.Args[1:]) || !wanted(os.Getenv) {
 		return
 	}
 	buf := make([]byte, Size)
 	Advised.Start, Advised.End = adviseHuge(buf)
 	buf = nil
 	runtime.GC() // return the buffer's pages to the heap, advice kept
+}
+
+// serving reports whether the command line runs the server (stsim's
+// default command): the others (a container's health check every few
+// seconds, version, ops, help) allocate too little to gain from it.
+func serving(args []string) bool {
+	return len(args) == 0 || strings.HasPrefix(args[0], "-") || args[0] == "serve"
 }
 
 // wanted reports whether huge-page advice can help this process.
