@@ -54,6 +54,37 @@ func TestRecordDropsTheOldestAtCapacity(t *testing.T) {
 	}
 }
 
+// TestRingGrowsInOrder: the ring grows as entries arrive, also after the
+// byte bound has moved its oldest entry off the ring's start, and keeps
+// them in order up to its capacity.
+func TestRingGrowsInOrder(t *testing.T) {
+	const capacity = 200
+	j := New(capacity, 0)
+	if len(j.entries) != 0 {
+		t.Fatalf("a new journal allocated %d entries", len(j.entries))
+	}
+	big := Entry{Path: strings.Repeat("p", MaxPathBytes)}
+	const records = capacity + 60 // 50 dropped by bytes, then the oldest ten at capacity
+	for i := range records {
+		if i == 40 { // drop some by bytes while the ring is still small
+			j.maxBytes = 10 * big.size()
+		}
+		if i == 60 {
+			j.maxBytes = DefaultMaxBytes
+		}
+		j.Record(big)
+	}
+	got := j.Entries(Filter{})
+	if len(got) != capacity || len(j.entries) != capacity {
+		t.Fatalf("kept %d entries in a ring of %d, want %d", len(got), len(j.entries), capacity)
+	}
+	for i, e := range got {
+		if want := uint64(records - capacity + 1 + i); e.Seq != want {
+			t.Fatalf("entry %d has seq %d, want %d", i, e.Seq, want)
+		}
+	}
+}
+
 func TestLintHoldsOnlyTheClientsOwnExpiredTokensAgainstIt(t *testing.T) {
 	j := New(100, 0)
 	refused := Entry{Tenant: 1, ClientID: "c", Operation: "crm.Customers_GetList", Status: 401, Problem: apierr.CodeTokenExpired}
