@@ -4,8 +4,9 @@
 // for the durable-create workload) and the ceiling, each in its own process
 // with the same GOMAXPROCS, drives both over loopback with the same
 // closed-loop connections, and prints req/s, p50/p99 and the ratio per
-// workload; then cold start to the first authenticated 200 and resident
-// memory at rest and with many customers. Limits are lifted by
+// workload; then cold start to the first authenticated 200 (next to the
+// ceiling's and the floor's: the ceiling linked with stsim's libraries, see
+// ./floor) and resident memory at rest and with many customers. Limits are lifted by
 // configuration only (-rate-limit 0 -token-rate-limit 0).
 //
 //	go run ./cmd/stsim-bench                        # everything, ~5 minutes
@@ -148,7 +149,7 @@ func (b *bench) run(ctx context.Context) error {
 	}
 	defer os.RemoveAll(b.dir)
 	if b.stsim = b.opts.stsim; b.stsim == "" {
-		if b.stsim, err = buildStsim(ctx, b.dir); err != nil {
+		if b.stsim, err = build(ctx, b.dir, "cmd/stsim"); err != nil {
 			return err
 		}
 	}
@@ -422,6 +423,16 @@ func (b *bench) coldStart(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("cold start: %w", err)
 	}
+	floorBin, err := build(ctx, b.dir, "cmd/stsim-bench/floor")
+	if err != nil {
+		return fmt.Errorf("cold start: %w", err)
+	}
+	fl, flCPU, _, err := first200(func() (*process, error) {
+		return launch("floor", floorBin, b.opts.procs, nil, "-addr", "{addr}")
+	}, func(p *process, _ *coldMarks) bool { return p.get("/") })
+	if err != nil {
+		return fmt.Errorf("cold start: %w", err)
+	}
 	withCPU := func(wall, cpu time.Duration) string {
 		if cpu == 0 {
 			return ms(wall)
@@ -430,6 +441,8 @@ func (b *bench) coldStart(ctx context.Context) error {
 	}
 	fmt.Fprintf(b.out, "cold start to the first authenticated 200 (median of %d): stsim %s, ceiling %s (first 200)\n",
 		b.opts.cold, withCPU(st, stCPU), withCPU(ce, ceCPU))
+	fmt.Fprintf(b.out, "floor, the ceiling linked with stsim's libraries (gin, kin-openapi, jwt, uuid, bbolt: their package init, no stsim code): %s (first 200)\n",
+		withCPU(fl, flCPU))
 	fmt.Fprintf(b.out, "stsim's start, medians from exec: accepting connections %s, token 200 %s, authenticated 200 %s\n\n",
 		ms(stAt.accepting), ms(stAt.token), ms(st))
 	if b.opts.coldData == 0 {

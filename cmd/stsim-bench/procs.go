@@ -138,12 +138,13 @@ func (p *process) cpuTime() (time.Duration, error) {
 	return total, nil
 }
 
-// buildStsim compiles cmd/stsim into dir (the bench measures the real binary).
-func buildStsim(ctx context.Context, dir string) (string, error) {
-	bin := dir + "/stsim"
-	out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/stsim/stsim/cmd/stsim").CombinedOutput()
+// build compiles the command pkg (a path under this module, e.g.
+// "cmd/stsim") into dir and returns the binary's path.
+func build(ctx context.Context, dir, pkg string) (string, error) {
+	bin := filepath.Join(dir, filepath.Base(pkg))
+	out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/stsim/stsim/"+pkg).CombinedOutput()
 	if err != nil {
-		return "", fmt.Errorf("go build ./cmd/stsim: %v\n%s", err, out)
+		return "", fmt.Errorf("go build ./%s: %v\n%s", pkg, err, out)
 	}
 	return bin, nil
 }
