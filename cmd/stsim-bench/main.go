@@ -5,9 +5,10 @@
 // with the same GOMAXPROCS, drives both over loopback with the same
 // closed-loop connections, and prints req/s, p50/p99 and the ratio per
 // workload; then cold start to the first authenticated 200 (next to the
-// ceiling's and the floor's: the ceiling linked with stsim's libraries, see
-// ./floor) and resident memory at rest and with many customers. Limits are lifted by
-// configuration only (-rate-limit 0 -token-rate-limit 0).
+// first 200 of the ceiling and of the floor, a bare server linked with
+// stsim's libraries: see ./floor) and resident memory at rest and with
+// many customers. Limits are lifted by configuration only (-rate-limit 0
+// -token-rate-limit 0).
 //
 //	go run ./cmd/stsim-bench                        # everything, ~5 minutes
 //	go run ./cmd/stsim-bench -c 64 -d 2s -rss 10000 # a quick run, ~1 minute
@@ -137,9 +138,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 type bench struct {
 	opts  options
 	out   io.Writer
-	dir   string // scratch: the built binary, the bbolt file
+	dir   string // scratch: the built binaries, the bbolt files
 	stsim string // the binary
 	self  string // this program, started again as the ceiling
+	floor string // ./floor built, for cold starts ("" if it could not be)
 }
 
 func (b *bench) run(ctx context.Context) error {
@@ -155,6 +157,13 @@ func (b *bench) run(ctx context.Context) error {
 	}
 	if b.self, err = os.Executable(); err != nil {
 		return err
+	}
+	if b.opts.cold > 0 {
+		// The floor is a reference, not the subject: without Go or the
+		// source at hand the bench runs without it.
+		if b.floor, err = build(ctx, b.dir, "cmd/stsim-bench/floor"); err != nil {
+			fmt.Fprintf(b.out, "stsim-bench: cold starts without the floor: %v\n", err)
+		}
 	}
 	load, _ := os.ReadFile("/proc/loadavg")
 	fmt.Fprintf(b.out, "stsim-bench: %d CPUs, servers GOMAXPROCS=%s, load generator GOMAXPROCS=%d, load average %s\n",
@@ -336,44 +345,70 @@ func median(ds []time.Duration) time.Duration {
 	return ds[len(ds)/2]
 }
 
-// coldStart starts the binary (and the ceiling) several times and prints
-// the median time from exec to the first authenticated 200.
+// coldTarget is one binary whose cold starts are timed, and what it
+// measured: per start, the wall time from exec to ready, the CPU time used
+// by then (missing where /proc cannot say) and the moments ready marked.
+type coldTarget struct {
+	start                   func() (*process, error)
+	ready                   func(p *process, at *coldMarks) bool
+	walls, cpus, acc, token []time.Duration
+}
+
+// once starts the target, waits for ready and records the start.
+func (t *coldTarget) once() error {
+	p, err := t.start()
+	if err != nil {
+		return err
+	}
+	var marks coldMarks
+	err = p.waitFor(60*time.Second, func() bool { return t.ready(p, &marks) })
+	took := time.Since(p.started)
+	used, cpuErr := p.cpuTime()
+	p.stop()
+	if err != nil {
+		return err
+	}
+	t.walls = append(t.walls, took)
+	t.acc = append(t.acc, marks.accepting)
+	t.token = append(t.token, marks.token)
+	if cpuErr == nil {
+		t.cpus = append(t.cpus, used)
+	}
+	return nil
+}
+
+// medians returns the target's median wall time, median CPU time (0 if any
+// start lacked it) and median marks.
+func (t *coldTarget) medians() (wall, cpu time.Duration, at coldMarks) {
+	if len(t.cpus) == len(t.walls) {
+		cpu = median(t.cpus)
+	}
+	return median(t.walls), cpu, coldMarks{accepting: median(t.acc), token: median(t.token)}
+}
+
+// coldStarts starts each target b.opts.cold times, round-robin, so that
+// all of them see the same moments of the machine (cold starts drift more
+// than anything else the bench measures).
+func (b *bench) coldStarts(ctx context.Context, targets ...*coldTarget) error {
+	for range b.opts.cold {
+		for _, t := range targets {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if err := t.once(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// coldStart starts stsim, the ceiling and the floor several times each
+// and prints the median time from exec to stsim's first authenticated 200
+// and to the others' first 200.
 func (b *bench) coldStart(ctx context.Context) error {
 	if b.opts.cold <= 0 {
 		return nil
-	}
-	// first200 returns the median wall time from exec to ready, the
-	// median CPU time the process had used by then (0 where /proc is not
-	// there to read it), and the medians of the moments ready marked.
-	first200 := func(start func() (*process, error), ready func(p *process, at *coldMarks) bool) (wall, cpu time.Duration, at coldMarks, err error) {
-		var walls, cpus, accepting, token []time.Duration
-		for range b.opts.cold {
-			if ctx.Err() != nil {
-				return 0, 0, at, ctx.Err()
-			}
-			p, err := start()
-			if err != nil {
-				return 0, 0, at, err
-			}
-			var marks coldMarks
-			err = p.waitFor(60*time.Second, func() bool { return ready(p, &marks) })
-			took := time.Since(p.started)
-			used, cpuErr := p.cpuTime()
-			p.stop()
-			if err != nil {
-				return 0, 0, at, err
-			}
-			walls = append(walls, took)
-			accepting = append(accepting, marks.accepting)
-			token = append(token, marks.token)
-			if cpuErr == nil {
-				cpus = append(cpus, used)
-			}
-		}
-		if len(cpus) == len(walls) {
-			cpu = median(cpus)
-		}
-		return median(walls), cpu, coldMarks{accepting: median(accepting), token: median(token)}, nil
 	}
 	// Authenticated: a token, then a customer read with it.
 	stsimReady := func(p *process, at *coldMarks) bool {
@@ -411,26 +446,22 @@ func (b *bench) coldStart(ctx context.Context) error {
 			time.Sleep(pollInterval)
 		}
 	}
-	st, stCPU, stAt, err := first200(func() (*process, error) {
+	firstGet := func(p *process, _ *coldMarks) bool { return p.get("/") }
+	stsim := &coldTarget{start: func() (*process, error) {
 		return launch("stsim", b.stsim, b.opts.procs, nil, "-addr", "{addr}")
-	}, stsimReady)
-	if err != nil {
-		return fmt.Errorf("cold start: %w", err)
-	}
-	ce, ceCPU, _, err := first200(func() (*process, error) {
+	}, ready: stsimReady}
+	ceiling := &coldTarget{start: func() (*process, error) {
 		return launch("ceiling", b.self, b.opts.procs, []string{ceilingEnv + "={addr}"})
-	}, func(p *process, _ *coldMarks) bool { return p.get("/") })
-	if err != nil {
-		return fmt.Errorf("cold start: %w", err)
+	}, ready: firstGet}
+	targets := []*coldTarget{stsim, ceiling}
+	var floor *coldTarget
+	if b.floor != "" {
+		floor = &coldTarget{start: func() (*process, error) {
+			return launch("floor", b.floor, b.opts.procs, nil, "-addr", "{addr}")
+		}, ready: firstGet}
+		targets = append(targets, floor)
 	}
-	floorBin, err := build(ctx, b.dir, "cmd/stsim-bench/floor")
-	if err != nil {
-		return fmt.Errorf("cold start: %w", err)
-	}
-	fl, flCPU, _, err := first200(func() (*process, error) {
-		return launch("floor", floorBin, b.opts.procs, nil, "-addr", "{addr}")
-	}, func(p *process, _ *coldMarks) bool { return p.get("/") })
-	if err != nil {
+	if err := b.coldStarts(ctx, targets...); err != nil {
 		return fmt.Errorf("cold start: %w", err)
 	}
 	withCPU := func(wall, cpu time.Duration) string {
@@ -439,10 +470,15 @@ func (b *bench) coldStart(ctx context.Context) error {
 		}
 		return ms(wall) + " (CPU " + ms(cpu) + ")"
 	}
-	fmt.Fprintf(b.out, "cold start to the first authenticated 200 (median of %d): stsim %s, ceiling %s (first 200)\n",
+	st, stCPU, stAt := stsim.medians()
+	ce, ceCPU, _ := ceiling.medians()
+	fmt.Fprintf(b.out, "cold start to the first authenticated 200 (median of %d, round-robin): stsim %s, ceiling %s (first 200)\n",
 		b.opts.cold, withCPU(st, stCPU), withCPU(ce, ceCPU))
-	fmt.Fprintf(b.out, "floor, the ceiling linked with stsim's libraries (gin, kin-openapi, jwt, uuid, bbolt: their package init, no stsim code): %s (first 200)\n",
-		withCPU(fl, flCPU))
+	if floor != nil {
+		fl, flCPU, _ := floor.medians()
+		fmt.Fprintf(b.out, "floor, a bare server linked with stsim's libraries (gin, kin-openapi, jwt, bbolt: their package init, no stsim code): %s (first 200)\n",
+			withCPU(fl, flCPU))
+	}
 	fmt.Fprintf(b.out, "stsim's start, medians from exec: accepting connections %s, token 200 %s, authenticated 200 %s\n\n",
 		ms(stAt.accepting), ms(stAt.token), ms(st))
 	if b.opts.coldData == 0 {
@@ -452,12 +488,13 @@ func (b *bench) coldStart(ctx context.Context) error {
 	if err := b.fillDataFile(data, b.opts.coldData); err != nil {
 		return fmt.Errorf("cold start on bbolt: %w", err)
 	}
-	bb, bbCPU, _, err := first200(func() (*process, error) {
+	onBolt := &coldTarget{start: func() (*process, error) {
 		return launch("stsim (bbolt)", b.stsim, b.opts.procs, nil, "-addr", "{addr}", "-data", data)
-	}, stsimReady)
-	if err != nil {
+	}, ready: stsimReady}
+	if err := b.coldStarts(ctx, onBolt); err != nil {
 		return fmt.Errorf("cold start on bbolt: %w", err)
 	}
+	bb, bbCPU, _ := onBolt.medians()
 	fmt.Fprintf(b.out, "cold start on a bbolt file with %d more customers (median of %d): stsim %s\n\n", b.opts.coldData, b.opts.cold, withCPU(bb, bbCPU))
 	return nil
 }

@@ -83,6 +83,13 @@ func TestRingGrowsInOrder(t *testing.T) {
 			t.Fatalf("entry %d has seq %d, want %d", i, e.Seq, want)
 		}
 	}
+	var last uint64 // Entries sorts: the ring itself must be in order too
+	j.each(func(e *Entry) {
+		if e.Seq <= last {
+			t.Fatalf("the ring holds seq %d after %d", e.Seq, last)
+		}
+		last = e.Seq
+	})
 }
 
 func TestLintHoldsOnlyTheClientsOwnExpiredTokensAgainstIt(t *testing.T) {

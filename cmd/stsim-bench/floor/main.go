@@ -1,6 +1,6 @@
 // Command floor is stsim-bench's start-up floor: a bare net/http server
-// that links the libraries stsim is built on (gin, kin-openapi, golang-jwt,
-// google/uuid, bbolt) and uses none of them. Go runs every linked package's
+// that links the libraries the stsim binary is built on (gin, kin-openapi,
+// golang-jwt, bbolt) and uses none of them. Go runs every linked package's
 // init before main, so its cold start to the first 200 is the runtime plus
 // those libraries' initialisation: the least any stsim binary can take on
 // the machine, before stsim does any work of its own.
@@ -18,7 +18,6 @@ import (
 	_ "github.com/getkin/kin-openapi/openapi3filter" // ditto
 	_ "github.com/gin-gonic/gin"                     // the HTTP router
 	_ "github.com/golang-jwt/jwt/v5"                 // access tokens
-	_ "github.com/google/uuid"                       // trace IDs
 	_ "go.etcd.io/bbolt"                             // the -data store
 )
 
