@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
-	"math/rand/v2"
 	"strconv"
 	"testing"
 	"time"
@@ -48,27 +47,9 @@ func TestCustomerJSONIsEncodingJSON(t *testing.T) {
 		t.Fatalf("%d demo renders, %v", n, err)
 	}
 
-	texts := []string{"", "plain", `quote " and \ backslash`, "<b>Tom & Jerry</b>", "tab\tnew\nline\r\x00\x1f\x7f",
-		"café ☕ 𝄞", "line\u2028sep\u2029", "bad \xff\xfe utf-8", "\b\f"}
-	floats := []float64{0, math.Copysign(0, -1), 1, -1.5, 123.45, 1e20, 1e21, 1.5e-6, 1e-7, -2.5e-9, 12345678.9, math.MaxFloat64, math.SmallestNonzeroFloat64}
-	r := rand.New(rand.NewPCG(1, 2))
-	text := func() string { return texts[r.IntN(len(texts))] }
-	textPtr := func() *string {
-		if r.IntN(3) == 0 {
-			return nil
-		}
-		s := text()
-		return &s
-	}
-	float := func() float64 { return floats[r.IntN(len(floats))] }
+	rv := newRandomValues(1, 2)
+	r, text, textPtr, float, floatPtr := rv.Rand, rv.text, rv.textPtr, rv.float, rv.floatPtr
 	years := func() time.Duration { return time.Duration(r.Int64N(int64(10 * 365 * 24 * time.Hour))) }
-	floatPtr := func() *float64 {
-		if r.IntN(3) == 0 {
-			return nil
-		}
-		f := float()
-		return &f
-	}
 	for i := range 2000 {
 		o := customerOut{
 			ID: r.Int64() - r.Int64(), Active: r.IntN(2) == 0, Name: text(), Type: text(),

@@ -211,3 +211,34 @@ func Lookup[T any](tx *resource.Tx, kind *resource.Kind[T], f *Filter) ([]int64,
 	}
 	return ids, nil
 }
+
+// DecodeStored reads stored external data for a record's own decoder
+// (resource.StoredDecoder): as the generic decoder reads it, or the reader
+// fails.
+func DecodeStored(r *resource.StoredReader) Data {
+	d := Data{}
+	r.Map(func(guid string) bool {
+		if _, repeated := d[guid]; repeated {
+			return false
+		}
+		kvs := []KV{}
+		r.Array(func() {
+			var kv KV
+			r.Object(func(name string) int {
+				switch name {
+				case "key":
+					kv.Key = r.String()
+					return 0
+				case "value":
+					kv.Value = r.String()
+					return 1
+				}
+				return -1
+			})
+			kvs = append(kvs, kv)
+		})
+		d[guid] = kvs
+		return true
+	})
+	return d
+}

@@ -1,9 +1,6 @@
 package resource
 
-import (
-	"bytes"
-	"sync"
-)
+import "sync"
 
 // cacheSize bounds how many decoded records one kind keeps.
 const cacheSize = 4096
@@ -32,7 +29,7 @@ type cached[T any] struct {
 // (see Wire). A write stores a new form, so bodies of the old one are
 // never served again.
 type storedForm struct {
-	raw []byte // the stored bytes (owned)
+	raw string // the stored bytes (a record's own decoder shares its strings)
 
 	mu     sync.Mutex
 	bodies []encodedBody // at most bodiesPerRecord, oldest first
@@ -56,18 +53,18 @@ func decodeCached[T any, P Record[T]](k *Kind[T], id int64, data []byte, shared 
 	c.mu.RLock()
 	e, ok := c.entries[id]
 	c.mu.RUnlock()
-	if ok && bytes.Equal(e.form.raw, data) {
+	if ok && e.form.raw == string(data) {
 		if shared {
 			return P(e.rec), nil
 		}
 		cp := *e.rec
 		return P(&cp), nil
 	}
+	form := &storedForm{raw: string(data)}
 	kept := P(new(T))
-	if err := decode(data, kept); err != nil {
+	if err := decode(data, form.raw, kept); err != nil {
 		return nil, err
 	}
-	form := &storedForm{raw: bytes.Clone(data)}
 	kept.meta().form = form
 	c.mu.Lock()
 	if c.entries == nil {

@@ -92,7 +92,7 @@ func TestReadOptionsReadAsEncodingJSON(t *testing.T) {
 	for _, doc := range docs {
 		var want, got richRecord
 		wantErr := jsonv2.Unmarshal(doc, &want, storedOptions)
-		err := decode(doc, &got)
+		err := decode(doc, "", &got)
 		if (err == nil) != (wantErr == nil) || !reflect.DeepEqual(got, want) {
 			t.Fatalf("%s:\n read %+v (%v)\n want %+v (%v)", doc, got, err, want, wantErr)
 		}

@@ -1,0 +1,113 @@
+package crm
+
+import (
+	"github.com/stsim/stsim/sim/extdata"
+	"github.com/stsim/stsim/sim/resource"
+)
+
+// Customers and their addresses read their own stored form
+// (resource.StoredDecoder): a list decodes every customer its kind's cache
+// does not hold (at 100k customers, most of a zip page's 25), and
+// go-json-experiment's reflection was most of that cost. Anything but the
+// form the store writes falls back to the generic decoder
+// (TestCustomerStoredDecoderReadsAsGeneric, FuzzCustomerStoredDecoder).
+
+// DecodeStored reads the customer's stored form.
+func (c *Customer) DecodeStored(r *resource.StoredReader) {
+	const first = resource.MetaMembers // Meta's members are numbered below
+	r.Object(func(name string) int {
+		switch name {
+		case "name":
+			c.Name = r.String()
+			return first
+		case "type":
+			c.Type = r.String()
+			return first + 1
+		case "address":
+			c.Address.decodeStored(r)
+			return first + 2
+		case "customFields":
+			c.CustomFields = decodeCustomFields(r)
+			return first + 3
+		case "balance":
+			c.Balance = r.Float()
+			return first + 4
+		case "tagTypeIds":
+			c.TagTypeIDs = r.Ints()
+			return first + 5
+		case "doNotMail":
+			c.DoNotMail = r.Bool()
+			return first + 6
+		case "doNotService":
+			c.DoNotService = r.Bool()
+			return first + 7
+		case "createdById":
+			c.CreatedByID = r.Int()
+			return first + 8
+		case "mergedToId":
+			c.MergedToID = r.IntPtr()
+			return first + 9
+		case "externalData":
+			c.ExternalData = extdata.DecodeStored(r)
+			return first + 10
+		}
+		return c.Meta.DecodeStoredMember(name, r)
+	})
+}
+
+// decodeStored reads a stored address.
+func (a *Address) decodeStored(r *resource.StoredReader) {
+	r.Object(func(name string) int {
+		switch name {
+		case "street":
+			a.Street = r.String()
+			return 0
+		case "unit":
+			a.Unit = r.StringPtr()
+			return 1
+		case "city":
+			a.City = r.String()
+			return 2
+		case "state":
+			a.State = r.String()
+			return 3
+		case "zip":
+			a.Zip = r.String()
+			return 4
+		case "country":
+			a.Country = r.String()
+			return 5
+		case "latitude":
+			a.Latitude = r.FloatPtr()
+			return 6
+		case "longitude":
+			a.Longitude = r.FloatPtr()
+			return 7
+		}
+		return -1
+	})
+}
+
+// decodeCustomFields reads stored custom field values (never nil).
+func decodeCustomFields(r *resource.StoredReader) []CustomField {
+	fields := []CustomField{}
+	r.Array(func() {
+		var f CustomField
+		r.Object(func(name string) int {
+			switch name {
+			case "typeId":
+				f.TypeID = r.Int()
+				return 0
+			case "name":
+				f.Name = r.StringPtr()
+				return 1
+			case "value":
+				f.Value = r.StringPtr()
+				return 2
+			}
+			return -1
+		})
+		fields = append(fields, f)
+	})
+	return fields
+}

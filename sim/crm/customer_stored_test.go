@@ -1,0 +1,141 @@
+package crm
+
+import (
+	"bytes"
+	"reflect"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stsim/stsim/sim/extdata"
+	"github.com/stsim/stsim/sim/resource"
+)
+
+// checkStoredDecoder decodes data with the customer's own decoder and the
+// generic one: where the own decoder reads data, the generic one must read
+// it too, into the same customer. It returns whether the own decoder read it.
+func checkStoredDecoder(t *testing.T, name string, data []byte) (*Customer, bool) {
+	t.Helper()
+	own, ok, generic, err := resource.DecodeBoth[Customer](data)
+	if !ok {
+		return generic, false
+	}
+	if err != nil {
+		t.Fatalf("%s: own decoder read %q, the generic one failed: %v", name, data, err)
+	}
+	if !reflect.DeepEqual(own, generic) {
+		t.Fatalf("%s: %q\n own     %+v\n generic %+v", name, data, own, generic)
+	}
+	return own, true
+}
+
+// storedCustomers are the stored forms of varied customers: every demo
+// customer and random ones with every member set, unset, empty, escaped.
+func storedCustomers(t testing.TB) (docs [][]byte) {
+	add := func(c *Customer) {
+		data, err := resource.StoredForm(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs = append(docs, data)
+	}
+	st, now := seededDemo(t)
+	err := resource.View(st, 1, now, func(tx *resource.Tx) error {
+		all, err := resource.All[Customer, *Customer](tx, &Customers, nil)
+		for _, c := range all {
+			add(c)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rv := newRandomValues(5, 6)
+	stamp := func() resource.Time {
+		if rv.IntN(5) == 0 {
+			return resource.Time{}
+		}
+		return resource.Stamp(time.Date(1+rv.IntN(9999), time.January, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(rv.Int64N(int64(366 * 24 * time.Hour)))))
+	}
+	for range 2000 {
+		c := &Customer{
+			Meta: resource.Meta{ID: rv.Int64() - rv.Int64(), CreatedOn: stamp(), ModifiedOn: stamp(), Active: rv.IntN(2) == 0,
+				Deleted: rv.IntN(5) == 0, Seq: rv.Uint64() >> rv.IntN(64)},
+			Name: rv.text(), Type: rv.text(),
+			Address: Address{Street: rv.text(), Unit: rv.textPtr(), City: rv.text(), State: rv.text(), Zip: rv.text(), Country: rv.text(),
+				Latitude: rv.floatPtr(), Longitude: rv.floatPtr()},
+			Balance: rv.float(), DoNotMail: rv.IntN(2) == 0, DoNotService: rv.IntN(2) == 0, CreatedByID: rv.Int64N(1e12),
+		}
+		if rv.IntN(2) == 0 {
+			id := rv.Int64() - rv.Int64()
+			c.MergedToID = &id
+		}
+		switch rv.IntN(3) {
+		case 1:
+			c.CustomFields, c.TagTypeIDs, c.ExternalData = []CustomField{}, []int64{}, ExternalData{}
+		case 2:
+			for range rv.IntN(4) {
+				c.CustomFields = append(c.CustomFields, CustomField{TypeID: rv.Int64N(1e9), Name: rv.textPtr(), Value: rv.textPtr()})
+				c.TagTypeIDs = append(c.TagTypeIDs, rv.Int64()-rv.Int64())
+				if c.ExternalData == nil {
+					c.ExternalData = ExternalData{}
+				}
+				guid := rv.text()
+				c.ExternalData[guid] = append(c.ExternalData[guid], extdata.KV{Key: rv.text(), Value: rv.text()})
+			}
+		}
+		add(c)
+	}
+	return docs
+}
+
+// TestCustomerStoredDecoderReadsAsGeneric: the customer's own decoder
+// reads every stored customer (demo and random ones) itself, as the
+// generic decoder does, back into what was stored; forms cut short or
+// with a byte changed, and odd hand-written ones, it reads (if at all) as
+// the generic decoder does too.
+func TestCustomerStoredDecoderReadsAsGeneric(t *testing.T) {
+	for i, data := range storedCustomers(t) {
+		name := "customer " + strconv.Itoa(i)
+		c, ok := checkStoredDecoder(t, name, data)
+		if !ok {
+			t.Fatalf("%s: own decoder did not read %s", name, data)
+		}
+		if again, err := resource.StoredForm(c); err != nil || !bytes.Equal(again, data) {
+			t.Fatalf("%s: read %+v from %s, which stores as %s (%v)", name, c, data, again, err)
+		}
+		for cut := 0; cut < len(data); cut += 1 + len(data)/40 {
+			checkStoredDecoder(t, name+" cut", data[:cut])
+			changed := bytes.Clone(data)
+			changed[cut] ^= 1 << (cut % 7)
+			checkStoredDecoder(t, name+" changed", changed)
+		}
+	}
+	for _, odd := range []string{
+		`{"id":1,"id":2}`, `{"name":"a","name":"b"}`, `{"unknown":1}`, `{"id":1.0}`, `{"id":1e3}`, `{"id":01}`, `{"id":-0}`,
+		`{"balance":-0}`, `{"balance":1E+2}`, `{"balance":.5}`, `{"balance":1e400}`, `{"seq":-1}`, `{"mergedToId":null}`,
+		`{"createdOn":"2026-02-30T00:00:00.0000000Z"}`, `{"createdOn":"2026-02-28T24:00:00.0000000Z"}`, `{"createdOn":"2024-02-29T23:59:59.9999999Z"}`,
+		`{"createdOn":"2026-01-01T00:00:00Z"}`, `{"createdOn":null}`, `{ "id":1}`, `{"id":1} `, `{"id":1}{}`,
+		`{"name":"\ud83d\ude00 \u00e9 \/ \" \\ \b\f\n\r\t"}`, `{"name":"\ud83d"}`, `{"name":"\ude00x"}`, `{"name":"\ud83d\u0041"}`, `{"name":"\x"}`,
+		`{"name":"caf\u00E9"}`, `{"name":"` + "\xff" + `"}`, `{"name":"` + "\x01" + `"}`,
+		`{"externalData":{"g":[{"key":"k","value":"v"}],"g":[]}}`, `{"externalData":{"g":[{"key":"k","key":"v"}]}}`, `{"externalData":{}}`,
+		`{"tagTypeIds":[1,-2,9223372036854775807,-9223372036854775808]}`, `{"tagTypeIds":[9223372036854775808]}`, `{"tagTypeIds":[]}`,
+		`{"customFields":[{"typeId":1,"name":null}]}`, `{"address":{"unit":"","latitude":0,"longitude":-0.0}}`, `{"doNotMail":true,"doNotService":false}`,
+	} {
+		checkStoredDecoder(t, odd, []byte(odd))
+	}
+}
+
+// FuzzCustomerStoredDecoder: whatever the customer's own decoder reads,
+// the generic decoder reads the same.
+//
+//	go test -run '^$' -fuzz FuzzCustomerStoredDecoder -fuzztime 10s ./sim/crm/
+func FuzzCustomerStoredDecoder(f *testing.F) {
+	docs := storedCustomers(f)
+	for _, data := range docs[:200] {
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkStoredDecoder(t, "fuzz", data)
+	})
+}
