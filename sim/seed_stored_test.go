@@ -1,0 +1,71 @@
+package sim
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/stsim/stsim/sim/crm"
+	"github.com/stsim/stsim/sim/fixture"
+	"github.com/stsim/stsim/sim/resource"
+	"github.com/stsim/stsim/sim/store"
+)
+
+// TestSeedStoredForms reads back every demo record of the kinds that append
+// their own stored form (resource.StoredAppender): each one's appender
+// writes it, byte for byte, as it is stored and as MarshalStored writes it,
+// without leaving it to the general encoder.
+func TestSeedStoredForms(t *testing.T) {
+	st := store.OpenMemory()
+	defer st.Close()
+	set, err := fixture.Load(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := seedTenant(st, set, time.Date(2026, 12, 2, 15, 4, 5, 123456789, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	kinds := []struct {
+		bucket string
+		new    func() resource.StoredAppender
+	}{
+		{"r/crm.customers", func() resource.StoredAppender { return new(crm.Customer) }},
+		{"r/crm.locations", func() resource.StoredAppender { return new(crm.Location) }},
+		{"r/crm.customer-contacts", func() resource.StoredAppender { return new(crm.Contact) }},
+		{"r/crm.location-contacts", func() resource.StoredAppender { return new(crm.Contact) }},
+	}
+	err = st.View(set.Tenant.ID, func(tx store.Tx) error {
+		for _, k := range kinds {
+			n := 0
+			err := tx.Scan(k.bucket, nil, func(key, stored []byte) bool {
+				n++
+				rec := k.new()
+				if err := jsonv2.Unmarshal(stored, rec); err != nil {
+					t.Fatalf("%s %x: %v", k.bucket, key, err)
+				}
+				got, ok := rec.AppendStored(nil)
+				want, err := resource.MarshalStored(rec)
+				switch {
+				case err != nil:
+					t.Fatalf("%s %x: %v", k.bucket, key, err)
+				case !ok:
+					t.Errorf("%s %x: left to the general encoder: %s", k.bucket, key, stored)
+				case !bytes.Equal(got, stored) || !bytes.Equal(want, stored):
+					t.Errorf("%s %x:\nstored        %s\nappended      %s\nMarshalStored %s", k.bucket, key, stored, got, want)
+				}
+				return true
+			})
+			if err != nil {
+				return err
+			}
+			if n < 100 {
+				t.Errorf("%s: %d demo records", k.bucket, n)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
