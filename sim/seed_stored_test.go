@@ -7,6 +7,7 @@ import (
 
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/stsim/stsim/sim/crm"
+	"github.com/stsim/stsim/sim/dispatch"
 	"github.com/stsim/stsim/sim/fixture"
 	"github.com/stsim/stsim/sim/resource"
 	"github.com/stsim/stsim/sim/store"
@@ -34,6 +35,7 @@ func TestSeedStoredForms(t *testing.T) {
 		{"r/crm.locations", func() resource.StoredAppender { return new(crm.Location) }},
 		{"r/crm.customer-contacts", func() resource.StoredAppender { return new(crm.Contact) }},
 		{"r/crm.location-contacts", func() resource.StoredAppender { return new(crm.Contact) }},
+		{"r/dispatch.technician-shifts", func() resource.StoredAppender { return new(dispatch.Shift) }},
 	}
 	err = st.View(set.Tenant.ID, func(tx store.Tx) error {
 		for _, k := range kinds {

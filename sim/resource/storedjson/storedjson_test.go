@@ -1,13 +1,13 @@
 package storedjson_test
 
 import (
-	"bytes"
 	"math"
 	"testing"
 	"time"
 
 	"github.com/stsim/stsim/sim/resource"
 	"github.com/stsim/stsim/sim/resource/storedjson"
+	"github.com/stsim/stsim/sim/resource/storedjson/storedjsontest"
 )
 
 // sample has a member of every sort a Writer writes.
@@ -81,22 +81,6 @@ func (in inner) appendStored(w *storedjson.Writer) {
 	w.Int("v", in.V)
 }
 
-// check compares the Writer's bytes with MarshalStored's. writable says
-// the record holds only values the Writer must write itself.
-func check(t *testing.T, rec *sample, writable bool) {
-	t.Helper()
-	got, ok := rec.AppendStored([]byte("prefix"))
-	want, err := resource.MarshalStored(rec)
-	switch {
-	case err != nil && ok:
-		t.Fatalf("%+v: appended %s where MarshalStored fails: %v", rec, got, err)
-	case ok && !bytes.Equal(got, append([]byte("prefix"), want...)):
-		t.Fatalf("%+v:\nappended %s\nwant     prefix%s", rec, got, want)
-	case !ok && writable:
-		t.Fatalf("%+v: left to the general encoder (%s)", rec, want)
-	}
-}
-
 var (
 	sampleStrings = []string{"", "plain", `quote " and \ backslash`, "<tag> & amp", "tab\tnewline\n", "\x00\x1f\x7f",
 		"café", "\u2028\u2029", "\xff invalid \xc3", "emoji 😀", "\ufffd"}
@@ -108,22 +92,22 @@ var (
 )
 
 func TestWriterIsMarshalStored(t *testing.T) {
-	check(t, &sample{}, true) // no members at all
+	storedjsontest.Check(t, &sample{}, true) // no members at all
 	for _, s := range sampleStrings {
-		check(t, &sample{Meta: resource.Meta{ID: 1}, S: s, SP: &s, Inner: inner{N: s}, Map: map[string][]inner{s: {{N: s}}}}, true)
+		storedjsontest.Check(t, &sample{Meta: resource.Meta{ID: 1}, S: s, SP: &s, Inner: inner{N: s}, Map: map[string][]inner{s: {{N: s}}}}, true)
 	}
 	for _, f := range sampleFloats {
-		check(t, &sample{Meta: resource.Meta{ID: 1, Seq: 2}, F: f, FP: &f}, !math.IsNaN(f) && !math.IsInf(f, 0))
+		storedjsontest.Check(t, &sample{Meta: resource.Meta{ID: 1, Seq: 2}, F: f, FP: &f}, !math.IsNaN(f) && !math.IsInf(f, 0))
 	}
 	for _, tm := range sampleTimes {
 		y := tm.UTC().Year()
-		check(t, &sample{Meta: resource.Meta{ID: 1, CreatedOn: resource.Stamp(tm)}, T: resource.Stamp(tm)}, y >= 0 && y <= 9999)
+		storedjsontest.Check(t, &sample{Meta: resource.Meta{ID: 1, CreatedOn: resource.Stamp(tm)}, T: resource.Stamp(tm)}, y >= 0 && y <= 9999)
 	}
 	zero, neg := int64(0), int64(-7)
-	check(t, &sample{Meta: resource.Meta{ID: -3, Active: true, Deleted: true, Seq: math.MaxUint64}, I: math.MinInt64, IP: &zero, B: true}, true)
-	check(t, &sample{IP: &neg, Ints: []int64{}, Inners: []inner{}, Map: map[string][]inner{}}, true)
-	check(t, &sample{Ints: []int64{0, -1, math.MaxInt64}, Inners: []inner{{}, {N: "a", V: 1}}, Map: map[string][]inner{"k": {}}}, true)
-	check(t, &sample{Map: map[string][]inner{"a": nil, "b": nil}}, false) // two keys: left to the encoder
+	storedjsontest.Check(t, &sample{Meta: resource.Meta{ID: -3, Active: true, Deleted: true, Seq: math.MaxUint64}, I: math.MinInt64, IP: &zero, B: true}, true)
+	storedjsontest.Check(t, &sample{IP: &neg, Ints: []int64{}, Inners: []inner{}, Map: map[string][]inner{}}, true)
+	storedjsontest.Check(t, &sample{Ints: []int64{0, -1, math.MaxInt64}, Inners: []inner{{}, {N: "a", V: 1}}, Map: map[string][]inner{"k": {}}}, true)
+	storedjsontest.Check(t, &sample{Map: map[string][]inner{"a": nil, "b": nil}}, false) // two keys: left to the encoder
 }
 
 // FuzzWriter holds the Writer to MarshalStored on arbitrary strings,
@@ -149,6 +133,6 @@ func FuzzWriter(f *testing.F) {
 			rec.Map = map[string][]inner{s: {{N: s, V: n}, {}}}
 		}
 		y := tm.UTC().Year()
-		check(t, rec, !math.IsNaN(fl) && !math.IsInf(fl, 0) && (tm.IsZero() || y >= 0 && y <= 9999))
+		storedjsontest.Check(t, rec, !math.IsNaN(fl) && !math.IsInf(fl, 0) && (tm.IsZero() || y >= 0 && y <= 9999))
 	})
 }

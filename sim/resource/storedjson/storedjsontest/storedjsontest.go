@@ -1,0 +1,91 @@
+// Package storedjsontest holds record types' hand-written stored forms
+// (resource.StoredAppender, package storedjson) to resource.MarshalStored
+// in their packages' tests.
+package storedjsontest
+
+import (
+	"bytes"
+	"fmt"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/stsim/stsim/sim/resource"
+)
+
+// Check holds rec's AppendStored to resource.MarshalStored: the same bytes,
+// or false where MarshalStored fails. writable says rec holds only values
+// the appender must write itself (not leave to the general encoder).
+func Check(t testing.TB, rec resource.StoredAppender, writable bool) {
+	t.Helper()
+	got, ok := rec.AppendStored([]byte("prefix"))
+	want, err := resource.MarshalStored(rec)
+	if err != nil {
+		if ok {
+			t.Fatalf("%T appended %s where MarshalStored fails: %v", rec, got, err)
+		}
+		return
+	}
+	if ok && !bytes.Equal(got, append([]byte("prefix"), want...)) {
+		t.Fatalf("%T:\nappended %s\nwant     prefix%s", rec, got, want)
+	}
+	if !ok && writable {
+		t.Fatalf("%T left to the general encoder: %s", rec, want)
+	}
+}
+
+// CheckFilled sets every exported field of the record rec points to,
+// recursively, to a distinct non-zero value (slices get two elements, maps
+// one entry) and Checks it: a record so filled shows every member of its
+// stored form, so an appender that misses a field (one added to the type
+// later) fails.
+func CheckFilled(t testing.TB, rec resource.StoredAppender) {
+	t.Helper()
+	n := 0
+	fill(t, reflect.ValueOf(rec).Elem(), &n)
+	Check(t, rec, true)
+}
+
+func fill(t testing.TB, v reflect.Value, n *int) {
+	t.Helper()
+	*n++
+	switch v.Kind() {
+	case reflect.Struct:
+		if v.Type() == reflect.TypeFor[resource.Time]() {
+			v.Set(reflect.ValueOf(resource.Stamp(time.Date(2026, 1, 2, 3, 4, 5, *n*100, time.UTC))))
+			return
+		}
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				fill(t, v.Field(i), n)
+			}
+		}
+	case reflect.Pointer:
+		v.Set(reflect.New(v.Type().Elem()))
+		fill(t, v.Elem(), n)
+	case reflect.String:
+		v.SetString(fmt.Sprintf("s%d <&> \"é\"", *n))
+	case reflect.Int, reflect.Int64:
+		v.SetInt(int64(*n))
+	case reflect.Uint64:
+		v.SetUint(uint64(*n))
+	case reflect.Float64:
+		v.SetFloat(float64(*n) + 0.25)
+	case reflect.Bool:
+		v.SetBool(true)
+	case reflect.Slice:
+		s := reflect.MakeSlice(v.Type(), 2, 2)
+		fill(t, s.Index(0), n)
+		fill(t, s.Index(1), n)
+		v.Set(s)
+	case reflect.Map:
+		m := reflect.MakeMap(v.Type())
+		key, val := reflect.New(v.Type().Key()).Elem(), reflect.New(v.Type().Elem()).Elem()
+		fill(t, key, n)
+		fill(t, val, n)
+		m.SetMapIndex(key, val)
+		v.Set(m)
+	default:
+		t.Fatalf("a %s field: teach storedjsontest and the appender its stored form", v.Type())
+	}
+}
