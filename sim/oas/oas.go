@@ -43,10 +43,19 @@ type Operation struct {
 
 	prepOnce sync.Once // prepares prep on the first request
 	prep     requestPrep
+
+	qualified string // QualifiedID, made when the document opens
 }
 
 // QualifiedID names the operation uniquely across documents: "crm.Customers_Get".
-func (o *Operation) QualifiedID() string { return o.Module + "." + o.ID }
+// Every request asks for it several times, so a document's operations
+// keep theirs.
+func (o *Operation) QualifiedID() string {
+	if o.qualified != "" {
+		return o.qualified
+	}
+	return o.Module + "." + o.ID
+}
 
 // resolve makes sure the operation's route is there (parsing its path's
 // fragment the first time).
@@ -195,6 +204,7 @@ func (d *Document) open() {
 	d.tree = &node{}
 	for _, o := range ops {
 		o.ParamNames = d.tree.insert(splitPath(o.Path[len(d.Base):]), o)
+		o.qualified = o.Module + "." + o.ID
 	}
 }
 
@@ -397,7 +407,7 @@ func (s *Spec) Match(method, path string) (*Operation, []string, Outcome) {
 	if d.err != nil {
 		return nil, nil, LoadFailed
 	}
-	leaf, values := d.tree.match(splitPath(path[len(d.Base):]), nil)
+	leaf, values := d.tree.match(path[len(d.Base):])
 	if leaf == nil {
 		return nil, nil, NoSuchPath
 	}
@@ -435,7 +445,7 @@ func (s *Spec) MatchDocument(name, method, path string) (*Operation, []string, O
 	if err != nil {
 		return nil, nil, LoadFailed
 	}
-	leaf, values := d.tree.match(splitPath(path), nil)
+	leaf, values := d.tree.match(path)
 	if leaf == nil {
 		return nil, nil, NoSuchPath
 	}

@@ -41,22 +41,34 @@ func (n *node) insert(segs []string, op *Operation) []string {
 	return names
 }
 
-// match finds the node for segs, collecting parameter values.
-func (n *node) match(segs []string, values []string) (*node, []string) {
-	if len(segs) == 0 {
+// match finds the node for a path relative to the trie's root (a leading
+// or trailing slash is ignored, as splitPath ignores them), collecting
+// parameter values. It walks the path in place: a match allocates only
+// its values, once.
+func (n *node) match(path string) (*node, []string) {
+	path = strings.Trim(path, "/")
+	return n.matchRest(path, path == "", nil)
+}
+
+// matchRest matches the segments of rest (none when end is set).
+func (n *node) matchRest(rest string, end bool, values []string) (*node, []string) {
+	if end {
 		if n.methods == nil {
 			return nil, nil
 		}
 		return n, values
 	}
-	seg := segs[0]
+	seg, tail, more := strings.Cut(rest, "/")
 	if child := n.static[seg]; child != nil {
-		if leaf, v := child.match(segs[1:], values); leaf != nil {
+		if leaf, v := child.matchRest(tail, !more, values); leaf != nil {
 			return leaf, v
 		}
 	}
 	if n.param != nil && seg != "" {
-		return n.param.match(segs[1:], append(values, seg))
+		if values == nil {
+			values = make([]string, 0, 4) // room for the parameters of most paths
+		}
+		return n.param.matchRest(tail, !more, append(values, seg))
 	}
 	return nil, nil
 }

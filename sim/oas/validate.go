@@ -74,9 +74,14 @@ func (o *Operation) ValidateRequest(r *http.Request, pathValues []string) []Viol
 	if err := o.resolve(); err != nil {
 		return []Violation{{"request", err.Error()}}
 	}
+	prep := o.prepared()
+	bodyChecked := o.acceptsBody(r)
+	if prep.params != nil && (bodyChecked || prep.route.Operation.RequestBody == nil) && prep.params.accepts(r, pathValues) {
+		return nil // the fast checks judged all kin-openapi would
+	}
 	input := o.input(r, pathValues)
-	input.Route = o.prepared().route
-	if o.acceptsBody(r) {
+	input.Route = prep.route
+	if bodyChecked {
 		input.Options = requestOptionsBodyChecked
 	}
 	err := openapi3filter.ValidateRequest(r.Context(), input)
@@ -91,8 +96,9 @@ func (o *Operation) ValidateRequest(r *http.Request, pathValues []string) []Viol
 
 // requestPrep is what an operation prepares, once, for validating requests.
 type requestPrep struct {
-	route *routers.Route // the route kin-openapi checks requests against
-	body  *bodyCheck     // the fast check of JSON bodies (body.go); nil: kin-openapi checks every body
+	route  *routers.Route // the route kin-openapi checks requests against
+	body   *bodyCheck     // the fast check of JSON bodies (body.go); nil: kin-openapi checks every body
+	params *paramCheck    // the fast check of parameters (params.go); nil: kin-openapi checks them
 }
 
 // prepared returns the operation's requestPrep, preparing it on first use.
@@ -101,7 +107,9 @@ func (o *Operation) prepared() *requestPrep {
 		if o.resolve() != nil {
 			return // ValidateRequest reports it
 		}
-		o.prep = requestPrep{route: requestRoute(o.route), body: compileBodyCheck(o.route.Operation, o.route.Spec)}
+		route := requestRoute(o.route)
+		o.prep = requestPrep{route: route, body: compileBodyCheck(o.route.Operation, o.route.Spec),
+			params: compileParamCheck(route, o.ParamNames)}
 	})
 	return &o.prep
 }
