@@ -51,6 +51,18 @@ func entry(c *gin.Context) *journal.Entry {
 // traceID is the request's trace ID, from the header traceAndLog sets first.
 func traceID(c *gin.Context) string { return c.Writer.Header().Get(apierr.TraceHeader) }
 
+// requestState is what traceAndLog keeps for one request: its journal
+// entry and the gin context's key map that leads the pipeline to it
+// (entryKey). Both are recycled once the request is recorded and logged:
+// the journal keeps a copy of the entry, and gin drops the context's keys
+// when it reuses the context.
+type requestState struct {
+	entry journal.Entry
+	keys  map[any]any
+}
+
+var requestStates = sync.Pool{New: func() any { return &requestState{keys: make(map[any]any, 1)} }}
+
 // quietGin puts gin in release mode (no route dump, no debug warnings) the
 // first time a server builds its engine, unless GIN_MODE chose a mode.
 // gin's mode is process-wide: importing sim leaves it alone.
@@ -102,20 +114,28 @@ func (s *Server) recoverer(c *gin.Context) {
 func (s *Server) traceAndLog(c *gin.Context) {
 	start := time.Now()
 	trace := newTraceID()
-	c.Header(apierr.TraceHeader, trace)
-	e := &journal.Entry{Time: s.clock.Now(), Method: c.Request.Method, Path: c.Request.URL.Path,
+	c.Writer.Header()[apierr.TraceHeader] = []string{trace} // the name is canonical
+	st := requestStates.Get().(*requestState)
+	e := &st.entry
+	*e = journal.Entry{Time: s.clock.Now(), Method: c.Request.Method, Path: c.Request.URL.Path,
 		Query: redactQuery(c.Request.URL.RawQuery), TraceID: trace}
-	if !strings.HasPrefix(e.Path, "/_sim/") {
+	journaled := !strings.HasPrefix(e.Path, "/_sim/")
+	if journaled {
 		e.Seq = s.journal.Begin() // numbered on arrival, so the lint sees requests in the order they came
 	}
-	c.Set(entryKey, e)
+	st.keys[entryKey] = e
+	c.Keys = st.keys // the first key of the request: nothing has set one yet
 	c.Next()
 	end := time.Now()
 	e.Status, e.Latency = c.Writer.Status(), end.Sub(start)
-	if !strings.HasPrefix(e.Path, "/_sim/") {
+	if journaled {
 		s.journal.Record(*e)
 	}
 	s.logRequest(c, e, end)
+	c.Keys = nil
+	clear(st.keys)
+	*e = journal.Entry{}
+	requestStates.Put(st)
 }
 
 // logRequest writes the access log line (timed at end, when the request
@@ -296,12 +316,14 @@ func seconds(n int) string {
 
 // isV1 reports whether path is a V1 API path: /v1/… or /{module}/v1/….
 func isV1(path string) bool {
-	segs := strings.SplitN(strings.TrimPrefix(path, "/"), "/", 3)
-	return segs[0] == "v1" || (len(segs) > 1 && segs[1] == "v1")
+	first, rest, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+	second, _, _ := strings.Cut(rest, "/")
+	return first == "v1" || second == "v1"
 }
 
 func (s *Server) serveOperation(c *gin.Context, op *oas.Operation, values []string) {
-	call := &api.Call{TraceID: traceID(c), Op: op, PathValues: values, Now: s.clock.Now(), Store: s.store}
+	e := entry(c)
+	call := &api.Call{TraceID: e.TraceID, Op: op, PathValues: values, Now: s.clock.Now(), Store: s.store}
 	tenant, err := strconv.ParseInt(call.Param("tenant"), 10, 64)
 	if err != nil || tenant <= 0 {
 		s.fail(c, apierr.BadRequest("tenant", "The tenant in the path must be a positive int64 tenant ID."))
@@ -312,7 +334,6 @@ func (s *Server) serveOperation(c *gin.Context, op *oas.Operation, values []stri
 	}
 	call.Tenant = tenant
 	call.Now = s.clocks.Now(tenant)
-	e := entry(c)
 	e.Tenant, e.Time = tenant, call.Now // stamped on the tenant's clock, as its rate window and tokens see time
 	if op.Paged {
 		e.Page = 1

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"net/url"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -27,7 +28,11 @@ func GetByID[T any, P resource.Record[T], W any](k *resource.Kind[T], render Ren
 			call.Fail(c, err)
 			return
 		}
-		encode := recordEncoder(c, site, c.Request.URL.Query(), render, shapes)
+		var query url.Values // a get without a query string (most) parses none
+		if c.Request.URL.RawQuery != "" {
+			query = c.Request.URL.Query()
+		}
+		encode := recordEncoder(c, site, query, render, shapes)
 		var body []byte
 		err = call.View(func(tx *resource.Tx) error {
 			tx.Shared = true // the record is only rendered

@@ -242,6 +242,11 @@ const (
 	AppKeyQuery  = "servicetitanapplicationkey"
 )
 
+// appKeyHeaderKey is AppKeyHeader in canonical form ("St-App-Key"), as
+// the request's header map keys it: looked up by its documented spelling,
+// the name would be canonicalised into a new string on every call.
+var appKeyHeaderKey = http.CanonicalHeaderKey(AppKeyHeader)
+
 // Principal is who is calling: the verified token, its connection and app
 // (their Scopes are left empty: the token's scopes are what count).
 type Principal struct {
@@ -264,7 +269,7 @@ func (s *Service) Authenticate(r *http.Request, tenant int64, scope string) (*Pr
 	if err != nil {
 		return nil, tokenError(err)
 	}
-	key := r.Header.Get(AppKeyHeader)
+	key := r.Header.Get(appKeyHeaderKey)
 	if key == "" {
 		key = r.URL.Query().Get(AppKeyQuery)
 	}

@@ -70,6 +70,9 @@ func (s Selector) Select(r *http.Request) (string, string) {
 			return name, "/" + tail
 		}
 	}
+	if len(s.Hosts) == 0 {
+		return Integration, path // no host names an environment
+	}
 	host := r.Host
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
