@@ -3,10 +3,12 @@ package sim
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -89,6 +91,7 @@ func TestNewLoggerWritesTheAccessLineAsSlogDoes(t *testing.T) {
 					if !fast || when.Year() >= 10000 {
 						writeAccessLine(context.Background(), h, level, when, &e)
 					}
+					h.(*accessHandler).w.flush()
 					if got.String() != want.String() {
 						t.Errorf("%s %v %q:\n got %q\nwant %q", format, level, s, got.String(), want.String())
 					}
@@ -164,5 +167,112 @@ func BenchmarkAccessLine(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// lineSink records what a lineWriter writes, and says when it writes.
+type lineSink struct {
+	mu     sync.Mutex
+	buf    bytes.Buffer
+	writes int
+	wrote  chan struct{}
+}
+
+func (s *lineSink) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.writes++
+	select {
+	case s.wrote <- struct{}{}:
+	default:
+	}
+	return s.buf.Write(p)
+}
+
+func (s *lineSink) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.String()
+}
+
+// TestQueuedAccessLinesKeepTheirOrder: access lines from many goroutines,
+// queued, and other lines written at once, all reach the writer whole and
+// in each goroutine's order; the other lines also after every access line
+// logged before them.
+func TestQueuedAccessLinesKeepTheirOrder(t *testing.T) {
+	sink := &lineSink{wrote: make(chan struct{}, 1)}
+	logger := NewLogger(sink, "text", slog.LevelInfo)
+	const goroutines, lines = 8, 300
+	var wg sync.WaitGroup
+	for g := range goroutines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range lines {
+				e := sampleAccess
+				e.Path = fmt.Sprintf("/g%d/%d", g, i)
+				writeAccessLine(context.Background(), logger.Handler(), slog.LevelInfo, time.Now(), &e)
+				if i%50 == 49 {
+					logger.Info("mark", "after", e.Path)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	flushLog(logger)
+	next := make([]int, goroutines) // the next access line expected of each goroutine
+	access, marks := 0, 0
+	for _, line := range strings.Split(strings.TrimSuffix(sink.String(), "\n"), "\n") {
+		var g, i int
+		if _, err := fmt.Sscanf(line[strings.Index(line, "path=")+len("path="):], "/g%d/%d", &g, &i); err == nil {
+			if i != next[g] {
+				t.Fatalf("goroutine %d: access line %d, want %d: %q", g, i, next[g], line)
+			}
+			next[g]++
+			access++
+			continue
+		}
+		if _, err := fmt.Sscanf(line[strings.Index(line, "after=")+len("after="):], "/g%d/%d", &g, &i); err != nil {
+			t.Fatalf("not a whole access or mark line: %q", line)
+		}
+		if next[g] != i+1 {
+			t.Fatalf("goroutine %d: mark after line %d written after %d of its access lines", g, i, next[g])
+		}
+		marks++
+	}
+	if access != goroutines*lines || marks != goroutines*lines/50 {
+		t.Errorf("%d access lines and %d marks, want %d and %d", access, marks, goroutines*lines, goroutines*lines/50)
+	}
+	t.Logf("%d lines in %d writes", access+marks, sink.writes)
+}
+
+// TestQueuedAccessLineIsWrittenUnasked: an access line logged to an
+// otherwise idle logger is written without anything else happening.
+func TestQueuedAccessLineIsWrittenUnasked(t *testing.T) {
+	sink := &lineSink{wrote: make(chan struct{}, 1)}
+	h := NewLogger(sink, "json", slog.LevelInfo).Handler()
+	writeAccessLine(context.Background(), h, slog.LevelInfo, time.Now(), &sampleAccess)
+	select {
+	case <-sink.wrote:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the access line was never written")
+	}
+	if got := sink.String(); !strings.Contains(got, `"path":"`+sampleAccess.Path+`"`) {
+		t.Errorf("written: %q", got)
+	}
+}
+
+// TestQueuedAccessLinesAreBounded: past maxQueuedLog bytes the lines are
+// written by the logging goroutine itself.
+func TestQueuedAccessLinesAreBounded(t *testing.T) {
+	sink := &lineSink{wrote: make(chan struct{}, 1)}
+	w := &lineWriter{w: sink}
+	w.flushing = true // as if a flusher were on its way but never ran
+	line := []byte(strings.Repeat("x", 1023) + "\n")
+	for range maxQueuedLog / len(line) {
+		w.queue(line)
+	}
+	if sink.writes != 1 || len(sink.String()) != maxQueuedLog {
+		t.Errorf("%d writes of %d bytes, want one of %d", sink.writes, len(sink.String()), maxQueuedLog)
 	}
 }

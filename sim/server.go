@@ -243,6 +243,7 @@ func (s *Server) Ready() error {
 // Close stops the server's background work and closes its store.
 func (s *Server) Close() error {
 	s.stop()
+	flushLog(s.log)
 	<-s.seeded // never close the store under the seed
 	return s.store.Close()
 }

@@ -74,8 +74,10 @@ func (s Selector) Select(r *http.Request) (string, string) {
 		return Integration, path // no host names an environment
 	}
 	host := r.Host
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
+	if strings.IndexByte(host, ':') >= 0 { // without one SplitHostPort fails (an error to allocate) and host stays
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			host = h
+		}
 	}
 	if name, ok := s.Hosts[strings.ToLower(host)]; ok {
 		return name, path
