@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -155,8 +156,8 @@ var lineBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 512); return 
 // writeAccess writes the access line if all its strings are plain, and
 // reports whether it did.
 func (h *accessHandler) writeAccess(level slog.Level, at time.Time, e *journal.Entry) bool {
-	if !plain(e.Method) || !plain(e.Path) || !plain(e.TraceID) || !plain(e.Operation) ||
-		at.Year() < 0 || at.Year() > 9999 { // slog's JSON handler notes an error for such a time
+	if year := at.Year(); !plain(e.Method) || !plain(e.Path) || !plain(e.TraceID) || !plain(e.Operation) ||
+		year < 0 || year > 9999 { // slog's JSON handler notes an error for such a time
 		return false
 	}
 	bp := lineBuffers.Get().(*[]byte)
@@ -210,14 +211,20 @@ func (h *accessHandler) writeAccess(level slog.Level, at time.Time, e *journal.E
 // never wider.
 func plain(s string) bool {
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
-			c == '/' || c == '.' || c == '_' || c == '-' || c == ':' || c == '~' || c == ',' || c == '+') {
+		if !plainByte[s[i]] {
 			return false
 		}
 	}
 	return true
 }
+
+// plainByte marks the bytes plain allows.
+var plainByte = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("/._-:~,+", byte(c)) >= 0
+	}
+	return t
+}()
 
 // appendText writes a plain string as the text handler does: an empty
 // one is quoted.

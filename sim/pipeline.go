@@ -323,7 +323,8 @@ func isV1(path string) bool {
 
 func (s *Server) serveOperation(c *gin.Context, op *oas.Operation, values []string) {
 	e := entry(c)
-	call := &api.Call{TraceID: e.TraceID, Op: op, PathValues: values, Now: s.clock.Now(), Store: s.store}
+	state := &callState{call: api.Call{TraceID: e.TraceID, Op: op, PathValues: values, Now: s.clock.Now(), Store: s.store}}
+	call := &state.call
 	tenant, err := strconv.ParseInt(call.Param("tenant"), 10, 64)
 	if err != nil || tenant <= 0 {
 		s.fail(c, apierr.BadRequest("tenant", "The tenant in the path must be a positive int64 tenant ID."))
@@ -341,8 +342,8 @@ func (s *Server) serveOperation(c *gin.Context, op *oas.Operation, values []stri
 			e.Page = p
 		}
 	}
-	principal, aerr := s.auth.Authenticate(c.Request, tenant, op.Scope)
-	if aerr != nil {
+	principal := &state.principal
+	if aerr := s.auth.AuthenticateTo(principal, c.Request, tenant, op.Scope); aerr != nil {
 		e.ClientID = s.auth.VerifiedClientID(c.Request)
 		s.fail(c, aerr)
 		return
@@ -394,6 +395,12 @@ func (s *Server) serveOperation(c *gin.Context, op *oas.Operation, values []stri
 		return
 	}
 	run()
+}
+
+// callState is an API call and its principal, allocated together.
+type callState struct {
+	call      api.Call
+	principal auth.Principal
 }
 
 func (s *Server) rateLimit(appLimit int) int {

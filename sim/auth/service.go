@@ -247,6 +247,15 @@ const (
 // the name would be canonicalised into a new string on every call.
 var appKeyHeaderKey = http.CanonicalHeaderKey(AppKeyHeader)
 
+// header is r.Header.Get(key) for a key already in canonical form,
+// without checking its form again on every call.
+func header(r *http.Request, key string) string {
+	if v := r.Header[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
 // Principal is who is calling: the verified token, its connection and app
 // (their Scopes are left empty: the token's scopes are what count).
 type Principal struct {
@@ -261,52 +270,63 @@ type Principal struct {
 // connection still enabled (401), and the operation's scope (403). A token
 // is valid only in the environment that issued it.
 func (s *Service) Authenticate(r *http.Request, tenant int64, scope string) (*Principal, *apierr.Error) {
-	raw := bearerToken(r.Header.Get("Authorization"))
+	p := new(Principal)
+	if err := s.AuthenticateTo(p, r, tenant, scope); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// AuthenticateTo is Authenticate setting *p to the principal, for a caller
+// that keeps it with other per-request state in one allocation.
+func (s *Service) AuthenticateTo(p *Principal, r *http.Request, tenant int64, scope string) *apierr.Error {
+	raw := bearerToken(header(r, "Authorization"))
 	if raw == "" {
-		return nil, tokenError(ErrTokenMissing)
+		return tokenError(ErrTokenMissing)
 	}
 	tok, err := s.requestEnv(r).Tokens.Verify(raw)
 	if err != nil {
-		return nil, tokenError(err)
+		return tokenError(err)
 	}
-	key := r.Header.Get(appKeyHeaderKey)
+	key := header(r, appKeyHeaderKey)
 	if key == "" {
 		key = r.URL.Query().Get(AppKeyQuery)
 	}
 	if key == "" {
-		return nil, apierr.New(http.StatusUnauthorized, "Access denied due to a missing app key.").
+		return apierr.New(http.StatusUnauthorized, "Access denied due to a missing app key.").
 			Field(AppKeyHeader, "Send your application key in the ST-App-Key header (or the servicetitanapplicationkey query parameter).").
 			WithCode(apierr.CodeNoAppKey)
 	}
 	v := s.Registry.forCall(key, tok.ClientID)
 	app, conn := v.app, v.conn
 	if !v.appOK {
-		return nil, apierr.New(http.StatusUnauthorized, "Access denied due to an invalid app key.").
+		return apierr.New(http.StatusUnauthorized, "Access denied due to an invalid app key.").
 			Field(AppKeyHeader, "No application has this key.")
 	}
 	if !v.connOK {
-		return nil, tokenError(errors.New("the client this token was issued to no longer exists"))
+		return tokenError(errors.New("the client this token was issued to no longer exists"))
 	}
 	if !v.sameApp {
-		return nil, apierr.New(http.StatusUnauthorized, "Access denied: the app key does not belong to the app this token was issued to.").
+		return apierr.New(http.StatusUnauthorized, "Access denied: the app key does not belong to the app this token was issued to.").
 			Field(AppKeyHeader, "The token's client belongs to a different application.")
 	}
 	if tok.Tenant != tenant {
-		return nil, apierr.New(http.StatusForbidden, "Access denied: the token was issued for another tenant.").
+		return apierr.New(http.StatusForbidden, "Access denied: the token was issued for another tenant.").
 			Field("tenant", "The token is for tenant "+strconv.FormatInt(tok.Tenant, 10)+", the path names tenant "+strconv.FormatInt(tenant, 10)+".")
 	}
 	if !conn.Enabled {
-		return nil, apierr.New(http.StatusUnauthorized, "Access denied: the tenant has disabled this app's connection.").
+		return apierr.New(http.StatusUnauthorized, "Access denied: the tenant has disabled this app's connection.").
 			Field("client_id", "The tenant admin disabled this client ID and secret.")
 	}
 	if tok.Generation < conn.TokenGeneration {
-		return nil, tokenError(errors.New("the access token was revoked"))
+		return tokenError(errors.New("the access token was revoked"))
 	}
 	if scope != "" && !tok.Scopes[scope] {
-		return nil, apierr.New(http.StatusForbidden, "Access denied: the token lacks the scope this operation needs.").
+		return apierr.New(http.StatusForbidden, "Access denied: the token lacks the scope this operation needs.").
 			Field("scope", "This operation needs scope "+scope+".")
 	}
-	return &Principal{Token: tok, Connection: conn, App: app}, nil
+	*p = Principal{Token: tok, Connection: conn, App: app}
+	return nil
 }
 
 // PeekTokenClientID names the client a token request authenticates as,

@@ -64,8 +64,8 @@ type Selector struct {
 // environment prefix. A prefix beats the Host header.
 func (s Selector) Select(r *http.Request) (string, string) {
 	path := r.URL.Path
-	if rest, ok := strings.CutPrefix(path, s.Prefix+"/"); ok {
-		name, tail, _ := strings.Cut(rest, "/")
+	if rest, ok := strings.CutPrefix(path, s.Prefix); ok && strings.HasPrefix(rest, "/") {
+		name, tail, _ := strings.Cut(rest[1:], "/")
 		if Valid(name) {
 			return name, "/" + tail
 		}
