@@ -1,6 +1,10 @@
 package resource
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/stsim/stsim/sim/store"
+)
 
 // cacheSize bounds how many decoded records one kind keeps.
 const cacheSize = 4096
@@ -16,12 +20,14 @@ const cacheSize = 4096
 // slices, maps or pointers.
 type decodedCache[T any] struct {
 	mu      sync.RWMutex
-	entries map[int64]cached[T]
+	entries map[int64]*cached[T]
 }
 
+// cached is one entry: a record and the stored form it was decoded from,
+// in one allocation.
 type cached[T any] struct {
-	form *storedForm
-	rec  *T // decoded from form.raw; its Meta.form is form
+	form storedForm
+	rec  T // decoded from form.raw; its Meta.form is &form
 }
 
 // storedForm is one stored form of a record that a read-only transaction
@@ -29,7 +35,11 @@ type cached[T any] struct {
 // (see Wire). A write stores a new form, so bodies of the old one are
 // never served again.
 type storedForm struct {
-	raw string // the stored bytes (a record's own decoder shares its strings)
+	// raw is the stored bytes: the store's own when they never change
+	// (store.SharedString), so the same stored value is known again by
+	// its address without reading it, else a copy. A record's own decoder
+	// (StoredDecoder) points its strings into it.
+	raw string
 
 	mu     sync.Mutex
 	bodies []encodedBody // at most bodiesPerRecord, oldest first
@@ -47,28 +57,40 @@ const bodiesPerRecord = 3
 
 // decodeCached returns the record stored as data, from the cache when the
 // kind has decoded the same bytes for id before: the cached record itself
-// when shared (the caller only reads it), else a shallow copy.
-func decodeCached[T any, P Record[T]](k *Kind[T], id int64, data []byte, shared bool) (P, error) {
+// when shared (the caller only reads it), else a shallow copy. immutable
+// says data is the store's own bytes, which never change (see
+// Tx.sharedValues): the entry keeps them instead of a copy.
+func decodeCached[T any, P Record[T]](k *Kind[T], id int64, data []byte, immutable, shared bool) (P, error) {
 	c := &k.cache
 	c.mu.RLock()
-	e, ok := c.entries[id]
+	e := c.entries[id]
 	c.mu.RUnlock()
-	if ok && e.form.raw == string(data) {
-		if shared {
-			return P(e.rec), nil
+	if e == nil || e.form.raw != string(data) { // equal addresses compare without reading the bytes
+		e = &cached[T]{}
+		if immutable {
+			e.form.raw = store.SharedString(data)
+		} else {
+			e.form.raw = string(data)
 		}
-		cp := *e.rec
-		return P(&cp), nil
+		if err := decode(data, e.form.raw, P(&e.rec)); err != nil {
+			return nil, err
+		}
+		P(&e.rec).meta().form = &e.form
+		c.put(id, e)
 	}
-	form := &storedForm{raw: string(data)}
-	kept := P(new(T))
-	if err := decode(data, form.raw, kept); err != nil {
-		return nil, err
+	if shared {
+		return P(&e.rec), nil
 	}
-	kept.meta().form = form
+	cp := e.rec
+	return &cp, nil
+}
+
+// put keeps e as id's entry, evicting one at random when the cache is full.
+func (c *decodedCache[T]) put(id int64, e *cached[T]) {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.entries == nil {
-		c.entries = make(map[int64]cached[T])
+		c.entries = make(map[int64]*cached[T])
 	}
 	if _, present := c.entries[id]; !present && len(c.entries) >= cacheSize {
 		for victim := range c.entries { // map order is random: evict one at random
@@ -76,13 +98,7 @@ func decodeCached[T any, P Record[T]](k *Kind[T], id int64, data []byte, shared 
 			break
 		}
 	}
-	c.entries[id] = cached[T]{form: form, rec: kept}
-	c.mu.Unlock()
-	if shared {
-		return kept, nil
-	}
-	cp := *(*T)(kept)
-	return &cp, nil
+	c.entries[id] = e
 }
 
 // Wire returns rec's response body for key, which must name the render and

@@ -317,8 +317,9 @@ func List[T any, P Record[T]](tx *Tx, k *Kind[T], q Query, sel Select, where fun
 }
 
 // scanShared is Scan without copies when the store can (store.SharedReader):
-// fn must only read key and value, and not keep them (decodeCached clones
-// what it keeps).
+// fn must only read key and value. In a read-only transaction they are the
+// store's own bytes, which never change (Tx.sharedValues), and decodeRecord
+// keeps them in the kind's cache.
 func (tx *Tx) scanShared(bucket string, start []byte, fn func(key, value []byte) bool) error {
 	if s, ok := tx.Tx.(store.SharedReader); ok {
 		return s.ScanShared(bucket, start, fn)

@@ -213,7 +213,7 @@ func get[T any, P Record[T]](tx *Tx, k *Kind[T], id int64, ref bool) (P, error) 
 	data, err := stored(tx, k, id)
 	if err == nil {
 		if ref {
-			rec, err = decodeCached[T, P](k, id, data, false) // a shallow copy
+			rec, err = decodeCached[T, P](k, id, data, tx.sharedValues() != nil, false) // a shallow copy
 		} else {
 			rec, err = decodeRecord[T, P](tx, k, id, data, tx.Shared)
 		}
@@ -243,14 +243,14 @@ func load[T any, P Record[T]](tx *Tx, k *Kind[T], id int64, shared bool) (P, err
 
 // stored reads a record's stored bytes; a missing record is a
 // *NotFoundError. In a read-only transaction they may be the store's own
-// (store.SharedReader), which callers only decode or compare: decodeCached
-// copies what it keeps.
+// (store.SharedReader: see Tx.sharedValues), which callers only decode or
+// compare, and decodeCached keeps without a copy.
 func stored[T any](tx *Tx, k *Kind[T], id int64) ([]byte, error) {
 	bucket := k.bucketNames().records
 	tx.keys = store.AppendInt64Key(tx.keys[:0], id)
 	var data []byte
 	var err error
-	if s, ok := tx.Tx.(store.SharedReader); ok && tx.readOnly {
+	if s := tx.sharedValues(); s != nil {
 		data, err = s.GetShared(bucket, tx.keys)
 	} else {
 		data, err = tx.Get(bucket, tx.keys)
@@ -259,6 +259,15 @@ func stored[T any](tx *Tx, k *Kind[T], id int64) ([]byte, error) {
 		return nil, notFound(k, id)
 	}
 	return data, err
+}
+
+// sharedValues is the store's transaction when a read-only transaction
+// reads the store's own bytes (store.SharedReader), nil otherwise.
+func (tx *Tx) sharedValues() store.SharedReader {
+	if s, ok := tx.Tx.(store.SharedReader); ok && tx.readOnly {
+		return s
+	}
+	return nil
 }
 
 // decodeError names the record whose stored bytes did not decode.
@@ -276,7 +285,7 @@ func decodeError[T any](k *Kind[T], id int64, err error) error {
 // keep; otherwise it is the caller's shallow copy.
 func decodeRecord[T any, P Record[T]](tx *Tx, k *Kind[T], id int64, data []byte, shared bool) (P, error) {
 	if tx.readOnly {
-		return decodeCached[T, P](k, id, data, shared)
+		return decodeCached[T, P](k, id, data, tx.sharedValues() != nil, shared)
 	}
 	rec := P(new(T))
 	return rec, decode(data, "", rec)

@@ -50,6 +50,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"unsafe"
 )
 
 // Limits shared by both backends (they are bbolt's limits, enforced by the
@@ -160,6 +161,12 @@ type SharedReader interface {
 	ScanShared(bucket string, start []byte, fn func(key, value []byte) bool) error
 	GetShared(bucket string, key []byte) ([]byte, error)
 }
+
+// SharedString returns bytes a SharedReader handed out as a string,
+// without a copy: they never change, so the string may be kept (a decoded
+// record's strings may point into it, and a cache that keeps it knows the
+// same stored value again by its address).
+func SharedString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 // Tx is a transaction bound to one tenant. It is valid only during the
 // function it was passed to and must be used from that function's goroutine
