@@ -112,17 +112,16 @@ var contactIndexes = []resource.Index[Contact]{
 // "(555) 010-4477", "555.010.4477" and "+1 555 010 4477" all match
 // (contract §9: phone search ignores formatting).
 func NormalizePhone(v string) string {
-	var b strings.Builder
-	for _, r := range v {
-		if r >= '0' && r <= '9' {
-			b.WriteRune(r)
+	d := make([]byte, 0, len(v)) // one allocation (the seed files ~700 phones)
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c >= '0' && c <= '9' { // no byte of a multi-byte rune is a digit
+			d = append(d, c)
 		}
 	}
-	d := b.String()
 	if len(d) > 10 {
 		d = d[len(d)-10:]
 	}
-	return d
+	return string(d)
 }
 
 // CustomFieldType is a custom field defined for customers or locations.
