@@ -20,6 +20,9 @@ import (
 	"github.com/stsim/stsim/sim/resource"
 )
 
+// stampLen is the length of a written resource.Time (years 0–9999).
+const stampLen = len(`"2006-01-02T15:04:05.0000000Z"`)
+
 // Writer appends one record's stored form.
 type Writer struct {
 	b []byte
@@ -35,7 +38,15 @@ func Begin(b []byte, m *resource.Meta) Writer {
 	w := Writer{b: append(b, '{'), open: true}
 	w.Int("id", m.ID)
 	w.Time("createdOn", m.CreatedOn)
-	w.Time("modifiedOn", m.ModifiedOn)
+	if !m.CreatedOn.IsZero() && m.ModifiedOn.Equal(m.CreatedOn.Time) && !w.failed {
+		// A record as created (most of what a seed writes): createdOn's
+		// bytes again.
+		n := len(w.b)
+		w.member("modifiedOn")
+		w.b = append(w.b, w.b[n-stampLen:n]...)
+	} else {
+		w.Time("modifiedOn", m.ModifiedOn)
+	}
 	w.Bool("active", m.Active)
 	w.Bool("deleted", m.Deleted)
 	w.Uint("seq", m.Seq)

@@ -102,6 +102,7 @@ func TestWriterIsMarshalStored(t *testing.T) {
 	for _, tm := range sampleTimes {
 		y := tm.UTC().Year()
 		storedjsontest.Check(t, &sample{Meta: resource.Meta{ID: 1, CreatedOn: resource.Stamp(tm)}, T: resource.Stamp(tm)}, y >= 0 && y <= 9999)
+		storedjsontest.Check(t, &sample{Meta: resource.Meta{CreatedOn: resource.Stamp(tm), ModifiedOn: resource.Stamp(tm)}}, y >= 0 && y <= 9999)
 	}
 	zero, neg := int64(0), int64(-7)
 	storedjsontest.Check(t, &sample{Meta: resource.Meta{ID: -3, Active: true, Deleted: true, Seq: math.MaxUint64}, I: math.MinInt64, IP: &zero, B: true}, true)
@@ -121,6 +122,9 @@ func FuzzWriter(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string, n int64, fl float64, sec, nsec int64, flags uint8) {
 		tm := resource.Stamp(time.Unix(sec, nsec))
 		rec := &sample{Meta: resource.Meta{ID: n, ModifiedOn: tm, Active: flags&1 != 0, Seq: uint64(n)}, S: s, I: n, B: flags&2 != 0, F: fl, T: tm}
+		if flags&32 != 0 {
+			rec.CreatedOn = tm
+		}
 		if flags&4 != 0 {
 			rec.SP, rec.IP, rec.FP = &s, &n, &fl
 		}
