@@ -101,14 +101,12 @@ func (l *lineWriter) Write(p []byte) (int, error) {
 // queue queues an access line; it copies line.
 func (l *lineWriter) queue(line []byte) {
 	l.mu.Lock()
-	l.queued = append(l.queued, line...)
-	start := false
-	switch {
-	case len(l.queued) >= maxQueuedLog:
-		_, _ = l.flushLocked()
-	case !l.flushing:
-		l.flushing, start = true, true
+	if len(l.queued)+len(line) > maxQueuedLog {
+		_, _ = l.flushLocked() // full: this goroutine writes what waits
 	}
+	l.queued = append(l.queued, line...)
+	start := !l.flushing
+	l.flushing = true
 	l.mu.Unlock()
 	if start {
 		go l.flushSoon()
@@ -135,11 +133,7 @@ func (l *lineWriter) flushLocked() (int, error) {
 		return 0, nil
 	}
 	n, err := l.w.Write(l.queued)
-	if cap(l.queued) > maxQueuedLog { // a burst of long lines: let it go
-		l.queued = nil
-	} else {
-		l.queued = l.queued[:0]
-	}
+	l.queued = l.queued[:0]
 	return n, err
 }
 

@@ -262,17 +262,17 @@ func TestQueuedAccessLineIsWrittenUnasked(t *testing.T) {
 	}
 }
 
-// TestQueuedAccessLinesAreBounded: past maxQueuedLog bytes the lines are
-// written by the logging goroutine itself.
+// TestQueuedAccessLinesAreBounded: a line that would take the queue past
+// maxQueuedLog bytes has the logging goroutine write the queue first.
 func TestQueuedAccessLinesAreBounded(t *testing.T) {
 	sink := &lineSink{wrote: make(chan struct{}, 1)}
 	w := &lineWriter{w: sink}
 	w.flushing = true // as if a flusher were on its way but never ran
 	line := []byte(strings.Repeat("x", 1023) + "\n")
-	for range maxQueuedLog / len(line) {
+	for range maxQueuedLog/len(line) + 1 {
 		w.queue(line)
 	}
-	if sink.writes != 1 || len(sink.String()) != maxQueuedLog {
-		t.Errorf("%d writes of %d bytes, want one of %d", sink.writes, len(sink.String()), maxQueuedLog)
+	if sink.writes != 1 || len(sink.String()) != maxQueuedLog || len(w.queued) != len(line) {
+		t.Errorf("%d writes of %d bytes, %d bytes queued; want one of %d, and one line queued", sink.writes, len(sink.String()), len(w.queued), maxQueuedLog)
 	}
 }

@@ -117,7 +117,7 @@ func (s *Server) traceAndLog(c *gin.Context) {
 	c.Writer.Header()[apierr.TraceHeader] = []string{trace} // the name is canonical
 	st := requestStates.Get().(*requestState)
 	e := &st.entry
-	*e = journal.Entry{Time: s.clock.Now(), Method: c.Request.Method, Path: c.Request.URL.Path,
+	*e = journal.Entry{Time: s.clock.At(start), Method: c.Request.Method, Path: c.Request.URL.Path,
 		Query: redactQuery(c.Request.URL.RawQuery), TraceID: trace}
 	journaled := !strings.HasPrefix(e.Path, "/_sim/")
 	if journaled {
@@ -323,7 +323,7 @@ func isV1(path string) bool {
 
 func (s *Server) serveOperation(c *gin.Context, op *oas.Operation, values []string) {
 	e := entry(c)
-	state := &callState{call: api.Call{TraceID: e.TraceID, Op: op, PathValues: values, Now: s.clock.Now(), Store: s.store}}
+	state := &callState{call: api.Call{TraceID: e.TraceID, Op: op, PathValues: values, Store: s.store}}
 	call := &state.call
 	tenant, err := strconv.ParseInt(call.Param("tenant"), 10, 64)
 	if err != nil || tenant <= 0 {
@@ -343,7 +343,7 @@ func (s *Server) serveOperation(c *gin.Context, op *oas.Operation, values []stri
 		}
 	}
 	principal := &state.principal
-	if aerr := s.auth.AuthenticateTo(principal, c.Request, tenant, op.Scope); aerr != nil {
+	if aerr := s.auth.AuthenticateTo(principal, c.Request, tenant, op.Scope, call.Now); aerr != nil {
 		e.ClientID = s.auth.VerifiedClientID(c.Request)
 		s.fail(c, aerr)
 		return

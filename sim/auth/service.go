@@ -271,20 +271,21 @@ type Principal struct {
 // is valid only in the environment that issued it.
 func (s *Service) Authenticate(r *http.Request, tenant int64, scope string) (*Principal, *apierr.Error) {
 	p := new(Principal)
-	if err := s.AuthenticateTo(p, r, tenant, scope); err != nil {
+	if err := s.AuthenticateTo(p, r, tenant, scope, time.Time{}); err != nil {
 		return nil, err
 	}
 	return p, nil
 }
 
 // AuthenticateTo is Authenticate setting *p to the principal, for a caller
-// that keeps it with other per-request state in one allocation.
-func (s *Service) AuthenticateTo(p *Principal, r *http.Request, tenant int64, scope string) *apierr.Error {
+// that keeps it with other per-request state in one allocation and has
+// read the tenant's clock already (now; zero: read it here).
+func (s *Service) AuthenticateTo(p *Principal, r *http.Request, tenant int64, scope string, now time.Time) *apierr.Error {
 	raw := bearerToken(header(r, "Authorization"))
 	if raw == "" {
 		return tokenError(ErrTokenMissing)
 	}
-	tok, err := s.requestEnv(r).Tokens.Verify(raw)
+	tok, err := s.requestEnv(r).Tokens.VerifyFor(raw, tenant, now)
 	if err != nil {
 		return tokenError(err)
 	}

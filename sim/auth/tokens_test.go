@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"errors"
 	"fmt"
 	"runtime"
 	"testing"
@@ -66,5 +67,34 @@ func TestTokenCacheStaysWithinItsBytes(t *testing.T) {
 		if _, err := tokens.Verify(raw); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestVerifyForJudgesTheCallersReading: a token of the call's tenant is
+// judged at the reading the caller gives, any other token on its own
+// tenant's clock.
+func TestVerifyForJudgesTheCallersReading(t *testing.T) {
+	tokens, _ := newTestTokens(t)
+	conn := Connection{ClientID: fuzzClientID, Tenant: fuzzTenant, Scopes: fuzzScopes}
+	raw, _, err := tokens.Issue(conn, conn.Scopes, 10*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tokens.VerifyFor(raw, fuzzTenant, fuzzStart.Add(10*time.Minute-time.Second)); err != nil {
+		t.Errorf("a second before expiry: %v", err)
+	}
+	if _, err := tokens.VerifyFor(raw, fuzzTenant, fuzzStart.Add(10*time.Minute)); !errors.Is(err, ErrTokenExpired) {
+		t.Errorf("at expiry: err = %v, want %v", err, ErrTokenExpired)
+	}
+	if _, err := tokens.VerifyFor(raw, fuzzTenant, fuzzStart.Add(-time.Minute)); !errors.Is(err, ErrTokenNotYet) {
+		t.Errorf("before nbf: err = %v, want %v", err, ErrTokenNotYet)
+	}
+	// Another tenant's reading says nothing about this token: its own
+	// tenant's clock (still at fuzzStart) judges it.
+	if _, err := tokens.VerifyFor(raw, fuzzTenant+1, fuzzStart.Add(time.Hour)); err != nil {
+		t.Errorf("with another tenant's reading: %v", err)
+	}
+	if _, err := tokens.VerifyFor(raw, fuzzTenant, time.Time{}); err != nil {
+		t.Errorf("without a reading: %v", err)
 	}
 }

@@ -38,13 +38,18 @@ func NewVirtual() *Virtual { return &Virtual{wall: time.Now} }
 func NewFrozen(t time.Time) *Virtual { return &Virtual{wall: time.Now, frozen: true, at: t} }
 
 // Now returns the virtual time.
-func (v *Virtual) Now() time.Time {
+func (v *Virtual) Now() time.Time { return v.At(v.wall()) }
+
+// At is the reading Now would give at the wall-clock instant wall (a
+// time.Now the caller read anyway): the same clock without reading the
+// wall clock again, which costs ~0.1 µs on a virtual machine.
+func (v *Virtual) At(wall time.Time) time.Time {
 	v.mu.RLock()
 	defer v.mu.RUnlock()
 	if v.frozen {
 		return v.at
 	}
-	return v.wall().Add(v.offset)
+	return wall.Add(v.offset)
 }
 
 // Advance moves the clock forward by d (backward if d is negative).
@@ -169,6 +174,10 @@ func (t *Tenants) For(tenant int64) *Virtual {
 
 // Now is the time on a tenant's clock.
 func (t *Tenants) Now(tenant int64) time.Time { return t.For(tenant).Now() }
+
+// At is the time on a tenant's clock at the wall-clock instant wall (see
+// Virtual.At).
+func (t *Tenants) At(tenant int64, wall time.Time) time.Time { return t.For(tenant).At(wall) }
 
 // Own returns the tenant's own clock, creating it from the global one.
 func (t *Tenants) Own(tenant int64) *Virtual {

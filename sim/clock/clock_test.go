@@ -40,3 +40,24 @@ func TestRunningAdvanceKeepsOffset(t *testing.T) {
 		t.Fatal("Freeze did not stop the clock")
 	}
 }
+
+// TestAtReadsTheClockAtAGivenWallInstant: a running clock's reading at a
+// wall instant is that instant plus its offset; a frozen clock's is its
+// frozen instant.
+func TestAtReadsTheClockAtAGivenWallInstant(t *testing.T) {
+	wall := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	running := NewVirtual()
+	running.Advance(90 * time.Minute)
+	if got, want := running.At(wall), wall.Add(90*time.Minute); !got.Equal(want) {
+		t.Errorf("running clock At = %v, want %v", got, want)
+	}
+	frozenAt := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+	tenants := NewTenants(NewFrozen(frozenAt))
+	if got := tenants.At(7, wall); !got.Equal(frozenAt) {
+		t.Errorf("frozen clock At = %v, want %v", got, frozenAt)
+	}
+	tenants.Own(8).Advance(time.Hour)
+	if got, want := tenants.At(8, wall), frozenAt.Add(time.Hour); !got.Equal(want) {
+		t.Errorf("a tenant's own clock At = %v, want %v", got, want)
+	}
+}
