@@ -22,7 +22,7 @@ const ScenarioHeader = "X-Stsim-Scenario"
 // an unknown scenario (the 400 has been written).
 func (s *Server) scenarioHit(c *gin.Context, r scenario.Request) (hit *scenario.Hit, ok bool) {
 	var once *scenario.Activation
-	if name := c.GetHeader(ScenarioHeader); name != "" {
+	if name := requestHeader(c, ScenarioHeader); name != "" {
 		a, err := s.scenarios.ForRequest(name, r.Now)
 		if err != nil {
 			s.fail(c, apierr.BadRequest(ScenarioHeader, err.Error()+"; GET /_sim/scenarios lists them."))
@@ -177,7 +177,7 @@ func deliver(c *gin.Context, buf *bufferedWriter, e *scenario.Effect) {
 // tokenEffect applies a scenario to a token request and reports whether
 // the request goes on to the token endpoint.
 func (s *Server) tokenEffect(c *gin.Context) bool {
-	if s.scenarios.Idle() && c.GetHeader(ScenarioHeader) == "" {
+	if s.scenarios.Idle() && requestHeader(c, ScenarioHeader) == "" {
 		return true
 	}
 	clientID := auth.PeekTokenClientID(c.Request)

@@ -48,6 +48,15 @@ func entry(c *gin.Context) *journal.Entry {
 	return e.(*journal.Entry)
 }
 
+// requestHeader is c.GetHeader(key) for a key in canonical form (every
+// header name stsim defines is), without checking its form on every call.
+func requestHeader(c *gin.Context, key string) string {
+	if v := c.Request.Header[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
 // traceID is the request's trace ID, from the header traceAndLog sets first.
 func traceID(c *gin.Context) string { return c.Writer.Header().Get(apierr.TraceHeader) }
 
@@ -414,7 +423,7 @@ func (s *Server) rateLimit(appLimit int) int {
 // X-Stsim-Validation header) and reports whether to go on.
 func (s *Server) validateRequest(c *gin.Context, op *oas.Operation, values []string) bool {
 	mode := s.cfg.Validation
-	if h := c.GetHeader(ValidationHeader); h != "" {
+	if h := requestHeader(c, ValidationHeader); h != "" {
 		m, ok := config.ParseValidation(h)
 		if !ok {
 			s.fail(c, apierr.BadRequest(ValidationHeader, "Must be enforce, warn or off."))

@@ -52,32 +52,41 @@ func responseKey(site string, query url.Values) string {
 	return site + "?" + own.Encode()
 }
 
-// recordEncoder returns the encoder of one request's records: render's
-// body of each, from the record's response cache when it holds one for
-// the same handler and query. shapes (see appendingShapes) is nil unless
-// *W is a JSONAppender.
-func recordEncoder[T any, P resource.Record[T], W any](c *gin.Context, site string, query url.Values, render Render[P, W], shapes *sync.Pool) func(P) ([]byte, error) {
-	key := responseKey(site, query)
-	encode := renderEncoder(c, render, shapes)
-	return func(rec P) ([]byte, error) { return resource.Wire(rec, key, encode) }
+// recordEncoder encodes one request's records: render's body of each,
+// from the record's response cache when it holds one for the same handler
+// and query. shapes (see appendingShapes) is nil unless *W is a
+// JSONAppender. It is a value, not a closure, so a handler keeps it with
+// its other per-request state in one allocation.
+type recordEncoder[T any, P resource.Record[T], W any] struct {
+	c      *gin.Context
+	key    string // the records' response cache key (responseKey)
+	render Render[P, W]
+	shapes *sync.Pool
 }
 
-// renderEncoder returns the encoder of a record the response cache does
-// not hold: render's shape through Marshal, or appended when shapes are
-// given (a shape from the pool, so a record costs no shape of its own).
-func renderEncoder[P, W any](c *gin.Context, render Render[P, W], shapes *sync.Pool) func(P) ([]byte, error) {
-	if shapes == nil {
-		return func(rec P) ([]byte, error) { return Marshal(render(c, rec)) }
+func newRecordEncoder[T any, P resource.Record[T], W any](c *gin.Context, site string, query url.Values, render Render[P, W], shapes *sync.Pool) recordEncoder[T, P, W] {
+	return recordEncoder[T, P, W]{c: c, key: responseKey(site, query), render: render, shapes: shapes}
+}
+
+// encode returns rec's body.
+func (e *recordEncoder[T, P, W]) encode(rec P) ([]byte, error) {
+	return resource.Wire(rec, e.key, e.renderBody)
+}
+
+// renderBody encodes a record the response cache does not hold: render's
+// shape through Marshal, or appended when shapes are given (a shape from
+// the pool, so a record costs no shape of its own).
+func (e *recordEncoder[T, P, W]) renderBody(rec P) ([]byte, error) {
+	if e.shapes == nil {
+		return Marshal(e.render(e.c, rec))
 	}
-	return func(rec P) ([]byte, error) {
-		w := shapes.Get().(*W)
-		*w = render(c, rec)
-		body, err := appendBody(any(w).(JSONAppender))
-		var zero W
-		*w = zero // keep nothing of the record
-		shapes.Put(w)
-		return body, err
-	}
+	w := e.shapes.Get().(*W)
+	*w = e.render(e.c, rec)
+	body, err := appendBody(any(w).(JSONAppender))
+	var zero W
+	*w = zero // keep nothing of the record
+	e.shapes.Put(w)
+	return body, err
 }
 
 // appendingShapes returns a pool of shapes for records to be rendered

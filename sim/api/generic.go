@@ -32,22 +32,31 @@ func GetByID[T any, P resource.Record[T], W any](k *resource.Kind[T], render Ren
 		if c.Request.URL.RawQuery != "" {
 			query = c.Request.URL.Query()
 		}
-		encode := recordEncoder(c, site, query, render, shapes)
-		var body []byte
-		err = call.View(func(tx *resource.Tx) error {
-			tx.Shared = true // the record is only rendered
-			rec, err := resource.Get[T, P](tx, k, id)
-			if err == nil {
-				body, err = encode(rec)
-			}
-			return err
-		})
-		if err != nil {
+		get := &recordGet[T, P, W]{kind: k, id: id, enc: newRecordEncoder[T, P](c, site, query, render, shapes)}
+		if err := call.View(get.view); err != nil {
 			call.Fail(c, err)
 			return
 		}
-		call.okBody(c, body, nil)
+		call.okBody(c, get.body, nil)
 	}
+}
+
+// recordGet is one get by ID: what its read transaction needs and gives
+// back, in one allocation.
+type recordGet[T any, P resource.Record[T], W any] struct {
+	kind *resource.Kind[T]
+	id   int64
+	enc  recordEncoder[T, P, W]
+	body []byte
+}
+
+func (g *recordGet[T, P, W]) view(tx *resource.Tx) error {
+	tx.Shared = true // the record is only rendered
+	rec, err := resource.Get[T, P](tx, g.kind, g.id)
+	if err == nil {
+		g.body, err = g.enc.encode(rec)
+	}
+	return err
 }
 
 // idParam is the operation's last path parameter ("id" in most documents).
@@ -81,7 +90,7 @@ func List[T any, P resource.Record[T], W any](k *resource.Kind[T], spec ListSpec
 			call.Fail(c, err)
 			return
 		}
-		encode := recordEncoder(c, site, query, render, shapes)
+		enc := newRecordEncoder[T, P](c, site, query, render, shapes)
 		var out resource.Page[[]byte]
 		err = call.View(func(tx *resource.Tx) error {
 			var sel resource.Select
@@ -98,7 +107,7 @@ func List[T any, P resource.Record[T], W any](k *resource.Kind[T], spec ListSpec
 				return err
 			}
 			out = resource.Page[[]byte]{Page: page.Page, PageSize: page.PageSize, TotalCount: page.TotalCount, HasMore: page.HasMore}
-			out.Data, err = encodeAll(page.Data, encode)
+			out.Data, err = encodeAll(page.Data, enc.encode)
 			return err
 		})
 		if err != nil {
@@ -120,7 +129,7 @@ func Export[T any, P resource.Record[T], W any](k *resource.Kind[T], render Rend
 			call.Fail(c, err)
 			return
 		}
-		encode := recordEncoder(c, site, query, render, shapes)
+		enc := newRecordEncoder[T, P](c, site, query, render, shapes)
 		var out resource.ExportPage[[]byte]
 		err = call.View(func(tx *resource.Tx) error {
 			tx.Shared = true // the records are only rendered
@@ -129,7 +138,7 @@ func Export[T any, P resource.Record[T], W any](k *resource.Kind[T], render Rend
 				return err
 			}
 			out = resource.ExportPage[[]byte]{HasMore: page.HasMore, ContinueFrom: page.ContinueFrom}
-			out.Data, err = encodeAll(page.Data, encode)
+			out.Data, err = encodeAll(page.Data, enc.encode)
 			return err
 		})
 		if err != nil {
