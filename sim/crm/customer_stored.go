@@ -6,10 +6,11 @@ import (
 )
 
 // Customers and their addresses read their own stored form
-// (resource.StoredDecoder): a list decodes every customer its kind's cache
-// does not hold (at 100k customers, most of a zip page's 25), and
-// go-json-experiment's reflection was most of that cost. Anything but the
-// form the store writes falls back to the generic decoder
+// (resource.StoredDecoder; stored.go writes it): a list decodes every
+// customer its kind's cache does not hold (at 100k customers, most of a
+// zip page's 25), and go-json-experiment's reflection was most of that
+// cost. Anything but the form the store writes (a member this reader does
+// not know included) falls back to the generic decoder
 // (TestCustomerStoredDecoderReadsAsGeneric, FuzzCustomerStoredDecoder).
 
 // DecodeStored reads the customer's stored form.

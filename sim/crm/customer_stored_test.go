@@ -9,6 +9,7 @@ import (
 
 	"github.com/stsim/stsim/sim/extdata"
 	"github.com/stsim/stsim/sim/resource"
+	"github.com/stsim/stsim/sim/resource/storedjson/storedjsontest"
 )
 
 // checkStoredDecoder decodes data with the customer's own decoder and the
@@ -33,7 +34,7 @@ func checkStoredDecoder(t *testing.T, name string, data []byte) (*Customer, bool
 // customer and random ones with every member set, unset, empty, escaped.
 func storedCustomers(t testing.TB) (docs [][]byte) {
 	add := func(c *Customer) {
-		data, err := resource.StoredForm(c)
+		data, err := resource.MarshalStored(c)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -101,7 +102,7 @@ func TestCustomerStoredDecoderReadsAsGeneric(t *testing.T) {
 		if !ok {
 			t.Fatalf("%s: own decoder did not read %s", name, data)
 		}
-		if again, err := resource.StoredForm(c); err != nil || !bytes.Equal(again, data) {
+		if again, err := resource.MarshalStored(c); err != nil || !bytes.Equal(again, data) {
 			t.Fatalf("%s: read %+v from %s, which stores as %s (%v)", name, c, data, again, err)
 		}
 		for cut := 0; cut < len(data); cut += 1 + len(data)/40 {
@@ -123,6 +124,17 @@ func TestCustomerStoredDecoderReadsAsGeneric(t *testing.T) {
 		`{"customFields":[{"typeId":1,"name":null}]}`, `{"address":{"unit":"","latitude":0,"longitude":-0.0}}`, `{"doNotMail":true,"doNotService":false}`,
 	} {
 		checkStoredDecoder(t, odd, []byte(odd))
+	}
+	// A customer with every field set: a field added to the type later,
+	// and not read, would leave every customer to the generic decoder.
+	filled := new(Customer)
+	storedjsontest.Fill(t, filled)
+	data, err := resource.MarshalStored(filled)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := checkStoredDecoder(t, "filled", data); !ok {
+		t.Errorf("own decoder did not read a customer with every field set: %s", data)
 	}
 }
 

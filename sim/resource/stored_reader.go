@@ -451,9 +451,6 @@ func (m *Meta) DecodeStoredMember(name string, r *StoredReader) int {
 // MetaMembers is the number of Meta's members (see DecodeStoredMember).
 const MetaMembers = 6
 
-// StoredForm returns rec's stored bytes, as a write stores them.
-func StoredForm(rec any) ([]byte, error) { return encode(rec) }
-
 // DecodeBoth decodes data with T's own decoder (ok: it read all of it)
 // and with the generic decoder, for the tests that hold a StoredDecoder
 // to the generic reading.

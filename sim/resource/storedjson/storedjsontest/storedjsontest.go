@@ -41,9 +41,16 @@ func Check(t testing.TB, rec resource.StoredAppender, writable bool) {
 // later) fails.
 func CheckFilled(t testing.TB, rec resource.StoredAppender) {
 	t.Helper()
+	Fill(t, rec)
+	Check(t, rec, true)
+}
+
+// Fill sets every field of the record rec points to as CheckFilled does
+// (for the tests of records' own decoders, resource.StoredDecoder).
+func Fill(t testing.TB, rec any) {
+	t.Helper()
 	n := 0
 	fill(t, reflect.ValueOf(rec).Elem(), &n)
-	Check(t, rec, true)
 }
 
 func fill(t testing.TB, v reflect.Value, n *int) {
