@@ -36,6 +36,7 @@ import (
 	"maps"
 	"net/http"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -93,6 +94,9 @@ type Server struct {
 	// set before it closes.
 	seeded  chan struct{}
 	seedErr error
+	// seededOK is set, before seeded closes, when the seed succeeded: the
+	// seed gate's answer from then on without the channel's lock.
+	seededOK atomic.Bool
 }
 
 // New builds a server. It returns quickly: OpenAPI documents are read when
@@ -176,6 +180,7 @@ func New(opts Options) (*Server, error) {
 	s.seeded = make(chan struct{})
 	go func() {
 		s.seedErr = s.control.Restore() // seeds the demo tenant of a fresh store
+		s.seededOK.Store(s.seedErr == nil)
 		close(s.seeded)
 	}()
 	s.routes = moduleRoutes()
@@ -251,6 +256,9 @@ func (s *Server) Close() error {
 // seedGate holds a request until the demo tenant is seeded; a failed seed
 // answers 503.
 func (s *Server) seedGate(c *gin.Context) {
+	if s.seededOK.Load() {
+		return
+	}
 	<-s.seeded
 	if s.seedErr != nil {
 		s.fail(c, apierr.New(http.StatusServiceUnavailable, "stsim could not seed its demo data: "+s.seedErr.Error()))
