@@ -5,13 +5,12 @@ import (
 	"github.com/stsim/stsim/sim/resource"
 )
 
-// Customers and their addresses read their own stored form
+// Customers, their locations and contacts read their own stored form
 // (resource.StoredDecoder; stored.go writes it): a list decodes every
-// customer its kind's cache does not hold (at 100k customers, most of a
-// zip page's 25), and go-json-experiment's reflection was most of that
-// cost. Anything but the form the store writes (a member this reader does
+// record its kind's cache does not hold (at 100k customers, most of a zip
+// page's 25), and go-json-experiment's reflection was most of that cost. Anything but the form the store writes (a member this reader does
 // not know included) falls back to the generic decoder
-// (TestCustomerStoredDecoderReadsAsGeneric, FuzzCustomerStoredDecoder).
+// (TestStoredDecodersReadAsGeneric, FuzzStoredDecoders).
 
 // DecodeStored reads the customer's stored form.
 func (c *Customer) DecodeStored(r *resource.StoredReader) {
@@ -111,4 +110,70 @@ func decodeCustomFields(r *resource.StoredReader) []CustomField {
 		fields = append(fields, f)
 	})
 	return fields
+}
+
+// DecodeStored reads the contact's stored form (a phone filter reads one
+// contact per customer it finds).
+func (c *Contact) DecodeStored(r *resource.StoredReader) {
+	const first = resource.MetaMembers
+	r.Object(func(name string) int {
+		switch name {
+		case "ownerId":
+			c.OwnerID = r.Int()
+			return first
+		case "type":
+			c.Type = r.String()
+			return first + 1
+		case "value":
+			c.Value = r.String()
+			return first + 2
+		case "memo":
+			c.Memo = r.StringPtr()
+			return first + 3
+		case "doNotText":
+			c.DoNotText = r.Bool()
+			return first + 4
+		}
+		return c.Meta.DecodeStoredMember(name, r)
+	})
+}
+
+// DecodeStored reads the location's stored form.
+func (l *Location) DecodeStored(r *resource.StoredReader) {
+	const first = resource.MetaMembers
+	r.Object(func(name string) int {
+		switch name {
+		case "customerId":
+			l.CustomerID = r.Int()
+			return first
+		case "name":
+			l.Name = r.String()
+			return first + 1
+		case "address":
+			l.Address.decodeStored(r)
+			return first + 2
+		case "customFields":
+			l.CustomFields = decodeCustomFields(r)
+			return first + 3
+		case "tagTypeIds":
+			l.TagTypeIDs = r.Ints()
+			return first + 4
+		case "createdById":
+			l.CreatedByID = r.Int()
+			return first + 5
+		case "mergedToId":
+			l.MergedToID = r.IntPtr()
+			return first + 6
+		case "zoneId":
+			l.ZoneID = r.IntPtr()
+			return first + 7
+		case "taxZoneId":
+			l.TaxZoneID = r.IntPtr()
+			return first + 8
+		case "externalData":
+			l.ExternalData = extdata.DecodeStored(r)
+			return first + 9
+		}
+		return l.Meta.DecodeStoredMember(name, r)
+	})
 }

@@ -2,6 +2,7 @@ package crm
 
 import (
 	"bytes"
+	"errors"
 	"reflect"
 	"strconv"
 	"testing"
@@ -12,22 +13,40 @@ import (
 	"github.com/stsim/stsim/sim/resource/storedjson/storedjsontest"
 )
 
-// checkStoredDecoder decodes data with the customer's own decoder and the
-// generic one: where the own decoder reads data, the generic one must read
-// it too, into the same customer. It returns whether the own decoder read it.
-func checkStoredDecoder(t *testing.T, name string, data []byte) (*Customer, bool) {
+// checkStoredDecoder decodes data with the record type's own decoder and
+// the generic one: where the own decoder reads data, the generic one must
+// read it too, into the same record. It returns whether the own decoder
+// read it.
+func checkStoredDecoder[T any, P resource.Record[T]](t *testing.T, name string, data []byte) (P, bool) {
 	t.Helper()
-	own, ok, generic, err := resource.DecodeBoth[Customer](data)
+	own, ok, generic, err := resource.DecodeBoth[T, P](data)
 	if !ok {
 		return generic, false
 	}
 	if err != nil {
-		t.Fatalf("%s: own decoder read %q, the generic one failed: %v", name, data, err)
+		t.Fatalf("%s: own %T decoder read %q, the generic one failed: %v", name, own, data, err)
 	}
 	if !reflect.DeepEqual(own, generic) {
 		t.Fatalf("%s: %q\n own     %+v\n generic %+v", name, data, own, generic)
 	}
 	return own, true
+}
+
+// checkReadsStored holds the own decoder of rec's type to reading rec's
+// stored form itself, back into the same stored form.
+func checkReadsStored[T any, P resource.Record[T]](t *testing.T, name string, rec P) {
+	t.Helper()
+	data, err := resource.MarshalStored(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, ok := checkStoredDecoder[T, P](t, name, data)
+	if !ok {
+		t.Fatalf("%s: own decoder did not read %s", name, data)
+	}
+	if again, err := resource.MarshalStored(got); err != nil || !bytes.Equal(again, data) {
+		t.Fatalf("%s: read %+v from %s, which stores as %s (%v)", name, got, data, again, err)
+	}
 }
 
 // storedCustomers are the stored forms of varied customers: every demo
@@ -90,15 +109,27 @@ func storedCustomers(t testing.TB) (docs [][]byte) {
 	return docs
 }
 
-// TestCustomerStoredDecoderReadsAsGeneric: the customer's own decoder
-// reads every stored customer (demo and random ones) itself, as the
-// generic decoder does, back into what was stored; forms cut short or
-// with a byte changed, and odd hand-written ones, it reads (if at all) as
-// the generic decoder does too.
-func TestCustomerStoredDecoderReadsAsGeneric(t *testing.T) {
+// checkAllStoredDecoders holds the customer's, location's and contact's
+// own decoders to the generic one on data.
+func checkAllStoredDecoders(t *testing.T, name string, data []byte) {
+	t.Helper()
+	checkStoredDecoder[Customer](t, name, data)
+	checkStoredDecoder[Location](t, name, data)
+	checkStoredDecoder[Contact](t, name, data)
+}
+
+// TestStoredDecodersReadAsGeneric: the customer's own decoder reads every
+// stored customer (demo and random ones) itself, as the generic decoder
+// does, back into what was stored, and so do the location's and contact's
+// for the demo ones; forms cut short or with a byte changed, and odd
+// hand-written ones, they read (if at all) as the generic decoder does
+// too. Records with every field set are read by their own decoders: a
+// field added to a type later, and not read, would leave every such
+// record to the generic decoder.
+func TestStoredDecodersReadAsGeneric(t *testing.T) {
 	for i, data := range storedCustomers(t) {
 		name := "customer " + strconv.Itoa(i)
-		c, ok := checkStoredDecoder(t, name, data)
+		c, ok := checkStoredDecoder[Customer](t, name, data)
 		if !ok {
 			t.Fatalf("%s: own decoder did not read %s", name, data)
 		}
@@ -106,11 +137,29 @@ func TestCustomerStoredDecoderReadsAsGeneric(t *testing.T) {
 			t.Fatalf("%s: read %+v from %s, which stores as %s (%v)", name, c, data, again, err)
 		}
 		for cut := 0; cut < len(data); cut += 1 + len(data)/40 {
-			checkStoredDecoder(t, name+" cut", data[:cut])
+			checkAllStoredDecoders(t, name+" cut", data[:cut])
 			changed := bytes.Clone(data)
 			changed[cut] ^= 1 << (cut % 7)
-			checkStoredDecoder(t, name+" changed", changed)
+			checkAllStoredDecoders(t, name+" changed", changed)
 		}
+	}
+	st, now := seededDemo(t)
+	err := resource.View(st, 1, now, func(tx *resource.Tx) error {
+		locations, err := resource.All[Location, *Location](tx, &Locations, nil)
+		for _, l := range locations {
+			checkReadsStored(t, "demo location "+l.Name, l)
+		}
+		contacts, err2 := resource.All[Contact, *Contact](tx, &CustomerContacts, nil)
+		for _, c := range contacts {
+			checkReadsStored(t, "demo contact "+c.Value, c)
+		}
+		if len(locations) == 0 || len(contacts) == 0 {
+			t.Errorf("%d demo locations, %d contacts", len(locations), len(contacts))
+		}
+		return errors.Join(err, err2)
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 	for _, odd := range []string{
 		`{"id":1,"id":2}`, `{"name":"a","name":"b"}`, `{"unknown":1}`, `{"id":1.0}`, `{"id":1e3}`, `{"id":01}`, `{"id":-0}`,
@@ -118,36 +167,36 @@ func TestCustomerStoredDecoderReadsAsGeneric(t *testing.T) {
 		`{"createdOn":"2026-02-30T00:00:00.0000000Z"}`, `{"createdOn":"2026-02-28T24:00:00.0000000Z"}`, `{"createdOn":"2024-02-29T23:59:59.9999999Z"}`,
 		`{"createdOn":"2026-01-01T00:00:00Z"}`, `{"createdOn":null}`, `{ "id":1}`, `{"id":1} `, `{"id":1}{}`,
 		`{"name":"\ud83d\ude00 \u00e9 \/ \" \\ \b\f\n\r\t"}`, `{"name":"\ud83d"}`, `{"name":"\ude00x"}`, `{"name":"\ud83d\u0041"}`, `{"name":"\x"}`,
-		`{"name":"caf\u00E9"}`, `{"name":"` + "\xff" + `"}`, `{"name":"` + "\x01" + `"}`,
+		`{"name":"caf\u00E9"}`, `{"name":"` + "\xff" + `"}`, `{"name":"` + "\x01" + `"}`, `{"memo":"m","value":"v","zoneId":3,"taxZoneId":-4}`,
 		`{"externalData":{"g":[{"key":"k","value":"v"}],"g":[]}}`, `{"externalData":{"g":[{"key":"k","key":"v"}]}}`, `{"externalData":{}}`,
 		`{"tagTypeIds":[1,-2,9223372036854775807,-9223372036854775808]}`, `{"tagTypeIds":[9223372036854775808]}`, `{"tagTypeIds":[]}`,
 		`{"customFields":[{"typeId":1,"name":null}]}`, `{"address":{"unit":"","latitude":0,"longitude":-0.0}}`, `{"doNotMail":true,"doNotService":false}`,
 	} {
-		checkStoredDecoder(t, odd, []byte(odd))
+		checkAllStoredDecoders(t, odd, []byte(odd))
 	}
-	// A customer with every field set: a field added to the type later,
-	// and not read, would leave every customer to the generic decoder.
-	filled := new(Customer)
-	storedjsontest.Fill(t, filled)
-	data, err := resource.MarshalStored(filled)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, ok := checkStoredDecoder(t, "filled", data); !ok {
-		t.Errorf("own decoder did not read a customer with every field set: %s", data)
+	for _, rec := range []any{new(Customer), new(Location), new(Contact)} {
+		storedjsontest.Fill(t, rec)
+		switch rec := rec.(type) {
+		case *Customer:
+			checkReadsStored(t, "filled customer", rec)
+		case *Location:
+			checkReadsStored(t, "filled location", rec)
+		case *Contact:
+			checkReadsStored(t, "filled contact", rec)
+		}
 	}
 }
 
-// FuzzCustomerStoredDecoder: whatever the customer's own decoder reads,
-// the generic decoder reads the same.
+// FuzzStoredDecoders: whatever a customer's, location's or contact's own
+// decoder reads, the generic decoder reads the same.
 //
-//	go test -run '^$' -fuzz FuzzCustomerStoredDecoder -fuzztime 10s ./sim/crm/
-func FuzzCustomerStoredDecoder(f *testing.F) {
+//	go test -run '^$' -fuzz FuzzStoredDecoders -fuzztime 10s ./sim/crm/
+func FuzzStoredDecoders(f *testing.F) {
 	docs := storedCustomers(f)
 	for _, data := range docs[:200] {
 		f.Add(data)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		checkStoredDecoder(t, "fuzz", data)
+		checkAllStoredDecoders(t, "fuzz", data)
 	})
 }
