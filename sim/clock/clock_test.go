@@ -61,3 +61,49 @@ func TestAtReadsTheClockAtAGivenWallInstant(t *testing.T) {
 		t.Errorf("a tenant's own clock At = %v, want %v", got, want)
 	}
 }
+
+// TestNowFollowsAMoveThatReturned: a Set that returns while a Now is
+// reading the wall clock must not leave that Now behind the time it set.
+// The test's wall clock runs the Set from inside Now's wall-clock reading
+// whenever the lock is free there (the reading is not guarded); when Now
+// holds the lock, a Set would wait for it and cannot overtake.
+func TestNowFollowsAMoveThatReturned(t *testing.T) {
+	base := time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC)
+	target := base.Add(72 * time.Hour)
+	ticks := 0
+	inNow, moved := false, false
+	c := &Virtual{}
+	c.wall = func() time.Time {
+		ticks++ // each reading is a microsecond after the last
+		if inNow && c.mu.TryLock() {
+			c.mu.Unlock()
+			inNow = false
+			c.Set(target)
+			moved = true
+		}
+		return base.Add(time.Duration(ticks) * time.Microsecond)
+	}
+	inNow = true
+	got := c.Now()
+	if moved && got.Before(target) {
+		t.Fatalf("Now = %v after a Set(%v) that returned during it", got, target)
+	}
+	c.Set(target)
+	if got := c.Now(); got.Before(target) {
+		t.Fatalf("Now = %v after Set(%v)", got, target)
+	}
+}
+
+// TestFrozenNowDoesNotReadTheWallClock: a frozen clock's reading is its
+// frozen instant, with no wall-clock read (~0.1 µs on a virtual machine).
+func TestFrozenNowDoesNotReadTheWallClock(t *testing.T) {
+	at := time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC)
+	c := NewFrozen(at)
+	c.wall = func() time.Time {
+		t.Error("a frozen clock's Now read the wall clock")
+		return time.Now()
+	}
+	if got := c.Now(); !got.Equal(at) {
+		t.Fatalf("frozen Now = %v, want %v", got, at)
+	}
+}
