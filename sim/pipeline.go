@@ -62,7 +62,8 @@ func traceID(c *gin.Context) string { return c.Writer.Header().Get(apierr.TraceH
 
 // requestState is what traceAndLog keeps for one request: its journal
 // entry and the gin context's key map that leads the pipeline to it
-// (entryKey). Both are recycled once the request is recorded and logged:
+// (entryKey), unless a middleware ahead of traceAndLog made the context's
+// map already. Both are recycled once the request is recorded and logged:
 // the journal keeps a copy of the entry, and gin drops the context's keys
 // when it reuses the context.
 type requestState struct {
@@ -132,8 +133,13 @@ func (s *Server) traceAndLog(c *gin.Context) {
 	if journaled {
 		e.Seq = s.journal.Begin() // numbered on arrival, so the lint sees requests in the order they came
 	}
-	st.keys[entryKey] = e
-	c.Keys = st.keys // the first key of the request: nothing has set one yet
+	ownKeys := c.Keys == nil // no middleware ahead has set a key: the recycled map serves
+	if ownKeys {
+		st.keys[entryKey] = e
+		c.Keys = st.keys
+	} else {
+		c.Set(entryKey, e) // join the keys set ahead, which their middleware may still read
+	}
 	c.Next()
 	end := time.Now()
 	e.Status, e.Latency = c.Writer.Status(), end.Sub(start)
@@ -141,8 +147,12 @@ func (s *Server) traceAndLog(c *gin.Context) {
 		s.journal.Record(*e)
 	}
 	s.logRequest(c, e, end)
-	c.Keys = nil
-	clear(st.keys)
+	if ownKeys {
+		c.Keys = nil
+		clear(st.keys)
+	} else {
+		delete(c.Keys, entryKey) // the entry is recycled below
+	}
 	*e = journal.Entry{}
 	requestStates.Put(st)
 }
