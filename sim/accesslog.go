@@ -70,13 +70,18 @@ type accessHandler struct {
 // are queued and written by a flusher goroutine that first lets the
 // goroutines ready to run go ahead (runtime.Gosched), so under load one
 // write carries the lines of many requests: a write per request was ~5%
-// of the server's CPU on a busy core. An idle server writes each line at
-// once, as before. Every other line (from the slog handler: errors, debug
-// detail, start and stop) is written at once, after the queued lines, so
-// lines keep their order, and a process that logs its last line ("stopped")
-// has written every access line. At most maxQueuedLog bytes wait; past
-// that the line is written at once, and a writer that blocks holds up
-// requests as it did before.
+// of the server's CPU on a busy core. Even on an idle server an access
+// line is written a moment after its request finished, by that goroutine:
+// a client can have its response before the line is in the log (Server.Close
+// writes what still waits). Every other line (from the slog handler:
+// errors, debug detail, start and stop) is written at once, after the
+// queued lines, so lines keep their order, and a process that logs its
+// last line ("stopped") has written every access line. At most
+// maxQueuedLog bytes wait, so the queue's buffer stays about that size: a
+// line that would take the queue past that bound has the logging
+// goroutine write the queue first (and a line longer than the bound is
+// written at once after it), so a writer that blocks holds up requests as
+// it did before.
 type lineWriter struct {
 	mu       sync.Mutex
 	w        io.Writer
@@ -86,16 +91,17 @@ type lineWriter struct {
 
 const maxQueuedLog = 64 << 10
 
-// Write writes p at once, after the queued lines.
+// Write writes p at once, after the queued lines: two writes, so the
+// queue's buffer does not grow to hold p.
 func (l *lineWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if len(l.queued) > 0 {
-		l.queued = append(l.queued, p...)
-		_, err := l.flushLocked()
-		return len(p), err
+	_, qerr := l.flushLocked()
+	n, err := l.w.Write(p)
+	if err == nil {
+		err = qerr
 	}
-	return l.w.Write(p)
+	return n, err
 }
 
 // queue queues an access line; it copies line.
@@ -103,6 +109,11 @@ func (l *lineWriter) queue(line []byte) {
 	l.mu.Lock()
 	if len(l.queued)+len(line) > maxQueuedLog {
 		_, _ = l.flushLocked() // full: this goroutine writes what waits
+		if len(line) > maxQueuedLog {
+			_, _ = l.w.Write(line)
+			l.mu.Unlock()
+			return
+		}
 	}
 	l.queued = append(l.queued, line...)
 	start := !l.flushing

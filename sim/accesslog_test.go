@@ -276,3 +276,28 @@ func TestQueuedAccessLinesAreBounded(t *testing.T) {
 		t.Errorf("%d writes of %d bytes, %d bytes queued; want one of %d, and one line queued", sink.writes, len(sink.String()), len(w.queued), maxQueuedLog)
 	}
 }
+
+// TestLogQueueBufferStaysBounded: long lines, written at once or queued,
+// pass the queue by, in order: its buffer never holds more than about
+// the queue's bound however long the lines it saw.
+func TestLogQueueBufferStaysBounded(t *testing.T) {
+	sink := &lineSink{wrote: make(chan struct{}, 1)}
+	w := &lineWriter{w: sink}
+	w.flushing = true // as if a flusher were on its way but never ran
+	long := func(c string) []byte { return []byte(strings.Repeat(c, 4*maxQueuedLog) + "\n") }
+	want := []string{"a\n", string(long("y")), "b\n", string(long("z")), "c\n"}
+	w.queue([]byte(want[0]))
+	if _, err := w.Write([]byte(want[1])); err != nil {
+		t.Fatal(err)
+	}
+	w.queue([]byte(want[2]))
+	w.queue([]byte(want[3]))
+	w.queue([]byte(want[4]))
+	if c := cap(w.queued); c > 2*maxQueuedLog {
+		t.Errorf("the queue's buffer kept %d bytes, want at most %d", c, 2*maxQueuedLog)
+	}
+	w.flush()
+	if got := sink.String(); got != strings.Join(want, "") {
+		t.Errorf("written %d bytes, not the %d of the lines in order", len(got), len(strings.Join(want, "")))
+	}
+}
