@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -97,18 +98,29 @@ func findOp(t *testing.T, ops []*Operation, name string) *Operation {
 }
 
 // TestParamCheckLeavesQueriesToKin: a request with a query string, even
-// an empty-looking one, is never judged by the fast check.
+// one without parameters ("?&"), is never judged by the fast check. A bare
+// "?" leaves no query string: the fast check judges it, and accepts it as
+// kin-openapi does.
 func TestParamCheckLeavesQueriesToKin(t *testing.T) {
 	ops, err := loadSpec(t).Operations()
 	if err != nil {
 		t.Fatal(err)
 	}
 	op := findOp(t, ops, "crm.Customers_Get")
-	for _, target := range []string{"/?x=1", "/?", "/?&", "/?pageSize=0"} {
+	values := []string{"1", "2"}
+	for _, target := range []string{"/?x=1", "/?&", "/?pageSize=0"} {
 		r := httptest.NewRequest(http.MethodGet, target, nil)
-		if r.URL.RawQuery != "" && op.prepared().params.accepts(r, []string{"1", "2"}) {
+		if r.URL.RawQuery == "" {
+			t.Fatalf("%s: no query string", target)
+		}
+		if op.prepared().params.accepts(r, values) {
 			t.Errorf("%s: judged by the fast check", target)
 		}
+	}
+	r := httptest.NewRequest(http.MethodGet, "/?", nil)
+	if !op.prepared().params.accepts(r, values) || !kinAcceptsParams(op, r, values) {
+		t.Errorf("/?: the fast check accepts it: %v, kin-openapi: %v; want both",
+			op.prepared().params.accepts(r, values), kinAcceptsParams(op, r, values))
 	}
 }
 
@@ -154,46 +166,81 @@ func TestParamCheckLeavesOtherParametersToKin(t *testing.T) {
 	}
 }
 
-// FuzzParamCheck: on any path value, the fast check of a get by ID
-// accepts only what kin-openapi accepts.
+// validPathValues are path values every check accepts for op: 1 for an
+// integer, a GUID for a string of format guid, a word for another string.
+func validPathValues(op *Operation) []string {
+	values := make([]string, len(op.ParamNames))
+	for i, name := range op.ParamNames {
+		values[i] = "1"
+		for _, ref := range op.prepared().route.Operation.Parameters {
+			p := ref.Value
+			if p != nil && p.In == openapi3.ParameterInPath && p.Name == name && p.Schema != nil && p.Schema.Value != nil &&
+				p.Schema.Value.Type.Is(openapi3.TypeString) {
+				values[i] = "word"
+				if p.Schema.Value.Format == "guid" {
+					values[i] = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+				}
+			}
+		}
+	}
+	return values
+}
+
+// FuzzParamCheck: on any value of one path parameter of any operation with
+// a fast check, the others valid, the fast check accepts only what
+// kin-openapi accepts. The seeds put every sample in an integer, a GUID
+// and a plain string parameter.
 func FuzzParamCheck(f *testing.F) {
 	ops, err := loadSpec(f).Operations()
 	if err != nil {
 		f.Fatal(err)
 	}
-	var get, guid *Operation
+	type slot struct {
+		op    *Operation
+		index int      // the fuzzed parameter's position in the path values
+		valid []string // the path values around it
+	}
+	var slots []slot
+	seeds := map[string]int{} // a slot of each kind of parameter
 	for _, op := range ops {
-		switch op.QualifiedID() {
-		case "crm.Customers_Get":
-			get = op
+		check := op.prepared().params
+		if check == nil || len(check.path) == 0 {
+			continue
 		}
-		if check := op.prepared().params; guid == nil && check != nil {
-			for _, p := range check.path {
-				if p.kind == paramString {
-					guid = op
-				}
+		valid := validPathValues(op)
+		r := httptest.NewRequest(op.Method, "/", nil)
+		if !check.accepts(r, valid) || !kinAcceptsParams(op, r, valid) {
+			f.Fatalf("%s: the valid path values %q are not accepted by both checks", op.QualifiedID(), valid)
+		}
+		for _, p := range check.path {
+			kind := "integer"
+			if p.kind == paramString {
+				kind = "string " + valid[p.index]
 			}
+			if _, ok := seeds[kind]; !ok {
+				seeds[kind] = len(slots)
+			}
+			slots = append(slots, slot{op, p.index, valid})
 		}
 	}
-	if get == nil || guid == nil {
-		f.Fatal("no get by ID or no operation with a string path parameter")
+	if len(seeds) != 3 {
+		f.Fatalf("path parameters of kinds %v, want an integer, a GUID and a plain string", seeds)
 	}
-	for _, s := range paramSamples {
-		f.Add(s)
+	for _, i := range seeds {
+		for _, s := range paramSamples {
+			f.Add(s, uint16(i))
+		}
 	}
-	f.Fuzz(func(t *testing.T, value string) {
+	f.Fuzz(func(t *testing.T, value string, pick uint16) {
 		if strings.Contains(value, "/") {
 			return // never a path value
 		}
-		for _, op := range []*Operation{get, guid} {
-			values := make([]string, len(op.ParamNames))
-			for i := range values {
-				values[i] = value
-			}
-			r := httptest.NewRequest(http.MethodGet, "/", nil)
-			if op.prepared().params.accepts(r, values) && !kinAcceptsParams(op, r, values) {
-				t.Fatalf("%s: the fast check accepts %q, kin-openapi rejects it", op.QualifiedID(), value)
-			}
+		s := slots[int(pick)%len(slots)]
+		values := slices.Clone(s.valid)
+		values[s.index] = value
+		r := httptest.NewRequest(s.op.Method, "/", nil)
+		if s.op.prepared().params.accepts(r, values) && !kinAcceptsParams(s.op, r, values) {
+			t.Fatalf("%s: the fast check accepts %s=%q, kin-openapi rejects it", s.op.QualifiedID(), s.op.ParamNames[s.index], value)
 		}
 	})
 }
