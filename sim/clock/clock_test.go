@@ -75,13 +75,14 @@ func TestNowFollowsAMoveThatReturned(t *testing.T) {
 	c := &Virtual{}
 	c.wall = func() time.Time {
 		ticks++ // each reading is a microsecond after the last
+		reading := base.Add(time.Duration(ticks) * time.Microsecond)
 		if inNow && c.mu.TryLock() {
 			c.mu.Unlock()
 			inNow = false
 			c.Set(target)
 			moved = true
 		}
-		return base.Add(time.Duration(ticks) * time.Microsecond)
+		return reading
 	}
 	inNow = true
 	got := c.Now()
