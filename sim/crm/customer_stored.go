@@ -8,8 +8,9 @@ import (
 // Customers, their locations and contacts read their own stored form
 // (resource.StoredDecoder; stored.go writes it): a list decodes every
 // record its kind's cache does not hold (at 100k customers, most of a zip
-// page's 25), and go-json-experiment's reflection was most of that cost. Anything but the form the store writes (a member this reader does
-// not know included) falls back to the generic decoder
+// page's 25), and go-json-experiment's reflection was most of that cost.
+// Anything but the form the store writes (a member this reader does not
+// know included) falls back to the generic decoder
 // (TestStoredDecodersReadAsGeneric, FuzzStoredDecoders).
 
 // DecodeStored reads the customer's stored form.

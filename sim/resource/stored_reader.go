@@ -11,13 +11,13 @@ import (
 // A StoredDecoder is a record type with a hand-written reader of its own
 // stored form. Lists decode every record their kind's cache does not hold,
 // and the generic decoder (reflection over go-json-experiment) was most of
-// such a record's cost; a record type lists read often (customers) reads
-// itself through a StoredReader instead. The reader only accepts the
+// such a record's cost; the record types lists read often (customers,
+// locations, contacts) read themselves through a StoredReader instead. The reader only accepts the
 // compact form encode writes: whatever else it meets (whitespace, an
 // unknown or repeated member, a null, a number or date-time in another
 // form, a lone surrogate) fails it, and decode reads the record again with
 // the generic decoder, so both read every input the same
-// (TestStoredReaderReadsAsGeneric in the record's package).
+// (TestStoredDecodersReadAsGeneric in the record's package).
 type StoredDecoder interface {
 	DecodeStored(r *StoredReader)
 }
