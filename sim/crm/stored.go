@@ -1,6 +1,7 @@
 package crm
 
 import (
+	"github.com/stsim/stsim/sim/extdata"
 	"github.com/stsim/stsim/sim/resource/storedjson"
 )
 
@@ -33,7 +34,7 @@ func (l *Location) AppendStored(b []byte) ([]byte, bool) {
 	w.IntPtr("mergedToId", l.MergedToID)
 	w.IntPtr("zoneId", l.ZoneID)
 	w.IntPtr("taxZoneId", l.TaxZoneID)
-	appendStoredExternalData(&w, l.ExternalData)
+	extdata.AppendStored(&w, l.ExternalData)
 	return w.End()
 }
 
@@ -50,7 +51,7 @@ func (c *Customer) AppendStored(b []byte) ([]byte, bool) {
 	w.Bool("doNotService", c.DoNotService)
 	w.Int("createdById", c.CreatedByID)
 	w.IntPtr("mergedToId", c.MergedToID)
-	appendStoredExternalData(&w, c.ExternalData)
+	extdata.AppendStored(&w, c.ExternalData)
 	return w.End()
 }
 
@@ -84,32 +85,4 @@ func appendStoredFields(w *storedjson.Writer, fields []CustomField) {
 		w.Close('}')
 	}
 	w.Close(']')
-}
-
-// appendStoredExternalData writes external data of at most one application
-// (the general encoder orders the names of larger maps).
-func appendStoredExternalData(w *storedjson.Writer, d ExternalData) {
-	if d == nil {
-		return
-	}
-	if len(d) > 1 {
-		w.Fail()
-		return
-	}
-	w.Object("externalData")
-	for guid, kvs := range d {
-		if kvs == nil { // null: left to the general encoder
-			w.Fail()
-			return
-		}
-		w.MapArray(guid)
-		for _, kv := range kvs {
-			w.Element()
-			w.String("key", kv.Key)
-			w.String("value", kv.Value)
-			w.Close('}')
-		}
-		w.Close(']')
-	}
-	w.Close('}')
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/stsim/stsim/sim/apierr"
 	"github.com/stsim/stsim/sim/resource"
+	"github.com/stsim/stsim/sim/resource/storedjson"
 )
 
 // KV is one entry (the *.V2.ExternalDataModel schemas).
@@ -241,4 +242,35 @@ func DecodeStored(r *resource.StoredReader) Data {
 		return true
 	})
 	return d
+}
+
+// AppendStored writes d as a record's "externalData" member for its own
+// stored-form appender (resource.StoredAppender), as the general encoder
+// writes it: nothing for nil data, and data of at most one application;
+// larger data (the general encoder orders its names) and a null list fail
+// w, leaving the record to the general encoder.
+func AppendStored(w *storedjson.Writer, d Data) {
+	if d == nil {
+		return
+	}
+	if len(d) > 1 {
+		w.Fail()
+		return
+	}
+	w.Object("externalData")
+	for guid, kvs := range d {
+		if kvs == nil {
+			w.Fail()
+			return
+		}
+		w.MapArray(guid)
+		for _, kv := range kvs {
+			w.Element()
+			w.String("key", kv.Key)
+			w.String("value", kv.Value)
+			w.Close('}')
+		}
+		w.Close(']')
+	}
+	w.Close('}')
 }
