@@ -35,10 +35,12 @@ type cached[T any] struct {
 // (see Wire). A write stores a new form, so bodies of the old one are
 // never served again.
 type storedForm struct {
-	// raw is the stored bytes: the store's own when they never change
-	// (store.SharedString), so the same stored value is known again by
-	// its address without reading it, else a copy. A record's own decoder
-	// (StoredDecoder) points its strings into it.
+	// raw is the stored bytes: the store's own when they never change and
+	// have an allocation of their own (store.SharedString), so the same
+	// stored value is known again by its address without reading it, else
+	// a copy (an entry never keeps a chunk of the memory store alive, see
+	// decodeCached). A record's own decoder (StoredDecoder) points its
+	// strings into it.
 	raw string
 
 	mu     sync.Mutex
@@ -57,17 +59,22 @@ const bodiesPerRecord = 3
 
 // decodeCached returns the record stored as data, from the cache when the
 // kind has decoded the same bytes for id before: the cached record itself
-// when shared (the caller only reads it), else a shallow copy. immutable
-// says data is the store's own bytes, which never change (see
-// Tx.sharedValues): the entry keeps them instead of a copy.
-func decodeCached[T any, P Record[T]](k *Kind[T], id int64, data []byte, immutable, shared bool) (P, error) {
+// when shared (the caller only reads it), else a shallow copy. keep says
+// data is the store's own bytes, which never change (see Tx.sharedValues),
+// in an allocation of their own (store.SharedReader's alone): the entry
+// keeps them instead of a copy. Bytes the memory store carved from a
+// chunk shared with other pairs (a large Update's, such as a seed's) are
+// copied: kept, they would keep the whole chunk (16 KB) alive after the
+// record is replaced or deleted or its tenant dropped, up to 4096 chunks
+// per kind; copied, an entry keeps no more than its record's bytes.
+func decodeCached[T any, P Record[T]](k *Kind[T], id int64, data []byte, keep, shared bool) (P, error) {
 	c := &k.cache
 	c.mu.RLock()
 	e := c.entries[id]
 	c.mu.RUnlock()
 	if e == nil || e.form.raw != string(data) { // equal addresses compare without reading the bytes
 		e = &cached[T]{}
-		if immutable {
+		if keep {
 			e.form.raw = store.SharedString(data)
 		} else {
 			e.form.raw = string(data)

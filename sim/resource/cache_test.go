@@ -1,7 +1,10 @@
 package resource
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
+	"runtime"
 	"strconv"
 	"sync"
 	"testing"
@@ -126,4 +129,60 @@ func TestSharedReadsAndBodiesUnderConcurrentWrites(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// TestDecodedCacheKeepsNoChunks: records that a large Update wrote (the
+// memory store packs its pairs into shared 16 KB chunks) stay in the
+// decoded cache after their tenant is dropped, and must keep no more than
+// their own bytes alive, not the chunks they were carved from. Each record
+// here shares its chunk with ~14 KB of other pairs, so a cache that kept
+// the store's bytes would keep ~16 KB per record alive.
+func TestDecodedCacheKeepsNoChunks(t *testing.T) {
+	const n = 400
+	st := store.OpenMemory()
+	defer st.Close()
+	k := &Kind[widget]{Name: widgets.Name, Label: widgets.Label}
+	heap := func() int64 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return int64(m.HeapAlloc)
+	}
+	before := heap()
+	update(t, st, 1, t0, func(tx *Tx) error {
+		pad := bytes.Repeat([]byte("p"), 1800)
+		for i := range n {
+			if err := Create(tx, &widgets, &widget{Meta: Meta{Active: true}, Name: "w" + strconv.Itoa(i)}); err != nil {
+				return err
+			}
+			for j := range 8 {
+				if err := tx.Put("padding", store.AppendUint64Key(nil, uint64(i*8+j)), pad); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	err := View(st, 1, t0, func(tx *Tx) error {
+		page, err := List(tx, k, Query{Page: 1, PageSize: n, Active: ActiveAny}, Select{}, nil)
+		if err == nil && len(page.Data) != n {
+			err = fmt.Errorf("listed %d widgets, want %d", len(page.Data), n)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.DropTenant(1); err != nil {
+		t.Fatal(err)
+	}
+	kept := heap() - before
+	if entries := len(k.cache.entries); entries != n {
+		t.Fatalf("%d cache entries, want %d", entries, n)
+	}
+	t.Logf("%d cached records keep %d KB alive after their tenant was dropped", n, kept>>10)
+	if kept > n*2048 {
+		t.Errorf("%d cached records keep %d KB alive after their tenant was dropped (%d bytes each)", n, kept>>10, kept/n)
+	}
+	runtime.KeepAlive(k)
 }

@@ -284,11 +284,11 @@ func List[T any, P Record[T]](tx *Tx, k *Kind[T], q Query, sel Select, where fun
 		}
 	} else {
 		var decodeErr error
-		err := tx.scanShared(recordsBucket(k.Name), nil, func(key, value []byte) bool {
+		err := tx.scanShared(recordsBucket(k.Name), nil, func(key, value []byte, keep bool) bool {
 			var id int64
 			var rec P
 			if id, decodeErr = store.ParseInt64Key(key); decodeErr == nil {
-				rec, decodeErr = decodeRecord[T, P](tx, k, id, value, true)
+				rec, decodeErr = decodeRecord[T, P](tx, k, id, value, keep, true)
 			}
 			if decodeErr != nil {
 				return false
@@ -317,14 +317,18 @@ func List[T any, P Record[T]](tx *Tx, k *Kind[T], q Query, sel Select, where fun
 }
 
 // scanShared is Scan without copies when the store can (store.SharedReader):
-// fn must only read key and value. In a read-only transaction they are the
-// store's own bytes, which never change (Tx.sharedValues), and decodeRecord
-// keeps them in the kind's cache.
-func (tx *Tx) scanShared(bucket string, start []byte, fn func(key, value []byte) bool) error {
-	if s, ok := tx.Tx.(store.SharedReader); ok {
+// fn must only read key and value. keep says they are the store's own
+// bytes, which never change, in an allocation of their own (the
+// SharedReader's alone), in a read-only transaction (Tx.sharedValues):
+// decodeRecord then keeps them in the kind's cache without a copy.
+func (tx *Tx) scanShared(bucket string, start []byte, fn func(key, value []byte, keep bool) bool) error {
+	if s := tx.sharedValues(); s != nil {
 		return s.ScanShared(bucket, start, fn)
 	}
-	return tx.Scan(bucket, start, fn)
+	if s, ok := tx.Tx.(store.SharedReader); ok {
+		return s.ScanShared(bucket, start, func(key, value []byte, _ bool) bool { return fn(key, value, false) })
+	}
+	return tx.Scan(bucket, start, func(key, value []byte) bool { return fn(key, value, false) })
 }
 
 // intersect keeps the IDs of current that are also in more.

@@ -210,12 +210,12 @@ func Ref[T any, P Record[T]](tx *Tx, k *Kind[T], id int64) (P, error) {
 // get loads a live record; ref as for Ref.
 func get[T any, P Record[T]](tx *Tx, k *Kind[T], id int64, ref bool) (P, error) {
 	var rec P
-	data, err := stored(tx, k, id)
+	data, keep, err := stored(tx, k, id)
 	if err == nil {
 		if ref {
-			rec, err = decodeCached[T, P](k, id, data, tx.sharedValues() != nil, false) // a shallow copy
+			rec, err = decodeCached[T, P](k, id, data, keep, false) // a shallow copy
 		} else {
-			rec, err = decodeRecord[T, P](tx, k, id, data, tx.Shared)
+			rec, err = decodeRecord[T, P](tx, k, id, data, keep, tx.Shared)
 		}
 		err = decodeError(k, id, err)
 	}
@@ -233,32 +233,31 @@ func notFound[T any](k *Kind[T], id int64) error { return &NotFoundError{Label: 
 // load reads a record whether or not it is deleted; shared as for
 // decodeRecord.
 func load[T any, P Record[T]](tx *Tx, k *Kind[T], id int64, shared bool) (P, error) {
-	data, err := stored(tx, k, id)
+	data, keep, err := stored(tx, k, id)
 	if err != nil {
 		return nil, err
 	}
-	rec, err := decodeRecord[T, P](tx, k, id, data, shared)
+	rec, err := decodeRecord[T, P](tx, k, id, data, keep, shared)
 	return rec, decodeError(k, id, err)
 }
 
 // stored reads a record's stored bytes; a missing record is a
 // *NotFoundError. In a read-only transaction they may be the store's own
 // (store.SharedReader: see Tx.sharedValues), which callers only decode or
-// compare, and decodeCached keeps without a copy.
-func stored[T any](tx *Tx, k *Kind[T], id int64) ([]byte, error) {
+// compare; keep says they are and have an allocation of their own, so
+// decodeCached keeps them without a copy.
+func stored[T any](tx *Tx, k *Kind[T], id int64) (data []byte, keep bool, err error) {
 	bucket := k.bucketNames().records
 	tx.keys = store.AppendInt64Key(tx.keys[:0], id)
-	var data []byte
-	var err error
 	if s := tx.sharedValues(); s != nil {
-		data, err = s.GetShared(bucket, tx.keys)
+		data, keep, err = s.GetShared(bucket, tx.keys)
 	} else {
 		data, err = tx.Get(bucket, tx.keys)
 	}
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, notFound(k, id)
+		return nil, false, notFound(k, id)
 	}
-	return data, err
+	return data, keep, err
 }
 
 // sharedValues is the store's transaction when a read-only transaction
@@ -282,10 +281,11 @@ func decodeError[T any](k *Kind[T], id int64, err error) error {
 // read-only transaction, afresh (the caller may change it) otherwise. A
 // shared record from the cache is the cached record itself, which the
 // caller must only read (a list's filters do) and copy with ownRecord to
-// keep; otherwise it is the caller's shallow copy.
-func decodeRecord[T any, P Record[T]](tx *Tx, k *Kind[T], id int64, data []byte, shared bool) (P, error) {
+// keep; otherwise it is the caller's shallow copy. keep as for
+// decodeCached.
+func decodeRecord[T any, P Record[T]](tx *Tx, k *Kind[T], id int64, data []byte, keep, shared bool) (P, error) {
 	if tx.readOnly {
-		return decodeCached[T, P](k, id, data, tx.sharedValues() != nil, shared)
+		return decodeCached[T, P](k, id, data, keep, shared)
 	}
 	rec := P(new(T))
 	return rec, decode(data, "", rec)

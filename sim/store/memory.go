@@ -24,18 +24,28 @@ import (
 // btreeDegree is the B-tree degree: nodes hold up to 2*degree-1 items.
 const btreeDegree = 32
 
-// memItem is one key/value pair packed into one immutable string: the
-// key's length as a uvarint, the key, then the value. One string header per
-// tree slot (16 bytes, against 48 for a pair of slices) and one allocation
-// per pair: with ten pairs per customer, slots were 40% of the heap of
-// 100k customers. Items are never modified after insertion.
+// memItem is one key/value pair packed into one immutable string: a
+// uvarint header (the key's length times two, plus one when the item was
+// carved from a chunk: see pack), the key, then the value. One string
+// header per tree slot (16 bytes, against 48 for a pair of slices) and one
+// allocation per pair: with ten pairs per customer, slots were 40% of the
+// heap of 100k customers. Items are never modified after insertion.
 type memItem string
 
-// packItem builds the item of key and value (a copy: the caller keeps its
-// slices).
+// itemHeader is the header of an item with a key of n bytes.
+func itemHeader(n int, chunked bool) uint64 {
+	h := uint64(n) << 1
+	if chunked {
+		h |= 1
+	}
+	return h
+}
+
+// packItem builds the item of key and value in an allocation of its own
+// (a copy: the caller keeps its slices).
 func packItem(key, value []byte) memItem {
 	var prefix [binary.MaxVarintLen64]byte
-	w := binary.PutUvarint(prefix[:], uint64(len(key)))
+	w := binary.PutUvarint(prefix[:], itemHeader(len(key), false))
 	var b strings.Builder
 	b.Grow(w + len(key) + len(value)) // exactly: one allocation, no slack
 	b.Write(prefix[:w])
@@ -47,7 +57,7 @@ func packItem(key, value []byte) memItem {
 // split returns the item's key and value (substrings of the item).
 func (it memItem) split() (key, value string) {
 	n, w := 0, 0
-	for shift := 0; ; shift += 7 { // the uvarint packItem wrote
+	for shift := 0; ; shift += 7 { // the header's uvarint
 		b := it[w]
 		w++
 		n |= int(b&0x7f) << shift
@@ -55,15 +65,20 @@ func (it memItem) split() (key, value string) {
 			break
 		}
 	}
+	n >>= 1
 	return string(it[w : w+n]), string(it[w+n:])
 }
 
-// key returns the item's key. Keys shorter than 128 bytes (every key
-// stsim writes) have a one-byte length: that case is read inline, since
-// the B-tree compares keys on every step of every search.
+// chunked reports whether the item was carved from a chunk (the header's
+// low bit, which its first byte holds).
+func (it memItem) chunked() bool { return it[0]&1 != 0 }
+
+// key returns the item's key. Keys shorter than 64 bytes (record IDs,
+// change sequences, most index keys) have a one-byte header: that case is
+// read inline, since the B-tree compares keys on every step of every search.
 func (it memItem) key() string {
-	if n := it[0]; n < 0x80 {
-		return string(it[1 : 1+n])
+	if h := it[0]; h < 0x80 {
+		return string(it[1 : 1+h>>1])
 	}
 	k, _ := it.split()
 	return k
@@ -73,7 +88,7 @@ func (it memItem) key() string {
 // sequences, big-endian: over half of what a tenant's seed writes) are
 // compared as numbers, which orders them as their bytes.
 func memLess(a, b memItem) bool {
-	if len(a) > 8 && len(b) > 8 && a[0] == 8 && b[0] == 8 {
+	if len(a) > 8 && len(b) > 8 && a[0]>>1 == 8 && b[0]>>1 == 8 {
 		return key8(a) < key8(b)
 	}
 	return a.key() < b.key()
@@ -91,7 +106,7 @@ func key8(it memItem) uint64 {
 // is long enough for a search, since the B-tree only compares probes with
 // its items and never keeps them. Lookups need no allocation.
 func probe(buf *[]byte, key []byte) memItem {
-	b := binary.AppendUvarint((*buf)[:0], uint64(len(key)))
+	b := binary.AppendUvarint((*buf)[:0], itemHeader(len(key), false))
 	b = append(b, key...)
 	*buf = b
 	return memItem(unsafe.String(unsafe.SliceData(b), len(b)))
@@ -420,8 +435,10 @@ type memTx struct {
 // A chunk stays alive while any item carved from it is still stored: at
 // worst 16 KB per surviving item, and never more than the bytes large
 // Updates wrote (a replaced or deleted item frees its share once its
-// chunk's last item goes). Small Updates (an API write puts a dozen pairs)
-// allocate exactly as before.
+// chunk's last item goes). Shared reads say which values are carved from
+// a chunk (SharedReader's alone), so a reader that keeps a value past its
+// item's life (the decoded cache) copies those and the bound holds. Small
+// Updates (an API write puts a dozen pairs) allocate each item alone.
 const (
 	chunkAfterPuts = 64
 	chunkSize      = 16 << 10
@@ -433,7 +450,7 @@ const (
 func (tx *memTx) pack(key, value []byte) memItem {
 	tx.puts++
 	var prefix [binary.MaxVarintLen64]byte
-	w := binary.PutUvarint(prefix[:], uint64(len(key)))
+	w := binary.PutUvarint(prefix[:], itemHeader(len(key), true))
 	n := w + len(key) + len(value)
 	if tx.puts <= chunkAfterPuts || n > maxChunkItem {
 		return packItem(key, value)
@@ -527,24 +544,26 @@ func (tx *memTx) putTree(bucket string) (*memTree, bool) {
 }
 
 func (tx *memTx) Get(bucket string, key []byte) ([]byte, error) {
-	v, err := tx.value(bucket, key)
+	it, err := tx.item(bucket, key)
 	if err != nil {
 		return nil, err
 	}
+	_, v := it.split()
 	return []byte(v), nil
 }
 
 // GetShared is Get without the copy (SharedReader).
-func (tx *memTx) GetShared(bucket string, key []byte) ([]byte, error) {
-	v, err := tx.value(bucket, key)
+func (tx *memTx) GetShared(bucket string, key []byte) ([]byte, bool, error) {
+	it, err := tx.item(bucket, key)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return unsafe.Slice(unsafe.StringData(v), len(v)), nil
+	_, v := it.pairShared()
+	return v, !it.chunked(), nil
 }
 
-// value returns the value stored under key, as the item holds it.
-func (tx *memTx) value(bucket string, key []byte) (string, error) {
+// item returns the item stored under key.
+func (tx *memTx) item(bucket string, key []byte) (memItem, error) {
 	if err := tx.checkKeyed(false, bucket, key); err != nil {
 		return "", err
 	}
@@ -556,8 +575,7 @@ func (tx *memTx) value(bucket string, key []byte) (string, error) {
 	if !ok {
 		return "", ErrNotFound
 	}
-	_, v := it.split()
-	return v, nil
+	return it, nil
 }
 
 func (tx *memTx) Put(bucket string, key, value []byte) error {
@@ -601,22 +619,26 @@ func (tx *memTx) Delete(bucket string, key []byte) error {
 }
 
 func (tx *memTx) Scan(bucket string, start []byte, fn func(key, value []byte) bool) error {
-	return tx.scan(bucket, start, false, memItem.pairCopy, fn)
+	return tx.scan(bucket, start, false, func(it memItem) bool { return fn(it.pairCopy()) })
 }
 
 func (tx *memTx) ScanReverse(bucket string, start []byte, fn func(key, value []byte) bool) error {
-	return tx.scan(bucket, start, true, memItem.pairCopy, fn)
+	return tx.scan(bucket, start, true, func(it memItem) bool { return fn(it.pairCopy()) })
 }
 
 // ScanShared is Scan without copies (SharedReader).
-func (tx *memTx) ScanShared(bucket string, start []byte, fn func(key, value []byte) bool) error {
-	return tx.scan(bucket, start, false, memItem.pairShared, fn)
+func (tx *memTx) ScanShared(bucket string, start []byte, fn func(key, value []byte, alone bool) bool) error {
+	return tx.scan(bucket, start, false, func(it memItem) bool {
+		k, v := it.pairShared()
+		return fn(k, v, !it.chunked())
+	})
 }
 
-// scan iterates the bucket's tree. If fn writes to the tx, the iteration is
-// abandoned right after fn returns (the tree may have changed under it) and
-// resumed from the current tree just past the last visited key.
-func (tx *memTx) scan(bucket string, start []byte, reverse bool, pair func(memItem) ([]byte, []byte), fn func(key, value []byte) bool) error {
+// scan iterates the bucket's tree, calling fn with each item. If fn writes
+// to the tx, the iteration is abandoned right after fn returns (the tree
+// may have changed under it) and resumed from the current tree just past
+// the last visited key.
+func (tx *memTx) scan(bucket string, start []byte, reverse bool, fn func(memItem) bool) error {
 	if err := tx.check(false, bucket); err != nil {
 		return err
 	}
@@ -646,7 +668,7 @@ func (tx *memTx) scan(bucket string, start []byte, reverse bool, pair func(memIt
 				return true // already visited before the restart
 			}
 			last = it
-			if !fn(pair(it)) {
+			if !fn(it) {
 				stopped = true
 				return false
 			}

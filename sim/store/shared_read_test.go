@@ -1,8 +1,10 @@
 package store
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -33,9 +35,17 @@ func TestScanSharedIsScanWithoutCopies(t *testing.T) {
 		if !ok {
 			t.Fatal("a memory View does not scan shared")
 		}
+		scanShared := func(bucket string, start []byte, fn func(k, v []byte) bool) error {
+			return shared.ScanShared(bucket, start, func(k, v []byte, alone bool) bool {
+				if !alone {
+					t.Errorf("%s: a pair of a small Update is not alone", k)
+				}
+				return fn(k, v)
+			})
+		}
 		for _, start := range []string{"", "b", "bb", "z"} {
 			want, _ := visit(tx.Scan, start)
-			got, k := visit(shared.ScanShared, start)
+			got, k := visit(scanShared, start)
 			if got != want {
 				t.Errorf("from %q: ScanShared %q, Scan %q", start, got, want)
 			}
@@ -72,15 +82,18 @@ func TestGetSharedIsGetWithoutCopies(t *testing.T) {
 		shared := tx.(SharedReader)
 		for _, key := range []string{"a", "b", "c", "d", "bb", ""} {
 			want, wantErr := tx.Get("b", []byte(key))
-			got, err := shared.GetShared("b", []byte(key))
+			got, alone, err := shared.GetShared("b", []byte(key))
 			if string(got) != string(want) || (got == nil) != (want == nil) || fmt.Sprint(err) != fmt.Sprint(wantErr) {
 				t.Errorf("key %q: GetShared %q, %v; Get %q, %v", key, got, err, want, wantErr)
+			}
+			if alone != (err == nil) {
+				t.Errorf("key %q: GetShared says alone %v (a small Update's pair)", key, alone)
 			}
 			if err == nil {
 				kept = append(kept, got)
 			}
 		}
-		if _, err := shared.GetShared("absent", []byte("a")); !errors.Is(err, ErrNotFound) {
+		if _, _, err := shared.GetShared("absent", []byte("a")); !errors.Is(err, ErrNotFound) {
 			t.Errorf("absent bucket: %v", err)
 		}
 		return nil
@@ -96,6 +109,66 @@ func TestGetSharedIsGetWithoutCopies(t *testing.T) {
 	}
 }
 
+// TestSharedReadsTellChunkedPairs: a large Update's pairs that the memory
+// store carved from shared chunks are handed out as not alone by
+// ScanShared and GetShared, every other pair (a small Update's, the first
+// pairs of a large one, a value too large for a chunk) as alone; keys and
+// values read the same either way, and so does their order.
+func TestSharedReadsTellChunkedPairs(t *testing.T) {
+	s := OpenMemory()
+	defer s.Close()
+	const n = 300
+	value := func(i int) string {
+		if i%50 == 7 {
+			return strings.Repeat("v", maxChunkItem) // too large for a chunk
+		}
+		return fmt.Sprintf("value %d", i)
+	}
+	mustUpdate(t, s, 1, func(tx Tx) error {
+		for i := range n {
+			// 8-byte keys (compared as numbers) written out of order.
+			if err := tx.Put("b", AppendUint64Key(nil, uint64((i*7)%n)), []byte(value(i))); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	put(t, s, 1, "b", string(AppendUint64Key(nil, 5)), "rewritten alone")
+	wantAlone := func(i int) bool { return i < chunkAfterPuts || i%50 == 7 }
+	type pair struct {
+		value string
+		alone bool
+	}
+	want := map[uint64]pair{}
+	for i := range n {
+		want[uint64((i*7)%n)] = pair{value(i), wantAlone(i)}
+	}
+	want[5] = pair{"rewritten alone", true}
+	mustView(t, s, 1, func(tx Tx) error {
+		shared := tx.(SharedReader)
+		next := uint64(0)
+		err := shared.ScanShared("b", nil, func(k, v []byte, alone bool) bool {
+			id := binary.BigEndian.Uint64(k)
+			if id != next {
+				t.Fatalf("ScanShared visits key %d, want %d", id, next)
+			}
+			next++
+			if got := (pair{string(v), alone}); got != want[id] {
+				t.Errorf("ScanShared: key %d is %.12q alone %v, want %.12q alone %v", id, got.value, got.alone, want[id].value, want[id].alone)
+			}
+			v2, alone2, err := shared.GetShared("b", k)
+			if got := (pair{string(v2), alone2}); err != nil || got != want[id] {
+				t.Errorf("GetShared: key %d is %.12q alone %v (%v), want %.12q alone %v", id, got.value, got.alone, err, want[id].value, want[id].alone)
+			}
+			return true
+		})
+		if err != nil || next != n {
+			t.Fatalf("ScanShared visited %d keys (%v), want %d", next, err, n)
+		}
+		return nil
+	})
+}
+
 // TestLookupsDoNotAllocate: the memory store packs the key a Get, GetShared
 // or Delete looks up into the transaction's scratch space, and a scan's
 // start into its own, instead of a new item per lookup.
@@ -106,13 +179,13 @@ func TestLookupsDoNotAllocate(t *testing.T) {
 	mustView(t, s, 1, func(tx Tx) error {
 		shared := tx.(SharedReader)
 		key := []byte("k2")
-		if n := testing.AllocsPerRun(100, func() { _, _ = shared.GetShared("b", key) }); n != 0 {
+		if n := testing.AllocsPerRun(100, func() { _, _, _ = shared.GetShared("b", key) }); n != 0 {
 			t.Errorf("GetShared: %v allocations", n)
 		}
 		if n := testing.AllocsPerRun(100, func() { _, _ = tx.Get("b", key) }); n != 1 { // the copy
 			t.Errorf("Get: %v allocations, want 1 (the value's copy)", n)
 		}
-		visit := func(k, v []byte) bool { return false }
+		visit := func(k, v []byte, alone bool) bool { return false }
 		if n := testing.AllocsPerRun(100, func() { _ = shared.ScanShared("b", key, visit) }); n != 0 {
 			t.Errorf("ScanShared from a key: %v allocations", n)
 		}

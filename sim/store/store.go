@@ -157,15 +157,22 @@ type Store interface {
 // bytes: the caller must only read them, and they stay valid and
 // unchanged after the transaction. Readers that only look at a value
 // (compare, decode) save a copy per pair they read.
+//
+// alone says the pair has an allocation of its own (every pair of a small
+// Update): keeping its value keeps no more than the pair alive. Otherwise
+// the pair shares a chunk with others (the memory store packs a large
+// Update's pairs together), and keeping its value keeps the whole chunk
+// alive after the pair is replaced or deleted: a reader that keeps values
+// copies those.
 type SharedReader interface {
-	ScanShared(bucket string, start []byte, fn func(key, value []byte) bool) error
-	GetShared(bucket string, key []byte) ([]byte, error)
+	ScanShared(bucket string, start []byte, fn func(key, value []byte, alone bool) bool) error
+	GetShared(bucket string, key []byte) (value []byte, alone bool, err error)
 }
 
 // SharedString returns bytes a SharedReader handed out as a string,
 // without a copy: they never change, so the string may be kept (a decoded
 // record's strings may point into it, and a cache that keeps it knows the
-// same stored value again by its address).
+// same stored value again by its address), at the cost alone tells.
 func SharedString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 // Tx is a transaction bound to one tenant. It is valid only during the
