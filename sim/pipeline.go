@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/gin-gonic/gin"
 	"github.com/stsim/stsim/sim/api"
@@ -36,17 +37,20 @@ const (
 	WarningHeader = "X-Stsim-Validation-Warning"
 )
 
-// entryKey holds the request's *journal.Entry: traceAndLog makes it, the
-// pipeline fills it in from what it decides and from the api.Call's
-// outcome, and traceAndLog records it. Nothing outside this package reads
-// or writes request state through the gin context.
-const entryKey = "stsim.entry"
+// stateKey holds the request's *requestState: traceAndLog makes it, the
+// pipeline fills its journal entry in from what it decides and from the
+// api.Call's outcome, and traceAndLog records it. Nothing outside this
+// package reads or writes request state through the gin context.
+const stateKey = "stsim.request"
+
+// state is the current request's state.
+func state(c *gin.Context) *requestState {
+	st, _ := c.Get(stateKey)
+	return st.(*requestState)
+}
 
 // entry is the journal entry the current request fills in.
-func entry(c *gin.Context) *journal.Entry {
-	e, _ := c.Get(entryKey)
-	return e.(*journal.Entry)
-}
+func entry(c *gin.Context) *journal.Entry { return &state(c).entry }
 
 // requestHeader is c.GetHeader(key) for a key in canonical form (every
 // header name stsim defines is), without checking its form on every call.
@@ -61,13 +65,16 @@ func requestHeader(c *gin.Context, key string) string {
 func traceID(c *gin.Context) string { return c.Writer.Header().Get(apierr.TraceHeader) }
 
 // requestState is what traceAndLog keeps for one request: its journal
-// entry and the gin context's key map that leads the pipeline to it
-// (entryKey), unless a middleware ahead of traceAndLog made the context's
-// map already. Both are recycled once the request is recorded and logged:
-// the journal keeps a copy of the entry, and gin drops the context's keys
-// when it reuses the context.
+// entry, the API call serveOperation makes (with its principal), and the
+// gin context's key map that leads the pipeline to it (stateKey), unless a
+// middleware ahead of traceAndLog made the context's map already. All are
+// recycled once the request is recorded and logged: the journal keeps a
+// copy of the entry, handlers keep nothing of the call (they run in the
+// request's goroutine and return before it is recorded), and gin drops
+// the context's keys when it reuses the context.
 type requestState struct {
 	entry journal.Entry
+	call  callState
 	keys  map[any]any
 }
 
@@ -123,8 +130,9 @@ func (s *Server) recoverer(c *gin.Context) {
 // are never stored or logged.
 func (s *Server) traceAndLog(c *gin.Context) {
 	start := time.Now()
-	trace := newTraceID()
-	c.Writer.Header()[apierr.TraceHeader] = []string{trace} // the name is canonical
+	header := newTraceHeader()
+	trace := header[0]
+	c.Writer.Header()[apierr.TraceHeader] = header // the name is canonical
 	st := requestStates.Get().(*requestState)
 	e := &st.entry
 	*e = journal.Entry{Time: s.clock.At(start), Method: c.Request.Method, Path: c.Request.URL.Path,
@@ -135,10 +143,10 @@ func (s *Server) traceAndLog(c *gin.Context) {
 	}
 	ownKeys := c.Keys == nil // no middleware ahead has set a key: the recycled map serves
 	if ownKeys {
-		st.keys[entryKey] = e
+		st.keys[stateKey] = st
 		c.Keys = st.keys
 	} else {
-		c.Set(entryKey, e) // join the keys set ahead, which their middleware may still read
+		c.Set(stateKey, st) // join the keys set ahead, which their middleware may still read
 	}
 	c.Next()
 	end := time.Now()
@@ -151,9 +159,9 @@ func (s *Server) traceAndLog(c *gin.Context) {
 		c.Keys = nil
 		clear(st.keys)
 	} else {
-		delete(c.Keys, entryKey) // the entry is recycled below
+		delete(c.Keys, stateKey) // the state is recycled below
 	}
-	*e = journal.Entry{}
+	*e, st.call = journal.Entry{}, callState{}
 	requestStates.Put(st)
 }
 
@@ -260,22 +268,34 @@ func (s *Server) tokenRateOK(c *gin.Context) bool {
 	return false
 }
 
+// traceIDLen is the length of a trace ID: "00-" + 32 hex digits + "-" +
+// 16 hex digits + "-00".
+const traceIDLen = 3 + 32 + 1 + 16 + 3
+
 // newTraceID returns a W3C trace-context style ID, as ASP.NET reports.
-func newTraceID() string {
+func newTraceID() string { return newTraceHeader()[0] }
+
+// newTraceHeader returns a header value holding a new trace ID. The value
+// and the ID's bytes are one allocation: the ID is written once, here,
+// and never changes after, as a string must not.
+func newTraceHeader() []string {
 	var b [24]byte
 	hi, mid, lo := rand.Uint64(), rand.Uint64(), rand.Uint64()
 	for i := 0; i < 8; i++ {
 		b[i], b[8+i], b[16+i] = byte(hi>>(8*i)), byte(mid>>(8*i)), byte(lo>>(8*i))
 	}
-	// "00-" + 32 hex digits + "-" + 16 hex digits + "-00", built in one
-	// buffer so the ID is a single allocation.
-	var id [3 + 32 + 1 + 16 + 3]byte
-	copy(id[:], "00-")
+	v := new(struct {
+		value [1]string
+		id    [traceIDLen]byte
+	})
+	id := v.id[:]
+	copy(id, "00-")
 	hex.Encode(id[3:35], b[:16])
 	id[35] = '-'
 	hex.Encode(id[36:52], b[16:])
 	copy(id[52:], "-00")
-	return string(id[:])
+	v.value[0] = unsafe.String(&v.id[0], traceIDLen)
+	return v.value[:]
 }
 
 func (s *Server) health(c *gin.Context) {
@@ -341,9 +361,10 @@ func isV1(path string) bool {
 }
 
 func (s *Server) serveOperation(c *gin.Context, op *oas.Operation, values []string) {
-	e := entry(c)
-	state := &callState{call: api.Call{TraceID: e.TraceID, Op: op, PathValues: values, Store: s.store}}
-	call := &state.call
+	st := state(c)
+	e, cs := &st.entry, &st.call
+	cs.call = api.Call{TraceID: e.TraceID, Op: op, PathValues: values, Store: s.store}
+	call := &cs.call
 	tenant, err := strconv.ParseInt(call.Param("tenant"), 10, 64)
 	if err != nil || tenant <= 0 {
 		s.fail(c, apierr.BadRequest("tenant", "The tenant in the path must be a positive int64 tenant ID."))
@@ -361,7 +382,7 @@ func (s *Server) serveOperation(c *gin.Context, op *oas.Operation, values []stri
 			e.Page = p
 		}
 	}
-	principal := &state.principal
+	principal := &cs.principal
 	if aerr := s.auth.AuthenticateTo(principal, c.Request, tenant, op.Scope, call.Now); aerr != nil {
 		e.ClientID = s.auth.VerifiedClientID(c.Request)
 		s.fail(c, aerr)
@@ -416,7 +437,8 @@ func (s *Server) serveOperation(c *gin.Context, op *oas.Operation, values []stri
 	run()
 }
 
-// callState is an API call and its principal, allocated together.
+// callState is an API call and its principal, kept together (in the
+// request's state).
 type callState struct {
 	call      api.Call
 	principal auth.Principal

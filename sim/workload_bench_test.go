@@ -232,3 +232,51 @@ func benchCall(h http.Handler, token, method, path string, body []byte) error {
 	}
 	return nil
 }
+
+// BenchmarkServeGetOnly serves a get by ID (demo customer 6) through the
+// whole pipeline as BenchmarkHandlersInProcess/get does, but reuses one
+// request and writes into a bare ResponseWriter (a fresh header map per
+// call, as net/http gives a handler): the server's own CPU and
+// allocations per get, without the harness's request parsing and
+// recorder.
+//
+//	go test -run x -bench ServeGetOnly -benchtime 200000x -cpu 1 ./sim/
+func BenchmarkServeGetOnly(b *testing.B) {
+	h, token := benchDefaultServer(b, "")
+	req := httptest.NewRequest(http.MethodGet, "/crm/v2/tenant/1234567/customers/6", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("ST-App-Key", fixture.DemoAppKey)
+	w := &bareWriter{}
+	b.ReportAllocs()
+	cpu := cpuclock.Start()
+	for b.Loop() {
+		w.header, w.status, w.n = http.Header{}, 0, 0
+		h.ServeHTTP(w, req)
+		if w.status != http.StatusOK || w.n == 0 {
+			b.Fatalf("status %d, %d bytes", w.status, w.n)
+		}
+	}
+	cpu.Report(b)
+}
+
+// bareWriter is a ResponseWriter that keeps only the status and the
+// number of body bytes.
+type bareWriter struct {
+	header http.Header
+	status int
+	n      int
+}
+
+func (w *bareWriter) Header() http.Header { return w.header }
+
+func (w *bareWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+}
+
+func (w *bareWriter) Write(p []byte) (int, error) {
+	w.WriteHeader(http.StatusOK)
+	w.n += len(p)
+	return len(p), nil
+}

@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -102,12 +103,31 @@ func writeOK(c *gin.Context, body []byte) {
 		h["Content-Type"] = jsonContentTypeValue
 	}
 	if len(body) > 0 {
-		h["Content-Length"] = []string{strconv.Itoa(len(body))}
+		h["Content-Length"] = contentLength(len(body))
 	}
 	if _, err := c.Writer.Write(body); err != nil {
 		_ = c.Error(err)
 		c.Abort()
 	}
+}
+
+// contentLengths are the Content-Length header values of bodies shorter
+// than their count, made the first time a body of that length is answered
+// and shared after (as jsonContentTypeValue is): a record's get answers the
+// same length every time.
+var contentLengths [4096]atomic.Pointer[[]string]
+
+// contentLength is the Content-Length header value of a body of n bytes.
+func contentLength(n int) []string {
+	if n >= len(contentLengths) {
+		return []string{strconv.Itoa(n)}
+	}
+	if v := contentLengths[n].Load(); v != nil {
+		return *v
+	}
+	v := []string{strconv.Itoa(n)}
+	contentLengths[n].Store(&v)
+	return v
 }
 
 // jsonContentTypeValue is the Content-Type header value of JSON answers,

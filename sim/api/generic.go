@@ -3,6 +3,7 @@ package api
 import (
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 	"github.com/stsim/stsim/sim/resource"
@@ -22,6 +23,11 @@ type Render[P, W any] func(c *gin.Context, rec P) W
 // GetByID serves GET …/{id}: the live record or a 404 naming it.
 func GetByID[T any, P resource.Record[T], W any](k *resource.Kind[T], render Render[P, W]) Handler {
 	site, shapes := newSite(), appendingShapes[W]()
+	gets := sync.Pool{New: func() any {
+		g := &recordGet[T, P, W]{}
+		g.viewFn = g.view // bound once: a method value per call would allocate
+		return g
+	}}
 	return func(c *gin.Context, call *Call) {
 		id, err := call.IDParam(idParam(call))
 		if err != nil {
@@ -32,22 +38,26 @@ func GetByID[T any, P resource.Record[T], W any](k *resource.Kind[T], render Ren
 		if c.Request.URL.RawQuery != "" {
 			query = c.Request.URL.Query()
 		}
-		get := &recordGet[T, P, W]{kind: k, id: id, enc: newRecordEncoder[T, P](c, site, query, render, shapes)}
-		if err := call.View(get.view); err != nil {
+		get := gets.Get().(*recordGet[T, P, W])
+		get.kind, get.id, get.enc = k, id, newRecordEncoder[T, P](c, site, query, render, shapes)
+		if err := call.View(get.viewFn); err != nil {
 			call.Fail(c, err)
-			return
+		} else {
+			call.okBody(c, get.body, nil)
 		}
-		call.okBody(c, get.body, nil)
+		get.kind, get.enc, get.body = nil, recordEncoder[T, P, W]{}, nil // keep nothing of the request
+		gets.Put(get)
 	}
 }
 
 // recordGet is one get by ID: what its read transaction needs and gives
-// back, in one allocation.
+// back, recycled (with its view bound to it) from one get to the next.
 type recordGet[T any, P resource.Record[T], W any] struct {
-	kind *resource.Kind[T]
-	id   int64
-	enc  recordEncoder[T, P, W]
-	body []byte
+	kind   *resource.Kind[T]
+	id     int64
+	enc    recordEncoder[T, P, W]
+	body   []byte
+	viewFn func(*resource.Tx) error
 }
 
 func (g *recordGet[T, P, W]) view(tx *resource.Tx) error {

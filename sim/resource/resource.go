@@ -131,8 +131,11 @@ type Tx struct {
 
 	// keys is scratch space for the keys of one store call at a time: the
 	// store copies or only reads keys during the call (store's package
-	// documentation), so a write need not allocate each key.
-	keys []byte
+	// documentation), so a write need not allocate each key. It starts in
+	// keyBuf, so a transaction that reads one record (a get by ID)
+	// allocates no key at all.
+	keys   []byte
+	keyBuf [32]byte
 	// value is scratch space for the stored form of one record at a time
 	// (storedValue), for the same reason.
 	value bytes.Buffer
@@ -540,12 +543,19 @@ func LookupAny[T any](tx *Tx, k *Kind[T], index string, values ...string) ([]int
 
 // Update runs fn in a read-write transaction of one tenant at time now.
 func Update(st store.Store, tenant int64, now time.Time, fn func(*Tx) error) error {
-	return st.Update(tenant, func(stx store.Tx) error { return fn(&Tx{Tx: stx, Now: now}) })
+	return st.Update(tenant, func(stx store.Tx) error { return fn(newTx(stx, now, false)) })
 }
 
 // View runs fn in a read-only transaction of one tenant at time now.
 func View(st store.Store, tenant int64, now time.Time, fn func(*Tx) error) error {
-	return st.View(tenant, func(stx store.Tx) error { return fn(&Tx{Tx: stx, Now: now, readOnly: true}) })
+	return st.View(tenant, func(stx store.Tx) error { return fn(newTx(stx, now, true)) })
+}
+
+// newTx wraps a store transaction.
+func newTx(stx store.Tx, now time.Time, readOnly bool) *Tx {
+	tx := &Tx{Tx: stx, Now: now, readOnly: readOnly}
+	tx.keys = tx.keyBuf[:0]
+	return tx
 }
 
 // IDKey formats an ID as an index value.

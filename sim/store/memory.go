@@ -223,13 +223,15 @@ func (s *memStore) View(tenant int64, fn func(Tx) error) error {
 	if err != nil {
 		return err
 	}
-	tx := &memTx{}
-	defer tx.finish()
-	if t != nil {
-		t.mu.RLock()
-		defer t.mu.RUnlock()
-		tx.base = t.data
+	if t == nil {
+		tx := newMemTx(nil, false)
+		defer tx.finish()
+		return fn(tx)
 	}
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	tx := newMemTx(t.data, false)
+	defer tx.finish()
 	return fn(tx)
 }
 
@@ -243,7 +245,7 @@ func (s *memStore) Update(tenant int64, fn func(Tx) error) error {
 	if t.data == nil {
 		t.data = &memData{buckets: make(map[string]*memTree), seqs: make(map[string]uint64)}
 	}
-	tx := &memTx{base: t.data, txState: txState{writable: true}}
+	tx := newMemTx(t.data, true)
 	committed := false
 	defer func() {
 		tx.finish()
@@ -399,14 +401,30 @@ func (s *memStore) Close() error {
 }
 
 // memTx is a transaction of the memory backend. A View reads base; an
-// Update writes base's trees in place, logging how to undo each write, and
-// keeps its counters in dirtySeq until it commits.
+// Update writes base's trees in place, logging how to undo each write
+// (memWrites), and keeps its counters in dirtySeq until it commits.
 type memTx struct {
 	txState
 	base     *memData          // the tenant's state; nil = empty tenant (View only)
-	undo     []memUndo         // how to revert this tx's writes, oldest first
 	dirtySeq map[string]uint64 // counters advanced by this tx
 	writes   uint64            // number of Put/Delete calls, lets scans notice writes
+	// memWrites is an Update's write state; nil in a View, which is
+	// refused every write before any of it is read, so a read (a get by
+	// ID's View) allocates and clears a small tx.
+	*memWrites
+	// probe is where Get, GetShared and Delete pack the key they look up
+	// (see probe), in probeBuf while the key fits;
+	// neither calls back into the tx while the search runs. A scan packs
+	// its start into scanProbe instead, since the B-tree compares it
+	// while fn runs, and fn may call Get or (scanning > 0) scan again.
+	probe, scanProbe []byte
+	probeBuf         [24]byte
+	scanning         int // scans in progress
+}
+
+// memWrites is what an Update's memTx keeps to write and to undo.
+type memWrites struct {
+	undo []memUndo // how to revert this tx's writes, oldest first
 	// created holds the buckets this tx created: a rollback drops them
 	// whole, so writes into them need no undo entry (a tenant's seed
 	// writes tens of thousands of keys into new buckets).
@@ -420,13 +438,24 @@ type memTx struct {
 	// per Put, which was 5% of a tenant's seed.
 	recent     [8]recentTree
 	nextRecent int
-	// probe is where Get, GetShared and Delete pack the key they look up
-	// (see probe);
-	// neither calls back into the tx while the search runs. A scan packs
-	// its start into scanProbe instead, since the B-tree compares it
-	// while fn runs, and fn may call Get or (scanning > 0) scan again.
-	probe, scanProbe []byte
-	scanning         int // scans in progress
+}
+
+// newMemTx returns a transaction on base; a writable one gets its write
+// state in the same allocation.
+func newMemTx(base *memData, writable bool) *memTx {
+	if !writable {
+		tx := &memTx{base: base}
+		tx.probe = tx.probeBuf[:0]
+		return tx
+	}
+	both := &struct {
+		memTx
+		memWrites
+	}{}
+	tx := &both.memTx
+	tx.base, tx.writable, tx.memWrites = base, true, &both.memWrites
+	tx.probe = tx.probeBuf[:0]
+	return tx
 }
 
 // A large Update (a tenant's seed puts 7,600 pairs, 700 KB) packs its items
