@@ -121,10 +121,17 @@ func New(opts Options) (*Server, error) {
 	}
 	s.spec = oas.Load(dirFS(cfg.OpenAPIDir))
 
-	key, err := auth.LoadSigningKey(cfg.SigningKeyFile)
-	if err != nil {
-		return nil, err
+	// The signing key is parsed beside the fixture set (on a second core),
+	// and checked before the store is opened.
+	type loadedKey struct {
+		key *auth.SigningKey
+		err error
 	}
+	keyc := make(chan loadedKey, 1)
+	go func() {
+		key, err := auth.LoadSigningKey(cfg.SigningKeyFile)
+		keyc <- loadedKey{key, err}
+	}()
 	demo, err := fixture.Load(dirFS(cfg.FixturesDir))
 	if err != nil {
 		return nil, err
@@ -152,6 +159,10 @@ func New(opts Options) (*Server, error) {
 			return nil, fmt.Errorf("stsim: -scenario: %w", err)
 		}
 	}
+	signing := <-keyc
+	if signing.err != nil {
+		return nil, signing.err
+	}
 	if cfg.DataFile != "" {
 		s.store, err = store.OpenBolt(cfg.DataFile, store.BoltOptions{})
 	} else {
@@ -168,21 +179,24 @@ func New(opts Options) (*Server, error) {
 	var issuers map[string]string
 	var envs []control.Environment
 	s.envs, issuers, envs = environments(cfg)
-	s.auth = auth.NewService(reg, key, issuers, cfg.TokenTTL, s.clocks)
+	s.auth = auth.NewService(reg, signing.key, issuers, cfg.TokenTTL, s.clocks)
 	s.control = &control.Plane{Registry: reg, Store: s.store, Clocks: s.clocks, Limiter: s.limiter,
 		Journal: s.journal, Scenarios: s.scenarios, Fixtures: dirFS(cfg.FixturesDir), Seed: s.seed, Reindex: s.reindex, Environments: envs,
 		DefaultRateLimit: cfg.RateLimit}
-	background, stop := context.WithCancel(context.Background())
-	s.stop = stop
-	go s.limiter.RunSweeper(background, time.Minute) // keeps idle (app, tenant) keys from piling up
-	s.tokenLimiter = ratelimit.New(clock.Real{}, time.Second)
-	go s.tokenLimiter.RunSweeper(background, time.Minute)
+	// The seed is the longest part of a start: it begins as soon as the
+	// control plane exists, and the rest of New (the routes, the engine)
+	// runs beside it on a second core.
 	s.seeded = make(chan struct{})
 	go func() {
 		s.seedErr = s.control.Restore() // seeds the demo tenant of a fresh store
 		s.seededOK.Store(s.seedErr == nil)
 		close(s.seeded)
 	}()
+	background, stop := context.WithCancel(context.Background())
+	s.stop = stop
+	go s.limiter.RunSweeper(background, time.Minute) // keeps idle (app, tenant) keys from piling up
+	s.tokenLimiter = ratelimit.New(clock.Real{}, time.Second)
+	go s.tokenLimiter.RunSweeper(background, time.Minute)
 	s.routes = moduleRoutes()
 	for id, h := range opts.Handlers {
 		s.routes[id] = h
