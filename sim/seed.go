@@ -2,6 +2,7 @@ package sim
 
 import (
 	"errors"
+	"runtime"
 	"time"
 
 	"github.com/stsim/stsim/sim/crm"
@@ -87,17 +88,27 @@ func seedRecords(tx *resource.Tx, set *fixture.Set, now time.Time) error {
 		return err
 	}
 	dates := fixture.Dates{Now: now, Loc: settings.Location()}
+	inputs := make([]fixture.Input, len(Modules))
+	for i, m := range Modules {
+		inputs[i] = fixture.Input{Records: set.Module(m.Name), Dates: dates}
+	}
+	if ahead := startDecodeAhead(inputs); ahead != nil {
+		defer ahead.Stop()
+		for i := range inputs {
+			inputs[i].Ahead = ahead
+		}
+	}
 	err := resource.Reserve(tx, set.ReservedIDs(), func() error {
-		for _, m := range Modules {
-			if err := m.Seed(tx, fixture.Input{Records: set.Module(m.Name), Dates: dates}); err != nil {
+		for i, m := range Modules {
+			if err := m.Seed(tx, inputs[i]); err != nil {
 				return err
 			}
 		}
-		for _, m := range Modules {
+		for i, m := range Modules {
 			if m.SeedLast == nil {
 				continue
 			}
-			if err := m.SeedLast(tx, fixture.Input{Records: set.Module(m.Name), Dates: dates}); err != nil {
+			if err := m.SeedLast(tx, inputs[i]); err != nil {
 				return err
 			}
 		}
@@ -107,4 +118,14 @@ func seedRecords(tx *resource.Tx, set *fixture.Set, now time.Time) error {
 		return err
 	}
 	return tx.Put(metaBucket, seededKey, []byte(now.UTC().Format(time.RFC3339)))
+}
+
+// startDecodeAhead starts decoding the modules' fixture records beside the
+// seed (fixture.DecodeAhead) when there is a second core to do it on: on one
+// it would only take turns with the seed. Tests replace it.
+var startDecodeAhead = func(inputs []fixture.Input) *fixture.Ahead {
+	if runtime.GOMAXPROCS(0) < 2 {
+		return nil
+	}
+	return fixture.DecodeAhead(fixtureModules(), inputs)
 }

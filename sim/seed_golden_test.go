@@ -186,3 +186,41 @@ func (tx *touchingTx) NextSequence(name string) (uint64, error) {
 	tx.s.seqs[name] = true
 	return tx.Tx.NextSequence(name)
 }
+
+// TestSeedDecodeAhead seeds the demo tenant with its fixture records
+// decoded ahead (fixture.DecodeAhead) before the seed starts, beside it,
+// and not at all: the stored bytes are the same, and every kind decoded
+// ahead was taken by its seed as the type it decodes (a Kind whose Decode
+// names another type than its seed's Decode call would be decoded twice).
+func TestSeedDecodeAhead(t *testing.T) {
+	defer func(start func([]fixture.Input) *fixture.Ahead) { startDecodeAhead = start }(startDecodeAhead)
+	now := seedGoldenInstants[0]
+	var ahead *fixture.Ahead
+	startDecodeAhead = func(inputs []fixture.Input) *fixture.Ahead {
+		ahead = fixture.DecodeAhead(fixtureModules(), inputs)
+		ahead.Wait()
+		return ahead
+	}
+	first := seedDump(t, now)
+	if misfits := ahead.Misfits(); len(misfits) > 0 {
+		t.Errorf("kinds decoded ahead that their seed did not take: %v", misfits)
+	}
+	startDecodeAhead = func(inputs []fixture.Input) *fixture.Ahead { return fixture.DecodeAhead(fixtureModules(), inputs) }
+	beside := seedDump(t, now)
+	startDecodeAhead = func([]fixture.Input) *fixture.Ahead { return nil }
+	without := seedDump(t, now)
+	if string(first) != string(without) || string(beside) != string(without) {
+		t.Error("the seed's stored bytes depend on decoding ahead")
+	}
+	set, err := fixture.Load(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range fixtureModules() {
+		for _, k := range m.Kinds {
+			if k.Decode == nil && set.Module(m.Name) != nil && len(set.Module(m.Name).Kinds[k.Name]) > 0 {
+				t.Errorf("%s.%s has demo records but no Decode to decode them ahead", m.Name, k.Name)
+			}
+		}
+	}
+}

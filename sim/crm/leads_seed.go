@@ -13,7 +13,7 @@ import (
 // Crm.V2.LeadCreateRequest, plus its id, its status (Open, Dismissed with
 // a dismissingReasonId, or Converted) and its notes' texts.
 var leadKinds = []fixture.Kind{
-	{Name: "leads", Schema: "Crm.V2.LeadCreateRequest", Extra: []string{"id", "status", "dismissingReasonId", "notes"}},
+	{Name: "leads", Schema: "Crm.V2.LeadCreateRequest", Extra: []string{"id", "status", "dismissingReasonId", "notes"}, Decode: fixture.DecodeAs[leadFixture]},
 }
 
 type leadFixture struct {

@@ -16,11 +16,11 @@ import (
 // active), contacts, booking-provider tags, leads (leadKinds, written by
 // SeedLeads) and the "customers" generator (see demoGen).
 var Fixture = fixture.Module{Name: "crm", Kinds: append([]fixture.Kind{
-	{Name: "customerCustomFieldTypes", Schema: "Crm.V2.Customers.CustomFieldTypeResponse", Extra: []string{"active"}, Optional: []string{"*"}},
-	{Name: "locationCustomFieldTypes", Schema: "Crm.V2.Locations.CustomFieldTypeResponse", Extra: []string{"active"}, Optional: []string{"*"}},
-	{Name: "customers", Schema: "Crm.V2.Customers.CreateCustomerRequest", Extra: []string{"id", "active", "balance", "locations.active"}},
-	{Name: "contacts", Schema: "Crm.V2.CreateContactRequest", Extra: []string{"id", "active", "isArchived", "contactMethods", "relationships"}},
-	{Name: "bookingProviderTags", Schema: "Crm.V2.CreateBookingProviderTagRequest", Extra: []string{"id", "active"}},
+	{Name: "customerCustomFieldTypes", Schema: "Crm.V2.Customers.CustomFieldTypeResponse", Extra: []string{"active"}, Optional: []string{"*"}, Decode: fixture.DecodeAs[fieldTypeFixture]},
+	{Name: "locationCustomFieldTypes", Schema: "Crm.V2.Locations.CustomFieldTypeResponse", Extra: []string{"active"}, Optional: []string{"*"}, Decode: fixture.DecodeAs[fieldTypeFixture]},
+	{Name: "customers", Schema: "Crm.V2.Customers.CreateCustomerRequest", Extra: []string{"id", "active", "balance", "locations.active"}, Decode: fixture.DecodeAs[customerFixture]},
+	{Name: "contacts", Schema: "Crm.V2.CreateContactRequest", Extra: []string{"id", "active", "isArchived", "contactMethods", "relationships"}, Decode: fixture.DecodeAs[contactFixture]},
+	{Name: "bookingProviderTags", Schema: "Crm.V2.CreateBookingProviderTagRequest", Extra: []string{"id", "active"}, Decode: fixture.DecodeAs[tagFixture]},
 }, leadKinds...), Generators: []string{"customers"}}
 
 type fieldTypeFixture struct {

@@ -17,11 +17,11 @@ import (
 // provider's name), and the "schedules" generator: technician shifts and
 // weekly team meetings around today.
 var Fixture = fixture.Module{Name: "dispatch", Kinds: []fixture.Kind{
-	{Name: "arrivalWindows", Schema: "Dispatch.V2.CreateArrivalWindowRequest", Extra: []string{"id"}},
-	{Name: "businessHours", Schema: "Dispatch.V2.CreateBusinessHourRequest"},
-	{Name: "zones", Schema: "Dispatch.V2.CreateOrUpdateZoneRequestArgs", Extra: []string{"id", "active", "technicians"}},
-	{Name: "teams", Schema: "Dispatch.V2.CreateTeamRequest", Extra: []string{"id"}},
-	{Name: "gpsPings", Schema: "Dispatch.V2.GpsPingCreateRequest", Extra: []string{"provider"}},
+	{Name: "arrivalWindows", Schema: "Dispatch.V2.CreateArrivalWindowRequest", Extra: []string{"id"}, Decode: fixture.DecodeAs[arrivalWindowFixture]},
+	{Name: "businessHours", Schema: "Dispatch.V2.CreateBusinessHourRequest", Decode: fixture.DecodeAs[businessHours]},
+	{Name: "zones", Schema: "Dispatch.V2.CreateOrUpdateZoneRequestArgs", Extra: []string{"id", "active", "technicians"}, Decode: fixture.DecodeAs[zoneFixture]},
+	{Name: "teams", Schema: "Dispatch.V2.CreateTeamRequest", Extra: []string{"id"}, Decode: fixture.DecodeAs[teamFixture]},
+	{Name: "gpsPings", Schema: "Dispatch.V2.GpsPingCreateRequest", Extra: []string{"provider"}, Decode: fixture.DecodeAs[gpsPingFixture]},
 }, Generators: []string{"schedules"}}
 
 type arrivalWindowFixture struct {

@@ -20,7 +20,7 @@ const (
 // Fixture describes jbce.yaml: call reasons, in the shape the API lists
 // them (there is no create request).
 var Fixture = fixture.Module{Name: "jbce", Kinds: []fixture.Kind{
-	{Name: "callReasons", Schema: "Jbce.V2.CallReasonResponse", Optional: []string{"*"}},
+	{Name: "callReasons", Schema: "Jbce.V2.CallReasonResponse", Optional: []string{"*"}, Decode: fixture.DecodeAs[callReasonFixture]},
 }}
 
 type callReasonFixture struct {

@@ -12,11 +12,11 @@ import (
 // them), and projects (Jpm.V2.CreateProjectRequest) with their id, the jobs
 // attached (jobIds) and their notes' texts.
 var projectKinds = []fixture.Kind{
-	{Name: "projectStatuses", Schema: "Jpm.V2.ProjectStatusResponse", Optional: []string{"*"}},
-	{Name: "projectSubStatuses", Schema: "Jpm.V2.ProjectSubStatusResponse", Optional: []string{"*"}},
-	{Name: "projectTypes", Schema: "Jpm.V2.ProjectTypeResponse", Optional: []string{"*"}},
-	{Name: "projectCustomFieldTypes", Schema: "Jpm.V2.CustomFieldTypeResponse", Extra: []string{"active"}, Optional: []string{"*"}},
-	{Name: "projects", Schema: "Jpm.V2.CreateProjectRequest", Extra: []string{"id", "jobIds", "notes"}},
+	{Name: "projectStatuses", Schema: "Jpm.V2.ProjectStatusResponse", Optional: []string{"*"}, Decode: fixture.DecodeAs[projectStatusFixture]},
+	{Name: "projectSubStatuses", Schema: "Jpm.V2.ProjectSubStatusResponse", Optional: []string{"*"}, Decode: fixture.DecodeAs[projectSubStatusFixture]},
+	{Name: "projectTypes", Schema: "Jpm.V2.ProjectTypeResponse", Optional: []string{"*"}, Decode: fixture.DecodeAs[projectTypeFixture]},
+	{Name: "projectCustomFieldTypes", Schema: "Jpm.V2.CustomFieldTypeResponse", Extra: []string{"active"}, Optional: []string{"*"}, Decode: fixture.DecodeAs[fieldTypeFixture]},
+	{Name: "projects", Schema: "Jpm.V2.CreateProjectRequest", Extra: []string{"id", "jobIds", "notes"}, Decode: fixture.DecodeAs[projectFixture]},
 }
 
 type projectStatusFixture struct {

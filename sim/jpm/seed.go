@@ -23,12 +23,12 @@ import (
 // hours of its start (a job without technicians stays Scheduled). Projects
 // and their reference lists follow the jobs (projectKinds).
 var Fixture = fixture.Module{Name: "jpm", Kinds: append([]fixture.Kind{
-	{Name: "jobCustomFieldTypes", Schema: "Jpm.V2.CustomFieldTypeResponse", Extra: []string{"active"}, Optional: []string{"*"}},
-	{Name: "cancelReasons", Schema: "Jpm.V2.JobCancelReasonResponse", Optional: []string{"*"}},
-	{Name: "holdReasons", Schema: "Jpm.V2.JobHoldReasonResponse", Optional: []string{"*"}},
-	{Name: "jobTypes", Schema: "Jpm.V2.CreateJobTypeRequest", Extra: []string{"id", "active"}},
+	{Name: "jobCustomFieldTypes", Schema: "Jpm.V2.CustomFieldTypeResponse", Extra: []string{"active"}, Optional: []string{"*"}, Decode: fixture.DecodeAs[fieldTypeFixture]},
+	{Name: "cancelReasons", Schema: "Jpm.V2.JobCancelReasonResponse", Optional: []string{"*"}, Decode: fixture.DecodeAs[reasonFixture]},
+	{Name: "holdReasons", Schema: "Jpm.V2.JobHoldReasonResponse", Optional: []string{"*"}, Decode: fixture.DecodeAs[reasonFixture]},
+	{Name: "jobTypes", Schema: "Jpm.V2.CreateJobTypeRequest", Extra: []string{"id", "active"}, Decode: fixture.DecodeAs[jobTypeFixture]},
 	{Name: "jobs", Schema: "Jpm.V2.JobCreateRequest", Extra: []string{"id", "jobStatus", "cancel", "hold",
-		"appointments.isConfirmed", "appointments.specialInstructions"}},
+		"appointments.isConfirmed", "appointments.specialInstructions"}, Decode: fixture.DecodeAs[jobFixture]},
 }, projectKinds...)}
 
 type fieldTypeFixture struct {

@@ -30,9 +30,9 @@ const (
 // their monthly costs, each in its create request's shape. A cost may give
 // monthOffset (0: this month, -1: last month) instead of year and month.
 var Fixture = fixture.Module{Name: "marketing", Kinds: []fixture.Kind{
-	{Name: "categories", Schema: "Marketing.V2.CampaignCategoryCreateRequest", Extra: []string{"id", "active", "type"}},
-	{Name: "campaigns", Schema: "Marketing.V2.CampaignUpsertRequest", Extra: []string{"id", "isDefaultCampaign", "source", "medium"}},
-	{Name: "costs", Schema: "Marketing.V2.CreateCampaignCostRequest", Extra: []string{"id", "monthOffset"}, Optional: []string{"year", "month"}},
+	{Name: "categories", Schema: "Marketing.V2.CampaignCategoryCreateRequest", Extra: []string{"id", "active", "type"}, Decode: fixture.DecodeAs[categoryFixture]},
+	{Name: "campaigns", Schema: "Marketing.V2.CampaignUpsertRequest", Extra: []string{"id", "isDefaultCampaign", "source", "medium"}, Decode: fixture.DecodeAs[campaignFixture]},
+	{Name: "costs", Schema: "Marketing.V2.CreateCampaignCostRequest", Extra: []string{"id", "monthOffset"}, Optional: []string{"year", "month"}, Decode: fixture.DecodeAs[costFixture]},
 }}
 
 type categoryFixture struct {

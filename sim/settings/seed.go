@@ -51,12 +51,12 @@ const (
 // business units' externalData in the create-request shape.
 var Fixture = fixture.Module{Name: "settings", Kinds: []fixture.Kind{
 	{Name: "employees", Schema: "TenantSettings.V2.EmployeeCreateRequest", Extra: []string{"id", "active", "userId", "role"},
-		Optional: []string{"accountCreationMethod", "roleId"}},
-	{Name: "businessUnits", Schema: "TenantSettings.V2.BusinessUnitResponse", Extra: []string{"skills", "externalData"}, Optional: []string{"*"}},
+		Optional: []string{"accountCreationMethod", "roleId"}, Decode: fixture.DecodeAs[employeeFixture]},
+	{Name: "businessUnits", Schema: "TenantSettings.V2.BusinessUnitResponse", Extra: []string{"skills", "externalData"}, Optional: []string{"*"}, Decode: fixture.DecodeAs[businessUnitFixture]},
 	{Name: "technicians", Schema: "TenantSettings.V2.TechnicianCreateRequest", Extra: []string{"id", "active", "userId", "skills", "mainZoneId", "zoneIds"},
-		Optional: []string{"accountCreationMethod", "roleId"}},
-	{Name: "tagTypes", Schema: "TenantSettings.V2.TagTypeResponse", Optional: []string{"*"}},
-	{Name: "userRoles", Schema: "TenantSettings.V2.UserRoleResponse", Optional: []string{"*"}},
+		Optional: []string{"accountCreationMethod", "roleId"}, Decode: fixture.DecodeAs[technicianFixture]},
+	{Name: "tagTypes", Schema: "TenantSettings.V2.TagTypeResponse", Optional: []string{"*"}, Decode: fixture.DecodeAs[tagTypeFixture]},
+	{Name: "userRoles", Schema: "TenantSettings.V2.UserRoleResponse", Optional: []string{"*"}, Decode: fixture.DecodeAs[userRoleFixture]},
 }}
 
 type employeeFixture struct {
