@@ -403,9 +403,11 @@ func (b *bench) coldStarts(ctx context.Context, targets ...*coldTarget) error {
 	return nil
 }
 
-// coldStart starts stsim, the ceiling and the floor several times each
-// and prints the median time from exec to stsim's first authenticated 200
-// and to the others' first 200.
+// coldStart starts stsim, the ceiling and the floor several times each,
+// with the servers' GOMAXPROCS (-procs) and with Go's default (every core:
+// what a user gets, and the two cores the start-up target is set for), all
+// round-robin, and prints the median time from exec to stsim's first
+// authenticated 200 and to the others' first 200.
 func (b *bench) coldStart(ctx context.Context) error {
 	if b.opts.cold <= 0 {
 		return nil
@@ -447,19 +449,34 @@ func (b *bench) coldStart(ctx context.Context) error {
 		}
 	}
 	firstGet := func(p *process, _ *coldMarks) bool { return p.get("/") }
-	stsim := &coldTarget{start: func() (*process, error) {
-		return launch("stsim", b.stsim, b.opts.procs, nil, "-addr", "{addr}")
-	}, ready: stsimReady}
-	ceiling := &coldTarget{start: func() (*process, error) {
-		return launch("ceiling", b.self, b.opts.procs, []string{ceilingEnv + "={addr}"})
-	}, ready: firstGet}
-	targets := []*coldTarget{stsim, ceiling}
-	var floor *coldTarget
-	if b.floor != "" {
-		floor = &coldTarget{start: func() (*process, error) {
-			return launch("floor", b.floor, b.opts.procs, nil, "-addr", "{addr}")
+	// One row of targets per GOMAXPROCS setting; the default's only when
+	// it differs from -procs.
+	type row struct {
+		procs                 int
+		stsim, ceiling, floor *coldTarget
+	}
+	settings := []int{b.opts.procs}
+	if b.opts.procs > 0 && b.opts.procs != runtime.NumCPU() {
+		settings = append(settings, 0)
+	}
+	var rows []row
+	var targets []*coldTarget
+	for _, procs := range settings {
+		r := row{procs: procs}
+		r.stsim = &coldTarget{start: func() (*process, error) {
+			return launch("stsim", b.stsim, procs, nil, "-addr", "{addr}")
+		}, ready: stsimReady}
+		r.ceiling = &coldTarget{start: func() (*process, error) {
+			return launch("ceiling", b.self, procs, []string{ceilingEnv + "={addr}"})
 		}, ready: firstGet}
-		targets = append(targets, floor)
+		targets = append(targets, r.stsim, r.ceiling)
+		if b.floor != "" {
+			r.floor = &coldTarget{start: func() (*process, error) {
+				return launch("floor", b.floor, procs, nil, "-addr", "{addr}")
+			}, ready: firstGet}
+			targets = append(targets, r.floor)
+		}
+		rows = append(rows, r)
 	}
 	if err := b.coldStarts(ctx, targets...); err != nil {
 		return fmt.Errorf("cold start: %w", err)
@@ -470,17 +487,24 @@ func (b *bench) coldStart(ctx context.Context) error {
 		}
 		return ms(wall) + " (CPU " + ms(cpu) + ")"
 	}
-	st, stCPU, stAt := stsim.medians()
-	ce, ceCPU, _ := ceiling.medians()
-	fmt.Fprintf(b.out, "cold start to the first authenticated 200 (median of %d, round-robin): stsim %s, ceiling %s (first 200)\n",
-		b.opts.cold, withCPU(st, stCPU), withCPU(ce, ceCPU))
-	if floor != nil {
-		fl, flCPU, _ := floor.medians()
-		fmt.Fprintf(b.out, "floor, a bare server linked with stsim's libraries (gin, kin-openapi, jwt, bbolt: their package init, no stsim code): %s (first 200)\n",
-			withCPU(fl, flCPU))
+	fmt.Fprintf(b.out, "cold start, medians of %d round-robin starts from exec: stsim to its first authenticated 200 (a token, then a customer GET), the ceiling and the floor (a bare server linked with stsim's libraries: gin, kin-openapi, jwt, bbolt; their package init, no stsim code) to their first 200\n\n", b.opts.cold)
+	fmt.Fprintln(b.out, "| servers' GOMAXPROCS | stsim | ceiling | floor | stsim accepting connections | stsim token 200 |")
+	fmt.Fprintln(b.out, "|---|---|---|---|---|---|")
+	for _, r := range rows {
+		st, stCPU, stAt := r.stsim.medians()
+		ce, ceCPU, _ := r.ceiling.medians()
+		floor := "-"
+		if r.floor != nil {
+			fl, flCPU, _ := r.floor.medians()
+			floor = withCPU(fl, flCPU)
+		}
+		label := procsLabel(r.procs)
+		if r.procs == 0 {
+			label = fmt.Sprintf("default (%d CPUs)", runtime.NumCPU())
+		}
+		fmt.Fprintf(b.out, "| %s | %s | %s | %s | %s | %s |\n", label, withCPU(st, stCPU), withCPU(ce, ceCPU), floor, ms(stAt.accepting), ms(stAt.token))
 	}
-	fmt.Fprintf(b.out, "stsim's start, medians from exec: accepting connections %s, token 200 %s, authenticated 200 %s\n\n",
-		ms(stAt.accepting), ms(stAt.token), ms(st))
+	fmt.Fprintln(b.out)
 	if b.opts.coldData == 0 {
 		return nil
 	}
@@ -495,7 +519,7 @@ func (b *bench) coldStart(ctx context.Context) error {
 		return fmt.Errorf("cold start on bbolt: %w", err)
 	}
 	bb, bbCPU, _ := onBolt.medians()
-	fmt.Fprintf(b.out, "cold start on a bbolt file with %d more customers (median of %d): stsim %s\n\n", b.opts.coldData, b.opts.cold, withCPU(bb, bbCPU))
+	fmt.Fprintf(b.out, "cold start on a bbolt file with %d more customers (median of %d, servers' GOMAXPROCS %s): stsim %s\n\n", b.opts.coldData, b.opts.cold, procsLabel(b.opts.procs), withCPU(bb, bbCPU))
 	return nil
 }
 

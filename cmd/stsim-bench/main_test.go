@@ -37,7 +37,7 @@ func TestRunTiny(t *testing.T) {
 			t.Errorf("no row for %s:\n%s", w.name, report)
 		}
 	}
-	for _, want := range []string{"cold start to the first authenticated 200", "floor, a bare server linked with stsim's libraries", "medians from exec: accepting connections", "cold start on a bbolt file with 20 more customers", "at rest (demo tenant)", "with 20 more customers"} {
+	for _, want := range []string{"stsim to its first authenticated 200", "the floor (a bare server linked with stsim's libraries", "| servers' GOMAXPROCS | stsim | ceiling | floor | stsim accepting connections | stsim token 200 |", "| 1 | ", "| default (", "cold start on a bbolt file with 20 more customers", "at rest (demo tenant)", "with 20 more customers"} {
 		if !strings.Contains(report, want) {
 			t.Errorf("report lacks %q:\n%s", want, report)
 		}
