@@ -4,7 +4,8 @@
 // for the durable-create workload) and the ceiling, each in its own process
 // with the same GOMAXPROCS, drives both over loopback with the same
 // closed-loop connections, and prints req/s, p50/p99 and the ratio per
-// workload; then cold start to the first authenticated 200 (next to the
+// workload; then cold start to the first authenticated 200, at -procs and
+// at Go's default GOMAXPROCS (next to the
 // first 200 of the ceiling and of the floor, a bare server linked with
 // stsim's libraries: see ./floor) and resident memory at rest and with
 // many customers. Limits are lifted by configuration only (-rate-limit 0
