@@ -222,9 +222,12 @@ func (s *bodySchema) allAccept(t *jsonTree, n int32, depth int) bool {
 }
 
 func (s *bodySchema) acceptsNumber(text string) bool {
-	f, err := strconv.ParseFloat(text, 64) // as json.Number.Float64
-	if err != nil {
-		return false
+	f, ok := smallInteger(text)
+	if !ok {
+		var err error
+		if f, err = strconv.ParseFloat(text, 64); err != nil { // as json.Number.Float64
+			return false
+		}
 	}
 	if s.integer {
 		if f != math.Trunc(f) {
@@ -245,6 +248,32 @@ func (s *bodySchema) acceptsNumber(text string) bool {
 		return false
 	}
 	return s.max == nil || *s.max >= f
+}
+
+// smallInteger reads text of 1 to 15 decimal digits, with an optional
+// leading minus: the float64 strconv.ParseFloat gives for it (every such
+// integer is exact in a float64), without its general parse. Path IDs and
+// tenants are such numbers. It reports false for any other text.
+func smallInteger(text string) (float64, bool) {
+	digits := text
+	if len(digits) > 0 && digits[0] == '-' {
+		digits = digits[1:]
+	}
+	if len(digits) == 0 || len(digits) > 15 {
+		return 0, false
+	}
+	var n int64
+	for i := 0; i < len(digits); i++ {
+		c := digits[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if len(digits) < len(text) {
+		n = -n
+	}
+	return float64(n), true
 }
 
 // integerInFormat converts a number for an integer format as kin-openapi

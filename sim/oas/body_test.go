@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -337,4 +338,36 @@ func TestBodyCheckBounds(t *testing.T) {
 	if !kinAccepts(&s, []byte(past)) {
 		t.Error("kin-openapi rejects the long array")
 	}
+}
+
+// TestSmallIntegerReadsAsParseFloat holds the digits-only fast path of
+// acceptsNumber to strconv.ParseFloat: the same value (negative zero
+// aside, which compares equal) for what it reads, and no reading at all of
+// anything else.
+func TestSmallIntegerReadsAsParseFloat(t *testing.T) {
+	for _, text := range []string{"0", "-0", "6", "007", "1234567", "-42", "999999999999999", "-999999999999999",
+		"1000000000000000", "9007199254740993", "", "-", "+5", "1.0", "1e3", "0x10", " 1", "1 ", "12a", "--1", "١"} {
+		got, ok := smallInteger(text)
+		want, err := strconv.ParseFloat(text, 64)
+		digits := strings.TrimPrefix(text, "-")
+		wantOK := err == nil && len(digits) >= 1 && len(digits) <= 15 && strings.Trim(digits, "0123456789") == ""
+		if ok != wantOK || ok && got != want {
+			t.Errorf("smallInteger(%q) = %v, %v; ParseFloat: %v, %v", text, got, ok, want, err)
+		}
+	}
+}
+
+func FuzzSmallInteger(f *testing.F) {
+	for _, s := range []string{"6", "-12", "1234567890123456", "1e5", "+1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		got, ok := smallInteger(text)
+		if !ok {
+			return
+		}
+		if want, err := strconv.ParseFloat(text, 64); err != nil || got != want {
+			t.Fatalf("smallInteger(%q) = %v; ParseFloat: %v, %v", text, got, want, err)
+		}
+	})
 }
