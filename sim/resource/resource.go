@@ -546,9 +546,38 @@ func Update(st store.Store, tenant int64, now time.Time, fn func(*Tx) error) err
 	return st.Update(tenant, func(stx store.Tx) error { return fn(newTx(stx, now, false)) })
 }
 
-// View runs fn in a read-only transaction of one tenant at time now.
+// View runs fn in a read-only transaction of one tenant at time now. As
+// with the store's own transactions, fn must not keep tx: a View's Tx is
+// recycled for a later View once fn returns.
 func View(st store.Store, tenant int64, now time.Time, fn func(*Tx) error) error {
-	return st.View(tenant, func(stx store.Tx) error { return fn(newTx(stx, now, true)) })
+	v := viewRuns.Get().(*viewRun)
+	v.now, v.fn = now, fn
+	err := st.View(tenant, v.run)
+	v.now, v.fn, v.tx = time.Time{}, nil, Tx{} // keep nothing of this View
+	viewRuns.Put(v)
+	return err
+}
+
+// viewRun is one View's transaction and what it runs, recycled with run
+// bound to it, so a View that reads one record (a get by ID) allocates
+// neither its Tx nor a closure.
+type viewRun struct {
+	tx  Tx
+	now time.Time
+	fn  func(*Tx) error
+	run func(store.Tx) error // v.runFn, bound once
+}
+
+var viewRuns = sync.Pool{New: func() any {
+	v := &viewRun{}
+	v.run = v.runFn
+	return v
+}}
+
+func (v *viewRun) runFn(stx store.Tx) error {
+	v.tx = Tx{Tx: stx, Now: v.now, readOnly: true}
+	v.tx.keys = v.tx.keyBuf[:0]
+	return v.fn(&v.tx)
 }
 
 // newTx wraps a store transaction.
