@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/stsim/stsim/sim/journal"
@@ -62,8 +63,39 @@ func NewLogger(w io.Writer, format string, level slog.Leveler) *slog.Logger {
 // derived logger (whose lines carry more) has no fast path.
 type accessHandler struct {
 	slog.Handler
-	w    *lineWriter
-	json bool
+	w      *lineWriter
+	json   bool
+	stamps stampCache
+}
+
+// stampCache keeps the text appendMillis wrote for the last millisecond it
+// was asked for: under load many access lines share their millisecond, and
+// formatting the time was about a third of the line's cost.
+type stampCache struct {
+	last atomic.Pointer[millisStamp]
+}
+
+// millisStamp is one millisecond's text, in one location.
+type millisStamp struct {
+	ms   int64
+	loc  *time.Location
+	text string
+}
+
+// appendMillis is appendMillis(b, t), from the cache when t is in the
+// millisecond (and location) of the last call.
+func (c *stampCache) appendMillis(b []byte, t time.Time) []byte {
+	ms, loc := t.UnixMilli(), t.Location()
+	if ms <= 0 { // UnixMilli truncates toward zero: before 1970 two milliseconds share a value
+		return appendMillis(b, t)
+	}
+	if s := c.last.Load(); s != nil && s.ms == ms && s.loc == loc {
+		return append(b, s.text...)
+	}
+	n := len(b)
+	b = appendMillis(b, t)
+	c.last.Store(&millisStamp{ms: ms, loc: loc, text: string(b[n:])})
+	return b
 }
 
 // lineWriter writes whole log lines to w under one lock. Access lines
@@ -188,7 +220,7 @@ func (h *accessHandler) writeAccess(level slog.Level, at time.Time, e *journal.E
 		b = append(b, "\"}\n"...)
 	} else {
 		b = append(b, "time="...)
-		b = appendMillis(b, at)
+		b = h.stamps.appendMillis(b, at)
 		b = append(b, " level="...)
 		b = append(b, level.String()...)
 		b = append(b, " msg=request method="...)

@@ -301,3 +301,25 @@ func TestLogQueueBufferStaysBounded(t *testing.T) {
 		t.Errorf("written %d bytes, not the %d of the lines in order", len(got), len(strings.Join(want, "")))
 	}
 }
+
+// TestStampCacheWritesWhatAppendMillisWrites: one cache asked for times in
+// the same millisecond, the next one, another location and before 1970
+// (where UnixMilli truncates toward zero) writes what appendMillis writes.
+func TestStampCacheWritesWhatAppendMillisWrites(t *testing.T) {
+	base := time.Date(2026, 12, 6, 18, 4, 5, 123_000_000, time.UTC)
+	cst := time.FixedZone("CST", -6*3600)
+	times := []time.Time{
+		base, base.Add(400 * time.Microsecond), base.Add(999_999 * time.Nanosecond),
+		base.Add(time.Millisecond), base.Add(time.Millisecond).In(cst), base.Add(time.Millisecond),
+		time.Unix(0, 500_000).UTC(), time.Unix(0, -500_000).UTC(), time.Unix(0, 500_000).UTC(),
+		time.Unix(-1, 0).UTC(), time.Unix(-1, 200_000).UTC(),
+		time.Now(), time.Now(),
+	}
+	var c stampCache
+	for _, at := range times {
+		got := string(c.appendMillis([]byte("x"), at))
+		if want := string(appendMillis([]byte("x"), at)); got != want {
+			t.Errorf("%v: got %q, want %q", at, got, want)
+		}
+	}
+}

@@ -76,6 +76,9 @@ type requestState struct {
 	entry journal.Entry
 	call  callState
 	keys  map[any]any
+	// pathValues is room for the path parameter values of the call
+	// (most operations have at most four).
+	pathValues [4]string
 }
 
 var requestStates = sync.Pool{New: func() any { return &requestState{keys: make(map[any]any, 1)} }}
@@ -161,7 +164,7 @@ func (s *Server) traceAndLog(c *gin.Context) {
 	} else {
 		delete(c.Keys, stateKey) // the state is recycled below
 	}
-	*e, st.call = journal.Entry{}, callState{}
+	*e, st.call, st.pathValues = journal.Entry{}, callState{}, [4]string{}
 	requestStates.Put(st)
 }
 
@@ -322,7 +325,7 @@ func (s *Server) dispatch(c *gin.Context) {
 			With("docs", "https://developer.servicetitan.io/docs/get-going-first-api-call/"))
 		return
 	}
-	op, values, outcome := s.spec.Match(c.Request.Method, path)
+	op, values, outcome := s.spec.MatchInto(state(c).pathValues[:0], c.Request.Method, path)
 	switch outcome {
 	case oas.NoSuchPath:
 		s.fail(c, apierr.New(http.StatusNotFound, "No API operation matches "+c.Request.Method+" "+path+".").

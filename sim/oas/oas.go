@@ -395,6 +395,12 @@ const (
 // its operation and path parameter values (in Operation.ParamNames order).
 // For MethodNotAllowed it returns the allowed methods instead.
 func (s *Spec) Match(method, path string) (*Operation, []string, Outcome) {
+	return s.MatchInto(nil, method, path)
+}
+
+// MatchInto is Match appending the path parameter values to values[:0]
+// (room the caller keeps for them, so a match need not allocate).
+func (s *Spec) MatchInto(values []string, method, path string) (*Operation, []string, Outcome) {
 	module, ok := moduleOf(path)
 	if !ok {
 		return nil, nil, NoSuchPath
@@ -407,7 +413,7 @@ func (s *Spec) Match(method, path string) (*Operation, []string, Outcome) {
 	if d.err != nil {
 		return nil, nil, LoadFailed
 	}
-	leaf, values := d.tree.match(path[len(d.Base):])
+	leaf, values := d.tree.match(path[len(d.Base):], values)
 	if leaf == nil {
 		return nil, nil, NoSuchPath
 	}
@@ -445,7 +451,7 @@ func (s *Spec) MatchDocument(name, method, path string) (*Operation, []string, O
 	if err != nil {
 		return nil, nil, LoadFailed
 	}
-	leaf, values := d.tree.match(path)
+	leaf, values := d.tree.match(path, nil)
 	if leaf == nil {
 		return nil, nil, NoSuchPath
 	}

@@ -43,11 +43,11 @@ func (n *node) insert(segs []string, op *Operation) []string {
 
 // match finds the node for a path relative to the trie's root (a leading
 // or trailing slash is ignored, as splitPath ignores them), collecting
-// parameter values. It walks the path in place: a match allocates only
-// its values, once.
-func (n *node) match(path string) (*node, []string) {
+// parameter values in values[:0]. It walks the path in place: a match
+// allocates only its values, once, and only if values has no room.
+func (n *node) match(path string, values []string) (*node, []string) {
 	path = strings.Trim(path, "/")
-	return n.matchRest(path, path == "", nil)
+	return n.matchRest(path, path == "", values[:0])
 }
 
 // matchRest matches the segments of rest (none when end is set).
@@ -65,7 +65,7 @@ func (n *node) matchRest(rest string, end bool, values []string) (*node, []strin
 		}
 	}
 	if n.param != nil && seg != "" {
-		if values == nil {
+		if cap(values) == 0 {
 			values = make([]string, 0, 4) // room for the parameters of most paths
 		}
 		return n.param.matchRest(tail, !more, append(values, seg))
