@@ -9,12 +9,14 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stsim/stsim/sim/fixture"
+	"github.com/stsim/stsim/sim/resource"
 	"github.com/stsim/stsim/sim/store"
 )
 
@@ -189,9 +191,11 @@ func (tx *touchingTx) NextSequence(name string) (uint64, error) {
 
 // TestSeedDecodeAhead seeds the demo tenant with its fixture records
 // decoded ahead (fixture.DecodeAhead) before the seed starts, beside it,
-// and not at all: the stored bytes are the same, and every kind decoded
-// ahead was taken by its seed as the type it decodes (a Kind whose Decode
-// names another type than its seed's Decode call would be decoded twice).
+// and not at all: the stored bytes are the same, every kind decoded ahead
+// was taken by its seed as the type it decodes (a Kind whose Decode names
+// another type than its seed's Decode call would be decoded twice), and
+// every record type the seed encodes through the general encoder is in a
+// module's Writes (warmed ahead).
 func TestSeedDecodeAhead(t *testing.T) {
 	defer func(start func([]fixture.Input) *fixture.Ahead) { startDecodeAhead = start }(startDecodeAhead)
 	now := seedGoldenInstants[0]
@@ -201,9 +205,26 @@ func TestSeedDecodeAhead(t *testing.T) {
 		ahead.Wait()
 		return ahead
 	}
+	encoded := map[reflect.Type]bool{}
+	resource.OnGeneralEncode = func(t reflect.Type) { encoded[t] = true } // the seed writes on this goroutine
 	first := seedDump(t, now)
+	resource.OnGeneralEncode = nil
 	if misfits := ahead.Misfits(); len(misfits) > 0 {
 		t.Errorf("kinds decoded ahead that their seed did not take: %v", misfits)
+	}
+	warmed := map[reflect.Type]bool{}
+	for _, m := range fixtureModules() {
+		for _, w := range m.Writes {
+			warmed[reflect.TypeOf(w)] = true
+		}
+	}
+	for typ := range encoded {
+		if typ.Kind() == reflect.Pointer {
+			typ = typ.Elem()
+		}
+		if !warmed[typ] {
+			t.Errorf("the seed encodes %v through the general encoder, but no fixture.Module's Writes has it built ahead", typ)
+		}
 	}
 	startDecodeAhead = func(inputs []fixture.Input) *fixture.Ahead { return fixture.DecodeAhead(fixtureModules(), inputs) }
 	beside := seedDump(t, now)

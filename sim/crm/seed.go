@@ -21,7 +21,8 @@ var Fixture = fixture.Module{Name: "crm", Kinds: append([]fixture.Kind{
 	{Name: "customers", Schema: "Crm.V2.Customers.CreateCustomerRequest", Extra: []string{"id", "active", "balance", "locations.active"}, Decode: fixture.DecodeAs[customerFixture]},
 	{Name: "contacts", Schema: "Crm.V2.CreateContactRequest", Extra: []string{"id", "active", "isArchived", "contactMethods", "relationships"}, Decode: fixture.DecodeAs[contactFixture]},
 	{Name: "bookingProviderTags", Schema: "Crm.V2.CreateBookingProviderTagRequest", Extra: []string{"id", "active"}, Decode: fixture.DecodeAs[tagFixture]},
-}, leadKinds...), Generators: []string{"customers"}}
+}, leadKinds...), Generators: []string{"customers"},
+	Writes: []any{BookingProviderTag{}, ContactMethod{}, CustomFieldType{}, Lead{}, Note{}, Person{}, Relationship{}}}
 
 type fieldTypeFixture struct {
 	fixture.Common

@@ -22,7 +22,8 @@ var Fixture = fixture.Module{Name: "dispatch", Kinds: []fixture.Kind{
 	{Name: "zones", Schema: "Dispatch.V2.CreateOrUpdateZoneRequestArgs", Extra: []string{"id", "active", "technicians"}, Decode: fixture.DecodeAs[zoneFixture]},
 	{Name: "teams", Schema: "Dispatch.V2.CreateTeamRequest", Extra: []string{"id"}, Decode: fixture.DecodeAs[teamFixture]},
 	{Name: "gpsPings", Schema: "Dispatch.V2.GpsPingCreateRequest", Extra: []string{"provider"}, Decode: fixture.DecodeAs[gpsPingFixture]},
-}, Generators: []string{"schedules"}}
+}, Generators: []string{"schedules"},
+	Writes: []any{ArrivalWindow{}, GPSPing{}, NonJobAppointment{}, Team{}, Zone{}}}
 
 type arrivalWindowFixture struct {
 	ID int64 `json:"id"`

@@ -21,7 +21,7 @@ const (
 // them (there is no create request).
 var Fixture = fixture.Module{Name: "jbce", Kinds: []fixture.Kind{
 	{Name: "callReasons", Schema: "Jbce.V2.CallReasonResponse", Optional: []string{"*"}, Decode: fixture.DecodeAs[callReasonFixture]},
-}}
+}, Writes: []any{CallReason{}}}
 
 type callReasonFixture struct {
 	fixture.Common

@@ -29,7 +29,9 @@ var Fixture = fixture.Module{Name: "jpm", Kinds: append([]fixture.Kind{
 	{Name: "jobTypes", Schema: "Jpm.V2.CreateJobTypeRequest", Extra: []string{"id", "active"}, Decode: fixture.DecodeAs[jobTypeFixture]},
 	{Name: "jobs", Schema: "Jpm.V2.JobCreateRequest", Extra: []string{"id", "jobStatus", "cancel", "hold",
 		"appointments.isConfirmed", "appointments.specialInstructions"}, Decode: fixture.DecodeAs[jobFixture]},
-}, projectKinds...)}
+}, projectKinds...),
+	Writes: []any{Appointment{}, Assignment{}, BookedLog{}, CanceledLog{}, CustomFieldType{}, History{}, Job{}, JobType{}, Note{},
+		Project{}, ProjectStatus{}, ProjectSubStatus{}, ProjectType{}, Reason{}}}
 
 type fieldTypeFixture struct {
 	fixture.Common

@@ -33,7 +33,7 @@ var Fixture = fixture.Module{Name: "marketing", Kinds: []fixture.Kind{
 	{Name: "categories", Schema: "Marketing.V2.CampaignCategoryCreateRequest", Extra: []string{"id", "active", "type"}, Decode: fixture.DecodeAs[categoryFixture]},
 	{Name: "campaigns", Schema: "Marketing.V2.CampaignUpsertRequest", Extra: []string{"id", "isDefaultCampaign", "source", "medium"}, Decode: fixture.DecodeAs[campaignFixture]},
 	{Name: "costs", Schema: "Marketing.V2.CreateCampaignCostRequest", Extra: []string{"id", "monthOffset"}, Optional: []string{"year", "month"}, Decode: fixture.DecodeAs[costFixture]},
-}}
+}, Writes: []any{Campaign{}, Category{}, Cost{}}}
 
 type categoryFixture struct {
 	fixture.Common

@@ -16,6 +16,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strconv"
 	"sync"
@@ -173,6 +174,9 @@ func (tx *Tx) storedValue(rec any) ([]byte, error) {
 			tx.appended = b
 			return b, nil
 		}
+	}
+	if OnGeneralEncode != nil {
+		OnGeneralEncode(reflect.TypeOf(rec))
 	}
 	tx.value.Reset()
 	if err := jsonv2.MarshalWrite(&tx.value, rec, storedOptions); err != nil {
@@ -346,6 +350,40 @@ func encode(rec any) ([]byte, error) { return jsonv2.Marshal(rec, storedOptions)
 // leaves to MarshalStored.
 type StoredAppender interface {
 	AppendStored(b []byte) ([]byte, bool)
+}
+
+// OnGeneralEncode, when set (by a test, before any write), is told the
+// type of each record a write encodes through the general encoder.
+var OnGeneralEncode func(reflect.Type)
+
+// WarmEncoders has the general encoder build its codecs for recs' types
+// and every struct type they hold, so that the first write of such a
+// record does not: what the demo seed's fresh process does for each kind
+// (fixture.Module's Writes, warmed beside the seed on a second core).
+func WarmEncoders(recs ...any) {
+	seen := map[reflect.Type]bool{}
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map {
+			if t.Kind() == reflect.Map {
+				walk(t.Key())
+			}
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct || seen[t] {
+			return
+		}
+		seen[t] = true
+		_, _ = jsonv2.Marshal(reflect.New(t).Interface(), storedOptions) // builds t's fields
+		for i := range t.NumField() {
+			walk(t.Field(i).Type)
+		}
+	}
+	for _, rec := range recs {
+		if rec != nil {
+			walk(reflect.TypeOf(rec))
+		}
+	}
 }
 
 // MarshalStored encodes rec in its stored form through the general encoder,

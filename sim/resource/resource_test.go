@@ -413,3 +413,18 @@ func TestStoredValuesAreTheirRecordsEncoding(t *testing.T) {
 		})
 	})
 }
+
+// TestWarmEncodersWalksEveryType: WarmEncoders ends on types that hold
+// themselves and reaches through pointers, slices, arrays and maps.
+func TestWarmEncodersWalksEveryType(t *testing.T) {
+	type leaf struct{ N int }
+	type tree struct {
+		Meta
+		Kids  []*tree
+		Named map[string][2]leaf
+	}
+	WarmEncoders(tree{}, &leaf{}, nil)
+	if _, err := MarshalStored(&tree{Kids: []*tree{{}}, Named: map[string][2]leaf{"a": {{N: 1}}}}); err != nil {
+		t.Fatal(err)
+	}
+}
