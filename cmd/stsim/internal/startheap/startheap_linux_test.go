@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // TestWanted: the user's switches turn the advice off; otherwise the
@@ -105,4 +106,25 @@ func mappingRange(line string) (lo, hi uintptr, ok bool) {
 		return 0, 0, false
 	}
 	return uintptr(x), uintptr(y), true
+}
+
+// TestGapsHoldTheBufferHead: the buffer's pages below the advised range
+// are held (gaps), so the heap's next allocations start in the advised
+// range instead of in 4 KiB pages there: the last hold reaches the
+// advised range from below it.
+func TestGapsHoldTheBufferHead(t *testing.T) {
+	if !wanted(os.Getenv) {
+		t.Skip("the kernel does not give huge pages on advice here, or GOMEMLIMIT/GODEBUG=disablethp=1 is set")
+	}
+	if bufferStart == Advised.Start {
+		t.Skip("the buffer started on a huge page boundary: nothing to hold")
+	}
+	if len(gaps) == 0 {
+		t.Fatalf("no hold of the buffer's first pages [%#x, %#x)", bufferStart, Advised.Start)
+	}
+	last := gaps[len(gaps)-1]
+	start := uintptr(unsafe.Pointer(unsafe.StringData(last.String())))
+	if end := gapEnd(last); start >= Advised.Start || end < Advised.Start {
+		t.Errorf("the last of %d holds is [%#x, %#x), want it to reach the advised range at %#x from below (buffer from %#x)", len(gaps), start, end, Advised.Start, bufferStart)
+	}
 }
