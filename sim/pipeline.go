@@ -325,7 +325,8 @@ func (s *Server) dispatch(c *gin.Context) {
 			With("docs", "https://developer.servicetitan.io/docs/get-going-first-api-call/"))
 		return
 	}
-	op, values, outcome := s.spec.MatchInto(state(c).pathValues[:0], c.Request.Method, path)
+	st := state(c)
+	op, values, outcome := s.spec.MatchInto(st.pathValues[:0], c.Request.Method, path)
 	switch outcome {
 	case oas.NoSuchPath:
 		s.fail(c, apierr.New(http.StatusNotFound, "No API operation matches "+c.Request.Method+" "+path+".").
@@ -340,7 +341,7 @@ func (s *Server) dispatch(c *gin.Context) {
 		s.fail(c, apierr.Internal(fmt.Errorf("OpenAPI document for %s did not load", path)))
 		return
 	}
-	entry(c).Operation = op.QualifiedID()
+	st.entry.Operation = op.QualifiedID()
 	if s.cfg.StrictResponses {
 		s.serveStrict(c, op, values)
 		return
