@@ -184,31 +184,25 @@ func (r *Registry) Apps() []App {
 	return out
 }
 
-// callView is what the per-call check needs of an app and a connection,
-// read under one lock without copying scope lists (they are not needed:
-// the token carries its scopes).
-type callView struct {
-	app     App
-	conn    Connection
-	appOK   bool
-	connOK  bool
-	sameApp bool
-}
-
-func (r *Registry) forCall(appKey, clientID string) callView {
+// forCall reads what the per-call check needs of the app with appKey and
+// the connection of clientID into p.App and p.Connection, under one lock
+// and without copying scope lists (they are not needed: the token carries
+// its scopes), and reports which exist and whether the connection is the
+// app's. Both are written straight into the principal: they are a few
+// hundred bytes, read on every call.
+func (r *Registry) forCall(appKey, clientID string, p *Principal) (appOK, connOK, sameApp bool) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	var v callView
 	if a, ok := r.appsByKey[appKey]; ok {
-		v.app, v.appOK = *a, true
-		v.app.Scopes = nil
+		p.App, appOK = *a, true
+		p.App.Scopes = nil
 	}
 	if c, ok := r.conns[clientID]; ok {
-		v.conn, v.connOK = c.Connection, true
-		v.conn.Scopes = nil
-		v.sameApp = v.appOK && c.AppID == v.app.ID
+		p.Connection, connOK = c.Connection, true
+		p.Connection.Scopes = nil
+		sameApp = appOK && c.AppID == p.App.ID
 	}
-	return v
+	return appOK, connOK, sameApp
 }
 
 // Connection returns a connection by client ID.

@@ -279,7 +279,9 @@ func (s *Service) Authenticate(r *http.Request, tenant int64, scope string) (*Pr
 
 // AuthenticateTo is Authenticate setting *p to the principal, for a caller
 // that keeps it with other per-request state in one allocation and has
-// read the tenant's clock already (now; zero: read it here).
+// read the tenant's clock already (now; zero: read it here). Every field of
+// *p is set when the call is let through; after a refusal *p may hold parts
+// of a principal, to be ignored.
 func (s *Service) AuthenticateTo(p *Principal, r *http.Request, tenant int64, scope string, now time.Time) *apierr.Error {
 	raw := bearerToken(header(r, "Authorization"))
 	if raw == "" {
@@ -298,16 +300,16 @@ func (s *Service) AuthenticateTo(p *Principal, r *http.Request, tenant int64, sc
 			Field(AppKeyHeader, "Send your application key in the ST-App-Key header (or the servicetitanapplicationkey query parameter).").
 			WithCode(apierr.CodeNoAppKey)
 	}
-	v := s.Registry.forCall(key, tok.ClientID)
-	app, conn := v.app, v.conn
-	if !v.appOK {
+	appOK, connOK, sameApp := s.Registry.forCall(key, tok.ClientID, p)
+	conn := &p.Connection
+	if !appOK {
 		return apierr.New(http.StatusUnauthorized, "Access denied due to an invalid app key.").
 			Field(AppKeyHeader, "No application has this key.")
 	}
-	if !v.connOK {
+	if !connOK {
 		return tokenError(errors.New("the client this token was issued to no longer exists"))
 	}
-	if !v.sameApp {
+	if !sameApp {
 		return apierr.New(http.StatusUnauthorized, "Access denied: the app key does not belong to the app this token was issued to.").
 			Field(AppKeyHeader, "The token's client belongs to a different application.")
 	}
@@ -326,7 +328,7 @@ func (s *Service) AuthenticateTo(p *Principal, r *http.Request, tenant int64, sc
 		return apierr.New(http.StatusForbidden, "Access denied: the token lacks the scope this operation needs.").
 			Field("scope", "This operation needs scope "+scope+".")
 	}
-	*p = Principal{Token: tok, Connection: conn, App: app}
+	p.Token = tok
 	return nil
 }
 
