@@ -9,6 +9,7 @@ import (
 	"github.com/stsim/stsim/sim/crm"
 	"github.com/stsim/stsim/sim/dispatch"
 	"github.com/stsim/stsim/sim/fixture"
+	"github.com/stsim/stsim/sim/jpm"
 	"github.com/stsim/stsim/sim/resource"
 	"github.com/stsim/stsim/sim/store"
 )
@@ -29,13 +30,19 @@ func TestSeedStoredForms(t *testing.T) {
 	}
 	kinds := []struct {
 		bucket string
+		least  int // demo records at least
 		new    func() resource.StoredAppender
 	}{
-		{"r/crm.customers", func() resource.StoredAppender { return new(crm.Customer) }},
-		{"r/crm.locations", func() resource.StoredAppender { return new(crm.Location) }},
-		{"r/crm.customer-contacts", func() resource.StoredAppender { return new(crm.Contact) }},
-		{"r/crm.location-contacts", func() resource.StoredAppender { return new(crm.Contact) }},
-		{"r/dispatch.technician-shifts", func() resource.StoredAppender { return new(dispatch.Shift) }},
+		{"r/crm.customers", 100, func() resource.StoredAppender { return new(crm.Customer) }},
+		{"r/crm.locations", 100, func() resource.StoredAppender { return new(crm.Location) }},
+		{"r/crm.customer-contacts", 100, func() resource.StoredAppender { return new(crm.Contact) }},
+		{"r/crm.location-contacts", 100, func() resource.StoredAppender { return new(crm.Contact) }},
+		{"r/dispatch.technician-shifts", 100, func() resource.StoredAppender { return new(dispatch.Shift) }},
+		{"r/jpm.jobs", 20, func() resource.StoredAppender { return new(jpm.Job) }},
+		{"r/jpm.appointments", 20, func() resource.StoredAppender { return new(jpm.Appointment) }},
+		{"r/jpm.appointment-assignments", 15, func() resource.StoredAppender { return new(jpm.Assignment) }},
+		{"r/jpm.job-booked-logs", 15, func() resource.StoredAppender { return new(jpm.BookedLog) }},
+		{"r/jpm.job-history", 20, func() resource.StoredAppender { return new(jpm.History) }},
 	}
 	err = st.View(set.Tenant.ID, func(tx store.Tx) error {
 		for _, k := range kinds {
@@ -61,7 +68,7 @@ func TestSeedStoredForms(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			if n < 100 {
+			if n < k.least {
 				t.Errorf("%s: %d demo records", k.bucket, n)
 			}
 		}

@@ -201,6 +201,14 @@ func (w *Writer) Time(name string, t resource.Time) {
 	w.b = t.AppendJSON(w.b)
 }
 
+// TimePtr writes a non-nil stamp unless it is zero (the general encoder
+// asks the pointer's IsZero too).
+func (w *Writer) TimePtr(name string, t *resource.Time) {
+	if t != nil {
+		w.Time(name, *t)
+	}
+}
+
 // Ints writes a non-nil integer slice.
 func (w *Writer) Ints(name string, v []int64) {
 	if v == nil {
@@ -210,6 +218,19 @@ func (w *Writer) Ints(name string, v []int64) {
 	for _, n := range v {
 		w.sep()
 		w.b = strconv.AppendInt(w.b, n, 10)
+	}
+	w.Close(']')
+}
+
+// Strings writes a non-nil string slice.
+func (w *Writer) Strings(name string, v []string) {
+	if v == nil {
+		return
+	}
+	w.Array(name)
+	for _, s := range v {
+		w.sep()
+		w.str(s)
 	}
 	w.Close(']')
 }

@@ -21,6 +21,8 @@ type sample struct {
 	F      float64            `json:"f"`
 	FP     *float64           `json:"fp"`
 	T      resource.Time      `json:"t"`
+	TP     *resource.Time     `json:"tp"`
+	Strs   []string           `json:"strs"`
 	Ints   []int64            `json:"ints"`
 	Inner  inner              `json:"inner"`
 	Inners []inner            `json:"inners"`
@@ -42,6 +44,8 @@ func (s *sample) AppendStored(b []byte) ([]byte, bool) {
 	w.Float("f", s.F)
 	w.FloatPtr("fp", s.FP)
 	w.Time("t", s.T)
+	w.TimePtr("tp", s.TP)
+	w.Strings("strs", s.Strs)
 	w.Ints("ints", s.Ints)
 	if s.Inner != (inner{}) {
 		w.Object("inner")
@@ -94,19 +98,20 @@ var (
 func TestWriterIsMarshalStored(t *testing.T) {
 	storedjsontest.Check(t, &sample{}, true) // no members at all
 	for _, s := range sampleStrings {
-		storedjsontest.Check(t, &sample{Meta: resource.Meta{ID: 1}, S: s, SP: &s, Inner: inner{N: s}, Map: map[string][]inner{s: {{N: s}}}}, true)
+		storedjsontest.Check(t, &sample{Meta: resource.Meta{ID: 1}, S: s, SP: &s, Strs: []string{s, "", s}, Inner: inner{N: s}, Map: map[string][]inner{s: {{N: s}}}}, true)
 	}
 	for _, f := range sampleFloats {
 		storedjsontest.Check(t, &sample{Meta: resource.Meta{ID: 1, Seq: 2}, F: f, FP: &f}, !math.IsNaN(f) && !math.IsInf(f, 0))
 	}
 	for _, tm := range sampleTimes {
 		y := tm.UTC().Year()
-		storedjsontest.Check(t, &sample{Meta: resource.Meta{ID: 1, CreatedOn: resource.Stamp(tm)}, T: resource.Stamp(tm)}, y >= 0 && y <= 9999)
+		stamp := resource.Stamp(tm)
+		storedjsontest.Check(t, &sample{Meta: resource.Meta{ID: 1, CreatedOn: stamp}, T: stamp, TP: &stamp}, y >= 0 && y <= 9999)
 		storedjsontest.Check(t, &sample{Meta: resource.Meta{CreatedOn: resource.Stamp(tm), ModifiedOn: resource.Stamp(tm)}}, y >= 0 && y <= 9999)
 	}
 	zero, neg := int64(0), int64(-7)
 	storedjsontest.Check(t, &sample{Meta: resource.Meta{ID: -3, Active: true, Deleted: true, Seq: math.MaxUint64}, I: math.MinInt64, IP: &zero, B: true}, true)
-	storedjsontest.Check(t, &sample{IP: &neg, Ints: []int64{}, Inners: []inner{}, Map: map[string][]inner{}}, true)
+	storedjsontest.Check(t, &sample{IP: &neg, Ints: []int64{}, Strs: []string{}, Inners: []inner{}, Map: map[string][]inner{}, TP: new(resource.Time)}, true)
 	storedjsontest.Check(t, &sample{Ints: []int64{0, -1, math.MaxInt64}, Inners: []inner{{}, {N: "a", V: 1}}, Map: map[string][]inner{"k": {}}}, true)
 	storedjsontest.Check(t, &sample{Map: map[string][]inner{"a": nil, "b": nil}}, false) // two keys: left to the encoder
 }
@@ -126,10 +131,11 @@ func FuzzWriter(f *testing.F) {
 			rec.CreatedOn = tm
 		}
 		if flags&4 != 0 {
-			rec.SP, rec.IP, rec.FP = &s, &n, &fl
+			rec.SP, rec.IP, rec.FP, rec.TP = &s, &n, &fl, &tm
 		}
 		if flags&8 != 0 {
 			rec.Ints = []int64{n, -n}
+			rec.Strs = []string{s}
 			rec.Inners = []inner{{N: s, V: n}}
 		}
 		if flags&16 != 0 {

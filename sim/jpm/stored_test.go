@@ -1,0 +1,59 @@
+package jpm_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stsim/stsim/sim/jpm"
+	"github.com/stsim/stsim/sim/resource"
+	"github.com/stsim/stsim/sim/resource/storedjson/storedjsontest"
+)
+
+// TestStoredFormIsMarshalStored: jobs, appointments, assignments, booked
+// logs and histories with every field set, and with none but their ID, are
+// appended exactly as MarshalStored writes them. (TestSeedStoredForms in
+// package sim checks every demo record.)
+func TestStoredFormIsMarshalStored(t *testing.T) {
+	storedjsontest.CheckFilled(t, new(jpm.Job))
+	storedjsontest.CheckFilled(t, new(jpm.Appointment))
+	storedjsontest.CheckFilled(t, new(jpm.Assignment))
+	storedjsontest.CheckFilled(t, new(jpm.BookedLog))
+	storedjsontest.CheckFilled(t, new(jpm.History))
+
+	meta := resource.Meta{ID: 1}
+	storedjsontest.Check(t, &jpm.Job{Meta: meta}, true)
+	storedjsontest.Check(t, &jpm.Appointment{Meta: meta}, true)
+	storedjsontest.Check(t, &jpm.Assignment{Meta: meta}, true)
+	storedjsontest.Check(t, &jpm.BookedLog{Meta: meta}, true)
+	storedjsontest.Check(t, &jpm.History{Meta: meta}, true)
+	// Empty but present: empty lists and objects, zero elements, pointers
+	// to zero values (a zero stamp is left out, as its IsZero says).
+	zero, stamp := int64(0), new(resource.Time)
+	storedjsontest.Check(t, &jpm.Job{Meta: meta, CompletedOn: stamp, ProjectID: &zero, CustomFields: []jpm.CustomField{{}}, TagTypeIDs: []int64{},
+		ExternalData: jpm.ExternalData{}, LeadSource: &jpm.LeadSource{}}, true)
+	storedjsontest.Check(t, &jpm.Appointment{Meta: meta, ArrivalWindowStart: stamp, ArrivalWindowEnd: stamp}, true)
+	storedjsontest.Check(t, &jpm.History{Meta: meta, Entries: []jpm.HistoryEntry{}}, true)
+	storedjsontest.Check(t, &jpm.History{Meta: meta, Entries: []jpm.HistoryEntry{{}, {EmployeeID: &zero}}}, true)
+	// Left to the general encoder: two applications' external data.
+	storedjsontest.Check(t, &jpm.Job{Meta: meta, ExternalData: jpm.ExternalData{"b": {{Key: "k"}}, "a": {{Value: "v"}}}}, false)
+}
+
+// FuzzStoredForm holds the appenders to MarshalStored on arbitrary
+// strings, numbers and instants in their records' fields.
+func FuzzStoredForm(f *testing.F) {
+	f.Add("Scheduled", "memo", int64(7), 125.5, int64(1796223845), true)
+	f.Add("a&b <c>", "\u2028\xff\"\\", int64(-1), 1e21, int64(-62135596800), false)
+	f.Add("", "\x00", int64(1<<40), -0.0, int64(253402300800), true)
+	f.Fuzz(func(t *testing.T, s1, s2 string, n int64, fl float64, sec int64, b bool) {
+		tm := resource.Stamp(time.Unix(sec, n%1e9))
+		meta := resource.Meta{ID: n, Seq: uint64(n), Active: b, CreatedOn: tm, ModifiedOn: tm}
+		storedjsontest.Check(t, &jpm.Job{Meta: meta, JobNumber: s1, CustomerID: n, Priority: s2, CompletedOn: &tm, Summary: &s2,
+			CustomFields: []jpm.CustomField{{TypeID: n, Name: s1, Value: s2}}, TagTypeIDs: []int64{n}, ExternalData: jpm.ExternalData{s1: {{Key: s2}}},
+			CustomerPO: s1, Total: &fl, LeadSource: &jpm.LeadSource{JobID: &n}, NoCharge: b, AppointmentSeq: int(n)}, false)
+		storedjsontest.Check(t, &jpm.Appointment{Meta: meta, JobID: n, AppointmentNumber: s1, Start: tm, End: tm, ArrivalWindowStart: &tm,
+			Status: s2, IsConfirmed: b, SpecialInstructions: &s1, HoldMemo: &s2}, false)
+		storedjsontest.Check(t, &jpm.Assignment{Meta: meta, TechnicianID: n, TechnicianName: s1, AssignedOn: tm, Status: s2}, false)
+		storedjsontest.Check(t, &jpm.BookedLog{Meta: meta, JobID: n, Start: tm, ArrivalWindowEnd: &tm}, false)
+		storedjsontest.Check(t, &jpm.History{Meta: meta, Entries: []jpm.HistoryEntry{{ID: n, EmployeeID: &n, EventType: s1, Date: tm, Memo: s2}, {}}}, false)
+	})
+}
