@@ -11,6 +11,7 @@ import (
 	"github.com/stsim/stsim/sim/fixture"
 	"github.com/stsim/stsim/sim/jpm"
 	"github.com/stsim/stsim/sim/resource"
+	"github.com/stsim/stsim/sim/settings"
 	"github.com/stsim/stsim/sim/store"
 )
 
@@ -43,6 +44,9 @@ func TestSeedStoredForms(t *testing.T) {
 		{"r/jpm.appointment-assignments", 15, func() resource.StoredAppender { return new(jpm.Assignment) }},
 		{"r/jpm.job-booked-logs", 15, func() resource.StoredAppender { return new(jpm.BookedLog) }},
 		{"r/jpm.job-history", 20, func() resource.StoredAppender { return new(jpm.History) }},
+		{"r/settings.technicians", 10, func() resource.StoredAppender { return new(settings.Technician) }},
+		{"r/settings.employees", 5, func() resource.StoredAppender { return new(settings.Employee) }},
+		{"r/settings.business-units", 4, func() resource.StoredAppender { return new(settings.BusinessUnit) }},
 	}
 	err = st.View(set.Tenant.ID, func(tx store.Tx) error {
 		for _, k := range kinds {

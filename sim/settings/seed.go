@@ -57,7 +57,10 @@ var Fixture = fixture.Module{Name: "settings", Kinds: []fixture.Kind{
 		Optional: []string{"accountCreationMethod", "roleId"}, Decode: fixture.DecodeAs[technicianFixture]},
 	{Name: "tagTypes", Schema: "TenantSettings.V2.TagTypeResponse", Optional: []string{"*"}, Decode: fixture.DecodeAs[tagTypeFixture]},
 	{Name: "userRoles", Schema: "TenantSettings.V2.UserRoleResponse", Optional: []string{"*"}, Decode: fixture.DecodeAs[userRoleFixture]},
-}, Writes: []any{BusinessUnit{}, Employee{}, TagType{}, Technician{}, UserRole{}}}
+},
+	// Business units and technicians append their stored form, but the
+	// seed reads them back (technicians' units, jobs' technicians).
+	Writes: []any{BusinessUnit{}, TagType{}, Technician{}, UserRole{}}}
 
 type employeeFixture struct {
 	fixture.Common

@@ -1,0 +1,56 @@
+package settings_test
+
+import (
+	"math"
+	"testing"
+	"time"
+
+	"github.com/stsim/stsim/sim/resource"
+	"github.com/stsim/stsim/sim/resource/storedjson/storedjsontest"
+	"github.com/stsim/stsim/sim/settings"
+)
+
+// TestStoredFormIsMarshalStored: technicians, employees and business units
+// with every field set, and with none but their ID, are appended exactly
+// as MarshalStored writes them. (TestSeedStoredForms in package sim checks
+// every demo record.)
+func TestStoredFormIsMarshalStored(t *testing.T) {
+	storedjsontest.CheckFilled(t, new(settings.Technician))
+	storedjsontest.CheckFilled(t, new(settings.Employee))
+	storedjsontest.CheckFilled(t, new(settings.BusinessUnit))
+
+	meta := resource.Meta{ID: 1}
+	storedjsontest.Check(t, &settings.Technician{Meta: meta}, true)
+	storedjsontest.Check(t, &settings.Employee{Meta: meta}, true)
+	storedjsontest.Check(t, &settings.BusinessUnit{Meta: meta}, true)
+	// Empty but present: empty lists and objects, zero elements.
+	empty, zero := "", 0.0
+	storedjsontest.Check(t, &settings.Technician{Meta: meta, RoleIDs: []int64{}, Home: &settings.Address{Unit: &empty, Latitude: &zero},
+		Positions: []string{""}, CustomFields: []settings.CustomField{{}}, Skills: []string{}}, true)
+	storedjsontest.Check(t, &settings.Employee{Meta: meta, Positions: []string{}, CustomFields: []settings.CustomField{}}, true)
+	storedjsontest.Check(t, &settings.BusinessUnit{Meta: meta, BusinessUnitDetails: settings.BusinessUnitDetails{Address: &settings.BusinessUnitAddress{},
+		DefaultTaxRate: &zero}, ExternalData: settings.ExternalData{}, Skills: []string{}}, true)
+	// Left to the general encoder: two applications' external data, NaN.
+	storedjsontest.Check(t, &settings.BusinessUnit{Meta: meta, ExternalData: settings.ExternalData{"b": {{Key: "k"}}, "a": {{Value: "v"}}}}, false)
+	nan := math.NaN()
+	storedjsontest.Check(t, &settings.BusinessUnit{Meta: meta, BusinessUnitDetails: settings.BusinessUnitDetails{DefaultTaxRate: &nan}}, false)
+	storedjsontest.Check(t, &settings.Technician{Meta: meta, BurdenRate: nan}, false)
+}
+
+// FuzzStoredForm holds the appenders to MarshalStored on arbitrary
+// strings and numbers in their records' fields.
+func FuzzStoredForm(f *testing.F) {
+	f.Add("Ada Tech", "ada@example.com", int64(7), 33.45, 1e21, true)
+	f.Add("a&b <c>", "\u2028\xff\"\\", int64(-1), -0.0, 1e-7, false)
+	f.Fuzz(func(t *testing.T, s1, s2 string, n int64, f1, f2 float64, b bool) {
+		meta := resource.Meta{ID: n, Seq: uint64(n), Active: b, CreatedOn: resource.Stamp(time.Unix(n, 0))}
+		fields := []settings.CustomField{{TypeID: n, Name: &s1, Value: &s2}}
+		storedjsontest.Check(t, &settings.Technician{Meta: meta, Name: s1, UserID: n, BusinessUnitID: &n, RoleIDs: []int64{n}, Email: &s2,
+			Home: &settings.Address{Street: s1, City: s2, Zip: &s1, Latitude: &f1, Longitude: &f2}, DailyGoal: f1, LicenseType: s2,
+			Positions: []string{s1, s2}, CustomFields: fields, BurdenRate: f2, Bio: &s1, AccountLocked: b, Skills: []string{s2}}, false)
+		storedjsontest.Check(t, &settings.Employee{Meta: meta, Name: s2, Role: s1, LoginName: &s1, Positions: []string{s2}, CustomFields: fields}, false)
+		storedjsontest.Check(t, &settings.BusinessUnit{Meta: meta, Name: s1, BusinessUnitDetails: settings.BusinessUnitDetails{OfficialName: &s2,
+			DefaultTaxRate: &f1, Address: &settings.BusinessUnitAddress{Street: &s1, Country: &s2}, FranchiseID: &s1},
+			ExternalData: settings.ExternalData{s2: {{Key: s1, Value: s2}}}, Skills: []string{s1}}, false)
+	})
+}
