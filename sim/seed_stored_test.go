@@ -2,6 +2,7 @@ package sim
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/stsim/stsim/sim/fixture"
 	"github.com/stsim/stsim/sim/jpm"
 	"github.com/stsim/stsim/sim/resource"
+	"github.com/stsim/stsim/sim/resource/storedjson/storedjsontest"
 	"github.com/stsim/stsim/sim/settings"
 	"github.com/stsim/stsim/sim/store"
 )
@@ -18,7 +20,9 @@ import (
 // TestSeedStoredForms reads back every demo record of the kinds that append
 // their own stored form (resource.StoredAppender): each one's appender
 // writes it, byte for byte, as it is stored and as MarshalStored writes it,
-// without leaving it to the general encoder.
+// without leaving it to the general encoder; and the kinds that read their
+// own stored form (resource.StoredDecoder) read each one themselves, as the
+// generic decoder does.
 func TestSeedStoredForms(t *testing.T) {
 	st := store.OpenMemory()
 	defer st.Close()
@@ -33,20 +37,22 @@ func TestSeedStoredForms(t *testing.T) {
 		bucket string
 		least  int // demo records at least
 		new    func() resource.StoredAppender
+		// reads holds the kind's own decoder, if any, to reading a stored form.
+		reads func(t testing.TB, name string, data []byte)
 	}{
-		{"r/crm.customers", 100, func() resource.StoredAppender { return new(crm.Customer) }},
-		{"r/crm.locations", 100, func() resource.StoredAppender { return new(crm.Location) }},
-		{"r/crm.customer-contacts", 100, func() resource.StoredAppender { return new(crm.Contact) }},
-		{"r/crm.location-contacts", 100, func() resource.StoredAppender { return new(crm.Contact) }},
-		{"r/dispatch.technician-shifts", 100, func() resource.StoredAppender { return new(dispatch.Shift) }},
-		{"r/jpm.jobs", 20, func() resource.StoredAppender { return new(jpm.Job) }},
-		{"r/jpm.appointments", 20, func() resource.StoredAppender { return new(jpm.Appointment) }},
-		{"r/jpm.appointment-assignments", 15, func() resource.StoredAppender { return new(jpm.Assignment) }},
-		{"r/jpm.job-booked-logs", 15, func() resource.StoredAppender { return new(jpm.BookedLog) }},
-		{"r/jpm.job-history", 20, func() resource.StoredAppender { return new(jpm.History) }},
-		{"r/settings.technicians", 10, func() resource.StoredAppender { return new(settings.Technician) }},
-		{"r/settings.employees", 5, func() resource.StoredAppender { return new(settings.Employee) }},
-		{"r/settings.business-units", 4, func() resource.StoredAppender { return new(settings.BusinessUnit) }},
+		{"r/crm.customers", 100, func() resource.StoredAppender { return new(crm.Customer) }, storedjsontest.CheckReadsStoredForm[crm.Customer]},
+		{"r/crm.locations", 100, func() resource.StoredAppender { return new(crm.Location) }, storedjsontest.CheckReadsStoredForm[crm.Location]},
+		{"r/crm.customer-contacts", 100, func() resource.StoredAppender { return new(crm.Contact) }, storedjsontest.CheckReadsStoredForm[crm.Contact]},
+		{"r/crm.location-contacts", 100, func() resource.StoredAppender { return new(crm.Contact) }, storedjsontest.CheckReadsStoredForm[crm.Contact]},
+		{"r/dispatch.technician-shifts", 100, func() resource.StoredAppender { return new(dispatch.Shift) }, nil},
+		{"r/jpm.jobs", 20, func() resource.StoredAppender { return new(jpm.Job) }, nil},
+		{"r/jpm.appointments", 20, func() resource.StoredAppender { return new(jpm.Appointment) }, nil},
+		{"r/jpm.appointment-assignments", 15, func() resource.StoredAppender { return new(jpm.Assignment) }, nil},
+		{"r/jpm.job-booked-logs", 15, func() resource.StoredAppender { return new(jpm.BookedLog) }, nil},
+		{"r/jpm.job-history", 20, func() resource.StoredAppender { return new(jpm.History) }, nil},
+		{"r/settings.technicians", 10, func() resource.StoredAppender { return new(settings.Technician) }, storedjsontest.CheckReadsStoredForm[settings.Technician]},
+		{"r/settings.employees", 5, func() resource.StoredAppender { return new(settings.Employee) }, nil},
+		{"r/settings.business-units", 4, func() resource.StoredAppender { return new(settings.BusinessUnit) }, storedjsontest.CheckReadsStoredForm[settings.BusinessUnit]},
 	}
 	err = st.View(set.Tenant.ID, func(tx store.Tx) error {
 		for _, k := range kinds {
@@ -66,6 +72,9 @@ func TestSeedStoredForms(t *testing.T) {
 					t.Errorf("%s %x: left to the general encoder: %s", k.bucket, key, stored)
 				case !bytes.Equal(got, stored) || !bytes.Equal(want, stored):
 					t.Errorf("%s %x:\nstored        %s\nappended      %s\nMarshalStored %s", k.bucket, key, stored, got, want)
+				}
+				if k.reads != nil {
+					k.reads(t, fmt.Sprintf("%s %x", k.bucket, key), stored)
 				}
 				return true
 			})

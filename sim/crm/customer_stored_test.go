@@ -2,7 +2,6 @@ package crm
 
 import (
 	"bytes"
-	"reflect"
 	"strconv"
 	"testing"
 	"time"
@@ -12,49 +11,6 @@ import (
 	"github.com/stsim/stsim/sim/resource/storedjson/storedjsontest"
 	"github.com/stsim/stsim/sim/store"
 )
-
-// checkStoredDecoder decodes data with the record type's own decoder and
-// the generic one: where the own decoder reads data, the generic one must
-// read it too, into the same record. It returns whether the own decoder
-// read it.
-func checkStoredDecoder[T any, P resource.Record[T]](t *testing.T, name string, data []byte) (P, bool) {
-	t.Helper()
-	own, ok, generic, err := resource.DecodeBoth[T, P](data)
-	if !ok {
-		return generic, false
-	}
-	if err != nil {
-		t.Fatalf("%s: own %T decoder read %q, the generic one failed: %v", name, own, data, err)
-	}
-	if !reflect.DeepEqual(own, generic) {
-		t.Fatalf("%s: %q\n own     %+v\n generic %+v", name, data, own, generic)
-	}
-	return own, true
-}
-
-// checkReadsStoredForm holds the own decoder of the record type to
-// reading data, a stored form, itself (as the generic decoder reads it),
-// back into the same stored form.
-func checkReadsStoredForm[T any, P resource.Record[T]](t *testing.T, name string, data []byte) {
-	t.Helper()
-	got, ok := checkStoredDecoder[T, P](t, name, data)
-	if !ok {
-		t.Fatalf("%s: own decoder did not read %s", name, data)
-	}
-	if again, err := resource.MarshalStored(got); err != nil || !bytes.Equal(again, data) {
-		t.Fatalf("%s: read %+v from %s, which stores as %s (%v)", name, got, data, again, err)
-	}
-}
-
-// checkReadsStored is checkReadsStoredForm on rec's stored form.
-func checkReadsStored[T any, P resource.Record[T]](t *testing.T, name string, rec P) {
-	t.Helper()
-	data, err := resource.MarshalStored(rec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkReadsStoredForm[T, P](t, name, data)
-}
 
 // storedDemo returns the bytes the demo seed stored in each of the
 // records buckets named, as the store holds them: read with the store's
@@ -139,9 +95,9 @@ func storedCustomers(t testing.TB) (docs [][]byte) {
 // own decoders to the generic one on data.
 func checkAllStoredDecoders(t *testing.T, name string, data []byte) {
 	t.Helper()
-	checkStoredDecoder[Customer](t, name, data)
-	checkStoredDecoder[Location](t, name, data)
-	checkStoredDecoder[Contact](t, name, data)
+	storedjsontest.CheckDecoder[Customer](t, name, data)
+	storedjsontest.CheckDecoder[Location](t, name, data)
+	storedjsontest.CheckDecoder[Contact](t, name, data)
 }
 
 // TestStoredDecodersReadAsGeneric: the customer's own decoder reads every
@@ -155,7 +111,7 @@ func checkAllStoredDecoders(t *testing.T, name string, data []byte) {
 func TestStoredDecodersReadAsGeneric(t *testing.T) {
 	for i, data := range storedCustomers(t) {
 		name := "customer " + strconv.Itoa(i)
-		checkReadsStoredForm[Customer](t, name, data)
+		storedjsontest.CheckReadsStoredForm[Customer](t, name, data)
 		for cut := 0; cut < len(data); cut += 1 + len(data)/40 {
 			checkAllStoredDecoders(t, name+" cut", data[:cut])
 			changed := bytes.Clone(data)
@@ -164,10 +120,10 @@ func TestStoredDecodersReadAsGeneric(t *testing.T) {
 		}
 	}
 	for i, data := range storedDemo(t, "r/"+Locations.Name) {
-		checkReadsStoredForm[Location](t, "demo location "+strconv.Itoa(i), data)
+		storedjsontest.CheckReadsStoredForm[Location](t, "demo location "+strconv.Itoa(i), data)
 	}
 	for i, data := range storedDemo(t, "r/"+CustomerContacts.Name, "r/"+locationContactRecords.Name) {
-		checkReadsStoredForm[Contact](t, "demo contact "+strconv.Itoa(i), data)
+		storedjsontest.CheckReadsStoredForm[Contact](t, "demo contact "+strconv.Itoa(i), data)
 	}
 	for _, odd := range []string{
 		`{"id":1,"id":2}`, `{"name":"a","name":"b"}`, `{"unknown":1}`, `{"id":1.0}`, `{"id":1e3}`, `{"id":01}`, `{"id":-0}`,
@@ -186,11 +142,11 @@ func TestStoredDecodersReadAsGeneric(t *testing.T) {
 		storedjsontest.Fill(t, rec)
 		switch rec := rec.(type) {
 		case *Customer:
-			checkReadsStored(t, "filled customer", rec)
+			storedjsontest.CheckReadsStored(t, "filled customer", rec)
 		case *Location:
-			checkReadsStored(t, "filled location", rec)
+			storedjsontest.CheckReadsStored(t, "filled location", rec)
 		case *Contact:
-			checkReadsStored(t, "filled contact", rec)
+			storedjsontest.CheckReadsStored(t, "filled contact", rec)
 		}
 	}
 }

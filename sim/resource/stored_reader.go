@@ -142,6 +142,13 @@ func (r *StoredReader) Ints() []int64 {
 	return out
 }
 
+// Strings reads an array of strings (never nil).
+func (r *StoredReader) Strings() []string {
+	out := []string{}
+	r.Array(func() { out = append(out, r.String()) })
+	return out
+}
+
 // String reads a string.
 func (r *StoredReader) String() string {
 	if !r.take('"') {

@@ -57,10 +57,7 @@ var Fixture = fixture.Module{Name: "settings", Kinds: []fixture.Kind{
 		Optional: []string{"accountCreationMethod", "roleId"}, Decode: fixture.DecodeAs[technicianFixture]},
 	{Name: "tagTypes", Schema: "TenantSettings.V2.TagTypeResponse", Optional: []string{"*"}, Decode: fixture.DecodeAs[tagTypeFixture]},
 	{Name: "userRoles", Schema: "TenantSettings.V2.UserRoleResponse", Optional: []string{"*"}, Decode: fixture.DecodeAs[userRoleFixture]},
-},
-	// Business units and technicians append their stored form, but the
-	// seed reads them back (technicians' units, jobs' technicians).
-	Writes: []any{BusinessUnit{}, TagType{}, Technician{}, UserRole{}}}
+}, Writes: []any{TagType{}, UserRole{}}}
 
 type employeeFixture struct {
 	fixture.Common

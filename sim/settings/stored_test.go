@@ -54,3 +54,61 @@ func FuzzStoredForm(f *testing.F) {
 			ExternalData: settings.ExternalData{s2: {{Key: s1, Value: s2}}}, Skills: []string{s1}}, false)
 	})
 }
+
+// TestStoredDecodersReadAsGeneric: the technician's and business unit's
+// own decoders read their stored forms (every field set, empty lists and
+// objects) themselves, as the generic decoder does, back into the same
+// form; forms cut short or with a byte changed, and odd ones, they read
+// (if at all) as the generic decoder does too. (TestSeedStoredForms in
+// package sim reads every demo record.)
+func TestStoredDecodersReadAsGeneric(t *testing.T) {
+	tech, unit := new(settings.Technician), new(settings.BusinessUnit)
+	storedjsontest.Fill(t, tech)
+	storedjsontest.Fill(t, unit)
+	storedjsontest.CheckReadsStored(t, "filled technician", tech)
+	storedjsontest.CheckReadsStored(t, "filled business unit", unit)
+	empty, zero := "", 0.0
+	storedjsontest.CheckReadsStored(t, "empty technician", &settings.Technician{RoleIDs: []int64{}, ZoneIDs: []int64{}, Home: &settings.Address{Unit: &empty,
+		Latitude: &zero}, Positions: []string{""}, CustomFields: []settings.CustomField{{}}, Skills: []string{}})
+	storedjsontest.CheckReadsStored(t, "empty business unit", &settings.BusinessUnit{BusinessUnitDetails: settings.BusinessUnitDetails{
+		Address: &settings.BusinessUnitAddress{}, DefaultTaxRate: &zero}, ExternalData: settings.ExternalData{}, Skills: []string{}})
+	for _, rec := range []resource.StoredAppender{tech, unit} {
+		data, err := resource.MarshalStored(rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkBothDecoders(t, "damaged", data)
+	}
+	for _, odd := range []string{
+		`{"id":1,"id":2}`, `{"name":"a","name":"b"}`, `{"unknown":1}`, `{"home":null}`, `{"address":null}`, `{"skills":null}`,
+		`{"skills":["a",1]}`, `{"positions":["\u00e9\ud83d\ude00"]}`, `{"home":{"street":"s","street":"t"}}`, `{"address":{"zip":1}}`,
+		`{"customFields":[{"typeId":1,"name":null}]}`, `{"dailyGoal":1e400}`, `{"defaultTaxRate":-0}`, `{"email":"e","phoneNumber":"p"}`,
+	} {
+		checkBothDecoders(t, odd, []byte(odd))
+	}
+}
+
+func checkBothDecoders(t *testing.T, name string, data []byte) {
+	t.Helper()
+	storedjsontest.CheckDecoder[settings.Technician](t, name, data)
+	storedjsontest.CheckDecoder[settings.BusinessUnit](t, name, data)
+	storedjsontest.CheckDecoderOnDamage[settings.Technician](t, name, data)
+	storedjsontest.CheckDecoderOnDamage[settings.BusinessUnit](t, name, data)
+}
+
+// FuzzStoredDecoders: whatever the technician's or business unit's own
+// decoder reads, the generic decoder reads the same.
+func FuzzStoredDecoders(f *testing.F) {
+	for _, rec := range []resource.StoredAppender{new(settings.Technician), new(settings.BusinessUnit)} {
+		storedjsontest.Fill(f, rec)
+		data, err := resource.MarshalStored(rec)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		storedjsontest.CheckDecoder[settings.Technician](t, "fuzz", data)
+		storedjsontest.CheckDecoder[settings.BusinessUnit](t, "fuzz", data)
+	})
+}

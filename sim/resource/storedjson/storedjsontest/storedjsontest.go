@@ -96,3 +96,58 @@ func fill(t testing.TB, v reflect.Value, n *int) {
 		t.Fatalf("a %s field: teach storedjsontest and the appender its stored form", v.Type())
 	}
 }
+
+// CheckDecoder decodes data with the record type's own decoder
+// (resource.StoredDecoder) and the generic one: where the own decoder
+// reads data, the generic one must read it too, into the same record. It
+// returns the record read and whether the own decoder read it.
+func CheckDecoder[T any, P resource.Record[T]](t testing.TB, name string, data []byte) (P, bool) {
+	t.Helper()
+	own, ok, generic, err := resource.DecodeBoth[T, P](data)
+	if !ok {
+		return generic, false
+	}
+	if err != nil {
+		t.Fatalf("%s: own %T decoder read %q, the generic one failed: %v", name, own, data, err)
+	}
+	if !reflect.DeepEqual(own, generic) {
+		t.Fatalf("%s: %q\n own     %+v\n generic %+v", name, data, own, generic)
+	}
+	return own, true
+}
+
+// CheckReadsStoredForm holds the own decoder of the record type to
+// reading data, a stored form, itself (as the generic decoder reads it),
+// back into the same stored form.
+func CheckReadsStoredForm[T any, P resource.Record[T]](t testing.TB, name string, data []byte) {
+	t.Helper()
+	got, ok := CheckDecoder[T, P](t, name, data)
+	if !ok {
+		t.Fatalf("%s: own decoder did not read %s", name, data)
+	}
+	if again, err := resource.MarshalStored(got); err != nil || !bytes.Equal(again, data) {
+		t.Fatalf("%s: read %+v from %s, which stores as %s (%v)", name, got, data, again, err)
+	}
+}
+
+// CheckReadsStored is CheckReadsStoredForm on rec's stored form.
+func CheckReadsStored[T any, P resource.Record[T]](t testing.TB, name string, rec P) {
+	t.Helper()
+	data, err := resource.MarshalStored(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	CheckReadsStoredForm[T, P](t, name, data)
+}
+
+// CheckDecoderOnDamage holds the own decoder to the generic one on data
+// cut short and with a byte changed at ~40 places.
+func CheckDecoderOnDamage[T any, P resource.Record[T]](t testing.TB, name string, data []byte) {
+	t.Helper()
+	for cut := 0; cut < len(data); cut += 1 + len(data)/40 {
+		CheckDecoder[T, P](t, name+" cut", data[:cut])
+		changed := bytes.Clone(data)
+		changed[cut] ^= 1 << (cut % 7)
+		CheckDecoder[T, P](t, name+" changed", changed)
+	}
+}
