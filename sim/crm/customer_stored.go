@@ -3,6 +3,7 @@ package crm
 import (
 	"github.com/stsim/stsim/sim/extdata"
 	"github.com/stsim/stsim/sim/resource"
+	"github.com/stsim/stsim/sim/settings"
 )
 
 // Customers, their locations and contacts read their own stored form
@@ -28,7 +29,7 @@ func (c *Customer) DecodeStored(r *resource.StoredReader) {
 			c.Address.decodeStored(r)
 			return first + 2
 		case "customFields":
-			c.CustomFields = decodeCustomFields(r)
+			c.CustomFields = settings.DecodeStoredFields(r)
 			return first + 3
 		case "balance":
 			c.Balance = r.Float()
@@ -89,30 +90,6 @@ func (a *Address) decodeStored(r *resource.StoredReader) {
 	})
 }
 
-// decodeCustomFields reads stored custom field values (never nil).
-func decodeCustomFields(r *resource.StoredReader) []CustomField {
-	fields := []CustomField{}
-	r.Array(func() {
-		var f CustomField
-		r.Object(func(name string) int {
-			switch name {
-			case "typeId":
-				f.TypeID = r.Int()
-				return 0
-			case "name":
-				f.Name = r.StringPtr()
-				return 1
-			case "value":
-				f.Value = r.StringPtr()
-				return 2
-			}
-			return -1
-		})
-		fields = append(fields, f)
-	})
-	return fields
-}
-
 // DecodeStored reads the contact's stored form (a phone filter reads one
 // contact per customer it finds).
 func (c *Contact) DecodeStored(r *resource.StoredReader) {
@@ -154,7 +131,7 @@ func (l *Location) DecodeStored(r *resource.StoredReader) {
 			l.Address.decodeStored(r)
 			return first + 2
 		case "customFields":
-			l.CustomFields = decodeCustomFields(r)
+			l.CustomFields = settings.DecodeStoredFields(r)
 			return first + 3
 		case "tagTypeIds":
 			l.TagTypeIDs = r.Ints()

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stsim/stsim/sim/extdata"
 	"github.com/stsim/stsim/sim/resource"
+	"github.com/stsim/stsim/sim/settings"
 )
 
 // IntegrationUserID is the employee that API writes are attributed to
@@ -28,12 +29,9 @@ type Address struct {
 	Longitude *float64 `json:"longitude"`
 }
 
-// CustomField is a custom field value on a customer or location.
-type CustomField struct {
-	TypeID int64   `json:"typeId"`
-	Name   *string `json:"name"`
-	Value  *string `json:"value"`
-}
+// CustomField is a custom field value on a customer or location: the same
+// shape as settings' (and stored by its helpers).
+type CustomField = settings.CustomField
 
 // KV and ExternalData are the external-data types every module shares.
 type (

@@ -3,6 +3,7 @@ package crm
 import (
 	"github.com/stsim/stsim/sim/extdata"
 	"github.com/stsim/stsim/sim/resource/storedjson"
+	"github.com/stsim/stsim/sim/settings"
 )
 
 // Contacts, locations and customers write their own stored form
@@ -28,7 +29,7 @@ func (l *Location) AppendStored(b []byte) ([]byte, bool) {
 	w.Int("customerId", l.CustomerID)
 	w.String("name", l.Name)
 	l.Address.appendStored(&w)
-	appendStoredFields(&w, l.CustomFields)
+	settings.AppendStoredFields(&w, l.CustomFields)
 	w.Ints("tagTypeIds", l.TagTypeIDs)
 	w.Int("createdById", l.CreatedByID)
 	w.IntPtr("mergedToId", l.MergedToID)
@@ -44,7 +45,7 @@ func (c *Customer) AppendStored(b []byte) ([]byte, bool) {
 	w.String("name", c.Name)
 	w.String("type", c.Type)
 	c.Address.appendStored(&w)
-	appendStoredFields(&w, c.CustomFields)
+	settings.AppendStoredFields(&w, c.CustomFields)
 	w.Float("balance", c.Balance)
 	w.Ints("tagTypeIds", c.TagTypeIDs)
 	w.Bool("doNotMail", c.DoNotMail)
@@ -70,19 +71,4 @@ func (a *Address) appendStored(w *storedjson.Writer) {
 	w.FloatPtr("latitude", a.Latitude)
 	w.FloatPtr("longitude", a.Longitude)
 	w.Close('}')
-}
-
-func appendStoredFields(w *storedjson.Writer, fields []CustomField) {
-	if fields == nil {
-		return
-	}
-	w.Array("customFields")
-	for _, f := range fields {
-		w.Element()
-		w.Int("typeId", f.TypeID)
-		w.StringPtr("name", f.Name)
-		w.StringPtr("value", f.Value)
-		w.Close('}')
-	}
-	w.Close(']')
 }

@@ -155,9 +155,10 @@ type Employee struct {
 	AccountLocked     bool          `json:"accountLocked"`
 }
 
-// CustomField is a custom field value of an employee or technician. The
-// settings documents define no custom field types, so any positive typeId
-// is accepted and the name stays null.
+// CustomField is a custom field value of an employee or technician (and,
+// as crm.CustomField, of a customer or location). The settings documents
+// define no custom field types, so any positive typeId is accepted and the
+// name stays null.
 type CustomField struct {
 	TypeID int64   `json:"typeId"`
 	Name   *string `json:"name"`

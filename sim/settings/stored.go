@@ -39,7 +39,7 @@ func (t *Technician) AppendStored(b []byte) ([]byte, bool) {
 	w.Float("dailyGoal", t.DailyGoal)
 	w.String("licenseType", t.LicenseType)
 	w.Strings("positions", t.Positions)
-	appendStoredFields(&w, t.CustomFields)
+	AppendStoredFields(&w, t.CustomFields)
 	w.StringPtr("aadUserId", t.AadUserID)
 	w.Float("burdenRate", t.BurdenRate)
 	w.StringPtr("team", t.Team)
@@ -66,7 +66,7 @@ func (e *Employee) AppendStored(b []byte) ([]byte, bool) {
 	w.StringPtr("mobilePhoneNumber", e.MobilePhoneNumber)
 	w.StringPtr("loginName", e.LoginName)
 	w.Strings("positions", e.Positions)
-	appendStoredFields(&w, e.CustomFields)
+	AppendStoredFields(&w, e.CustomFields)
 	w.StringPtr("aadUserId", e.AadUserID)
 	w.Bool("accountLocked", e.AccountLocked)
 	return w.End()
@@ -107,7 +107,9 @@ func (u *BusinessUnit) AppendStored(b []byte) ([]byte, bool) {
 	return w.End()
 }
 
-func appendStoredFields(w *storedjson.Writer, fields []CustomField) {
+// AppendStoredFields writes custom field values as a record's
+// "customFields" member (nothing for nil).
+func AppendStoredFields(w *storedjson.Writer, fields []CustomField) {
 	if fields == nil {
 		return
 	}

@@ -58,7 +58,7 @@ func (t *Technician) DecodeStored(r *resource.StoredReader) {
 			t.Positions = r.Strings()
 			return first + 12
 		case "customFields":
-			t.CustomFields = decodeCustomFields(r)
+			t.CustomFields = DecodeStoredFields(r)
 			return first + 13
 		case "aadUserId":
 			t.AadUserID = r.StringPtr()
@@ -128,8 +128,8 @@ func (a *Address) decodeStored(r *resource.StoredReader) {
 	})
 }
 
-// decodeCustomFields reads stored custom field values (never nil).
-func decodeCustomFields(r *resource.StoredReader) []CustomField {
+// DecodeStoredFields reads stored custom field values (never nil).
+func DecodeStoredFields(r *resource.StoredReader) []CustomField {
 	fields := []CustomField{}
 	r.Array(func() {
 		var f CustomField
