@@ -30,9 +30,7 @@ var Fixture = fixture.Module{Name: "jpm", Kinds: append([]fixture.Kind{
 	{Name: "jobs", Schema: "Jpm.V2.JobCreateRequest", Extra: []string{"id", "jobStatus", "cancel", "hold",
 		"appointments.isConfirmed", "appointments.specialInstructions"}, Decode: fixture.DecodeAs[jobFixture]},
 }, projectKinds...),
-	// Jobs and assignments append their stored form, but the seed reads
-	// them back (booking checks the job and the technician's day).
-	Writes: []any{Assignment{}, CanceledLog{}, CustomFieldType{}, Job{}, JobType{}, Note{},
+	Writes: []any{CanceledLog{}, CustomFieldType{}, JobType{}, Note{},
 		Project{}, ProjectStatus{}, ProjectSubStatus{}, ProjectType{}, Reason{}}}
 
 type fieldTypeFixture struct {

@@ -57,3 +57,65 @@ func FuzzStoredForm(f *testing.F) {
 		storedjsontest.Check(t, &jpm.History{Meta: meta, Entries: []jpm.HistoryEntry{{ID: n, EmployeeID: &n, EventType: s1, Date: tm, Memo: s2}, {}}}, false)
 	})
 }
+
+// TestStoredDecodersReadAsGeneric: the job's, assignment's and booked
+// log's own decoders read their stored forms (every field set, empty lists
+// and objects) themselves, as the generic decoder does, back into the same
+// form; forms cut short or with a byte changed, and odd ones, they read
+// (if at all) as the generic decoder does too. (TestSeedStoredForms in
+// package sim reads every demo record.)
+func TestStoredDecodersReadAsGeneric(t *testing.T) {
+	job, assignment, booked := new(jpm.Job), new(jpm.Assignment), new(jpm.BookedLog)
+	for _, rec := range []any{job, assignment, booked} {
+		storedjsontest.Fill(t, rec)
+	}
+	storedjsontest.CheckReadsStored(t, "filled job", job)
+	storedjsontest.CheckReadsStored(t, "filled assignment", assignment)
+	storedjsontest.CheckReadsStored(t, "filled booked log", booked)
+	zero := int64(0)
+	storedjsontest.CheckReadsStored(t, "empty job", &jpm.Job{ProjectID: &zero, CustomFields: []jpm.CustomField{{}}, TagTypeIDs: []int64{},
+		ExternalData: jpm.ExternalData{}, LeadSource: &jpm.LeadSource{}})
+	for _, rec := range []resource.StoredAppender{job, assignment, booked} {
+		data, err := resource.MarshalStored(rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkAllDecoders(t, "damaged", data, true)
+	}
+	for _, odd := range []string{
+		`{"id":1,"id":2}`, `{"jobNumber":"a","jobNumber":"b"}`, `{"unknown":1}`, `{"completedOn":null}`, `{"jobGeneratedLeadSource":null}`,
+		`{"jobGeneratedLeadSource":{"jobId":1,"jobId":2}}`, `{"customFields":[{"typeId":1,"name":null}]}`, `{"appointmentSeq":1.5}`,
+		`{"appointmentSeq":9223372036854775807}`, `{"total":1e400}`, `{"arrivalWindowStart":"2026-01-01T00:00:00Z"}`, `{"start":""}`,
+		`{"assignedOn":"2026-02-30T00:00:00.0000000Z"}`, `{"status":"\u00e9"}`, `{"externalData":{"g":[{"key":"k"}],"g":[]}}`,
+	} {
+		checkAllDecoders(t, odd, []byte(odd), false)
+	}
+}
+
+func checkAllDecoders(t *testing.T, name string, data []byte, damage bool) {
+	t.Helper()
+	storedjsontest.CheckDecoder[jpm.Job](t, name, data)
+	storedjsontest.CheckDecoder[jpm.Assignment](t, name, data)
+	storedjsontest.CheckDecoder[jpm.BookedLog](t, name, data)
+	if damage {
+		storedjsontest.CheckDecoderOnDamage[jpm.Job](t, name, data)
+		storedjsontest.CheckDecoderOnDamage[jpm.Assignment](t, name, data)
+		storedjsontest.CheckDecoderOnDamage[jpm.BookedLog](t, name, data)
+	}
+}
+
+// FuzzStoredDecoders: whatever the job's, assignment's or booked log's own
+// decoder reads, the generic decoder reads the same.
+func FuzzStoredDecoders(f *testing.F) {
+	for _, rec := range []resource.StoredAppender{new(jpm.Job), new(jpm.Assignment), new(jpm.BookedLog)} {
+		storedjsontest.Fill(f, rec)
+		data, err := resource.MarshalStored(rec)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkAllDecoders(t, "fuzz", data, false)
+	})
+}

@@ -394,6 +394,12 @@ func (r *StoredReader) FloatPtr() *float64 {
 	return &f
 }
 
+// TimePtr reads a date-time into a new pointer.
+func (r *StoredReader) TimePtr() *Time {
+	t := r.Time()
+	return &t
+}
+
 // Time reads a date-time in the form Time writes ("2021-07-19T20:35:38.2876004Z").
 func (r *StoredReader) Time() Time {
 	const n = len(wireLayout) + 2
