@@ -22,7 +22,7 @@ var Fixture = fixture.Module{Name: "crm", Kinds: append([]fixture.Kind{
 	{Name: "contacts", Schema: "Crm.V2.CreateContactRequest", Extra: []string{"id", "active", "isArchived", "contactMethods", "relationships"}, Decode: fixture.DecodeAs[contactFixture]},
 	{Name: "bookingProviderTags", Schema: "Crm.V2.CreateBookingProviderTagRequest", Extra: []string{"id", "active"}, Decode: fixture.DecodeAs[tagFixture]},
 }, leadKinds...), Generators: []string{"customers"},
-	Writes: []any{BookingProviderTag{}, ContactMethod{}, CustomFieldType{}, Lead{}, Note{}, Person{}, Relationship{}}}
+	Writes: []any{BookingProviderTag{}, ContactMethod{}, CustomFieldType{}, Note{}, Person{}, Relationship{}}}
 
 type fieldTypeFixture struct {
 	fixture.Common

@@ -16,11 +16,14 @@ func TestStoredFormIsMarshalStored(t *testing.T) {
 	storedjsontest.CheckFilled(t, new(crm.Contact))
 	storedjsontest.CheckFilled(t, new(crm.Location))
 	storedjsontest.CheckFilled(t, new(crm.Customer))
+	storedjsontest.CheckFilled(t, new(crm.Lead))
 
 	meta := resource.Meta{ID: 1}
 	storedjsontest.Check(t, &crm.Contact{Meta: meta}, true)
 	storedjsontest.Check(t, &crm.Location{Meta: meta}, true)
 	storedjsontest.Check(t, &crm.Customer{Meta: meta}, true)
+	storedjsontest.Check(t, &crm.Lead{Meta: meta}, true)
+	storedjsontest.Check(t, &crm.Lead{Meta: meta, FollowUpDate: new(resource.Time), TagTypeIDs: []int64{}}, true)
 	empty := ""
 	storedjsontest.Check(t, &crm.Customer{Meta: meta, Address: crm.Address{Unit: &empty}, CustomFields: []crm.CustomField{}, TagTypeIDs: []int64{},
 		ExternalData: crm.ExternalData{}}, true)
@@ -47,5 +50,8 @@ func FuzzStoredForm(f *testing.F) {
 			ZoneID: &n, ExternalData: ext}, false)
 		storedjsontest.Check(t, &crm.Customer{Meta: meta, Name: s1, Type: s2, Address: addr, Balance: f1, CustomFields: fields,
 			DoNotService: b, MergedToID: &n, ExternalData: ext}, false)
+		followUp := resource.Stamp(time.Unix(n, int64(f2)))
+		storedjsontest.Check(t, &crm.Lead{Meta: meta, Status: s1, Priority: s2, CustomerID: &n, FollowUpDate: &followUp, TagTypeIDs: []int64{n},
+			Summary: s2, CallReasonID: &n}, false)
 	})
 }

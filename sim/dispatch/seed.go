@@ -23,7 +23,7 @@ var Fixture = fixture.Module{Name: "dispatch", Kinds: []fixture.Kind{
 	{Name: "teams", Schema: "Dispatch.V2.CreateTeamRequest", Extra: []string{"id"}, Decode: fixture.DecodeAs[teamFixture]},
 	{Name: "gpsPings", Schema: "Dispatch.V2.GpsPingCreateRequest", Extra: []string{"provider"}, Decode: fixture.DecodeAs[gpsPingFixture]},
 }, Generators: []string{"schedules"},
-	Writes: []any{ArrivalWindow{}, GPSPing{}, NonJobAppointment{}, Team{}, Zone{}}}
+	Writes: []any{ArrivalWindow{}, Team{}, Zone{}}}
 
 type arrivalWindowFixture struct {
 	ID int64 `json:"id"`

@@ -124,6 +124,14 @@ func (w *Writer) Int(name string, v int64) {
 	}
 }
 
+// Int32Ptr writes a non-nil 32-bit integer pointer's value.
+func (w *Writer) Int32Ptr(name string, v *int32) {
+	if v != nil {
+		w.member(name)
+		w.b = strconv.AppendInt(w.b, int64(*v), 10)
+	}
+}
+
 // Uint writes a non-zero unsigned integer member.
 func (w *Writer) Uint(name string, v uint64) {
 	if v != 0 {

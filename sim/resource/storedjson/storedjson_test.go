@@ -17,6 +17,7 @@ type sample struct {
 	SP     *string            `json:"sp"`
 	I      int64              `json:"i"`
 	IP     *int64             `json:"ip"`
+	I32P   *int32             `json:"i32p"`
 	B      bool               `json:"b"`
 	F      float64            `json:"f"`
 	FP     *float64           `json:"fp"`
@@ -40,6 +41,7 @@ func (s *sample) AppendStored(b []byte) ([]byte, bool) {
 	w.StringPtr("sp", s.SP)
 	w.Int("i", s.I)
 	w.IntPtr("ip", s.IP)
+	w.Int32Ptr("i32p", s.I32P)
 	w.Bool("b", s.B)
 	w.Float("f", s.F)
 	w.FloatPtr("fp", s.FP)
@@ -111,6 +113,9 @@ func TestWriterIsMarshalStored(t *testing.T) {
 	}
 	zero, neg := int64(0), int64(-7)
 	storedjsontest.Check(t, &sample{Meta: resource.Meta{ID: -3, Active: true, Deleted: true, Seq: math.MaxUint64}, I: math.MinInt64, IP: &zero, B: true}, true)
+	zero32, min32 := int32(0), int32(math.MinInt32)
+	storedjsontest.Check(t, &sample{I32P: &zero32}, true)
+	storedjsontest.Check(t, &sample{I32P: &min32}, true)
 	storedjsontest.Check(t, &sample{IP: &neg, Ints: []int64{}, Strs: []string{}, Inners: []inner{}, Map: map[string][]inner{}, TP: new(resource.Time)}, true)
 	storedjsontest.Check(t, &sample{Ints: []int64{0, -1, math.MaxInt64}, Inners: []inner{{}, {N: "a", V: 1}}, Map: map[string][]inner{"k": {}}}, true)
 	storedjsontest.Check(t, &sample{Map: map[string][]inner{"a": nil, "b": nil}}, false) // two keys: left to the encoder
@@ -131,7 +136,8 @@ func FuzzWriter(f *testing.F) {
 			rec.CreatedOn = tm
 		}
 		if flags&4 != 0 {
-			rec.SP, rec.IP, rec.FP, rec.TP = &s, &n, &fl, &tm
+			n32 := int32(n)
+			rec.SP, rec.IP, rec.I32P, rec.FP, rec.TP = &s, &n, &n32, &fl, &tm
 		}
 		if flags&8 != 0 {
 			rec.Ints = []int64{n, -n}

@@ -72,7 +72,7 @@ func fill(t testing.TB, v reflect.Value, n *int) {
 		fill(t, v.Elem(), n)
 	case reflect.String:
 		v.SetString(fmt.Sprintf("s%d <&> \"é\"", *n))
-	case reflect.Int, reflect.Int64:
+	case reflect.Int, reflect.Int32, reflect.Int64:
 		v.SetInt(int64(*n))
 	case reflect.Uint64:
 		v.SetUint(uint64(*n))
