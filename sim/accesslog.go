@@ -85,10 +85,7 @@ type millisStamp struct {
 // appendMillis is appendMillis(b, t), from the cache when t is in the
 // millisecond (and location) of the last call.
 func (c *stampCache) appendMillis(b []byte, t time.Time) []byte {
-	ms, loc := t.UnixMilli(), t.Location()
-	if ms <= 0 { // UnixMilli truncates toward zero: before 1970 two milliseconds share a value
-		return appendMillis(b, t)
-	}
+	ms, loc := t.UnixMilli(), t.Location() // floored: every millisecond its own value, before 1970 too
 	if s := c.last.Load(); s != nil && s.ms == ms && s.loc == loc {
 		return append(b, s.text...)
 	}

@@ -112,7 +112,7 @@ func TestAccessLineSourceForAddSource(t *testing.T) {
 
 func TestTraceIDShape(t *testing.T) {
 	shape := regexp.MustCompile(`^00-[0-9a-f]{32}-[0-9a-f]{16}-00$`)
-	a, b := newTraceID(), newTraceID()
+	a, b := newTraceHeader()[0], newTraceHeader()[0]
 	if !shape.MatchString(a) || !shape.MatchString(b) || a == b {
 		t.Errorf("trace IDs %q, %q: want two different W3C-style IDs", a, b)
 	}
@@ -304,7 +304,7 @@ func TestLogQueueBufferStaysBounded(t *testing.T) {
 
 // TestStampCacheWritesWhatAppendMillisWrites: one cache asked for times in
 // the same millisecond, the next one, another location and before 1970
-// (where UnixMilli truncates toward zero) writes what appendMillis writes.
+// (negative UnixMilli values) writes what appendMillis writes.
 func TestStampCacheWritesWhatAppendMillisWrites(t *testing.T) {
 	base := time.Date(2026, 12, 6, 18, 4, 5, 123_000_000, time.UTC)
 	cst := time.FixedZone("CST", -6*3600)

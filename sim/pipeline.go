@@ -275,10 +275,8 @@ func (s *Server) tokenRateOK(c *gin.Context) bool {
 // 16 hex digits + "-00".
 const traceIDLen = 3 + 32 + 1 + 16 + 3
 
-// newTraceID returns a W3C trace-context style ID, as ASP.NET reports.
-func newTraceID() string { return newTraceHeader()[0] }
-
-// newTraceHeader returns a header value holding a new trace ID. The value
+// newTraceHeader returns a header value holding a new trace ID, W3C
+// trace-context style, as ASP.NET reports. The value
 // and the ID's bytes are one allocation: the ID is written once, here,
 // and never changes after, as a string must not.
 func newTraceHeader() []string {

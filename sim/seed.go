@@ -2,6 +2,7 @@ package sim
 
 import (
 	"errors"
+	"reflect"
 	"runtime"
 	"time"
 
@@ -21,15 +22,34 @@ var seededKey = []byte("seeded")
 
 const metaBucket = tenant.MetaBucket
 
+// seeding is how a seed writes a fixture set's records. Tests vary it per
+// seed (it is not a package variable: servers other tests leave seeding
+// would see a change to one).
+type seeding struct {
+	// decodeAhead starts decoding the modules' fixture records beside the
+	// seed; nil, or a nil Ahead, has the seed decode them itself.
+	decodeAhead func([]fixture.Input) *fixture.Ahead
+	// onGeneralEncode, if set, is told the type of each record the seed
+	// writes through the general encoder (resource.Tx.OnGeneralEncode).
+	onGeneralEncode func(reflect.Type)
+}
+
+// defaultSeeding is every server's.
+var defaultSeeding = seeding{decodeAhead: decodeAheadOnSpareCore}
+
 // seedTenant writes a fixture set's settings and records into its tenant
 // once, and returns the booking-provider tag each of the set's connections
 // is to be bound to (by client ID), for the registry.
 func seedTenant(st store.Store, set *fixture.Set, now time.Time) (map[string]int64, error) {
+	return defaultSeeding.seedTenant(st, set, now)
+}
+
+func (how seeding) seedTenant(st store.Store, set *fixture.Set, now time.Time) (map[string]int64, error) {
 	bindings := map[string]int64{} // client ID -> booking-provider tag
 	err := resource.Update(st, set.Tenant.ID, now, func(tx *resource.Tx) error {
 		clear(bindings) // Update may run more than once
 		if _, err := tx.Get(metaBucket, seededKey); errors.Is(err, store.ErrNotFound) {
-			if err := seedRecords(tx, set, now); err != nil {
+			if err := how.seedRecords(tx, set, now); err != nil {
 				return err
 			}
 		} else if err != nil {
@@ -72,7 +92,8 @@ func (s *Server) reindex(tenant int64) error {
 	})
 }
 
-func seedRecords(tx *resource.Tx, set *fixture.Set, now time.Time) error {
+func (how seeding) seedRecords(tx *resource.Tx, set *fixture.Set, now time.Time) error {
+	tx.OnGeneralEncode(how.onGeneralEncode)
 	// Every record written from here on files itself with schedule.
 	if err := schedule.MarkIndexed(tx); err != nil {
 		return err
@@ -92,7 +113,11 @@ func seedRecords(tx *resource.Tx, set *fixture.Set, now time.Time) error {
 	for i, m := range Modules {
 		inputs[i] = fixture.Input{Records: set.Module(m.Name), Dates: dates}
 	}
-	if ahead := startDecodeAhead(inputs); ahead != nil {
+	var ahead *fixture.Ahead
+	if how.decodeAhead != nil {
+		ahead = how.decodeAhead(inputs)
+	}
+	if ahead != nil {
 		defer ahead.Stop()
 		for i := range inputs {
 			inputs[i].Ahead = ahead
@@ -120,10 +145,10 @@ func seedRecords(tx *resource.Tx, set *fixture.Set, now time.Time) error {
 	return tx.Put(metaBucket, seededKey, []byte(now.UTC().Format(time.RFC3339)))
 }
 
-// startDecodeAhead starts decoding the modules' fixture records beside the
-// seed (fixture.DecodeAhead) when there is a second core to do it on: on one
-// it would only take turns with the seed. Tests replace it.
-var startDecodeAhead = func(inputs []fixture.Input) *fixture.Ahead {
+// decodeAheadOnSpareCore starts decoding the modules' fixture records
+// beside the seed (fixture.DecodeAhead) when there is a second core to do
+// it on: on one it would only take turns with the seed.
+func decodeAheadOnSpareCore(inputs []fixture.Input) *fixture.Ahead {
 	if runtime.GOMAXPROCS(0) < 2 {
 		return nil
 	}

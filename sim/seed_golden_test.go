@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/stsim/stsim/sim/fixture"
-	"github.com/stsim/stsim/sim/resource"
 	"github.com/stsim/stsim/sim/store"
 )
 
@@ -104,13 +103,19 @@ func TestSeedDumpSeesEveryChange(t *testing.T) {
 // counter they advanced, as text.
 func seedDump(t *testing.T, now time.Time, changes ...func(store.Tx) error) []byte {
 	t.Helper()
+	return seedDumpWith(t, now, defaultSeeding, changes...)
+}
+
+// seedDumpWith is seedDump with the seed done how says.
+func seedDumpWith(t *testing.T, now time.Time, how seeding, changes ...func(store.Tx) error) []byte {
+	t.Helper()
 	st := &touchingStore{Store: store.OpenMemory(), buckets: map[string]bool{}, seqs: map[string]bool{}}
 	defer st.Close()
 	set, err := fixture.Load(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := seedTenant(st, set, now); err != nil {
+	if _, err := how.seedTenant(st, set, now); err != nil {
 		t.Fatal(err)
 	}
 	tenant := set.Tenant.ID
@@ -197,18 +202,17 @@ func (tx *touchingTx) NextSequence(name string) (uint64, error) {
 // every record type the seed encodes through the general encoder is in a
 // module's Writes (warmed ahead).
 func TestSeedDecodeAhead(t *testing.T) {
-	defer func(start func([]fixture.Input) *fixture.Ahead) { startDecodeAhead = start }(startDecodeAhead)
 	now := seedGoldenInstants[0]
 	var ahead *fixture.Ahead
-	startDecodeAhead = func(inputs []fixture.Input) *fixture.Ahead {
-		ahead = fixture.DecodeAhead(fixtureModules(), inputs)
-		ahead.Wait()
-		return ahead
-	}
 	encoded := map[reflect.Type]bool{}
-	resource.OnGeneralEncode = func(t reflect.Type) { encoded[t] = true } // the seed writes on this goroutine
-	first := seedDump(t, now)
-	resource.OnGeneralEncode = nil
+	first := seedDumpWith(t, now, seeding{
+		decodeAhead: func(inputs []fixture.Input) *fixture.Ahead {
+			ahead = fixture.DecodeAhead(fixtureModules(), inputs)
+			ahead.Wait()
+			return ahead
+		},
+		onGeneralEncode: func(t reflect.Type) { encoded[t] = true }, // the seed writes on this goroutine
+	})
 	if misfits := ahead.Misfits(); len(misfits) > 0 {
 		t.Errorf("kinds decoded ahead that their seed did not take: %v", misfits)
 	}
@@ -226,10 +230,10 @@ func TestSeedDecodeAhead(t *testing.T) {
 			t.Errorf("the seed encodes %v through the general encoder, but no fixture.Module's Writes has it built ahead", typ)
 		}
 	}
-	startDecodeAhead = func(inputs []fixture.Input) *fixture.Ahead { return fixture.DecodeAhead(fixtureModules(), inputs) }
-	beside := seedDump(t, now)
-	startDecodeAhead = func([]fixture.Input) *fixture.Ahead { return nil }
-	without := seedDump(t, now)
+	beside := seedDumpWith(t, now, seeding{decodeAhead: func(inputs []fixture.Input) *fixture.Ahead {
+		return fixture.DecodeAhead(fixtureModules(), inputs)
+	}})
+	without := seedDumpWith(t, now, seeding{})
 	if string(first) != string(without) || string(beside) != string(without) {
 		t.Error("the seed's stored bytes depend on decoding ahead")
 	}

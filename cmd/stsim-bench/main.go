@@ -501,7 +501,7 @@ func (b *bench) coldStart(ctx context.Context) error {
 		}
 		label := procsLabel(r.procs)
 		if r.procs == 0 {
-			label = fmt.Sprintf("default (%d CPUs)", runtime.NumCPU())
+			label = fmt.Sprintf("default (Go's, on %d CPUs)", runtime.NumCPU())
 		}
 		fmt.Fprintf(b.out, "| %s | %s | %s | %s | %s | %s |\n", label, withCPU(st, stCPU), withCPU(ce, ceCPU), floor, ms(stAt.accepting), ms(stAt.token))
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -43,7 +44,8 @@ func launch(name, bin string, procs int, env []string, args ...string) (*process
 		args[i] = strings.ReplaceAll(a, "{addr}", addr)
 	}
 	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), env...)
+	// The bench's own GOMAXPROCS is not passed on: 0 means Go's default.
+	cmd.Env = slices.DeleteFunc(append(os.Environ(), env...), func(e string) bool { return strings.HasPrefix(e, "GOMAXPROCS=") })
 	for i, e := range cmd.Env {
 		cmd.Env[i] = strings.ReplaceAll(e, "{addr}", addr)
 	}

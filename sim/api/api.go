@@ -23,7 +23,8 @@ import (
 	"github.com/stsim/stsim/sim/store"
 )
 
-// Call is one authenticated API call.
+// Call is one authenticated API call, valid until its handler returns
+// (see Handler).
 type Call struct {
 	TraceID    string
 	Op         *oas.Operation
@@ -111,8 +112,8 @@ func writeOK(c *gin.Context, body []byte) {
 	}
 }
 
-// contentLengths are the Content-Length header values of bodies shorter
-// than their count, made the first time a body of that length is answered
+// contentLengths are the Content-Length header values of bodies under
+// 4096 bytes, made the first time a body of that length is answered
 // and shared after (as jsonContentTypeValue is): a record's get answers the
 // same length every time.
 var contentLengths [4096]atomic.Pointer[[]string]
@@ -167,7 +168,10 @@ func Bind(c *gin.Context, v any) error {
 // maxBody bounds request bodies.
 const maxBody = 10 << 20
 
-// Handler serves one operation.
+// Handler serves one operation. The call, its Principal and its PathValues
+// live only until the handler returns (the pipeline recycles them for a
+// later request): copy what must outlive it, and never hand call to a
+// goroutine that may run after the return.
 type Handler func(c *gin.Context, call *Call)
 
 // Routes maps qualified operation IDs ("crm.Customers_Get") to handlers.

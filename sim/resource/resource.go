@@ -144,6 +144,8 @@ type Tx struct {
 	appended []byte
 	// locals is what other packages keep for the transaction (Local).
 	locals map[any]any
+	// onGeneralEncode sees general-encoder writes (OnGeneralEncode).
+	onGeneralEncode func(reflect.Type)
 }
 
 // Local returns what a package keeps in tx under key, nil if nothing: state
@@ -175,8 +177,8 @@ func (tx *Tx) storedValue(rec any) ([]byte, error) {
 			return b, nil
 		}
 	}
-	if OnGeneralEncode != nil {
-		OnGeneralEncode(reflect.TypeOf(rec))
+	if tx.onGeneralEncode != nil {
+		tx.onGeneralEncode(reflect.TypeOf(rec))
 	}
 	tx.value.Reset()
 	if err := jsonv2.MarshalWrite(&tx.value, rec, storedOptions); err != nil {
@@ -352,9 +354,10 @@ type StoredAppender interface {
 	AppendStored(b []byte) ([]byte, bool)
 }
 
-// OnGeneralEncode, when set (by a test, before any write), is told the
-// type of each record a write encodes through the general encoder.
-var OnGeneralEncode func(reflect.Type)
+// OnGeneralEncode has fn (nil: nothing) told the type of each record the
+// transaction writes through the general encoder from now on: how a test
+// sees which record types lack a stored-form appender.
+func (tx *Tx) OnGeneralEncode(fn func(reflect.Type)) { tx.onGeneralEncode = fn }
 
 // WarmEncoders has the general encoder build its codecs for recs' types
 // and every struct type they hold, so that the first write of such a
@@ -581,12 +584,17 @@ func LookupAny[T any](tx *Tx, k *Kind[T], index string, values ...string) ([]int
 
 // Update runs fn in a read-write transaction of one tenant at time now.
 func Update(st store.Store, tenant int64, now time.Time, fn func(*Tx) error) error {
-	return st.Update(tenant, func(stx store.Tx) error { return fn(newTx(stx, now, false)) })
+	return st.Update(tenant, func(stx store.Tx) error {
+		tx := &Tx{}
+		tx.reset(stx, now, false)
+		return fn(tx)
+	})
 }
 
 // View runs fn in a read-only transaction of one tenant at time now. As
 // with the store's own transactions, fn must not keep tx: a View's Tx is
-// recycled for a later View once fn returns.
+// recycled for a later View once fn returns, so a kept tx does not fail
+// but reads whatever transaction, of whichever tenant, reuses it.
 func View(st store.Store, tenant int64, now time.Time, fn func(*Tx) error) error {
 	v := viewRuns.Get().(*viewRun)
 	v.now, v.fn = now, fn
@@ -613,16 +621,14 @@ var viewRuns = sync.Pool{New: func() any {
 }}
 
 func (v *viewRun) runFn(stx store.Tx) error {
-	v.tx = Tx{Tx: stx, Now: v.now, readOnly: true}
-	v.tx.keys = v.tx.keyBuf[:0]
+	v.tx.reset(stx, v.now, true)
 	return v.fn(&v.tx)
 }
 
-// newTx wraps a store transaction.
-func newTx(stx store.Tx, now time.Time, readOnly bool) *Tx {
-	tx := &Tx{Tx: stx, Now: now, readOnly: readOnly}
+// reset makes tx a fresh wrapper of a store transaction.
+func (tx *Tx) reset(stx store.Tx, now time.Time, readOnly bool) {
+	*tx = Tx{Tx: stx, Now: now, readOnly: readOnly}
 	tx.keys = tx.keyBuf[:0]
-	return tx
 }
 
 // IDKey formats an ID as an index value.

@@ -413,8 +413,8 @@ type memTx struct {
 	// ID's View) allocates and clears a small tx.
 	*memWrites
 	// probe is where Get, GetShared and Delete pack the key they look up
-	// (see probe), in probeBuf while the key fits;
-	// neither calls back into the tx while the search runs. A scan packs
+	// (see probe), in probeBuf while the key fits; none of them calls back
+	// into the tx while the search runs. A scan packs
 	// its start into scanProbe instead, since the B-tree compares it
 	// while fn runs, and fn may call Get or (scanning > 0) scan again.
 	probe, scanProbe []byte
