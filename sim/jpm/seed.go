@@ -30,8 +30,7 @@ var Fixture = fixture.Module{Name: "jpm", Kinds: append([]fixture.Kind{
 	{Name: "jobs", Schema: "Jpm.V2.JobCreateRequest", Extra: []string{"id", "jobStatus", "cancel", "hold",
 		"appointments.isConfirmed", "appointments.specialInstructions"}, Decode: fixture.DecodeAs[jobFixture]},
 }, projectKinds...),
-	Writes: []any{CanceledLog{}, CustomFieldType{}, JobType{}, Note{},
-		Project{}, ProjectStatus{}, ProjectSubStatus{}, ProjectType{}, Reason{}}}
+	Writes: []any{CanceledLog{}, CustomFieldType{}, Note{}, ProjectStatus{}, ProjectSubStatus{}, ProjectType{}, Reason{}}}
 
 type fieldTypeFixture struct {
 	fixture.Common

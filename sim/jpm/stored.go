@@ -5,9 +5,9 @@ import (
 	"github.com/stsim/stsim/sim/resource/storedjson"
 )
 
-// Jobs, appointments, their assignments, booked logs and histories write
-// their own stored form (resource.StoredAppender): the demo seed writes
-// ~190 of them, and in a fresh process go-json-experiment building an
+// Jobs, appointments, their assignments, booked logs, histories, job types
+// and projects write their own stored form (resource.StoredAppender): the
+// demo seed writes ~200 of them, and in a fresh process go-json-experiment building an
 // encoder for each of these types was a good part of the seed. The bytes
 // are resource.MarshalStored's (TestStoredFormIsMarshalStored,
 // FuzzStoredForm).
@@ -26,17 +26,7 @@ func (j *Job) AppendStored(b []byte) ([]byte, bool) {
 	w.TimePtr("completedOn", j.CompletedOn)
 	w.IntPtr("projectId", j.ProjectID)
 	w.StringPtr("summary", j.Summary)
-	if j.CustomFields != nil {
-		w.Array("customFields")
-		for _, f := range j.CustomFields {
-			w.Element()
-			w.Int("typeId", f.TypeID)
-			w.String("name", f.Name)
-			w.String("value", f.Value)
-			w.Close('}')
-		}
-		w.Close(']')
-	}
+	appendCustomFields(&w, j.CustomFields)
 	w.Ints("tagTypeIds", j.TagTypeIDs)
 	extdata.AppendStored(&w, j.ExternalData)
 	w.String("customerPo", j.CustomerPO)
@@ -125,4 +115,62 @@ func (h *History) AppendStored(b []byte) ([]byte, bool) {
 		w.Close(']')
 	}
 	return w.End()
+}
+
+// AppendStored appends the job type's stored form.
+func (jt *JobType) AppendStored(b []byte) ([]byte, bool) {
+	w := storedjson.Begin(b, &jt.Meta)
+	w.String("name", jt.Name)
+	w.Ints("businessUnitIds", jt.BusinessUnitIDs)
+	w.Strings("skills", jt.Skills)
+	w.String("priority", jt.Priority)
+	w.Int("duration", jt.Duration)
+	w.Ints("tagTypeIds", jt.TagTypeIDs)
+	w.FloatPtr("soldThreshold", jt.SoldThreshold)
+	w.String("class", jt.Class)
+	w.String("summary", jt.Summary)
+	w.Bool("noCharge", jt.NoCharge)
+	w.BoolPtr("enforceRecurringServiceEventSelection", jt.EnforceRecurringServiceEventSelection)
+	w.Bool("invoiceSignaturesRequired", jt.InvoiceSignaturesRequired)
+	extdata.AppendStored(&w, jt.ExternalData)
+	return w.End()
+}
+
+// AppendStored appends the project's stored form.
+func (p *Project) AppendStored(b []byte) ([]byte, bool) {
+	w := storedjson.Begin(b, &p.Meta)
+	w.String("number", p.Number)
+	w.StringPtr("name", p.Name)
+	w.StringPtr("summary", p.Summary)
+	w.IntPtr("statusId", p.StatusID)
+	w.StringPtr("status", p.Status)
+	w.IntPtr("subStatusId", p.SubStatusID)
+	w.StringPtr("subStatus", p.SubStatus)
+	w.Int("customerId", p.CustomerID)
+	w.Int("locationId", p.LocationID)
+	w.IntPtr("projectTypeId", p.ProjectTypeID)
+	w.Ints("projectManagerIds", p.ProjectManagerIDs)
+	w.Ints("businessUnitIds", p.BusinessUnitIDs)
+	w.TimePtr("startDate", p.StartDate)
+	w.TimePtr("targetCompletionDate", p.TargetCompletionDate)
+	w.TimePtr("actualCompletionDate", p.ActualCompletionDate)
+	appendCustomFields(&w, p.CustomFields)
+	extdata.AppendStored(&w, p.ExternalData)
+	w.Ints("jobIds", p.JobIDs)
+	return w.End()
+}
+
+func appendCustomFields(w *storedjson.Writer, fields []CustomField) {
+	if fields == nil {
+		return
+	}
+	w.Array("customFields")
+	for _, f := range fields {
+		w.Element()
+		w.Int("typeId", f.TypeID)
+		w.String("name", f.Name)
+		w.String("value", f.Value)
+		w.Close('}')
+	}
+	w.Close(']')
 }

@@ -5,7 +5,7 @@ import (
 	"github.com/stsim/stsim/sim/resource"
 )
 
-// Jobs, assignments and booked logs read their own stored form too
+// Jobs, assignments, booked logs and job types read their own stored form too
 // (resource.StoredDecoder; stored.go writes it): the demo seed reads them
 // back as it books (the job, the technician's assignments), and in a fresh
 // process that had go-json-experiment build their codecs after all.
@@ -214,5 +214,55 @@ func (l *BookedLog) DecodeStored(r *resource.StoredReader) {
 			return first + 5
 		}
 		return l.Meta.DecodeStoredMember(name, r)
+	})
+}
+
+// DecodeStored reads the job type's stored form.
+func (jt *JobType) DecodeStored(r *resource.StoredReader) {
+	const first = resource.MetaMembers
+	r.Object(func(name string) int {
+		switch name {
+		case "name":
+			jt.Name = r.String()
+			return first
+		case "businessUnitIds":
+			jt.BusinessUnitIDs = r.Ints()
+			return first + 1
+		case "skills":
+			jt.Skills = r.Strings()
+			return first + 2
+		case "priority":
+			jt.Priority = r.String()
+			return first + 3
+		case "duration":
+			jt.Duration = r.Int()
+			return first + 4
+		case "tagTypeIds":
+			jt.TagTypeIDs = r.Ints()
+			return first + 5
+		case "soldThreshold":
+			jt.SoldThreshold = r.FloatPtr()
+			return first + 6
+		case "class":
+			jt.Class = r.String()
+			return first + 7
+		case "summary":
+			jt.Summary = r.String()
+			return first + 8
+		case "noCharge":
+			jt.NoCharge = r.Bool()
+			return first + 9
+		case "enforceRecurringServiceEventSelection":
+			v := r.Bool()
+			jt.EnforceRecurringServiceEventSelection = &v
+			return first + 10
+		case "invoiceSignaturesRequired":
+			jt.InvoiceSignaturesRequired = r.Bool()
+			return first + 11
+		case "externalData":
+			jt.ExternalData = extdata.DecodeStored(r)
+			return first + 12
+		}
+		return jt.Meta.DecodeStoredMember(name, r)
 	})
 }

@@ -10,15 +10,17 @@ import (
 )
 
 // TestStoredFormIsMarshalStored: jobs, appointments, assignments, booked
-// logs and histories with every field set, and with none but their ID, are
-// appended exactly as MarshalStored writes them. (TestSeedStoredForms in
-// package sim checks every demo record.)
+// logs, histories, job types and projects with every field set, and with
+// none but their ID, are appended exactly as MarshalStored writes them.
+// (TestSeedStoredForms in package sim checks every demo record.)
 func TestStoredFormIsMarshalStored(t *testing.T) {
 	storedjsontest.CheckFilled(t, new(jpm.Job))
 	storedjsontest.CheckFilled(t, new(jpm.Appointment))
 	storedjsontest.CheckFilled(t, new(jpm.Assignment))
 	storedjsontest.CheckFilled(t, new(jpm.BookedLog))
 	storedjsontest.CheckFilled(t, new(jpm.History))
+	storedjsontest.CheckFilled(t, new(jpm.JobType))
+	storedjsontest.CheckFilled(t, new(jpm.Project))
 
 	meta := resource.Meta{ID: 1}
 	storedjsontest.Check(t, &jpm.Job{Meta: meta}, true)
@@ -26,6 +28,13 @@ func TestStoredFormIsMarshalStored(t *testing.T) {
 	storedjsontest.Check(t, &jpm.Assignment{Meta: meta}, true)
 	storedjsontest.Check(t, &jpm.BookedLog{Meta: meta}, true)
 	storedjsontest.Check(t, &jpm.History{Meta: meta}, true)
+	storedjsontest.Check(t, &jpm.JobType{Meta: meta}, true)
+	storedjsontest.Check(t, &jpm.Project{Meta: meta}, true)
+	no, empty := false, ""
+	storedjsontest.Check(t, &jpm.JobType{Meta: meta, BusinessUnitIDs: []int64{}, Skills: []string{}, EnforceRecurringServiceEventSelection: &no,
+		ExternalData: jpm.ExternalData{}}, true)
+	storedjsontest.Check(t, &jpm.Project{Meta: meta, Name: &empty, ProjectManagerIDs: []int64{}, StartDate: new(resource.Time),
+		CustomFields: []jpm.CustomField{}, JobIDs: []int64{}}, true)
 	// Empty but present: empty lists and objects, zero elements, pointers
 	// to zero values (a zero stamp is left out, as its IsZero says).
 	zero, stamp := int64(0), new(resource.Time)
@@ -55,27 +64,34 @@ func FuzzStoredForm(f *testing.F) {
 		storedjsontest.Check(t, &jpm.Assignment{Meta: meta, TechnicianID: n, TechnicianName: s1, AssignedOn: tm, Status: s2}, false)
 		storedjsontest.Check(t, &jpm.BookedLog{Meta: meta, JobID: n, Start: tm, ArrivalWindowEnd: &tm}, false)
 		storedjsontest.Check(t, &jpm.History{Meta: meta, Entries: []jpm.HistoryEntry{{ID: n, EmployeeID: &n, EventType: s1, Date: tm, Memo: s2}, {}}}, false)
+		storedjsontest.Check(t, &jpm.JobType{Meta: meta, Name: s1, Skills: []string{s2}, Duration: n, SoldThreshold: &fl, Class: s2,
+			EnforceRecurringServiceEventSelection: &b, ExternalData: jpm.ExternalData{s2: {{Value: s1}}}}, false)
+		storedjsontest.Check(t, &jpm.Project{Meta: meta, Number: s1, Name: &s2, StatusID: &n, CustomerID: n, ProjectManagerIDs: []int64{n},
+			TargetCompletionDate: &tm, CustomFields: []jpm.CustomField{{TypeID: n, Name: s2}}, JobIDs: []int64{n, -n}}, false)
 	})
 }
 
-// TestStoredDecodersReadAsGeneric: the job's, assignment's and booked
-// log's own decoders read their stored forms (every field set, empty lists
-// and objects) themselves, as the generic decoder does, back into the same
-// form; forms cut short or with a byte changed, and odd ones, they read
-// (if at all) as the generic decoder does too. (TestSeedStoredForms in
-// package sim reads every demo record.)
+// TestStoredDecodersReadAsGeneric: the job's, assignment's, booked log's
+// and job type's own decoders read their stored forms (every field set,
+// empty lists and objects) themselves, as the generic decoder does, back
+// into the same form; forms cut short or with a byte changed, and odd ones,
+// they read (if at all) as the generic decoder does too.
+// (TestSeedStoredForms in package sim reads every demo record.)
 func TestStoredDecodersReadAsGeneric(t *testing.T) {
-	job, assignment, booked := new(jpm.Job), new(jpm.Assignment), new(jpm.BookedLog)
-	for _, rec := range []any{job, assignment, booked} {
+	job, assignment, booked, jobType := new(jpm.Job), new(jpm.Assignment), new(jpm.BookedLog), new(jpm.JobType)
+	for _, rec := range []any{job, assignment, booked, jobType} {
 		storedjsontest.Fill(t, rec)
 	}
 	storedjsontest.CheckReadsStored(t, "filled job", job)
 	storedjsontest.CheckReadsStored(t, "filled assignment", assignment)
 	storedjsontest.CheckReadsStored(t, "filled booked log", booked)
+	storedjsontest.CheckReadsStored(t, "filled job type", jobType)
 	zero := int64(0)
 	storedjsontest.CheckReadsStored(t, "empty job", &jpm.Job{ProjectID: &zero, CustomFields: []jpm.CustomField{{}}, TagTypeIDs: []int64{},
 		ExternalData: jpm.ExternalData{}, LeadSource: &jpm.LeadSource{}})
-	for _, rec := range []resource.StoredAppender{job, assignment, booked} {
+	no := false
+	storedjsontest.CheckReadsStored(t, "empty job type", &jpm.JobType{BusinessUnitIDs: []int64{}, Skills: []string{}, EnforceRecurringServiceEventSelection: &no})
+	for _, rec := range []resource.StoredAppender{job, assignment, booked, jobType} {
 		data, err := resource.MarshalStored(rec)
 		if err != nil {
 			t.Fatal(err)
@@ -84,7 +100,7 @@ func TestStoredDecodersReadAsGeneric(t *testing.T) {
 	}
 	for _, odd := range []string{
 		`{"id":1,"id":2}`, `{"jobNumber":"a","jobNumber":"b"}`, `{"unknown":1}`, `{"completedOn":null}`, `{"jobGeneratedLeadSource":null}`,
-		`{"jobGeneratedLeadSource":{"jobId":1,"jobId":2}}`, `{"customFields":[{"typeId":1,"name":null}]}`, `{"appointmentSeq":1.5}`,
+		`{"jobGeneratedLeadSource":{"jobId":1,"jobId":2}}`, `{"customFields":[{"typeId":1,"name":null}]}`, `{"appointmentSeq":1.5}`, `{"enforceRecurringServiceEventSelection":null}`, `{"skills":["a","a"]}`,
 		`{"appointmentSeq":9223372036854775807}`, `{"total":1e400}`, `{"arrivalWindowStart":"2026-01-01T00:00:00Z"}`, `{"start":""}`,
 		`{"assignedOn":"2026-02-30T00:00:00.0000000Z"}`, `{"status":"\u00e9"}`, `{"externalData":{"g":[{"key":"k"}],"g":[]}}`,
 	} {
@@ -97,17 +113,19 @@ func checkAllDecoders(t *testing.T, name string, data []byte, damage bool) {
 	storedjsontest.CheckDecoder[jpm.Job](t, name, data)
 	storedjsontest.CheckDecoder[jpm.Assignment](t, name, data)
 	storedjsontest.CheckDecoder[jpm.BookedLog](t, name, data)
+	storedjsontest.CheckDecoder[jpm.JobType](t, name, data)
 	if damage {
 		storedjsontest.CheckDecoderOnDamage[jpm.Job](t, name, data)
 		storedjsontest.CheckDecoderOnDamage[jpm.Assignment](t, name, data)
 		storedjsontest.CheckDecoderOnDamage[jpm.BookedLog](t, name, data)
+		storedjsontest.CheckDecoderOnDamage[jpm.JobType](t, name, data)
 	}
 }
 
-// FuzzStoredDecoders: whatever the job's, assignment's or booked log's own
-// decoder reads, the generic decoder reads the same.
+// FuzzStoredDecoders: whatever the job's, assignment's, booked log's or job
+// type's own decoder reads, the generic decoder reads the same.
 func FuzzStoredDecoders(f *testing.F) {
-	for _, rec := range []resource.StoredAppender{new(jpm.Job), new(jpm.Assignment), new(jpm.BookedLog)} {
+	for _, rec := range []resource.StoredAppender{new(jpm.Job), new(jpm.Assignment), new(jpm.BookedLog), new(jpm.JobType)} {
 		storedjsontest.Fill(f, rec)
 		data, err := resource.MarshalStored(rec)
 		if err != nil {

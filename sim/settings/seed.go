@@ -57,7 +57,7 @@ var Fixture = fixture.Module{Name: "settings", Kinds: []fixture.Kind{
 		Optional: []string{"accountCreationMethod", "roleId"}, Decode: fixture.DecodeAs[technicianFixture]},
 	{Name: "tagTypes", Schema: "TenantSettings.V2.TagTypeResponse", Optional: []string{"*"}, Decode: fixture.DecodeAs[tagTypeFixture]},
 	{Name: "userRoles", Schema: "TenantSettings.V2.UserRoleResponse", Optional: []string{"*"}, Decode: fixture.DecodeAs[userRoleFixture]},
-}, Writes: []any{TagType{}, UserRole{}}}
+}, Writes: []any{TagType{}}}
 
 type employeeFixture struct {
 	fixture.Common

@@ -5,10 +5,10 @@ import (
 	"github.com/stsim/stsim/sim/resource/storedjson"
 )
 
-// Technicians, employees and business units write their own stored form
-// (resource.StoredAppender): few records, but in a fresh process
-// go-json-experiment building the encoders of these wide types (and of
-// their addresses) was among the demo seed's costliest per type. The
+// Technicians, employees, business units and user roles write their own
+// stored form (resource.StoredAppender): few records, but in a fresh
+// process go-json-experiment building the encoders of these types (wide
+// ones, with addresses) was among the demo seed's costliest per type. The
 // bytes are resource.MarshalStored's (TestStoredFormIsMarshalStored,
 // FuzzStoredForm).
 
@@ -69,6 +69,14 @@ func (e *Employee) AppendStored(b []byte) ([]byte, bool) {
 	AppendStoredFields(&w, e.CustomFields)
 	w.StringPtr("aadUserId", e.AadUserID)
 	w.Bool("accountLocked", e.AccountLocked)
+	return w.End()
+}
+
+// AppendStored appends the user role's stored form.
+func (u *UserRole) AppendStored(b []byte) ([]byte, bool) {
+	w := storedjson.Begin(b, &u.Meta)
+	w.String("name", u.Name)
+	w.String("employeeType", u.EmployeeType)
 	return w.End()
 }
 

@@ -5,7 +5,7 @@ import (
 	"github.com/stsim/stsim/sim/resource"
 )
 
-// Technicians and business units read their own stored form too
+// Technicians, business units and user roles read their own stored form too
 // (resource.StoredDecoder; stored.go writes it): the demo seed reads them
 // back (each job's technicians, each technician's unit), and in a fresh
 // process that had go-json-experiment build their codecs after all.
@@ -245,5 +245,22 @@ func (a *BusinessUnitAddress) decodeStored(r *resource.StoredReader) {
 			return 5
 		}
 		return -1
+	})
+}
+
+// DecodeStored reads the user role's stored form (the seed checks each
+// employee's and technician's roles).
+func (u *UserRole) DecodeStored(r *resource.StoredReader) {
+	const first = resource.MetaMembers
+	r.Object(func(name string) int {
+		switch name {
+		case "name":
+			u.Name = r.String()
+			return first
+		case "employeeType":
+			u.EmployeeType = r.String()
+			return first + 1
+		}
+		return u.Meta.DecodeStoredMember(name, r)
 	})
 }

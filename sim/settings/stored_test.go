@@ -10,19 +10,21 @@ import (
 	"github.com/stsim/stsim/sim/settings"
 )
 
-// TestStoredFormIsMarshalStored: technicians, employees and business units
-// with every field set, and with none but their ID, are appended exactly
-// as MarshalStored writes them. (TestSeedStoredForms in package sim checks
-// every demo record.)
+// TestStoredFormIsMarshalStored: technicians, employees, business units and
+// user roles with every field set, and with none but their ID, are appended
+// exactly as MarshalStored writes them. (TestSeedStoredForms in package sim
+// checks every demo record.)
 func TestStoredFormIsMarshalStored(t *testing.T) {
 	storedjsontest.CheckFilled(t, new(settings.Technician))
 	storedjsontest.CheckFilled(t, new(settings.Employee))
 	storedjsontest.CheckFilled(t, new(settings.BusinessUnit))
+	storedjsontest.CheckFilled(t, new(settings.UserRole))
 
 	meta := resource.Meta{ID: 1}
 	storedjsontest.Check(t, &settings.Technician{Meta: meta}, true)
 	storedjsontest.Check(t, &settings.Employee{Meta: meta}, true)
 	storedjsontest.Check(t, &settings.BusinessUnit{Meta: meta}, true)
+	storedjsontest.Check(t, &settings.UserRole{Meta: meta}, true)
 	// Empty but present: empty lists and objects, zero elements.
 	empty, zero := "", 0.0
 	storedjsontest.Check(t, &settings.Technician{Meta: meta, RoleIDs: []int64{}, Home: &settings.Address{Unit: &empty, Latitude: &zero},
@@ -52,27 +54,30 @@ func FuzzStoredForm(f *testing.F) {
 		storedjsontest.Check(t, &settings.BusinessUnit{Meta: meta, Name: s1, BusinessUnitDetails: settings.BusinessUnitDetails{OfficialName: &s2,
 			DefaultTaxRate: &f1, Address: &settings.BusinessUnitAddress{Street: &s1, Country: &s2}, FranchiseID: &s1},
 			ExternalData: settings.ExternalData{s2: {{Key: s1, Value: s2}}}, Skills: []string{s1}}, false)
+		storedjsontest.Check(t, &settings.UserRole{Meta: meta, Name: s1, EmployeeType: s2}, false)
 	})
 }
 
-// TestStoredDecodersReadAsGeneric: the technician's and business unit's
-// own decoders read their stored forms (every field set, empty lists and
-// objects) themselves, as the generic decoder does, back into the same
-// form; forms cut short or with a byte changed, and odd ones, they read
-// (if at all) as the generic decoder does too. (TestSeedStoredForms in
+// TestStoredDecodersReadAsGeneric: the technician's, business unit's and
+// user role's own decoders read their stored forms (every field set, empty
+// lists and objects) themselves, as the generic decoder does, back into the
+// same form; forms cut short or with a byte changed, and odd ones, they
+// read (if at all) as the generic decoder does too. (TestSeedStoredForms in
 // package sim reads every demo record.)
 func TestStoredDecodersReadAsGeneric(t *testing.T) {
-	tech, unit := new(settings.Technician), new(settings.BusinessUnit)
+	tech, unit, role := new(settings.Technician), new(settings.BusinessUnit), new(settings.UserRole)
 	storedjsontest.Fill(t, tech)
 	storedjsontest.Fill(t, unit)
+	storedjsontest.Fill(t, role)
 	storedjsontest.CheckReadsStored(t, "filled technician", tech)
 	storedjsontest.CheckReadsStored(t, "filled business unit", unit)
+	storedjsontest.CheckReadsStored(t, "filled user role", role)
 	empty, zero := "", 0.0
 	storedjsontest.CheckReadsStored(t, "empty technician", &settings.Technician{RoleIDs: []int64{}, ZoneIDs: []int64{}, Home: &settings.Address{Unit: &empty,
 		Latitude: &zero}, Positions: []string{""}, CustomFields: []settings.CustomField{{}}, Skills: []string{}})
 	storedjsontest.CheckReadsStored(t, "empty business unit", &settings.BusinessUnit{BusinessUnitDetails: settings.BusinessUnitDetails{
 		Address: &settings.BusinessUnitAddress{}, DefaultTaxRate: &zero}, ExternalData: settings.ExternalData{}, Skills: []string{}})
-	for _, rec := range []resource.StoredAppender{tech, unit} {
+	for _, rec := range []resource.StoredAppender{tech, unit, role} {
 		data, err := resource.MarshalStored(rec)
 		if err != nil {
 			t.Fatal(err)
@@ -92,16 +97,18 @@ func checkBothDecoders(t *testing.T, name string, data []byte, damage bool) {
 	t.Helper()
 	storedjsontest.CheckDecoder[settings.Technician](t, name, data)
 	storedjsontest.CheckDecoder[settings.BusinessUnit](t, name, data)
+	storedjsontest.CheckDecoder[settings.UserRole](t, name, data)
 	if damage {
 		storedjsontest.CheckDecoderOnDamage[settings.Technician](t, name, data)
 		storedjsontest.CheckDecoderOnDamage[settings.BusinessUnit](t, name, data)
+		storedjsontest.CheckDecoderOnDamage[settings.UserRole](t, name, data)
 	}
 }
 
-// FuzzStoredDecoders: whatever the technician's or business unit's own
-// decoder reads, the generic decoder reads the same.
+// FuzzStoredDecoders: whatever the technician's, business unit's or user
+// role's own decoder reads, the generic decoder reads the same.
 func FuzzStoredDecoders(f *testing.F) {
-	for _, rec := range []resource.StoredAppender{new(settings.Technician), new(settings.BusinessUnit)} {
+	for _, rec := range []resource.StoredAppender{new(settings.Technician), new(settings.BusinessUnit), new(settings.UserRole)} {
 		storedjsontest.Fill(f, rec)
 		data, err := resource.MarshalStored(rec)
 		if err != nil {

@@ -156,6 +156,14 @@ func (w *Writer) Bool(name string, v bool) {
 	}
 }
 
+// BoolPtr writes a non-nil bool pointer's value (false too).
+func (w *Writer) BoolPtr(name string, v *bool) {
+	if v != nil {
+		w.member(name)
+		w.b = strconv.AppendBool(w.b, *v)
+	}
+}
+
 // String writes a non-empty string member.
 func (w *Writer) String(name, v string) {
 	if v != "" {

@@ -19,6 +19,7 @@ type sample struct {
 	IP     *int64             `json:"ip"`
 	I32P   *int32             `json:"i32p"`
 	B      bool               `json:"b"`
+	BP     *bool              `json:"bp"`
 	F      float64            `json:"f"`
 	FP     *float64           `json:"fp"`
 	T      resource.Time      `json:"t"`
@@ -43,6 +44,7 @@ func (s *sample) AppendStored(b []byte) ([]byte, bool) {
 	w.IntPtr("ip", s.IP)
 	w.Int32Ptr("i32p", s.I32P)
 	w.Bool("b", s.B)
+	w.BoolPtr("bp", s.BP)
 	w.Float("f", s.F)
 	w.FloatPtr("fp", s.FP)
 	w.Time("t", s.T)
@@ -114,7 +116,9 @@ func TestWriterIsMarshalStored(t *testing.T) {
 	zero, neg := int64(0), int64(-7)
 	storedjsontest.Check(t, &sample{Meta: resource.Meta{ID: -3, Active: true, Deleted: true, Seq: math.MaxUint64}, I: math.MinInt64, IP: &zero, B: true}, true)
 	zero32, min32 := int32(0), int32(math.MinInt32)
-	storedjsontest.Check(t, &sample{I32P: &zero32}, true)
+	no, yes := false, true
+	storedjsontest.Check(t, &sample{I32P: &zero32, BP: &no}, true)
+	storedjsontest.Check(t, &sample{BP: &yes}, true)
 	storedjsontest.Check(t, &sample{I32P: &min32}, true)
 	storedjsontest.Check(t, &sample{IP: &neg, Ints: []int64{}, Strs: []string{}, Inners: []inner{}, Map: map[string][]inner{}, TP: new(resource.Time)}, true)
 	storedjsontest.Check(t, &sample{Ints: []int64{0, -1, math.MaxInt64}, Inners: []inner{{}, {N: "a", V: 1}}, Map: map[string][]inner{"k": {}}}, true)
