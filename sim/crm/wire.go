@@ -6,6 +6,7 @@ import (
 	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/apierr"
 	"github.com/stsim/stsim/sim/resource"
+	"github.com/stsim/stsim/sim/settings"
 )
 
 // Request and response shapes shared by customers and locations, named
@@ -124,22 +125,5 @@ func patchCustomFields(tx *resource.Tx, types *resource.Kind[CustomFieldType], c
 	if err != nil {
 		return nil, err
 	}
-	return mergeCustomFields(current, fields), nil
-}
-
-// mergeCustomFields updates the values of the given types and keeps the rest.
-func mergeCustomFields(current, updates []CustomField) []CustomField {
-	out := append([]CustomField{}, current...)
-	for _, u := range updates {
-		found := false
-		for i := range out {
-			if out[i].TypeID == u.TypeID {
-				out[i], found = u, true
-			}
-		}
-		if !found {
-			out = append(out, u)
-		}
-	}
-	return out
+	return settings.MergeCustomFields(current, fields), nil
 }

@@ -12,8 +12,10 @@ import (
 // stored form. Lists decode every record their kind's cache does not hold,
 // and the generic decoder (reflection over go-json-experiment) was most of
 // such a record's cost; the record types lists read often (customers,
-// locations, contacts) read themselves through a StoredReader instead. The reader only accepts the
-// compact form encode writes: whatever else it meets (whitespace, an
+// locations, contacts) and those the demo seed reads back as it books
+// (jobs, assignments, booked logs, job types, technicians, business
+// units, user roles) read themselves through a StoredReader instead. The
+// reader only accepts the compact form encode writes: whatever else it meets (whitespace, an
 // unknown or repeated member, a null, a number or date-time in another
 // form, a lone surrogate) fails it, and decode reads the record again with
 // the generic decoder, so both read every input the same

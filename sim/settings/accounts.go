@@ -305,7 +305,7 @@ func (in *userPatch) apply(tx *resource.Tx, u user, self int64) error {
 	api.SetOpt(u.businessUnitID, in.BusinessUnitID)
 	api.SetIf(u.accountLocked, in.AccountLocked)
 	if in.CustomFields != nil {
-		*u.customFields = mergeCustomFields(*u.customFields, in.fields)
+		*u.customFields = MergeCustomFields(*u.customFields, in.fields)
 	}
 	return nil
 }

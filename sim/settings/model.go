@@ -156,9 +156,10 @@ type Employee struct {
 }
 
 // CustomField is a custom field value of an employee or technician (and,
-// as crm.CustomField, of a customer or location). The settings documents
-// define no custom field types, so any positive typeId is accepted and the
-// name stays null.
+// as crm.CustomField, of a customer or location). For employees and
+// technicians any positive typeId is accepted and the name stays null (the
+// settings documents define no custom field types); crm checks its values'
+// typeId against its own custom field types and fills in the name.
 type CustomField struct {
 	TypeID int64   `json:"typeId"`
 	Name   *string `json:"name"`

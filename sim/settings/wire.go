@@ -106,14 +106,19 @@ func customFields(field string, in []customFieldIn) ([]CustomField, error) {
 	return out, nil
 }
 
-// mergeCustomFields updates the values of the given types and keeps the rest.
-func mergeCustomFields(current, updates []CustomField) []CustomField {
-	out := append([]CustomField{}, current...)
+// MergeCustomFields returns current with the values of the types updates
+// names replaced (every value of such a type) and the other updates
+// appended; current is not changed.
+func MergeCustomFields(current, updates []CustomField) []CustomField {
+	out := slices.Clone(current)
 	for _, u := range updates {
-		i := slices.IndexFunc(out, func(f CustomField) bool { return f.TypeID == u.TypeID })
-		if i >= 0 {
-			out[i] = u
-		} else {
+		found := false
+		for i := range out {
+			if out[i].TypeID == u.TypeID {
+				out[i], found = u, true
+			}
+		}
+		if !found {
 			out = append(out, u)
 		}
 	}
