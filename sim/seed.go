@@ -29,9 +29,10 @@ type seeding struct {
 	// decodeAhead starts decoding the modules' fixture records beside the
 	// seed; nil, or a nil Ahead, has the seed decode them itself.
 	decodeAhead func([]fixture.Input) *fixture.Ahead
-	// onGeneralEncode, if set, is told the type of each record the seed
-	// writes through the general encoder (resource.Tx.OnGeneralEncode).
-	onGeneralEncode func(reflect.Type)
+	// onGeneralCodec, if set, is told the type of each record the seed
+	// writes or reads back through the general codec
+	// (resource.Tx.OnGeneralCodec).
+	onGeneralCodec func(reflect.Type)
 }
 
 // defaultSeeding is every server's.
@@ -93,7 +94,7 @@ func (s *Server) reindex(tenant int64) error {
 }
 
 func (how seeding) seedRecords(tx *resource.Tx, set *fixture.Set, now time.Time) error {
-	tx.OnGeneralEncode(how.onGeneralEncode)
+	tx.OnGeneralCodec(how.onGeneralCodec)
 	// Every record written from here on files itself with schedule.
 	if err := schedule.MarkIndexed(tx); err != nil {
 		return err

@@ -199,19 +199,19 @@ func (tx *touchingTx) NextSequence(name string) (uint64, error) {
 // and not at all: the stored bytes are the same, every kind decoded ahead
 // was taken by its seed as the type it decodes (a Kind whose Decode names
 // another type than its seed's Decode call would be decoded twice), and
-// every record type the seed encodes through the general encoder is in a
-// module's Writes (warmed ahead).
+// every record type the seed writes or reads back through the general
+// codec is in a module's Writes (warmed ahead).
 func TestSeedDecodeAhead(t *testing.T) {
 	now := seedGoldenInstants[0]
 	var ahead *fixture.Ahead
-	encoded := map[reflect.Type]bool{}
+	general := map[reflect.Type]bool{}
 	first := seedDumpWith(t, now, seeding{
 		decodeAhead: func(inputs []fixture.Input) *fixture.Ahead {
 			ahead = fixture.DecodeAhead(fixtureModules(), inputs)
 			ahead.Wait()
 			return ahead
 		},
-		onGeneralEncode: func(t reflect.Type) { encoded[t] = true }, // the seed writes on this goroutine
+		onGeneralCodec: func(t reflect.Type) { general[t] = true }, // the seed writes and reads on this goroutine
 	})
 	if misfits := ahead.Misfits(); len(misfits) > 0 {
 		t.Errorf("kinds decoded ahead that their seed did not take: %v", misfits)
@@ -222,12 +222,12 @@ func TestSeedDecodeAhead(t *testing.T) {
 			warmed[reflect.TypeOf(w)] = true
 		}
 	}
-	for typ := range encoded {
+	for typ := range general {
 		if typ.Kind() == reflect.Pointer {
 			typ = typ.Elem()
 		}
 		if !warmed[typ] {
-			t.Errorf("the seed encodes %v through the general encoder, but no fixture.Module's Writes has it built ahead", typ)
+			t.Errorf("the seed writes or reads %v through the general codec, but no fixture.Module's Writes has it built ahead", typ)
 		}
 	}
 	beside := seedDumpWith(t, now, seeding{decodeAhead: func(inputs []fixture.Input) *fixture.Ahead {

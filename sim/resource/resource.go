@@ -144,8 +144,9 @@ type Tx struct {
 	appended []byte
 	// locals is what other packages keep for the transaction (Local).
 	locals map[any]any
-	// onGeneralEncode sees general-encoder writes (OnGeneralEncode).
-	onGeneralEncode func(reflect.Type)
+	// onGeneralCodec sees records the general codec writes or reads
+	// (OnGeneralCodec).
+	onGeneralCodec func(reflect.Type)
 }
 
 // Local returns what a package keeps in tx under key, nil if nothing: state
@@ -177,8 +178,8 @@ func (tx *Tx) storedValue(rec any) ([]byte, error) {
 			return b, nil
 		}
 	}
-	if tx.onGeneralEncode != nil {
-		tx.onGeneralEncode(reflect.TypeOf(rec))
+	if tx.onGeneralCodec != nil {
+		tx.onGeneralCodec(reflect.TypeOf(rec))
 	}
 	tx.value.Reset()
 	if err := jsonv2.MarshalWrite(&tx.value, rec, storedOptions); err != nil {
@@ -297,6 +298,11 @@ func decodeRecord[T any, P Record[T]](tx *Tx, k *Kind[T], id int64, data []byte,
 		return decodeCached[T, P](k, id, data, keep, shared)
 	}
 	rec := P(new(T))
+	if tx.onGeneralCodec != nil {
+		if _, own := any(rec).(StoredDecoder); !own {
+			tx.onGeneralCodec(reflect.TypeOf(rec))
+		}
+	}
 	return rec, decode(data, "", rec)
 }
 
@@ -354,10 +360,11 @@ type StoredAppender interface {
 	AppendStored(b []byte) ([]byte, bool)
 }
 
-// OnGeneralEncode has fn (nil: nothing) told the type of each record the
-// transaction writes through the general encoder from now on: how a test
-// sees which record types lack a stored-form appender.
-func (tx *Tx) OnGeneralEncode(fn func(reflect.Type)) { tx.onGeneralEncode = fn }
+// OnGeneralCodec has fn (nil: nothing) told, from now on, the type of each
+// record a read-write transaction writes through the general encoder or
+// reads without a StoredDecoder: how a test sees which record types a
+// seed has go-json-experiment build codecs for.
+func (tx *Tx) OnGeneralCodec(fn func(reflect.Type)) { tx.onGeneralCodec = fn }
 
 // WarmEncoders has the general encoder build its codecs for recs' types
 // and every struct type they hold, so that the first write of such a
