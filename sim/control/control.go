@@ -95,6 +95,7 @@ func (p *Plane) Register(r gin.IRoutes) {
 	r.POST("/_sim/connections/:client/expire-tokens", p.expireTokens)
 	r.POST("/_sim/connections/:client/accept-version", p.acceptVersion)
 	r.PUT("/_sim/connections/:client/booking-provider", p.bindBookingProvider)
+	p.registerBookings(r)
 }
 
 func fail(c *gin.Context, err error) {

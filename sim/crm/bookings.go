@@ -79,7 +79,8 @@ type Booking struct {
 }
 
 // bookingStatusNew is where every booking starts. Nothing in the emulated
-// API moves it on yet: accepting and dismissing happen in ServiceTitan's UI.
+// API moves it on: accepting and dismissing happen in ServiceTitan's UI,
+// which the control API plays (booking_desk.go).
 const bookingStatusNew = "New"
 
 // Kinds of bookings and of their contacts (a booking's phone numbers and

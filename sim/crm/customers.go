@@ -62,11 +62,14 @@ type createCustomerIn struct {
 	ExternalData *extdata.Create `json:"externalData"`
 }
 
-// createCustomer handles POST /customers: the customer, its locations (a
-// customer always has at least one, contract §9) and their contacts in one
-// transaction. A contact given on a new location is also copied to the
-// customer, as ServiceTitan does.
-var createCustomer = api.Create((*createCustomerIn).check, func(tx *resource.Tx, in *createCustomerIn) (createdCustomerOut, error) {
+// createCustomer handles POST /customers (newCustomer).
+var createCustomer = api.Create((*createCustomerIn).check, newCustomer)
+
+// newCustomer stores a checked new customer, its locations (a customer
+// always has at least one, contract §9) and their contacts in tx. A
+// contact given on a new location is also copied to the customer, as
+// ServiceTitan does.
+func newCustomer(tx *resource.Tx, in *createCustomerIn) (createdCustomerOut, error) {
 	fields, err := customFields(tx, "customFields", &customerFieldTypes, in.CustomFields)
 	if err != nil {
 		return createdCustomerOut{}, err
@@ -109,7 +112,7 @@ var createCustomer = api.Create((*createCustomerIn).check, func(tx *resource.Tx,
 	}
 	out.Contacts = contactsOut(custContacts)
 	return out, nil
-})
+}
 
 // check validates a new customer (a name and at least one location) and
 // defaults its type to Residential.

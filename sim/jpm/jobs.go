@@ -119,6 +119,10 @@ type createJobIn struct {
 	InvoiceSignatureIsRequired *bool           `json:"invoiceSignatureIsRequired"`
 	CustomerPO                 *string         `json:"customerPo"`
 	SoldByID                   *int64          `json:"soldById"`
+
+	// bookingID is the booking a CSR converted into this job (inbox.go);
+	// no request sets it.
+	bookingID *int64
 }
 
 // createJob handles POST /jobs (contract §9). The job needs an existing
@@ -220,7 +224,7 @@ func bookJob(tx *resource.Tx, in *createJobIn) (*Job, error) {
 		CampaignID: in.CampaignID, Priority: priority, JobStatus: JobScheduled, Summary: summary, CustomFields: fields,
 		TagTypeIDs: tags, ExternalData: in.ExternalData.Apply(nil), CustomerPO: optional.Value(in.CustomerPO), SoldByID: in.SoldByID,
 		LeadSource: in.LeadSource, NoCharge: jt.NoCharge, NotificationsEnabled: true, InvoiceSignatureIsRequired: signature,
-		CreatedByID: integrationUser, AppointmentSeq: len(in.Appointments),
+		CreatedByID: integrationUser, AppointmentSeq: len(in.Appointments), BookingID: in.bookingID,
 	}
 	if err := resource.Create(tx, &Jobs, job); err != nil {
 		return nil, err
@@ -236,7 +240,11 @@ func bookJob(tx *resource.Tx, in *createJobIn) (*Job, error) {
 	if err := crm.ConvertLeads(tx, job.CustomerID, job.LocationID); err != nil {
 		return nil, err
 	}
-	memo := "Booked " + jt.Name + " with " + strconv.Itoa(len(in.Appointments)) + " appointment(s) through the API."
+	via := "through the API"
+	if in.bookingID != nil {
+		via = "from booking " + resource.IDKey(*in.bookingID)
+	}
+	memo := "Booked " + jt.Name + " with " + strconv.Itoa(len(in.Appointments)) + " appointment(s) " + via + "."
 	if err := appendHistory(tx, job.ID, EventBooked, memo); err != nil {
 		return nil, err
 	}

@@ -23,3 +23,13 @@ func NonNil[T any](s []T) []T {
 	}
 	return s
 }
+
+// First returns the first of ptrs that is not nil, or nil.
+func First[T any](ptrs ...*T) *T {
+	for _, p := range ptrs {
+		if p != nil {
+			return p
+		}
+	}
+	return nil
+}
