@@ -83,14 +83,17 @@ func (a Appointment) Key() (int64, time.Time) { return a.ID, a.ModifiedOn }
 
 // Booking is a booking-provider booking (the CSR's Bookings inbox).
 type Booking struct {
-	ID         int64      `json:"id"`
-	Status     string     `json:"status"` // New, Converted, Dismissed, Accepted
-	JobID      *int64     `json:"jobId"`
-	ExternalID string     `json:"externalId"`
-	Name       string     `json:"name"`
-	Start      *time.Time `json:"start"`
-	Active     bool       `json:"active"`
-	ModifiedOn time.Time  `json:"modifiedOn"`
+	ID     int64  `json:"id"`
+	Status string `json:"status"` // New, Converted, Dismissed, Accepted
+	JobID  *int64 `json:"jobId"`  // set when Converted
+	// DismissingReasonID is the call reason a Dismissed booking was
+	// dismissed for.
+	DismissingReasonID *int64     `json:"dismissingReasonId"`
+	ExternalID         string     `json:"externalId"`
+	Name               string     `json:"name"`
+	Start              *time.Time `json:"start"`
+	Active             bool       `json:"active"`
+	ModifiedOn         time.Time  `json:"modifiedOn"`
 }
 
 // Key identifies a booking version in the export feed.

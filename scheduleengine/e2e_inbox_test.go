@@ -1,0 +1,185 @@
+package scheduleengine_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stsim/stsim/scheduleengine"
+)
+
+// Scenario 3 to its end: the office (stsim's control API playing the
+// tenant's CSR) converts or dismisses the inbox booking while the client
+// polls for it.
+
+// noHeat is the demo tenant's "No heat" call reason, a reason to dismiss
+// a booking with.
+const noHeat = 1494
+
+// officeClock is the simulator clock with the office at work: the first
+// time the client sleeps between polls, the CSR acts.
+type officeClock struct {
+	*simClock
+	once sync.Once
+	act  func()
+}
+
+func (c *officeClock) Sleep(ctx context.Context, d time.Duration) error {
+	err := c.simClock.Sleep(ctx, d)
+	c.once.Do(c.act)
+	return err
+}
+
+// csr has the tenant's CSR convert (body: the CSR's changes, or nil) or
+// dismiss a booking through the control API.
+func (s *stsim) csr(action string, booking int64, body any) {
+	s.t.Helper()
+	s.control("POST", fmt.Sprintf("/_sim/tenants/%d/bookings/%d/%s", s.tenant, booking, action), body, nil, http.StatusOK)
+}
+
+// fileInbox files a booking for a new caller at slot's start.
+func fileInbox(t *testing.T, ctx context.Context, c *scheduleengine.Client, w work, slot scheduleengine.Slot) (scheduleengine.InboxRequest, *scheduleengine.InboxBooked) {
+	t.Helper()
+	req := scheduleengine.InboxRequest{BookingID: scheduleengine.NewBookingID(), Party: newParty(), Start: &slot.Start,
+		BusinessUnitID: w.businessUnit, JobTypeID: w.jobType, FirstTime: true, Summary: "No heat"}
+	b, err := c.BookInbox(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req, b
+}
+
+// The booking is converted while the client waits: its poll on
+// modifiedOnOrAfter finds the jobId and reads the job; a resubmission
+// finds the converted booking instead of filing another.
+func TestBookingsInboxConverted(t *testing.T) {
+	s := startSim(t, tenantSettings{})
+	office := &officeClock{simClock: s.clock}
+	c := s.client(func(cfg *scheduleengine.Config) { cfg.Clock = office })
+	ctx := context.Background()
+	w := pickWork(t, ctx, c)
+	slot := slots(t, ctx, c, tomorrow(s, c), 1, w)[0]
+	req, filed := fileInbox(t, ctx, c, w, slot)
+	office.act = func() { s.csr("convert", filed.Booking.ID, nil) }
+
+	wait, cancel := context.WithTimeout(ctx, 30*time.Second) // of wall time: the office acts on the first sleep
+	defer cancel()
+	got, err := c.FollowBooking(wait, req.BookingID, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, job := got.Booking, got.Job
+	if b.Status != scheduleengine.BookingConverted || b.JobID == nil || job == nil || job.ID != *b.JobID {
+		t.Fatalf("outcome %+v (job %+v), want Converted with its job read", b, job)
+	}
+	if job.BookingID == nil || *job.BookingID != b.ID || job.JobStatus != "Scheduled" || job.JobTypeID != w.jobType ||
+		job.BusinessUnitID != w.businessUnit || job.FirstAppointmentID == 0 {
+		t.Errorf("job %+v, want Scheduled for booking %d with its job type and business unit", job, b.ID)
+	}
+	ap, err := c.Appointment(ctx, job.FirstAppointmentID)
+	if err != nil || !ap.Start.Equal(slot.Start) {
+		t.Errorf("appointment %+v (%v), want it at the booking's start %v", ap, err, slot.Start)
+	}
+
+	again, err := c.BookInbox(ctx, req)
+	if err != nil || !again.Existing || again.Booking.ID != b.ID || again.Booking.Status != scheduleengine.BookingConverted {
+		t.Fatalf("resubmission: %+v, %v; want the converted booking %d", again, err, b.ID)
+	}
+	// Once decided, following it again answers at once.
+	if got, err := c.FollowBooking(ctx, req.BookingID, time.Minute); err != nil || got.Job == nil || got.Job.ID != job.ID {
+		t.Errorf("following a converted booking: %+v, %v", got, err)
+	}
+
+	n := s.counts()
+	n.want(t, "crm.Bookings_Create", 1)
+	n.want(t, "jpm.Jobs_Create", 0) // the office booked the job
+	n.want(t, "crm.Customers_Create", 0)
+	// By externalId: the first filing, the follow's first look, the
+	// resubmission and the second follow; one modifiedOnOrAfter poll.
+	n.want(t, "crm.Bookings_GetList2", 5)
+	n.want(t, "jpm.Jobs_Get", 2)
+	s.lintClean()
+}
+
+// The office dismisses the booking: the client says so, and no job comes.
+func TestBookingsInboxDismissed(t *testing.T) {
+	s := startSim(t, tenantSettings{})
+	office := &officeClock{simClock: s.clock}
+	c := s.client(func(cfg *scheduleengine.Config) { cfg.Clock = office })
+	ctx := context.Background()
+	w := pickWork(t, ctx, c)
+	slot := slots(t, ctx, c, tomorrow(s, c), 1, w)[0]
+	req, filed := fileInbox(t, ctx, c, w, slot)
+	office.act = func() { s.csr("dismiss", filed.Booking.ID, map[string]any{"dismissingReasonId": noHeat}) }
+
+	wait, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	got, err := c.FollowBooking(wait, req.BookingID, time.Minute)
+	if !errors.Is(err, scheduleengine.ErrBookingDismissed) {
+		t.Fatalf("err %v, want ErrBookingDismissed", err)
+	}
+	if !got.Dismissed() || got.Job != nil || got.Booking.DismissingReasonID == nil || *got.Booking.DismissingReasonID != noHeat {
+		t.Errorf("outcome %+v, want Dismissed for call reason %d without a job", got, noHeat)
+	}
+	n := s.counts()
+	n.want(t, "jpm.Jobs_Get", 0)
+	n.want(t, "crm.Bookings_GetList2", 3)
+	s.lintClean()
+}
+
+// One watch follows several bookings with one list per poll: bookings
+// still New stay pending, decided ones are reported once, and a poll
+// with nothing new reports nothing.
+func TestInboxWatchFollowsSeveral(t *testing.T) {
+	s := startSim(t, tenantSettings{})
+	c := s.client()
+	ctx := context.Background()
+	w := pickWork(t, ctx, c)
+	open := slots(t, ctx, c, tomorrow(s, c), 2, w)
+	watch, err := c.WatchInbox(ctx, s.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var filed []*scheduleengine.InboxBooked
+	for i := range 3 {
+		req, b := fileInbox(t, ctx, c, w, open[i%len(open)])
+		watch.Follow(req.BookingID)
+		filed = append(filed, b)
+	}
+	before := s.counts()
+	if got, err := watch.Poll(ctx); err != nil || len(got) != 0 || watch.Pending() != 3 {
+		t.Fatalf("first poll: %+v, %v, %d pending; want nothing decided yet", got, err, watch.Pending())
+	}
+	s.advance(time.Minute)
+	s.csr("convert", filed[0].Booking.ID, nil)
+	s.csr("dismiss", filed[1].Booking.ID, map[string]any{"dismissingReasonId": noHeat})
+	got, err := watch.Poll(ctx)
+	if err != nil || len(got) != 2 || watch.Pending() != 1 {
+		t.Fatalf("second poll: %+v, %v, %d pending; want the converted and the dismissed one", got, err, watch.Pending())
+	}
+	for _, o := range got {
+		switch o.Booking.ID {
+		case filed[0].Booking.ID:
+			if o.Job == nil || o.Dismissed() {
+				t.Errorf("converted booking: %+v", o)
+			}
+		case filed[1].Booking.ID:
+			if o.Job != nil || !o.Dismissed() {
+				t.Errorf("dismissed booking: %+v", o)
+			}
+		default:
+			t.Errorf("reported %+v, which is still New", o.Booking)
+		}
+	}
+	if again, err := watch.Poll(ctx); err != nil || len(again) != 0 {
+		t.Errorf("third poll: %+v, %v; want nothing new", again, err)
+	}
+	n := s.counts().since(before)
+	n.want(t, "crm.Bookings_GetList2", 3)
+	n.want(t, "jpm.Jobs_Get", 1)
+	s.lintClean()
+}
