@@ -118,7 +118,9 @@ func (c *Client) outcome(ctx context.Context, b Booking) (InboxOutcome, error) {
 
 // FollowBooking waits until the office decides on the booking with this
 // externalId, polling every interval on the client's clock, until ctx
-// ends. A dismissed booking returns its outcome with ErrBookingDismissed.
+// ends; every <= 0 looks once (a booking still undecided is answered
+// without an error). A dismissed booking returns its outcome with
+// ErrBookingDismissed.
 func (c *Client) FollowBooking(ctx context.Context, externalID string, every time.Duration) (*InboxOutcome, error) {
 	bp, err := c.BookingProvider(ctx)
 	if err != nil {
@@ -133,6 +135,9 @@ func (c *Client) FollowBooking(ctx context.Context, externalID string, every tim
 	}
 	if decided(*b) {
 		return settle(c.outcome(ctx, *b))
+	}
+	if every <= 0 {
+		return &InboxOutcome{Booking: *b}, nil
 	}
 	w := c.inboxWatch(bp, b.ModifiedOn)
 	w.Follow(externalID)

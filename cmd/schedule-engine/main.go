@@ -31,6 +31,7 @@ var commands = map[string]func(ctx context.Context, a *app) error{
 	"connect":      cmdConnect,
 	"availability": cmdAvailability,
 	"book":         cmdBook,
+	"follow":       cmdFollow,
 	"reschedule":   cmdReschedule,
 	"cancel":       cmdCancel,
 	"sync":         cmdSync,
@@ -43,6 +44,7 @@ commands:
   connect       check the onboarding steps: token, tenant, scopes, one call, booking provider
   availability  list bookable arrival windows
   book          book a job (or, with -inbox, a booking in the Bookings inbox)
+  follow        follow an inbox booking until the office converts (its job) or dismisses it
   reschedule    move an appointment to another window
   cancel        cancel a job with a reason
   sync          follow job and appointment changes through the export feeds

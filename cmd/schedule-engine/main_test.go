@@ -137,3 +137,37 @@ func TestUsageErrors(t *testing.T) {
 }
 
 func itoa(n int64) string { b, _ := json.Marshal(n); return string(b) }
+
+// follow reports an inbox booking's state: undecided (exit 1), converted
+// with its job (exit 0), dismissed with its reason (exit 1).
+func TestFollowInboxBooking(t *testing.T) {
+	srv := startNow(t)
+	book := func(id string) int64 {
+		t.Helper()
+		code, out, errOut := cli(t, srv, nil, "book", "-inbox", "-json", "-booking-id", id, "-name", "Ada Byron", "-phone", "312-555-0142",
+			"-street", "9 Analytical Way", "-city", "Chicago", "-state", "IL", "-zip", "60601")
+		var filed struct{ Booking struct{ ID int64 } }
+		if code != 0 || json.Unmarshal([]byte(out), &filed) != nil || filed.Booking.ID == 0 {
+			t.Fatalf("book -inbox: exit %d %s %s", code, out, errOut)
+		}
+		return filed.Booking.ID
+	}
+	converted := book("se-follow-1")
+	if code, out, errOut := cli(t, srv, nil, "follow", "-booking-id", "se-follow-1"); code != 1 || !strings.Contains(out, "is New: the office has not decided yet") {
+		t.Fatalf("follow, undecided: exit %d %s %s", code, out, errOut)
+	}
+	srv.Control(t, "POST", "/_sim/tenants/1234567/bookings/"+itoa(converted)+"/convert", nil).OK(t)
+	code, out, errOut := cli(t, srv, nil, "follow", "-booking-id", "se-follow-1")
+	if code != 0 || !strings.Contains(out, "converted by the office: job ") || !strings.Contains(out, "(Scheduled)") {
+		t.Fatalf("follow, converted: exit %d %s %s", code, out, errOut)
+	}
+	dismissed := book("se-follow-2")
+	srv.Control(t, "POST", "/_sim/tenants/1234567/bookings/"+itoa(dismissed)+"/dismiss", map[string]any{"dismissingReasonId": 1494}).OK(t)
+	code, out, errOut = cli(t, srv, nil, "follow", "-booking-id", "se-follow-2", "-wait", "1m")
+	if code != 1 || !strings.Contains(out, "dismissed by the office (call reason 1494)") {
+		t.Errorf("follow, dismissed: exit %d %s %s", code, out, errOut)
+	}
+	if code, _, errOut := cli(t, srv, nil, "follow"); code != 2 || errOut == "" {
+		t.Errorf("follow without -booking-id: exit %d %q", code, errOut)
+	}
+}
