@@ -213,12 +213,7 @@ func TestBookingsInbox(t *testing.T) {
 	ctx := context.Background()
 	w := pickWork(t, ctx, c)
 	slot := slots(t, ctx, c, tomorrow(s, c), 1, w)[0]
-	req := scheduleengine.InboxRequest{BookingID: scheduleengine.NewBookingID(), Party: newParty(), Start: &slot.Start,
-		BusinessUnitID: w.businessUnit, JobTypeID: w.jobType, FirstTime: true, Summary: "No heat"}
-	b, err := c.BookInbox(ctx, req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	req, b := fileInbox(t, ctx, c, w, slot)
 	if b.Existing || b.Booking.ID == 0 || b.Booking.Status != "New" || b.Booking.ExternalID != req.BookingID {
 		t.Fatalf("booking %+v, want a New booking with externalId %s", b, req.BookingID)
 	}

@@ -34,6 +34,15 @@ func (c *officeClock) Sleep(ctx context.Context, d time.Duration) error {
 	return err
 }
 
+// startOffice starts stsim and a client whose clock lets the office act
+// (set its act) while the client sleeps between polls.
+func startOffice(t *testing.T) (*stsim, *scheduleengine.Client, *officeClock, work) {
+	s := startSim(t, tenantSettings{})
+	office := &officeClock{simClock: s.clock}
+	c := s.client(func(cfg *scheduleengine.Config) { cfg.Clock = office })
+	return s, c, office, pickWork(t, context.Background(), c)
+}
+
 // csr has the tenant's CSR convert (body: the CSR's changes, or nil) or
 // dismiss a booking through the control API.
 func (s *stsim) csr(action string, booking int64, body any) {
@@ -57,11 +66,8 @@ func fileInbox(t *testing.T, ctx context.Context, c *scheduleengine.Client, w wo
 // modifiedOnOrAfter finds the jobId and reads the job; a resubmission
 // finds the converted booking instead of filing another.
 func TestBookingsInboxConverted(t *testing.T) {
-	s := startSim(t, tenantSettings{})
-	office := &officeClock{simClock: s.clock}
-	c := s.client(func(cfg *scheduleengine.Config) { cfg.Clock = office })
+	s, c, office, w := startOffice(t)
 	ctx := context.Background()
-	w := pickWork(t, ctx, c)
 	slot := slots(t, ctx, c, tomorrow(s, c), 1, w)[0]
 	req, filed := fileInbox(t, ctx, c, w, slot)
 	office.act = func() { s.csr("convert", filed.Booking.ID, nil) }
@@ -107,11 +113,8 @@ func TestBookingsInboxConverted(t *testing.T) {
 
 // The office dismisses the booking: the client says so, and no job comes.
 func TestBookingsInboxDismissed(t *testing.T) {
-	s := startSim(t, tenantSettings{})
-	office := &officeClock{simClock: s.clock}
-	c := s.client(func(cfg *scheduleengine.Config) { cfg.Clock = office })
+	s, c, office, w := startOffice(t)
 	ctx := context.Background()
-	w := pickWork(t, ctx, c)
 	slot := slots(t, ctx, c, tomorrow(s, c), 1, w)[0]
 	req, filed := fileInbox(t, ctx, c, w, slot)
 	office.act = func() { s.csr("dismiss", filed.Booking.ID, map[string]any{"dismissingReasonId": noHeat}) }
