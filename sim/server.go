@@ -36,6 +36,7 @@ import (
 	"maps"
 	"net/http"
 	"os"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -155,8 +156,8 @@ func New(opts Options) (*Server, error) {
 		return files
 	})
 	for _, name := range cfg.Scenarios {
-		if _, err := s.scenarios.Activate(name, 0, "", s.clock.Now()); err != nil {
-			return nil, fmt.Errorf("stsim: -scenario: %w", err)
+		if _, ok := s.scenarios.Scenario(name); !ok {
+			return nil, fmt.Errorf("stsim: -scenario: no scenario named %q", name)
 		}
 	}
 	signing := <-keyc
@@ -183,6 +184,10 @@ func New(opts Options) (*Server, error) {
 	s.control = &control.Plane{Registry: reg, Store: s.store, Clocks: s.clocks, Limiter: s.limiter,
 		Journal: s.journal, Scenarios: s.scenarios, Fixtures: dirFS(cfg.FixturesDir), Seed: s.seed, Reindex: s.reindex, Environments: envs,
 		DefaultRateLimit: cfg.RateLimit}
+	if err := s.loadControlState(); err != nil {
+		_ = s.store.Close()
+		return nil, err
+	}
 	// The seed is the longest part of a start: it begins as soon as the
 	// control plane exists, and the rest of New (the routes, the engine)
 	// runs beside it on a second core.
@@ -220,6 +225,31 @@ func openRegistry(st store.Store, demo *fixture.Set, now time.Time) (*auth.Regis
 		}
 	}
 	return reg, nil
+}
+
+// loadControlState sets the clocks and activates the scenarios the data
+// file holds, then the -scenario ones for every tenant that it does not
+// already hold (those are not stored: the flag activates them at every
+// start).
+func (s *Server) loadControlState() error {
+	dropped, err := s.control.LoadState()
+	for _, line := range dropped {
+		s.log.Warn(line)
+	}
+	if err != nil {
+		return fmt.Errorf("stsim: loading the control-plane state: %w", err)
+	}
+	for _, name := range s.cfg.Scenarios {
+		stored := slices.ContainsFunc(s.scenarios.Active(), func(a *scenario.Activation) bool {
+			return a.Scenario.Name == name && a.Tenant == 0 && a.ClientID == ""
+		})
+		if !stored {
+			if _, err := s.scenarios.Activate(name, 0, "", s.clock.Now()); err != nil {
+				return fmt.Errorf("stsim: -scenario: %w", err)
+			}
+		}
+	}
+	return nil
 }
 
 // seed writes a fixture set's records into its tenant (once) at the

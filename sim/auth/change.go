@@ -18,14 +18,16 @@ import (
 const StoreTenant int64 = 0
 
 // The registry's buckets in StoreTenant: one JSON value per app (by ID),
-// tenant (Int64Key), connection (by client ID, with its secret hashes) and
-// deleted tenant ID; the meta bucket holds the tenant ID counter.
+// tenant (Int64Key), connection (by client ID, with its secret hashes),
+// deleted tenant ID and setting (Int64Key of its tenant, then its name);
+// the meta bucket holds the tenant ID counter.
 const (
-	appsBucket    = "registry.apps"
-	tenantsBucket = "registry.tenants"
-	connsBucket   = "registry.connections"
-	retiredBucket = "registry.retired-tenants"
-	metaBucket    = "registry.meta"
+	appsBucket     = "registry.apps"
+	tenantsBucket  = "registry.tenants"
+	connsBucket    = "registry.connections"
+	retiredBucket  = "registry.retired-tenants"
+	settingsBucket = "registry.settings"
+	metaBucket     = "registry.meta"
 )
 
 var lastTenantIDKey = []byte("last-tenant-id")
@@ -43,6 +45,8 @@ type Change struct {
 	tenants      map[int64]*Tenant      // changed or added; nil: removed
 	conns        map[string]*connection // changed or added; nil: removed
 	retired      []int64
+	settings     map[settingKey][]byte // changed or added (JSON); nil: removed
+	afterCommit  []func()
 	lastTenantID int64
 }
 
@@ -52,13 +56,24 @@ type Change struct {
 func (r *Registry) Change(fn func(*Change) error) error {
 	r.change.Lock()
 	defer r.change.Unlock()
-	c := &Change{r: r, apps: map[string]*App{}, tenants: map[int64]*Tenant{}, conns: map[string]*connection{}, lastTenantID: r.lastTenantID}
+	c := &Change{r: r, apps: map[string]*App{}, tenants: map[int64]*Tenant{}, conns: map[string]*connection{},
+		settings: map[settingKey][]byte{}, lastTenantID: r.lastTenantID}
 	if err := fn(c); err != nil {
 		return err
 	}
 	if err := r.store.Update(StoreTenant, c.save); err != nil {
 		return fmt.Errorf("auth: saving the credential registry: %w", err)
 	}
+	c.apply()
+	for _, fn := range c.afterCommit {
+		fn()
+	}
+	return nil
+}
+
+// apply makes a committed change visible to readers.
+func (c *Change) apply() {
+	r := c.r
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for id, a := range c.apps {
@@ -84,8 +99,14 @@ func (r *Registry) Change(fn func(*Change) error) error {
 	for _, id := range c.retired {
 		r.retired[id] = true
 	}
+	for k, v := range c.settings {
+		if v == nil {
+			delete(r.settings, k)
+		} else {
+			r.settings[k] = v
+		}
+	}
 	r.lastTenantID = c.lastTenantID
-	return nil
 }
 
 // save writes the change into the registry's store tenant. It only reads
@@ -108,6 +129,17 @@ func (c *Change) save(tx store.Tx) error {
 	}
 	for _, id := range c.retired {
 		if err := tx.Put(retiredBucket, store.Int64Key(id), nil); err != nil {
+			return err
+		}
+	}
+	for k, v := range c.settings {
+		var err error
+		if v == nil {
+			err = tx.Delete(settingsBucket, k.bytes())
+		} else {
+			err = tx.Put(settingsBucket, k.bytes(), v)
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -138,7 +170,7 @@ func OpenRegistry(st store.Store) (*Registry, error) {
 	r := &Registry{
 		store: st, apps: map[string]*App{}, appsByKey: map[string]*App{},
 		tenants: map[int64]*Tenant{}, conns: map[string]*connection{}, retired: map[int64]bool{},
-		lastTenantID: FirstTenantID - 1,
+		settings: map[settingKey][]byte{}, lastTenantID: FirstTenantID - 1,
 	}
 	err := st.View(StoreTenant, func(tx store.Tx) error {
 		if err := scanJSON(tx, appsBucket, func(_ []byte, a *App) { r.apps[a.ID], r.appsByKey[a.Key] = a, a }); err != nil {
@@ -162,6 +194,16 @@ func OpenRegistry(st store.Store) (*Registry, error) {
 			bad = err
 			r.retired[id] = true
 			return err == nil
+		})
+		if err = errors.Join(err, bad); err != nil {
+			return err
+		}
+		err = tx.Scan(settingsBucket, nil, func(k, v []byte) bool {
+			var key settingKey
+			if key, bad = parseSettingKey(k); bad == nil {
+				r.settings[key] = v
+			}
+			return bad == nil
 		})
 		if err = errors.Join(err, bad); err != nil {
 			return err
@@ -383,6 +425,16 @@ func (c *Change) RemoveTenant(id int64) {
 	}
 	c.tenants[id] = nil
 	c.retired = append(c.retired, id)
+	for k := range c.r.settings {
+		if k.tenant == id {
+			c.settings[k] = nil
+		}
+	}
+	for k := range c.settings {
+		if k.tenant == id {
+			c.settings[k] = nil
+		}
+	}
 }
 
 // Connect connects an app to a tenant (see Registry.Connect).

@@ -115,6 +115,7 @@ type Registry struct {
 	tenants      map[int64]*Tenant      // by tenant ID
 	conns        map[string]*connection // by client ID
 	retired      map[int64]bool         // deleted tenant IDs, never handed out again
+	settings     map[settingKey][]byte  // JSON values (see Setting)
 	lastTenantID int64                  // the last tenant ID NewTenantID handed out
 }
 

@@ -164,6 +164,41 @@ func (v *Virtual) Frozen() bool {
 	return v.frozen
 }
 
+// State is a virtual clock's setting as a data file keeps it: a frozen
+// clock's instant, or a running clock's offset from the wall clock, so a
+// running clock brought back after a restart runs on from the wall clock
+// plus the same offset.
+type State struct {
+	Frozen bool          `json:"frozen"`
+	At     time.Time     `json:"at,omitzero"`     // the frozen instant
+	Offset time.Duration `json:"offset,omitzero"` // added to the wall clock when running
+}
+
+// State returns the clock's setting.
+func (v *Virtual) State() State {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	if v.frozen {
+		return State{Frozen: true, At: v.at}
+	}
+	return State{Offset: v.offset}
+}
+
+// SetState gives the clock a setting State returned.
+func (v *Virtual) SetState(s State) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.frozen, v.at, v.offset = s.Frozen, s.At, s.Offset
+}
+
+// FromState returns a new virtual clock with a setting State returned: a
+// scratch copy to try a move on before it is stored and applied.
+func FromState(s State) *Virtual {
+	v := NewVirtual()
+	v.SetState(s)
+	return v
+}
+
 // Tenants gives every tenant the global clock until one is given its own,
 // which starts where the global clock is and then moves on its own.
 type Tenants struct {
@@ -208,6 +243,17 @@ func (t *Tenants) Own(tenant int64) *Virtual {
 	}
 	t.own[tenant] = c
 	return c
+}
+
+// SetOwn gives a tenant its own clock with setting s (see State).
+func (t *Tenants) SetOwn(tenant int64, s State) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if c, ok := t.own[tenant]; ok {
+		c.SetState(s) // the same clock, for callers that hold it
+		return
+	}
+	t.own[tenant] = FromState(s)
 }
 
 // Drop makes a tenant follow the global clock again.

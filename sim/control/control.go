@@ -120,32 +120,27 @@ type clockOut struct {
 	Own    bool      `json:"own"`    // the tenant has its own clock
 }
 
-// clockScope picks the clock a call addresses: a tenant's (?tenant= or a
+// clockTenant picks the clock a call addresses: a tenant's (?tenant= or a
 // "tenant" body member; moving it gives the tenant its own clock) or the
-// global one.
-func (p *Plane) clockScope(c *gin.Context, tenant int64, moving bool) (*clock.Virtual, int64, bool) {
+// global one (0).
+func (p *Plane) clockTenant(c *gin.Context, tenant int64) (int64, bool) {
 	if v := c.Query("tenant"); v != "" && tenant == 0 {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
 			fail(c, apierr.BadRequest("tenant", "Must be an integer."))
-			return nil, 0, false
+			return 0, false
 		}
 		tenant = n
 	}
-	if tenant == 0 {
-		return p.Clocks.Global, 0, true
-	}
-	if _, ok := p.Registry.Tenant(tenant); !ok {
+	if _, ok := p.Registry.Tenant(tenant); tenant != 0 && !ok {
 		fail(c, apierr.NotFound("Tenant", tenant))
-		return nil, 0, false
+		return 0, false
 	}
-	if moving {
-		return p.Clocks.Own(tenant), tenant, true
-	}
-	return p.Clocks.For(tenant), tenant, true
+	return tenant, true
 }
 
-func (p *Plane) clockState(clk *clock.Virtual, tenant int64) clockOut {
+func (p *Plane) clockState(tenant int64) clockOut {
+	clk := p.Clocks.For(tenant)
 	return clockOut{Now: clk.Now().UTC(), Frozen: clk.Frozen(), Tenant: tenant, Own: tenant != 0 && p.Clocks.HasOwn(tenant)}
 }
 
@@ -157,65 +152,83 @@ type clockIn struct {
 }
 
 func (p *Plane) getClock(c *gin.Context) {
-	if clk, tenant, ok := p.clockScope(c, 0, false); ok {
-		c.JSON(http.StatusOK, p.clockState(clk, tenant))
+	if tenant, ok := p.clockTenant(c, 0); ok {
+		c.JSON(http.StatusOK, p.clockState(tenant))
 	}
 }
 
-// moveClock serves one kind of clock move on the addressed clock.
-func (p *Plane) moveClock(move func(c *gin.Context, clk *clock.Virtual, in clockIn) bool) gin.HandlerFunc {
+// moveClock serves one kind of clock move on the addressed clock. The
+// move is tried on a copy of the clock, stored, and then applied.
+func (p *Plane) moveClock(move func(clk *clock.Virtual, in clockIn) error) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		var in clockIn
 		if c.Request.ContentLength != 0 && !bind(c, &in) {
 			return
 		}
-		clk, tenant, ok := p.clockScope(c, in.Tenant, true)
-		if !ok || !move(c, clk, in) {
+		tenant, ok := p.clockTenant(c, in.Tenant)
+		if !ok {
 			return
 		}
-		c.JSON(http.StatusOK, p.clockState(clk, tenant))
+		err := p.Registry.Change(func(ch *auth.Change) error {
+			if _, ok := ch.Tenant(tenant); tenant != 0 && !ok {
+				return apierr.NotFound("Tenant", tenant) // deleted meanwhile
+			}
+			moved := clock.FromState(p.Clocks.For(tenant).State())
+			if err := move(moved, in); err != nil {
+				return err
+			}
+			return p.setClock(ch, tenant, moved.State())
+		})
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, p.clockState(tenant))
 	}
 }
 
-func advance(c *gin.Context, clk *clock.Virtual, in clockIn) bool {
+func advance(clk *clock.Virtual, in clockIn) error {
 	d, err := time.ParseDuration(in.Duration)
 	if err != nil {
-		fail(c, apierr.BadRequest("duration", "Give a Go duration such as \"16m\" or \"2h30m\"."))
-		return false
+		return apierr.BadRequest("duration", "Give a Go duration such as \"16m\" or \"2h30m\".")
 	}
 	if _, err := clk.TryAdvance(d); err != nil {
-		fail(c, apierr.BadRequest("duration", "Advancing by "+d.String()+" would move the clock out of range: "+err.Error()+"."))
-		return false
+		return apierr.BadRequest("duration", "Advancing by "+d.String()+" would move the clock out of range: "+err.Error()+".")
 	}
-	return true
+	return nil
 }
 
-func set(c *gin.Context, clk *clock.Virtual, in clockIn) bool {
+func set(clk *clock.Virtual, in clockIn) error {
 	if in.Time.IsZero() {
-		fail(c, apierr.BadRequest("time", "Give an RFC 3339 time."))
-		return false
+		return apierr.BadRequest("time", "Give an RFC 3339 time.")
 	}
 	if err := clk.TrySet(in.Time); err != nil {
-		fail(c, apierr.BadRequest("time", err.Error()+"."))
-		return false
+		return apierr.BadRequest("time", err.Error()+".")
 	}
-	return true
+	return nil
 }
 
-func freeze(_ *gin.Context, clk *clock.Virtual, _ clockIn) bool { clk.Freeze(); return true }
-func resume(_ *gin.Context, clk *clock.Virtual, _ clockIn) bool { clk.Resume(); return true }
+func freeze(clk *clock.Virtual, _ clockIn) error { clk.Freeze(); return nil }
+func resume(clk *clock.Virtual, _ clockIn) error { clk.Resume(); return nil }
 
 // dropTenantClock makes a tenant follow the global clock again.
 func (p *Plane) dropTenantClock(c *gin.Context) {
-	clk, tenant, ok := p.clockScope(c, 0, false)
+	tenant, ok := p.clockTenant(c, 0)
 	if !ok {
 		return
 	}
 	if tenant != 0 {
-		p.Clocks.Drop(tenant)
-		clk = p.Clocks.For(tenant)
+		err := p.Registry.Change(func(ch *auth.Change) error {
+			ch.DeleteSetting(tenant, clockSetting)
+			ch.AfterCommit(func() { p.Clocks.Drop(tenant) })
+			return nil
+		})
+		if err != nil {
+			fail(c, apierr.Internal(err))
+			return
+		}
 	}
-	c.JSON(http.StatusOK, p.clockState(clk, tenant))
+	c.JSON(http.StatusOK, p.clockState(tenant))
 }
 
 // tenantParam reads a :tenant path parameter of a registered tenant.
@@ -453,13 +466,24 @@ func (p *Plane) deleteTenant(c *gin.Context) {
 	}
 	p.lifecycle.Lock()
 	defer p.lifecycle.Unlock()
-	if err := p.Registry.RemoveTenant(id); err != nil {
+	err := p.Registry.Change(func(ch *auth.Change) error {
+		// Scenarios scoped to the tenant or to one of its clients go with it.
+		clients := map[string]bool{}
+		for _, conn := range ch.Connections(id) {
+			clients[conn.ClientID] = true
+		}
+		ch.RemoveTenant(id) // and its settings: its clock, its activations
+		p.deactivate(ch, func(a *scenario.Activation) bool { return a.Tenant == id || clients[a.ClientID] })
+		ch.AfterCommit(func() {
+			p.Clocks.Drop(id)
+			p.Limiter.ResetTenant(id)
+		})
+		return nil
+	})
+	if err != nil {
 		fail(c, apierr.Internal(err))
 		return
 	}
-	p.Limiter.ResetTenant(id)
-	p.Scenarios.DeactivateTenant(id)
-	p.Clocks.Drop(id)
 	if err := p.Store.DropTenant(id); err != nil {
 		fail(c, apierr.Internal(err))
 		return

@@ -2,10 +2,12 @@ package control
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/stsim/stsim/sim/apierr"
+	"github.com/stsim/stsim/sim/auth"
 	"github.com/stsim/stsim/sim/scenario"
 )
 
@@ -63,7 +65,8 @@ type scopeIn struct {
 }
 
 // activateScenario switches a scenario on for every tenant, one tenant, or
-// one client of a tenant; it takes effect on the next request.
+// one client of a tenant; it takes effect on the next request. With a data
+// file the activation survives a restart.
 func (p *Plane) activateScenario(c *gin.Context) {
 	f, ok := p.scenarioParam(c)
 	if !ok {
@@ -73,18 +76,26 @@ func (p *Plane) activateScenario(c *gin.Context) {
 	if c.Request.ContentLength != 0 && !bind(c, &in) {
 		return
 	}
-	if in.Tenant != 0 {
-		if _, known := p.Registry.Tenant(in.Tenant); !known {
-			fail(c, apierr.BadRequest("tenant", "No tenant has this ID."))
-			return
+	if len(in.ClientID) > MaxClientID {
+		fail(c, apierr.BadRequest("clientId", "A client ID has at most "+strconv.Itoa(MaxClientID)+" characters."))
+		return
+	}
+	err := p.Registry.Change(func(ch *auth.Change) error {
+		now := p.Clocks.Global.Now()
+		if in.Tenant != 0 {
+			if _, known := ch.Tenant(in.Tenant); !known {
+				return apierr.BadRequest("tenant", "No tenant has this ID.")
+			}
+			now = p.Clocks.Now(in.Tenant) // "since activation" on the tenant's own clock, as its requests see time
 		}
-	}
-	now := p.Clocks.Global.Now()
-	if in.Tenant != 0 {
-		now = p.Clocks.Now(in.Tenant) // "since activation" on the tenant's own clock, as its requests see time
-	}
-	if _, err := p.Scenarios.Activate(f.Name, in.Tenant, in.ClientID, now); err != nil {
-		fail(c, apierr.Internal(err))
+		a, err := p.Scenarios.NewActivation(f.Name, in.Tenant, in.ClientID, now)
+		if err != nil {
+			return apierr.Internal(err)
+		}
+		return p.activate(ch, a)
+	})
+	if err != nil {
+		fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, p.describe(f))
@@ -101,6 +112,13 @@ func (p *Plane) deactivateScenario(c *gin.Context) {
 	if c.Request.ContentLength != 0 && !bind(c, &in) {
 		return
 	}
-	p.Scenarios.Deactivate(f.Name, in.Tenant)
+	err := p.Registry.Change(func(ch *auth.Change) error {
+		p.deactivate(ch, func(a *scenario.Activation) bool { return scenario.DeactivatedBy(a, f.Name, in.Tenant) })
+		return nil
+	})
+	if err != nil {
+		fail(c, apierr.Internal(err))
+		return
+	}
 	c.JSON(http.StatusOK, p.describe(f))
 }

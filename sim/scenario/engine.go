@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"path"
@@ -28,6 +29,9 @@ type Activation struct {
 	Tenant   int64
 	ClientID string
 	Since    time.Time // simulator time of activation
+	// Seq orders the activations: Match tries them in rising Seq. A data
+	// file keeps it, so a restart keeps the order.
+	Seq uint64
 
 	mu     sync.Mutex // guards counts and rng
 	counts []int      // matching calls seen per rule
@@ -121,9 +125,12 @@ func pathMatches(pattern, p string) bool {
 
 // Engine holds the known scenarios and the active ones.
 type Engine struct {
-	files  func() map[string]*File // the known scenarios, read when first needed
-	mu     sync.RWMutex            // guards the fields below
+	files func() map[string]*File // the known scenarios, read when first needed
+	mu    sync.RWMutex            // guards the fields below
+	// active is in rising Seq. It is replaced, never edited in place, so
+	// Match reads it without holding mu.
 	active []*Activation
+	seq    uint64 // the highest Seq handed out or inserted
 }
 
 // NewEngine returns an engine knowing files.
@@ -161,37 +168,81 @@ func (e *Engine) Scenario(name string) (*File, bool) {
 // Activate switches a scenario on for a tenant (0: every tenant) and
 // optionally one client; activating it again for the same scope restarts it.
 func (e *Engine) Activate(name string, tenant int64, clientID string, now time.Time) (*Activation, error) {
+	a, err := e.NewActivation(name, tenant, clientID, now)
+	if err == nil {
+		e.Insert(a)
+	}
+	return a, err
+}
+
+// NewActivation returns an activation of a known scenario with the next
+// Seq, not active yet: Insert makes it active (once it is stored, say).
+func (e *Engine) NewActivation(name string, tenant int64, clientID string, since time.Time) (*Activation, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	f, ok := e.files()[name]
 	if !ok {
 		return nil, fmt.Errorf("no scenario named %q", name)
 	}
-	e.active = slices.DeleteFunc(e.active, func(a *Activation) bool {
-		return a.Scenario.Name == name && a.Tenant == tenant && a.ClientID == clientID
-	})
-	a := newActivation(f, tenant, clientID, now)
-	e.active = append(e.active, a)
+	e.seq++
+	a := newActivation(f, tenant, clientID, since)
+	a.Seq = e.seq
 	return a, nil
+}
+
+// SameScope reports whether two activations are of one scenario for the
+// same tenant and client, so that one replaces the other.
+func (a *Activation) SameScope(b *Activation) bool {
+	return a.Scenario.Name == b.Scenario.Name && a.Tenant == b.Tenant && a.ClientID == b.ClientID
+}
+
+// Insert makes a active in its Seq's place, replacing an activation of the
+// same scope; later activations get a higher Seq.
+func (e *Engine) Insert(a *Activation) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	next := make([]*Activation, 0, len(e.active)+1)
+	for _, old := range e.active {
+		if !old.SameScope(a) {
+			next = append(next, old)
+		}
+	}
+	i, _ := slices.BinarySearchFunc(next, a.Seq, func(x *Activation, seq uint64) int { return cmp.Compare(x.Seq, seq) })
+	e.active = slices.Insert(next, i, a)
+	e.seq = max(e.seq, a.Seq)
 }
 
 // Deactivate switches a scenario off for a tenant (0: every activation of
 // it) and reports whether anything was active.
 func (e *Engine) Deactivate(name string, tenant int64) bool {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	before := len(e.active)
-	e.active = slices.DeleteFunc(e.active, func(a *Activation) bool {
-		return a.Scenario.Name == name && (tenant == 0 || a.Tenant == tenant)
-	})
-	return len(e.active) != before
+	return len(e.DeactivateWhere(func(a *Activation) bool { return DeactivatedBy(a, name, tenant) })) > 0
+}
+
+// DeactivatedBy reports whether Deactivate(name, tenant) switches a off.
+func DeactivatedBy(a *Activation, name string, tenant int64) bool {
+	return a.Scenario.Name == name && (tenant == 0 || a.Tenant == tenant)
 }
 
 // DeactivateTenant switches off everything scoped to one tenant.
 func (e *Engine) DeactivateTenant(tenant int64) {
+	e.DeactivateWhere(func(a *Activation) bool { return a.Tenant == tenant })
+}
+
+// DeactivateWhere switches off the activations drop picks and returns them.
+func (e *Engine) DeactivateWhere(drop func(*Activation) bool) []*Activation {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.active = slices.DeleteFunc(e.active, func(a *Activation) bool { return a.Tenant == tenant })
+	var gone []*Activation
+	next := make([]*Activation, 0, len(e.active))
+	for _, a := range e.active {
+		if drop(a) {
+			gone = append(gone, a)
+		} else {
+			next = append(next, a)
+		}
+	}
+	e.active = next
+	return gone
 }
 
 // Active lists the activations.
