@@ -108,3 +108,34 @@ func TestFrozenNowDoesNotReadTheWallClock(t *testing.T) {
 		t.Fatalf("frozen Now = %v, want %v", got, at)
 	}
 }
+
+// TestStateKeepsOffsetOrInstant: a running clock's State is its offset, so
+// a clock made from it runs on from the wall clock plus that offset; a
+// frozen clock's is its instant.
+func TestStateKeepsOffsetOrInstant(t *testing.T) {
+	c := NewVirtual()
+	c.Advance(-72 * time.Hour)
+	st := c.State()
+	if st.Frozen || st.Offset != -72*time.Hour {
+		t.Fatalf("running state %+v, want an offset of -72h", st)
+	}
+	if d := time.Until(FromState(st).Now()); d < -73*time.Hour || d > -71*time.Hour {
+		t.Fatalf("a clock from the state is %v off the wall clock, want -72h", d)
+	}
+	at := time.Date(2031, 5, 1, 8, 0, 0, 0, time.UTC)
+	c.Freeze()
+	c.Set(at)
+	if got := FromState(c.State()); !got.Frozen() || !got.Now().Equal(at) {
+		t.Fatalf("a clock from a frozen state: frozen %v at %v, want %v", got.Frozen(), got.Now(), at)
+	}
+	tenants := NewTenants(NewVirtual())
+	held := tenants.Own(3)
+	tenants.SetOwn(3, c.State())
+	if !held.Now().Equal(at) || tenants.For(3) != held {
+		t.Fatalf("SetOwn replaced the tenant's clock or did not set it: %v", held.Now())
+	}
+	tenants.SetOwn(4, st)
+	if !tenants.HasOwn(4) || tenants.For(4).Frozen() {
+		t.Fatal("SetOwn did not give tenant 4 its own running clock")
+	}
+}

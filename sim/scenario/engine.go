@@ -223,11 +223,6 @@ func DeactivatedBy(a *Activation, name string, tenant int64) bool {
 	return a.Scenario.Name == name && (tenant == 0 || a.Tenant == tenant)
 }
 
-// DeactivateTenant switches off everything scoped to one tenant.
-func (e *Engine) DeactivateTenant(tenant int64) {
-	e.DeactivateWhere(func(a *Activation) bool { return a.Tenant == tenant })
-}
-
 // DeactivateWhere switches off the activations drop picks and returns them.
 func (e *Engine) DeactivateWhere(drop func(*Activation) bool) []*Activation {
 	e.mu.Lock()

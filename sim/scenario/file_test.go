@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -178,5 +179,44 @@ func TestEngineReadsScenariosWhenFirstNeeded(t *testing.T) {
 	}
 	if _, ok := e.Scenario("slow-network"); !ok || len(e.Scenarios()) != len(shipped) || reads != 1 {
 		t.Fatalf("scenarios read %d times, want once", reads)
+	}
+}
+
+// TestInsertKeepsActivationOrder: Match tries activations in Seq order,
+// also when they are inserted out of order (as a restart brings them back),
+// and an insert replaces an activation of the same scope.
+func TestInsertKeepsActivationOrder(t *testing.T) {
+	parse := func(name string, status int) *File {
+		f, err := Parse(name+".yaml", fmt.Appendf(nil, "name: %s\ndescription: Every call answers %d.\nrules:\n  - effect: {status: %d}\n", name, status, status))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	e := NewEngine(map[string]*File{"first": parse("first", 500), "second": parse("second", 503)})
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	second, err := e.NewActivation("second", 0, "", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second.Seq = 9
+	first, _ := e.NewActivation("first", 0, "", t0)
+	first.Seq = 4
+	e.Insert(second)
+	e.Insert(first)
+	if h := e.Match(Request{Tenant: 1, Method: "GET"}, nil); h == nil || h.Scenario != "first" {
+		t.Fatalf("the lower Seq did not match first: %+v", h)
+	}
+	again, _ := e.NewActivation("first", 0, "", t0.Add(time.Hour))
+	if again.Seq <= 9 {
+		t.Fatalf("a new activation got Seq %d, not above the inserted 9", again.Seq)
+	}
+	e.Insert(again)
+	active := e.Active()
+	if len(active) != 2 || active[0] != second || active[1] != again {
+		t.Fatalf("after re-activating first: %v", active)
+	}
+	if _, err := e.NewActivation("missing", 0, "", t0); err == nil {
+		t.Fatal("an unknown scenario was activated")
 	}
 }
