@@ -114,7 +114,9 @@ func TestClockAndScenariosSurviveRestart(t *testing.T) {
 	activate("customers-down", map[string]any{"tenant": simtest.Tenant})
 	srv.Control(t, "POST", "/_sim/scenarios/customers-down/deactivate", map[string]any{"tenant": simtest.Tenant}).OK(t)
 	activate("gone", map[string]any{"tenant": running.TenantID})
-	srv.Control(t, "DELETE", fmt.Sprintf("/_sim/tenants/%d", deleted.TenantID), nil)
+	if r := srv.Control(t, "DELETE", fmt.Sprintf("/_sim/tenants/%d", deleted.TenantID), nil); r.Status != 204 {
+		t.Fatalf("delete: %d %s", r.Status, r.Body)
+	}
 	if err := srv.Close(); err != nil {
 		t.Fatal(err)
 	}
