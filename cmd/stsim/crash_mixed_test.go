@@ -28,11 +28,13 @@ type ackedPatch struct {
 }
 
 // TestMixedWritesSurviveRandomKills runs record creates, record updates,
-// tenant creates and secret rotations at once, SIGKILLs stsim at a random
+// tenant creates, secret rotations, tenant clock moves and scenario
+// switches at once, SIGKILLs stsim at a random
 // moment, checks the file offline with bbolt's consistency check, restarts
 // on it and checks every acknowledged write: created customers read back,
 // updated ones hold their last acknowledged name (or the one in flight),
-// created tenants and rotated secrets get tokens. Several rounds, each on
+// created tenants and rotated secrets get tokens, tenant clocks and
+// scenarios are as acknowledged. Several rounds, each on
 // the file the last one left.
 func TestMixedWritesSurviveRandomKills(t *testing.T) {
 	if testing.Short() {
@@ -54,12 +56,13 @@ func TestMixedWritesSurviveRandomKills(t *testing.T) {
 		created []int64
 		patched []*ackedPatch
 		tenants []ackedTenant
+		clocks  []*ackedClock
 		lost    int
 	)
 	for round := range rounds {
 		child, base := startChild(t, dataFile)
 		token := fetchToken(t, base)
-		lost += verifyAcked(t, base, token, created, patched, tenants)
+		lost += verifyAcked(t, base, token, created, patched, tenants, clocks)
 
 		// This round's writers: one renames its own customer over and over.
 		var mu sync.Mutex // guards the slices below
@@ -70,7 +73,7 @@ func TestMixedWritesSurviveRandomKills(t *testing.T) {
 		}
 		patch := &ackedPatch{id: own, acked: fmt.Sprintf("Own %d", round)}
 		patched = append(patched, patch)
-		wg.Add(4)
+		wg.Add(5)
 		go func() { // creates
 			defer wg.Done()
 			client := &http.Client{Timeout: 10 * time.Second}
@@ -106,13 +109,18 @@ func TestMixedWritesSurviveRandomKills(t *testing.T) {
 				createTenantsUntilGone(base, &mu, &tenants)
 			}()
 		}
+		go func() { // control plane: a tenant's clock and scenario
+			defer wg.Done()
+			moveClockUntilGone(base, &mu, &clocks)
+		}()
 		// Kill at a random point once every kind of write is flowing.
 		mu.Lock()
-		created0, tenants0 := len(created), len(tenants)
+		created0, tenants0, clocks0 := len(created), len(tenants), len(clocks)
 		mu.Unlock()
 		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 			mu.Lock()
-			flowing := len(created) >= created0+3 && len(tenants) >= tenants0+1 && patch.acked != fmt.Sprintf("Own %d", round)
+			flowing := len(created) >= created0+3 && len(tenants) >= tenants0+1 && patch.acked != fmt.Sprintf("Own %d", round) &&
+				len(clocks) > clocks0 && clocks[len(clocks)-1].minutes > 0
 			mu.Unlock()
 			if flowing {
 				break
@@ -138,9 +146,13 @@ func TestMixedWritesSurviveRandomKills(t *testing.T) {
 		}
 	}
 	_, base := startChild(t, dataFile)
-	lost += verifyAcked(t, base, fetchToken(t, base), created, patched, tenants)
-	t.Logf("%d kill -9 rounds: %d acknowledged creates, %d renamed customers, %d tenants created; %d acknowledged writes lost",
-		rounds, len(created), len(patched), len(tenants), lost)
+	lost += verifyAcked(t, base, fetchToken(t, base), created, patched, tenants, clocks)
+	minutes := 0
+	for _, c := range clocks {
+		minutes += c.minutes
+	}
+	t.Logf("%d kill -9 rounds: %d acknowledged creates, %d renamed customers, %d tenants created, %d tenant clock advances; %d acknowledged writes lost",
+		rounds, len(created), len(patched), len(tenants), minutes, lost)
 	if lost > 0 {
 		t.Fatalf("%d acknowledged writes were lost", lost)
 	}
@@ -148,7 +160,7 @@ func TestMixedWritesSurviveRandomKills(t *testing.T) {
 
 // verifyAcked reads back every acknowledged write and returns how many are
 // missing (each is reported).
-func verifyAcked(t *testing.T, base, token string, created []int64, patched []*ackedPatch, tenants []ackedTenant) int {
+func verifyAcked(t *testing.T, base, token string, created []int64, patched []*ackedPatch, tenants []ackedTenant, clocks []*ackedClock) int {
 	t.Helper()
 	lost := 0
 	for _, id := range created {
@@ -165,7 +177,7 @@ func verifyAcked(t *testing.T, base, token string, created []int64, patched []*a
 		}
 	}
 	checkTenants(t, base, tenants)
-	return lost
+	return lost + checkClocks(t, base, clocks)
 }
 
 func customerName(t *testing.T, base, token string, id int64) (string, int) {
