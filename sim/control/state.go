@@ -3,10 +3,12 @@ package control
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/stsim/stsim/sim/apierr"
 	"github.com/stsim/stsim/sim/auth"
 	"github.com/stsim/stsim/sim/clock"
 	"github.com/stsim/stsim/sim/scenario"
@@ -30,6 +32,10 @@ const activationPrefix = "scenario/"
 // MaxClientID bounds the client ID a scenario activation is scoped to
 // (ServiceTitan's are 29 characters).
 const MaxClientID = 256
+
+// MaxActivations bounds the scenario activations at once: each is kept in
+// the data file and tried on every request.
+const MaxActivations = 1000
 
 // activationSetting names an activation's setting: one per scope, like
 // the engine's activations. Scenario names are file names, without "/".
@@ -67,6 +73,9 @@ func (p *Plane) applyClock(tenant int64, st clock.State) {
 
 // activate stores a new activation and then makes it active.
 func (p *Plane) activate(c *auth.Change, a *scenario.Activation) error {
+	if active := p.Scenarios.Active(); len(active) >= MaxActivations && !slices.ContainsFunc(active, a.SameScope) {
+		return apierr.Conflict("At most " + strconv.Itoa(MaxActivations) + " scenario activations can be on at once; deactivate some first.")
+	}
 	saved := savedActivation{Scenario: a.Scenario.Name, ClientID: a.ClientID, Since: a.Since, Seq: a.Seq}
 	if err := c.PutSetting(a.Tenant, activationSetting(a.Scenario.Name, a.ClientID), saved); err != nil {
 		return err

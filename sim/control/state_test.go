@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/stsim/stsim/sim/config"
+	"github.com/stsim/stsim/sim/control"
 	"github.com/stsim/stsim/sim/simtest"
 )
 
@@ -170,6 +171,17 @@ func TestClockAndScenariosSurviveRestart(t *testing.T) {
 		t.Errorf("customers-down after restart is active for %s, want %s", got, want)
 	}
 
+	// Reset and snapshot restore touch records only.
+	srv.Control(t, "POST", fmt.Sprintf("/_sim/tenants/%d/reset", frozen.TenantID), nil).OK(t)
+	srv.Control(t, "POST", fmt.Sprintf("/_sim/tenants/%d/snapshots/before", frozen.TenantID), nil).OK(t)
+	srv.Control(t, "POST", fmt.Sprintf("/_sim/tenants/%d/snapshots/before/restore", frozen.TenantID), nil).OK(t)
+	if got := readClock(t, srv, frozen.TenantID); !got.Own || !got.Frozen || !got.Now.Equal(frozenAt) {
+		t.Errorf("frozen tenant clock after reset and restore %+v, want its own, frozen at %v", got, frozenAt)
+	}
+	if got := status(t, srv, customers, frozen.TenantID, frozenTok); got != 503 {
+		t.Errorf("customers of the frozen tenant's client after reset and restore: %d, want 503", got)
+	}
+
 	// A tenant made with the deleted tenant's ID starts on the global
 	// clock with no scenario.
 	var again tenantOut
@@ -244,4 +256,27 @@ func TestScenarioFlagIsNotStored(t *testing.T) {
 	if got := since(srv); len(stored) != 1 || fmt.Sprint(got) != fmt.Sprint(stored) {
 		t.Errorf("with the flag and a stored activation: active since %v, want the stored %v", got, stored)
 	}
+}
+
+// TestActivationsAreBounded: past MaxActivations a new scope is refused
+// (409) while re-activating an existing one still works, and a client ID
+// longer than MaxClientID is a 400.
+func TestActivationsAreBounded(t *testing.T) {
+	srv := simtest.Start(t)
+	var list struct {
+		Scenarios []struct {
+			Name string `json:"name"`
+		} `json:"scenarios"`
+	}
+	srv.Control(t, "GET", "/_sim/scenarios", nil).OK(t).JSON(t, &list)
+	for i := range control.MaxActivations { // spread over the scenarios: each answer lists its scenario's activations
+		name := list.Scenarios[i%len(list.Scenarios)].Name
+		srv.Control(t, "POST", "/_sim/scenarios/"+name+"/activate", map[string]any{"clientId": fmt.Sprintf("cid.%d", i)}).OK(t)
+	}
+	srv.Control(t, "POST", "/_sim/scenarios/slow-network/activate", nil).WantError(t, 409, "")
+	again := list.Scenarios[7%len(list.Scenarios)].Name
+	srv.Control(t, "POST", "/_sim/scenarios/"+again+"/activate", map[string]any{"clientId": "cid.7"}).OK(t)
+	srv.Control(t, "POST", "/_sim/scenarios/"+again+"/deactivate", nil).OK(t)
+	srv.Control(t, "POST", "/_sim/scenarios/slow-network/activate", map[string]any{"clientId": strings.Repeat("c", control.MaxClientID+1)}).WantError(t, 400, "clientId")
+	srv.Control(t, "POST", "/_sim/scenarios/slow-network/activate", nil).OK(t)
 }
