@@ -1,6 +1,7 @@
 package control
 
 import (
+	"encoding/json"
 	"net/http"
 	"strconv"
 
@@ -43,7 +44,7 @@ func (p *Plane) convertBooking(c *gin.Context) {
 		return
 	}
 	var in csr.Conversion
-	if c.Request.ContentLength != 0 && !bind(c, &in) {
+	if c.Request.ContentLength != 0 && !bindForm(c, &in) {
 		return
 	}
 	out, err := csr.Convert(p.Store, tenant, p.Clocks.Now(tenant), booking, in)
@@ -58,7 +59,7 @@ func (p *Plane) dismissBooking(c *gin.Context) {
 		return
 	}
 	var in csr.Dismissal
-	if !bind(c, &in) {
+	if !bindForm(c, &in) {
 		return
 	}
 	if in.DismissingReasonID <= 0 {
@@ -67,6 +68,22 @@ func (p *Plane) dismissBooking(c *gin.Context) {
 	}
 	out, err := csr.Dismiss(p.Store, tenant, p.Clocks.Now(tenant), booking, in)
 	respondRecords(c, out, err)
+}
+
+// bindForm reads the CSR's form: JSON of its shape with no other members,
+// so a misspelt member is a 400 rather than a default silently used.
+func bindForm(c *gin.Context, v any) bool {
+	dec := json.NewDecoder(c.Request.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		fail(c, apierr.BadRequest("body", "The body must be JSON of this operation's shape: "+err.Error()))
+		return false
+	}
+	if dec.More() {
+		fail(c, apierr.BadRequest("body", "The body must be one JSON object."))
+		return false
+	}
+	return true
 }
 
 // respondRecords answers a change to a tenant's records with out, or err

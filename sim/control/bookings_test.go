@@ -36,8 +36,8 @@ type inbox struct {
 	provider int64
 }
 
-func newInbox(t *testing.T) inbox {
-	srv := simtest.Start(t)
+func newInbox(t *testing.T, opts ...simtest.Option) inbox {
+	srv := simtest.Start(t, opts...)
 	tok := srv.Token(t)
 	var tags struct{ Data []struct{ ID int64 } }
 	srv.Do(t, "GET", simtest.CRM+"/booking-provider-tags?name=Schedule%20Engine", tok, nil).OK(t).JSON(t, &tags)
@@ -91,7 +91,11 @@ var newAddress = map[string]any{"street": "12 Elm St", "city": "Naperville", "st
 // the booking turns Converted with the jobId and a new modifiedOn, which a
 // modifiedOnOrAfter poll sees.
 func TestConvertNewCallersBooking(t *testing.T) {
-	in := newInbox(t)
+	simtest.Backends(t, testConvertNewCallersBooking)
+}
+
+func testConvertNewCallersBooking(t *testing.T, backend simtest.Option) {
+	in := newInbox(t, backend)
 	start := simtest.Epoch.Add(26 * time.Hour)
 	b := in.file(t, map[string]any{"address": newAddress, "jobTypeId": 1515, "start": start.Format(time.RFC3339),
 		"contacts": []any{map[string]any{"type": "MobilePhone", "value": "(331) 555-0199"}, map[string]any{"type": "Email", "value": "avery@example.com"}}})
@@ -225,7 +229,11 @@ func TestDismissBooking(t *testing.T) {
 // Refused conversions write nothing: the booking stays New and no
 // customer is created.
 func TestConvertBookingRefusals(t *testing.T) {
-	in := newInbox(t)
+	simtest.Backends(t, testConvertBookingRefusals)
+}
+
+func testConvertBookingRefusals(t *testing.T, backend simtest.Option) {
+	in := newInbox(t, backend)
 	b := in.file(t, map[string]any{"address": newAddress, "contacts": []any{map[string]any{"type": "Phone", "value": "331-555-0100"}}})
 	customers := in.count(t, simtest.CRM+"/customers")
 	convert := csrPath(simtest.Tenant, b.ID, "convert")
@@ -239,6 +247,7 @@ func TestConvertBookingRefusals(t *testing.T) {
 		"unknown booking":         {csrPath(simtest.Tenant, 999999, "convert"), nil, 404, ""},
 		"booking ID not a number": {fmt.Sprintf("/_sim/tenants/%d/bookings/x/convert", simtest.Tenant), nil, 400, "booking"},
 		"body of another shape":   {convert, map[string]any{"jobTypeId": "AC Repair"}, 400, "body"},
+		"misspelt member":         {convert, map[string]any{"jobTypId": 1515}, 400, "body"},
 		"inactive job type":       {convert, map[string]any{"jobTypeId": 1519}, 400, "jobTypeId"},
 		"unmapped business unit":  {convert, map[string]any{"jobTypeId": 1514, "businessUnitId": 1430}, 400, "businessUnitId"},
 		"unknown location":        {convert, map[string]any{"locationId": 999999}, 400, "locationId"},
