@@ -2,8 +2,10 @@ package ui_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -128,6 +130,25 @@ func TestDashboardEndToEnd(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#data tbody tr`)))
 	if got, _ := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#d-client"))); got != clientID {
 		t.Errorf("the data browser uses %q, want the new connection %s", got, clientID)
+	}
+
+	// The office converts a booking the provider filed (under the demo
+	// connection's tag, whose ID the demo fixture fixes).
+	var booking struct{ ID int64 }
+	srv.Do(t, "POST", simtest.CRM+"/booking-provider/1995/bookings", srv.Token(t), map[string]any{
+		"source": "Schedule Engine", "name": "Avery Quinn", "summary": "No cooling", "isFirstTimeClient": true, "externalId": "se-ui",
+		"contacts": []any{map[string]any{"type": "Phone", "value": "630-555-0142"}},
+		"address":  map[string]any{"street": "12 Elm St", "city": "Naperville", "state": "IL", "zip": "60540", "country": "USA"}}).OK(t).JSON(t, &booking)
+	run("convert the booking", chromedp.SetValue(chromedp.CSS(`#b-id`), strconv.FormatInt(booking.ID, 10)),
+		chromedp.Click(chromedp.CSS(`#b-convert`)),
+		chromedp.WaitVisible(chromedp.Search(`//p[@id="b-result"][contains(., "converted: job")]`)))
+	var after struct {
+		Status string
+		JobID  *int64
+	}
+	srv.Do(t, "GET", fmt.Sprintf("%s/booking-provider/1995/bookings/%d", simtest.CRM, booking.ID), srv.Token(t), nil).OK(t).JSON(t, &after)
+	if after.Status != "Converted" || after.JobID == nil || !strings.Contains(text("#b-result"), fmt.Sprintf("job %d", *after.JobID)) {
+		t.Errorf("after Convert in the page: booking %+v, page says %q", after, text("#b-result"))
 	}
 
 	if path := os.Getenv("STSIM_SCREENSHOT"); path != "" {

@@ -214,6 +214,16 @@ async function loadData() {
     el("td", {}, el("details", {}, el("summary", {}, "JSON"), el("pre", {}, JSON.stringify(r, null, 2)))))));
 }
 
+// ---- the office: the tenant's CSR at the Bookings inbox ----
+async function decideBooking(action) {
+  const id = Number($("#b-id").value);
+  const body = action === "dismiss" ? { dismissingReasonId: Number($("#b-reason").value) } : {};
+  const r = await sim("POST", `/_sim/tenants/${state.tenant}/bookings/${id}/${action}`, body);
+  $("#b-result").textContent = action === "convert"
+    ? `Booking ${r.booking.id} converted: job ${r.jobId} (appointment ${r.appointmentId}) for ${r.customerCreated ? "new" : "existing"} customer ${r.customerId} at ${r.locationCreated ? "new" : "existing"} location ${r.locationId}.`
+    : `Booking ${r.booking.id} dismissed (call reason ${r.booking.dismissingReasonId}).`;
+}
+
 // ---- wiring ----
 async function refreshTenantViews() {
   await Promise.all([loadClock(), loadConnections(), loadScenarios(), loadJournal()]);
@@ -240,6 +250,8 @@ async function start() {
   $("#journal-clear").addEventListener("click", () => guarded(async () => { await sim("DELETE", "/_sim/requests"); await loadJournal(); }));
   for (const id of ["#f-operation", "#f-client", "#f-status", "#f-tenant-only"]) $(id).addEventListener("change", () => guarded(loadJournal));
   $("#d-load").addEventListener("click", () => guarded(loadData));
+  $("#b-convert").addEventListener("click", () => guarded(() => decideBooking("convert")));
+  $("#b-dismiss").addEventListener("click", () => guarded(() => decideBooking("dismiss")));
   await guarded(init);
   // Live views: the journal, rate limits and the clock.
   setInterval(() => guarded(() => Promise.all([loadJournal(), loadRateLimits(), loadClock()]), "refresh"), 1000);
