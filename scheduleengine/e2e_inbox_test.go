@@ -186,3 +186,31 @@ func TestInboxWatchFollowsSeveral(t *testing.T) {
 	n.want(t, "jpm.Jobs_Get", 1)
 	s.lintClean()
 }
+
+// With the office-converts scenario the office converts a booking once it
+// has waited 10 minutes, with no control call: the client polling every
+// 5 minutes finds the job on its second poll.
+func TestBookingsInboxOfficeScenario(t *testing.T) {
+	s := startSim(t, tenantSettings{})
+	c := s.client()
+	ctx := context.Background()
+	w := pickWork(t, ctx, c)
+	slot := slots(t, ctx, c, tomorrow(s, c), 1, w)[0]
+	s.activate("office-converts")
+	req, filed := fileInbox(t, ctx, c, w, slot)
+	before := s.counts()
+
+	wait, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	got, err := c.FollowBooking(wait, req.BookingID, 5*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Job == nil || got.Booking.ID != filed.Booking.ID || got.Job.BookingID == nil || *got.Job.BookingID != filed.Booking.ID {
+		t.Fatalf("outcome %+v (job %+v), want booking %d converted with its job", got.Booking, got.Job, filed.Booking.ID)
+	}
+	n := s.counts().since(before)
+	n.want(t, "crm.Bookings_GetList2", 3) // the first look, then a poll at 5 and at 10 minutes
+	n.want(t, "jpm.Jobs_Get", 1)
+	s.lintClean()
+}

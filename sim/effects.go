@@ -11,6 +11,7 @@ import (
 	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/apierr"
 	"github.com/stsim/stsim/sim/auth"
+	"github.com/stsim/stsim/sim/csr"
 	"github.com/stsim/stsim/sim/scenario"
 )
 
@@ -98,6 +99,9 @@ func (s *Server) preHandler(c *gin.Context, call *api.Call, e *scenario.Effect, 
 
 // runWithEffect runs the operation under the effects that act around it.
 func (s *Server) runWithEffect(c *gin.Context, call *api.Call, e *scenario.Effect, run func()) {
+	if wait, on := e.OfficeConverts(); on {
+		s.officeConverts(c, call, wait)
+	}
 	if e.TakeSlot {
 		s.competingCopy(c, run)
 	}
@@ -116,6 +120,15 @@ func (s *Server) runWithEffect(c *gin.Context, call *api.Call, e *scenario.Effec
 		deliver(c, buf, e)
 	default:
 		run()
+	}
+}
+
+// officeConverts has the tenant's office convert the bookings that have
+// waited New at least wait, before the request sees the inbox. A failure
+// to write is logged; the request runs all the same.
+func (s *Server) officeConverts(c *gin.Context, call *api.Call, wait time.Duration) {
+	if _, err := csr.ConvertWaiting(call.Store, call.Tenant, call.Now, wait); err != nil {
+		s.log.Error("the office could not convert waiting bookings", "trace", traceID(c), "tenant", call.Tenant, "error", err)
 	}
 }
 

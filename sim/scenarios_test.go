@@ -381,3 +381,71 @@ func TestOwnScenarioFilesLoadAtStartAndBadOnesStopIt(t *testing.T) {
 		t.Fatalf("a broken scenario file at start: %v", err)
 	}
 }
+
+// office-converts: a provider's read of its bookings first has the office
+// convert every booking that waited New 10 minutes; younger ones, and
+// ones the office cannot convert, stay New; deactivated, it stops.
+func TestOfficeConvertsWaitingBookings(t *testing.T) {
+	srv := simtest.Start(t)
+	tok := srv.Token(t)
+	bookings := simtest.CRM + "/booking-provider/1995/bookings" // the demo connection's tag (fixed by the fixture)
+	file := func(externalID string, extra map[string]any) int64 {
+		t.Helper()
+		body := map[string]any{"source": "Schedule Engine", "name": "Avery Quinn", "summary": "No heat", "isFirstTimeClient": true, "externalId": externalID}
+		for k, v := range extra {
+			body[k] = v
+		}
+		var b struct{ ID int64 }
+		srv.Do(t, "POST", bookings, tok, body).OK(t).JSON(t, &b)
+		return b.ID
+	}
+	type booking struct {
+		ID     int64
+		Status string
+		JobID  *int64
+	}
+	status := func(id int64) booking {
+		t.Helper()
+		var b booking
+		srv.Do(t, "GET", fmt.Sprintf("%s/%d", bookings, id), tok, nil).OK(t).JSON(t, &b)
+		return b
+	}
+	address := map[string]any{"street": "12 Elm St", "city": "Naperville", "state": "IL", "zip": "60540", "country": "USA"}
+	old := file("se-old", map[string]any{"address": address})
+	unreachable := file("se-email-only", map[string]any{"contacts": []any{map[string]any{"type": "Email", "value": "nobody@example.com"}}})
+	activate(t, srv, "office-converts", map[string]any{"tenant": simtest.Tenant})
+
+	srv.Clock.Advance(5 * time.Minute)
+	young := file("se-young", map[string]any{"address": address})
+	if b := status(old); b.Status != "New" {
+		t.Fatalf("after 5 minutes: %+v, want New", b)
+	}
+	srv.Clock.Advance(5 * time.Minute)
+	if b := status(old); b.Status != "Converted" || b.JobID == nil {
+		t.Fatalf("after 10 minutes: %+v, want Converted with a job", b)
+	}
+	var page struct{ Data []booking }
+	srv.Do(t, "GET", bookings+"?modifiedOnOrAfter=2026-11-23T15:10:00Z", tok, nil).OK(t).JSON(t, &page)
+	if len(page.Data) != 1 || page.Data[0].ID != old {
+		t.Errorf("bookings modified at the conversion: %+v, want only %d", page.Data, old)
+	}
+	if b := status(young); b.Status != "New" {
+		t.Errorf("a booking 5 minutes old: %+v, want New", b)
+	}
+	if b := status(unreachable); b.Status != "New" {
+		t.Errorf("a booking the office cannot convert (no address, no known phone): %+v, want New", b)
+	}
+	var job struct{ BookingID *int64 }
+	b := status(old)
+	srv.Do(t, "GET", fmt.Sprintf("%s/jobs/%d", simtest.JPM, *b.JobID), tok, nil).OK(t).JSON(t, &job)
+	if job.BookingID == nil || *job.BookingID != old {
+		t.Errorf("job %+v, want bookingId %d", job, old)
+	}
+
+	deactivate(t, srv, "office-converts")
+	srv.Clock.Advance(time.Hour)
+	tok = srv.Token(t)
+	if b := status(young); b.Status != "New" {
+		t.Errorf("after deactivation: %+v, want New", b)
+	}
+}

@@ -3,6 +3,7 @@ package crm
 import (
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/apierr"
@@ -39,6 +40,22 @@ func OpenBooking(tx *resource.Tx, id int64) (*Booking, error) {
 			Field("status", "The booking's status is "+b.Status+", not New.")
 	}
 	return b, nil
+}
+
+// WaitingBookings are the New bookings created at or before cutoff,
+// oldest first: those an office that answers within some time converts.
+func WaitingBookings(tx *resource.Tx, cutoff time.Time) ([]int64, error) {
+	waiting, err := resource.All(tx, &bookings, func(b *Booking) bool {
+		return b.Status == bookingStatusNew && !b.CreatedOn.After(cutoff)
+	})
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(waiting))
+	for i, b := range waiting {
+		ids[i] = b.ID
+	}
+	return ids, nil
 }
 
 // MarkConverted records that b's job was booked: Converted, with the job,

@@ -8,8 +8,11 @@
 package csr
 
 import (
+	"errors"
+	"net/http"
 	"time"
 
+	"github.com/stsim/stsim/sim/apierr"
 	"github.com/stsim/stsim/sim/crm"
 	"github.com/stsim/stsim/sim/jpm"
 	"github.com/stsim/stsim/sim/resource"
@@ -77,6 +80,37 @@ func Convert(st store.Store, tenant int64, now time.Time, bookingID int64, in Co
 		return nil
 	})
 	return out, err
+}
+
+// ConvertWaiting is an office that converts every booking within wait:
+// each New booking of tenant created at least wait before now is converted
+// as Convert does with no changes, each in its own transaction. A booking
+// the office cannot convert (no address and no phone of a customer, a
+// full slot on a strict tenant) stays New. It returns the bookings
+// converted.
+func ConvertWaiting(st store.Store, tenant int64, now time.Time, wait time.Duration) ([]int64, error) {
+	var due []int64
+	err := resource.View(st, tenant, now, func(tx *resource.Tx) (err error) {
+		due, err = crm.WaitingBookings(tx, now.Add(-wait))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	var converted []int64
+	for _, id := range due {
+		_, err := Convert(st, tenant, now, id, Conversion{})
+		var refused *apierr.Error
+		switch {
+		case err == nil:
+			converted = append(converted, id)
+		case errors.Is(err, resource.ErrNotFound), errors.As(err, &refused) && refused.Status < http.StatusInternalServerError:
+			// gone, decided meanwhile, or not convertible: the office leaves it
+		default:
+			return converted, err
+		}
+	}
+	return converted, nil
 }
 
 // Dismiss dismisses a New booking of tenant at now for a call reason: the

@@ -75,8 +75,11 @@ type Effect struct {
 	SlowBody          string `json:"slowBody,omitempty"`
 	TruncateBody      bool   `json:"truncateBody,omitempty"`
 	TakeSlot          bool   `json:"takeSlot,omitempty"`
+	// ConvertBookings: the tenant's office converts every booking that
+	// has waited New this long (simulator time) before the request runs.
+	ConvertBookings string `json:"convertBookings,omitempty"`
 
-	latency, slowBody time.Duration
+	latency, slowBody, convertBookings time.Duration
 }
 
 // Summary names the effect for the journal.
@@ -136,6 +139,7 @@ func Parse(name string, data []byte) (*File, error) {
 		r.Match.after, _ = time.ParseDuration(r.Match.After)
 		r.Effect.latency, _ = time.ParseDuration(r.Effect.Latency)
 		r.Effect.slowBody, _ = time.ParseDuration(r.Effect.SlowBody)
+		r.Effect.convertBookings, _ = time.ParseDuration(r.Effect.ConvertBookings)
 	}
 	return &f, nil
 }
@@ -270,6 +274,12 @@ func LoadAll(fsys fs.FS) (map[string]*File, error) {
 		out[f.Name] = f
 	}
 	return out, nil
+}
+
+// OfficeConverts says whether the office converts waiting bookings, and
+// how long a booking waits New before it does.
+func (e *Effect) OfficeConverts() (wait time.Duration, on bool) {
+	return e.convertBookings, e.ConvertBookings != ""
 }
 
 // Delay is the effect's latency.

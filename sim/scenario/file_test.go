@@ -14,7 +14,7 @@ func TestShippedScenariosLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"expired-secret", "revoked-secret", "app-disconnected", "token-expiry-storm", "throttle-burst",
-		"flaky-5xx", "commit-then-500", "slow-network", "missing-scope", "slot-stolen"} {
+		"flaky-5xx", "commit-then-500", "slow-network", "missing-scope", "slot-stolen", "office-converts"} {
 		f, ok := files[name]
 		if !ok {
 			t.Errorf("scenario %s is not shipped", name)
