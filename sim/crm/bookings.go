@@ -124,15 +124,20 @@ type bookingOut struct {
 	Summary                 *string         `json:"summary"`
 }
 
+// Starts is when the booking asks the work to start: its start, else (a
+// booking stored without one) when it was created.
+func (b *Booking) Starts() resource.Time {
+	if b.Start.IsZero() {
+		return b.CreatedOn
+	}
+	return b.Start
+}
+
 func renderBooking(b *Booking) bookingOut {
 	firstTime, summary := b.IsFirstTimeClient, b.Summary
-	start := b.Start
-	if start.IsZero() {
-		start = b.CreatedOn
-	}
 	return bookingOut{
 		ID: b.ID, Source: b.Source, CreatedOn: b.CreatedOn, Name: b.Name, Address: b.Address,
-		CustomerType: b.CustomerType, Start: start, CampaignID: b.CampaignID, BusinessUnitID: b.BusinessUnitID,
+		CustomerType: b.CustomerType, Start: b.Starts(), CampaignID: b.CampaignID, BusinessUnitID: b.BusinessUnitID,
 		IsFirstTimeClient: &firstTime, UploadedImages: optional.NonNil(b.UploadedImages),
 		IsSendConfirmationEmail: b.IsSendConfirmationEmail, Status: b.Status, DismissingReasonID: b.DismissingReasonID,
 		JobID: b.JobID, ExternalID: b.ExternalID, Priority: b.Priority, JobTypeID: b.JobTypeID,

@@ -64,7 +64,7 @@ func Convert(st store.Store, tenant int64, now time.Time, bookingID int64, in Co
 		if err != nil {
 			return err
 		}
-		start := b.Start.Time
+		start := b.Starts().Time
 		jobID, apptID, err := jpm.BookInboxJob(tx, jpm.InboxJob{
 			BookingID: b.ID, CustomerID: cust.CustomerID, LocationID: cust.LocationID, Summary: b.Summary,
 			Booking: jpm.JobForm{JobTypeID: b.JobTypeID, BusinessUnitID: b.BusinessUnitID, CampaignID: b.CampaignID, Priority: b.Priority, Start: &start},
