@@ -172,7 +172,7 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	reg, err := openRegistry(s.store, demo, s.clock.Now())
+	reg, err := auth.OpenRegistry(s.store)
 	if err != nil {
 		_ = s.store.Close()
 		return nil, err
@@ -184,7 +184,13 @@ func New(opts Options) (*Server, error) {
 	s.control = &control.Plane{Registry: reg, Store: s.store, Clocks: s.clocks, Limiter: s.limiter,
 		Journal: s.journal, Scenarios: s.scenarios, Fixtures: dirFS(cfg.FixturesDir), Seed: s.seed, Reindex: s.reindex, Environments: envs,
 		DefaultRateLimit: cfg.RateLimit}
+	// The stored clocks first: the demo's credentials, registered when the
+	// store has no demo tenant, are stamped on the global clock.
 	if err := s.loadControlState(); err != nil {
+		_ = s.store.Close()
+		return nil, err
+	}
+	if err := registerDemo(reg, demo, s.clock.Now()); err != nil {
 		_ = s.store.Close()
 		return nil, err
 	}
@@ -211,20 +217,14 @@ func New(opts Options) (*Server, error) {
 	return s, nil
 }
 
-// openRegistry loads the credential registry kept in st and registers the
-// demo fixture set's tenant, apps and connections if st has no demo tenant
-// (a data file keeps it as it was left).
-func openRegistry(st store.Store, demo *fixture.Set, now time.Time) (*auth.Registry, error) {
-	reg, err := auth.OpenRegistry(st)
-	if err != nil {
-		return nil, err
+// registerDemo registers the demo fixture set's tenant, apps and
+// connections if the registry has no demo tenant (a data file keeps it as
+// it was left).
+func registerDemo(reg *auth.Registry, demo *fixture.Set, now time.Time) error {
+	if _, known := reg.Tenant(demo.Tenant.ID); known {
+		return nil
 	}
-	if _, known := reg.Tenant(demo.Tenant.ID); !known {
-		if err := reg.Change(func(c *auth.Change) error { return demo.Register(c, now) }); err != nil {
-			return nil, err
-		}
-	}
-	return reg, nil
+	return reg.Change(func(c *auth.Change) error { return demo.Register(c, now) })
 }
 
 // loadControlState sets the clocks and activates the scenarios the data

@@ -338,6 +338,15 @@ func (c *Change) Tenant(id int64) (Tenant, bool) {
 	return *t, true
 }
 
+// Connection returns a connection as the change sees it.
+func (c *Change) Connection(clientID string) (Connection, bool) {
+	conn, ok := c.conn(clientID)
+	if !ok {
+		return Connection{}, false
+	}
+	return conn.view(), true
+}
+
 // App returns an app as the change sees it.
 func (c *Change) App(id string) (App, bool) {
 	a, ok := c.app(id)

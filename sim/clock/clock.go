@@ -228,23 +228,6 @@ func (t *Tenants) Now(tenant int64) time.Time { return t.For(tenant).Now() }
 // Virtual.At).
 func (t *Tenants) At(tenant int64, wall time.Time) time.Time { return t.For(tenant).At(wall) }
 
-// Own returns the tenant's own clock, creating it from the global one.
-func (t *Tenants) Own(tenant int64) *Virtual {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if c, ok := t.own[tenant]; ok {
-		return c
-	}
-	c := &Virtual{wall: time.Now}
-	if t.Global.Frozen() {
-		c.frozen, c.at = true, t.Global.Now()
-	} else {
-		c.offset = time.Until(t.Global.Now())
-	}
-	t.own[tenant] = c
-	return c
-}
-
 // SetOwn gives a tenant its own clock with setting s (see State).
 func (t *Tenants) SetOwn(tenant int64, s State) {
 	t.mu.Lock()

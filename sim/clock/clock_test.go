@@ -56,7 +56,9 @@ func TestAtReadsTheClockAtAGivenWallInstant(t *testing.T) {
 	if got := tenants.At(7, wall); !got.Equal(frozenAt) {
 		t.Errorf("frozen clock At = %v, want %v", got, frozenAt)
 	}
-	tenants.Own(8).Advance(time.Hour)
+	own := FromState(tenants.Global.State()) // a tenant's own clock starts where the global one is
+	own.Advance(time.Hour)
+	tenants.SetOwn(8, own.State())
 	if got, want := tenants.At(8, wall), frozenAt.Add(time.Hour); !got.Equal(want) {
 		t.Errorf("a tenant's own clock At = %v, want %v", got, want)
 	}
@@ -129,7 +131,8 @@ func TestStateKeepsOffsetOrInstant(t *testing.T) {
 		t.Fatalf("a clock from a frozen state: frozen %v at %v, want %v", got.Frozen(), got.Now(), at)
 	}
 	tenants := NewTenants(NewVirtual())
-	held := tenants.Own(3)
+	tenants.SetOwn(3, NewVirtual().State())
+	held := tenants.For(3)
 	tenants.SetOwn(3, c.State())
 	if !held.Now().Equal(at) || tenants.For(3) != held {
 		t.Fatalf("SetOwn replaced the tenant's clock or did not set it: %v", held.Now())

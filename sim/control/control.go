@@ -467,13 +467,10 @@ func (p *Plane) deleteTenant(c *gin.Context) {
 	p.lifecycle.Lock()
 	defer p.lifecycle.Unlock()
 	err := p.Registry.Change(func(ch *auth.Change) error {
-		// Scenarios scoped to the tenant or to one of its clients go with it.
-		clients := map[string]bool{}
-		for _, conn := range ch.Connections(id) {
-			clients[conn.ClientID] = true
-		}
+		// Scenarios scoped to the tenant or to one of its clients (kept
+		// under the tenant, activationTenant) go with it.
 		ch.RemoveTenant(id) // and its settings: its clock, its activations
-		p.deactivate(ch, func(a *scenario.Activation) bool { return a.Tenant == id || clients[a.ClientID] })
+		p.deactivate(ch, func(a *scenario.Activation) bool { return a.Tenant == id })
 		ch.AfterCommit(func() {
 			p.Clocks.Drop(id)
 			p.Limiter.ResetTenant(id)

@@ -64,6 +64,30 @@ type scopeIn struct {
 	ClientID string `json:"clientId"`
 }
 
+// activationTenant is the tenant an activation for in is kept under: the
+// one given, or the tenant of the connection in.ClientID names (a client
+// ID belongs to one tenant's connection), so the activation goes with its
+// tenant when the tenant is deleted and counts towards its bound. A
+// client ID no connection has is refused: nothing could ever match it.
+func activationTenant(ch *auth.Change, in scopeIn) (int64, error) {
+	if in.Tenant != 0 {
+		if _, known := ch.Tenant(in.Tenant); !known {
+			return 0, apierr.BadRequest("tenant", "No tenant has this ID.")
+		}
+	}
+	if in.ClientID == "" {
+		return in.Tenant, nil
+	}
+	conn, known := ch.Connection(in.ClientID)
+	switch {
+	case !known:
+		return 0, apierr.BadRequest("clientId", "No connection has this client ID; GET /_sim/tenants/{id}/connections lists a tenant's.")
+	case in.Tenant != 0 && conn.Tenant != in.Tenant:
+		return 0, apierr.BadRequest("clientId", "This client ID is connected to tenant "+strconv.FormatInt(conn.Tenant, 10)+", not to the tenant given.")
+	}
+	return conn.Tenant, nil
+}
+
 // activateScenario switches a scenario on for every tenant, one tenant, or
 // one client of a tenant; it takes effect on the next request. With a data
 // file the activation survives a restart.
@@ -77,18 +101,19 @@ func (p *Plane) activateScenario(c *gin.Context) {
 		return
 	}
 	if len(in.ClientID) > MaxClientID {
-		fail(c, apierr.BadRequest("clientId", "A client ID has at most "+strconv.Itoa(MaxClientID)+" characters."))
+		fail(c, apierr.BadRequest("clientId", "A client ID has at most "+strconv.Itoa(MaxClientID)+" bytes."))
 		return
 	}
 	err := p.Registry.Change(func(ch *auth.Change) error {
-		now := p.Clocks.Global.Now()
-		if in.Tenant != 0 {
-			if _, known := ch.Tenant(in.Tenant); !known {
-				return apierr.BadRequest("tenant", "No tenant has this ID.")
-			}
-			now = p.Clocks.Now(in.Tenant) // "since activation" on the tenant's own clock, as its requests see time
+		tenant, err := activationTenant(ch, in)
+		if err != nil {
+			return err
 		}
-		a, err := p.Scenarios.NewActivation(f.Name, in.Tenant, in.ClientID, now)
+		now := p.Clocks.Global.Now()
+		if tenant != 0 {
+			now = p.Clocks.Now(tenant) // "since activation" on the tenant's own clock, as its requests see time
+		}
+		a, err := p.Scenarios.NewActivation(f.Name, tenant, in.ClientID, now)
 		if err != nil {
 			return apierr.Internal(err)
 		}
@@ -113,7 +138,7 @@ func (p *Plane) deactivateScenario(c *gin.Context) {
 		return
 	}
 	err := p.Registry.Change(func(ch *auth.Change) error {
-		p.deactivate(ch, func(a *scenario.Activation) bool { return scenario.DeactivatedBy(a, f.Name, in.Tenant) })
+		p.deactivate(ch, func(a *scenario.Activation) bool { return scenario.DeactivatedBy(a, f.Name, in.Tenant, in.ClientID) })
 		return nil
 	})
 	if err != nil {

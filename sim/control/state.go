@@ -33,9 +33,11 @@ const activationPrefix = "scenario/"
 // (ServiceTitan's are 29 characters).
 const MaxClientID = 256
 
-// MaxActivations bounds the scenario activations at once: each is kept in
-// the data file and tried on every request.
-const MaxActivations = 1000
+// MaxActivations bounds one tenant's scenario activations at once (its own
+// and its clients'): each is kept in the data file and tried on every
+// request, and one tenant reaching the bound leaves the others alone.
+// Activations for every tenant are at most one per scenario.
+const MaxActivations = 100
 
 // activationSetting names an activation's setting: one per scope, like
 // the engine's activations. Scenario names are file names, without "/".
@@ -73,8 +75,8 @@ func (p *Plane) applyClock(tenant int64, st clock.State) {
 
 // activate stores a new activation and then makes it active.
 func (p *Plane) activate(c *auth.Change, a *scenario.Activation) error {
-	if active := p.Scenarios.Active(); len(active) >= MaxActivations && !slices.ContainsFunc(active, a.SameScope) {
-		return apierr.Conflict("At most " + strconv.Itoa(MaxActivations) + " scenario activations can be on at once; deactivate some first.")
+	if active := p.Scenarios.Active(); !slices.ContainsFunc(active, a.SameScope) && tenantActivations(active, a.Tenant) >= MaxActivations {
+		return apierr.Conflict("A tenant can have at most " + strconv.Itoa(MaxActivations) + " scenario activations on at once (its own and its clients'); deactivate some first.")
 	}
 	saved := savedActivation{Scenario: a.Scenario.Name, ClientID: a.ClientID, Since: a.Since, Seq: a.Seq}
 	if err := c.PutSetting(a.Tenant, activationSetting(a.Scenario.Name, a.ClientID), saved); err != nil {
@@ -82,6 +84,17 @@ func (p *Plane) activate(c *auth.Change, a *scenario.Activation) error {
 	}
 	c.AfterCommit(func() { p.Scenarios.Insert(a) })
 	return nil
+}
+
+// tenantActivations counts the activations kept under tenant.
+func tenantActivations(active []*scenario.Activation, tenant int64) int {
+	n := 0
+	for _, a := range active {
+		if a.Tenant == tenant {
+			n++
+		}
+	}
+	return n
 }
 
 // deactivate removes the activations drop picks from the store and then

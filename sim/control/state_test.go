@@ -167,7 +167,7 @@ func TestClockAndScenariosSurviveRestart(t *testing.T) {
 			t.Errorf("%s (tenant %d) after restart: %d, want %d", c.what, c.tenant, got, c.want)
 		}
 	}
-	if got, want := fmt.Sprint(activeScopes(t, srv, "customers-down")), fmt.Sprintf("[0/%s %d/]", frz.ClientID, running.TenantID); got != want {
+	if got, want := fmt.Sprint(activeScopes(t, srv, "customers-down")), fmt.Sprintf("[%d/ %d/%s]", running.TenantID, frozen.TenantID, frz.ClientID); got != want {
 		t.Errorf("customers-down after restart is active for %s, want %s", got, want)
 	}
 
@@ -203,7 +203,7 @@ func TestClockAndScenariosSurviveRestart(t *testing.T) {
 	if strings.Contains(srv.Logs.String(), "no longer known") {
 		t.Errorf("the third start dropped an activation again:\n%s", srv.Logs.Tail(20))
 	}
-	if got, want := fmt.Sprint(activeScopes(t, srv, "customers-down")), fmt.Sprintf("[0/%s %d/]", frz.ClientID, running.TenantID); got != want {
+	if got, want := fmt.Sprint(activeScopes(t, srv, "customers-down")), fmt.Sprintf("[%d/ %d/%s]", running.TenantID, frozen.TenantID, frz.ClientID); got != want {
 		t.Errorf("customers-down after the third start is active for %s, want %s", got, want)
 	}
 }
@@ -258,25 +258,51 @@ func TestScenarioFlagIsNotStored(t *testing.T) {
 	}
 }
 
-// TestActivationsAreBounded: past MaxActivations a new scope is refused
-// (409) while re-activating an existing one still works, and a client ID
-// longer than MaxClientID is a 400.
+// TestActivationsAreBounded: past MaxActivations a tenant's new scope is
+// refused (409) and left inactive, while re-activating one of its scopes
+// still works and another tenant is not held back; a client ID no
+// connection has, one of another tenant's or one longer than MaxClientID
+// is a 400; a client-scoped activation is kept under its tenant and a
+// deactivation naming the client switches off only that client's.
 func TestActivationsAreBounded(t *testing.T) {
-	srv := simtest.Start(t)
-	var list struct {
-		Scenarios []struct {
-			Name string `json:"name"`
-		} `json:"scenarios"`
+	downs := map[string]string{}
+	for i := range control.MaxActivations {
+		downs[fmt.Sprintf("down-%03d", i)] = "crm.Customers_GetList"
 	}
-	srv.Control(t, "GET", "/_sim/scenarios", nil).OK(t).JSON(t, &list)
-	for i := range control.MaxActivations { // spread over the scenarios: each answer lists its scenario's activations
-		name := list.Scenarios[i%len(list.Scenarios)].Name
-		srv.Control(t, "POST", "/_sim/scenarios/"+name+"/activate", map[string]any{"clientId": fmt.Sprintf("cid.%d", i)}).OK(t)
+	dir := scenarioDir(t, downs)
+	srv := simtest.Start(t, simtest.WithConfig(func(c *config.Config) { c.ScenariosDir = dir }))
+	var other tenantOut
+	srv.Control(t, "POST", "/_sim/tenants", nil).JSON(t, &other)
+	otherClient := other.Credentials[0].ClientID
+
+	activate := func(name string, body map[string]any) *simtest.Response {
+		t.Helper()
+		return srv.Control(t, "POST", "/_sim/scenarios/"+name+"/activate", body)
 	}
-	srv.Control(t, "POST", "/_sim/scenarios/slow-network/activate", nil).WantError(t, 409, "")
-	again := list.Scenarios[7%len(list.Scenarios)].Name
-	srv.Control(t, "POST", "/_sim/scenarios/"+again+"/activate", map[string]any{"clientId": "cid.7"}).OK(t)
-	srv.Control(t, "POST", "/_sim/scenarios/"+again+"/deactivate", nil).OK(t)
-	srv.Control(t, "POST", "/_sim/scenarios/slow-network/activate", map[string]any{"clientId": strings.Repeat("c", control.MaxClientID+1)}).WantError(t, 400, "clientId")
-	srv.Control(t, "POST", "/_sim/scenarios/slow-network/activate", nil).OK(t)
+	for i := range control.MaxActivations - 1 {
+		activate(fmt.Sprintf("down-%03d", i), map[string]any{"tenant": simtest.Tenant}).OK(t)
+	}
+	// The client's activation is kept under its tenant: the bound's last.
+	activate("down-000", map[string]any{"clientId": simtest.ClientID}).OK(t)
+	if got, want := fmt.Sprint(activeScopes(t, srv, "down-000")), fmt.Sprintf("[%d/ %d/%s]", simtest.Tenant, simtest.Tenant, simtest.ClientID); got != want {
+		t.Errorf("down-000 is active for %s, want %s", got, want)
+	}
+	last := fmt.Sprintf("down-%03d", control.MaxActivations-1)
+	activate(last, map[string]any{"tenant": simtest.Tenant}).WantError(t, 409, "")
+	if got := activeScopes(t, srv, last); len(got) != 0 {
+		t.Errorf("a refused activation is active for %v", got)
+	}
+	activate("down-007", map[string]any{"tenant": simtest.Tenant}).OK(t) // its scope is already on
+	activate(last, map[string]any{"tenant": other.TenantID}).OK(t)       // another tenant's bound is its own
+	activate(last, map[string]any{"clientId": otherClient}).OK(t)
+
+	activate(last, map[string]any{"clientId": "cid.nobody"}).WantError(t, 400, "clientId")
+	activate(last, map[string]any{"tenant": simtest.Tenant, "clientId": otherClient}).WantError(t, 400, "clientId")
+	activate(last, map[string]any{"clientId": strings.Repeat("c", control.MaxClientID+1)}).WantError(t, 400, "clientId")
+
+	srv.Control(t, "POST", "/_sim/scenarios/down-000/deactivate", map[string]any{"clientId": simtest.ClientID}).OK(t)
+	if got, want := fmt.Sprint(activeScopes(t, srv, "down-000")), fmt.Sprintf("[%d/]", simtest.Tenant); got != want {
+		t.Errorf("after the client's deactivation down-000 is active for %s, want %s", got, want)
+	}
+	activate(last, map[string]any{"tenant": simtest.Tenant}).OK(t) // room again
 }

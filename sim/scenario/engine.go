@@ -212,15 +212,11 @@ func (e *Engine) Insert(a *Activation) {
 	e.seq = max(e.seq, a.Seq)
 }
 
-// Deactivate switches a scenario off for a tenant (0: every activation of
-// it) and reports whether anything was active.
-func (e *Engine) Deactivate(name string, tenant int64) bool {
-	return len(e.DeactivateWhere(func(a *Activation) bool { return DeactivatedBy(a, name, tenant) })) > 0
-}
-
-// DeactivatedBy reports whether Deactivate(name, tenant) switches a off.
-func DeactivatedBy(a *Activation, name string, tenant int64) bool {
-	return a.Scenario.Name == name && (tenant == 0 || a.Tenant == tenant)
+// DeactivatedBy reports whether switching scenario name off for a scope
+// switches a off: tenant 0 and no client ID is everywhere, a tenant its
+// own activations and its clients', a client ID that client's.
+func DeactivatedBy(a *Activation, name string, tenant int64, clientID string) bool {
+	return a.Scenario.Name == name && (tenant == 0 || a.Tenant == tenant) && (clientID == "" || a.ClientID == clientID)
 }
 
 // DeactivateWhere switches off the activations drop picks and returns them.

@@ -138,7 +138,7 @@ rules:
 	if hits == 0 || hits == 20 {
 		t.Fatalf("probability 0.5 hit %d of 20", hits)
 	}
-	if !e.Deactivate("t", 1) || !e.Idle() {
+	if gone := e.DeactivateWhere(func(a *Activation) bool { return DeactivatedBy(a, "t", 1, "") }); len(gone) != 1 || !e.Idle() {
 		t.Fatal("deactivate did not clear the activation")
 	}
 }
@@ -218,5 +218,51 @@ func TestInsertKeepsActivationOrder(t *testing.T) {
 	}
 	if _, err := e.NewActivation("missing", 0, "", t0); err == nil {
 		t.Fatal("an unknown scenario was activated")
+	}
+}
+
+// TestMatchWhileActivationsChange: requests match while the control API
+// switches scenarios on and off. The engine replaces its list of
+// activations instead of editing the one a Match may be reading; under
+// -race an edit in place fails this test.
+func TestMatchWhileActivationsChange(t *testing.T) {
+	files := map[string]*File{}
+	for _, name := range []string{"a", "b", "c"} {
+		f, err := Parse(name+".yaml", []byte("name: "+name+"\ndescription: test\nrules:\n  - match: {operation: crm.Customers_Get}\n    effect: {status: 503}\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[name] = f
+	}
+	e := NewEngine(files)
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	done := make(chan struct{})
+	matched := make(chan int)
+	go func() {
+		n := 0
+		for {
+			select {
+			case <-done:
+				matched <- n
+				return
+			default:
+			}
+			if e.Match(Request{Tenant: 1, Operation: "crm.Customers_Get", Method: "GET", Now: t0}, nil) != nil {
+				n++
+			}
+		}
+	}()
+	for i := range 300 {
+		name := []string{"a", "b", "c"}[i%3]
+		if _, err := e.Activate(name, int64(1+i%2), "", t0); err != nil {
+			t.Fatal(err)
+		}
+		if i%2 == 1 {
+			e.DeactivateWhere(func(a *Activation) bool { return DeactivatedBy(a, name, 0, "") })
+		}
+	}
+	close(done)
+	if n := <-matched; n == 0 {
+		t.Error("no request matched while tenant 1 had activations")
 	}
 }
