@@ -3,6 +3,7 @@ package scenario
 import (
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -236,23 +237,28 @@ func TestMatchWhileActivationsChange(t *testing.T) {
 	}
 	e := NewEngine(files)
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var matched atomic.Int64
 	done := make(chan struct{})
-	matched := make(chan int)
+	stopped := make(chan struct{})
 	go func() {
-		n := 0
+		defer close(stopped)
 		for {
 			select {
 			case <-done:
-				matched <- n
 				return
 			default:
 			}
 			if e.Match(Request{Tenant: 1, Operation: "crm.Customers_Get", Method: "GET", Now: t0}, nil) != nil {
-				n++
+				matched.Add(1)
 			}
 		}
 	}()
-	for i := range 300 {
+	// Switch on and off at least 300 times, and until requests have
+	// matched while it went on (an even step leaves tenant 1 an activation).
+	for i := 0; i < 300 || matched.Load() == 0; i++ {
+		if i == 1_000_000 {
+			t.Fatal("no request matched while tenant 1 had activations")
+		}
 		name := []string{"a", "b", "c"}[i%3]
 		if _, err := e.Activate(name, int64(1+i%2), "", t0); err != nil {
 			t.Fatal(err)
@@ -262,7 +268,5 @@ func TestMatchWhileActivationsChange(t *testing.T) {
 		}
 	}
 	close(done)
-	if n := <-matched; n == 0 {
-		t.Error("no request matched while tenant 1 had activations")
-	}
+	<-stopped
 }
