@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	_ "github.com/stsim/stsim/cmd/stsim/internal/prefault"  // the binary mapped on a second core during init (its doc says why)
 	_ "github.com/stsim/stsim/cmd/stsim/internal/startheap" // huge pages for start-up's heap (its doc says why)
 )
 

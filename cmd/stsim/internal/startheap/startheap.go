@@ -36,6 +36,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"unsafe"
+
+	"github.com/stsim/stsim/cmd/stsim/internal/cmdline"
 )
 
 // Size is how much heap init advises: start-up and the first requests
@@ -47,7 +49,7 @@ const Size = 32 << 20
 var Advised struct{ Start, End uintptr }
 
 func init() {
-	if !serving(os.Args[1:]) || !wanted(os.Getenv) {
+	if !cmdline.Serving(os.Args[1:]) || !wanted(os.Getenv) {
 		return
 	}
 	// With the collector on, allocating the buffer would start a cycle of
@@ -106,13 +108,6 @@ func holdUnused(n uintptr) *strings.Builder {
 	b.Grow(int(n))
 	b.WriteByte(0)
 	return b
-}
-
-// serving reports whether the command line runs the server (stsim's
-// default command): the others (a container's health check every few
-// seconds, version, ops, help) allocate too little to gain from it.
-func serving(args []string) bool {
-	return len(args) == 0 || strings.HasPrefix(args[0], "-") || args[0] == "serve"
 }
 
 // wanted reports whether huge-page advice can help this process.

@@ -33,26 +33,6 @@ func TestWanted(t *testing.T) {
 	}
 }
 
-// TestServing: the server's command lines get the advice, the other
-// commands do not.
-func TestServing(t *testing.T) {
-	for _, tc := range []struct {
-		args []string
-		want bool
-	}{
-		{nil, true},
-		{[]string{"-addr", ":9000"}, true},
-		{[]string{"serve", "-data", "x.db"}, true},
-		{[]string{"health"}, false},
-		{[]string{"version"}, false},
-		{[]string{"ops", "-all"}, false},
-	} {
-		if got := serving(tc.args); got != tc.want {
-			t.Errorf("serving(%q) = %v, want %v", tc.args, got, tc.want)
-		}
-	}
-}
-
 // TestAdvisedHeapMayUseHugePages: where the kernel gives huge pages on
 // advice, init left a 2 MiB-aligned heap range whose mapping carries the
 // advice (VmFlags "hg" in /proc/self/smaps).
