@@ -43,20 +43,15 @@ func wanted(godebug string, procs int) bool {
 	if procs < 2 {
 		return false
 	}
-	for godebug != "" {
-		setting := godebug
-		for i := 0; i < len(godebug); i++ {
-			if godebug[i] == ',' {
-				setting, godebug = godebug[:i], godebug[i+1:]
-				break
-			}
+	for start := 0; start <= len(godebug); {
+		end := start
+		for end < len(godebug) && godebug[end] != ',' {
+			end++
 		}
-		if setting == godebug {
-			godebug = ""
-		}
-		if trimSpace(setting) == "stsimprefault=0" {
+		if trimSpace(godebug[start:end]) == "stsimprefault=0" {
 			return false
 		}
+		start = end + 1
 	}
 	return true
 }
