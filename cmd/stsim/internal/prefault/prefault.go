@@ -11,7 +11,8 @@
 // instead: one madvise(MADV_POPULATE_READ) per mapping (Linux 5.14) maps
 // every page of the binary's read-only mappings in ~1.5 ms. The main
 // thread's faults in the binary then fall to the ~100 taken before this
-// init runs. See README, Performance, Start-up.
+// init runs. The gain needs that core idle: on a machine busy with other
+// work it was within the noise. See README, Performance, Start-up.
 //
 // How: it imports only runtime, syscall, unsafe and a package that
 // imports nothing, so Go initialises it right after syscall, a few
@@ -24,7 +25,8 @@
 // It does nothing off Linux, with one CPU, with GOMAXPROCS=1, for stsim's
 // commands other than the server, and with GODEBUG=stsimprefault=0. With
 // one P the goroutine would start only when the main goroutine first
-// blocks, and would hold the P through its calls: the first authenticated
+// blocks, and the P would stay with its calls until the runtime's monitor
+// took it back: the first authenticated
 // 200 came 2-4 ms later in alternating runs, not sooner.
 package prefault
 
