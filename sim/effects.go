@@ -11,7 +11,6 @@ import (
 	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/apierr"
 	"github.com/stsim/stsim/sim/auth"
-	"github.com/stsim/stsim/sim/csr"
 	"github.com/stsim/stsim/sim/scenario"
 )
 
@@ -124,10 +123,11 @@ func (s *Server) runWithEffect(c *gin.Context, call *api.Call, e *scenario.Effec
 }
 
 // officeConverts has the tenant's office convert the bookings that have
-// waited New at least wait, before the request sees the inbox. A failure
-// to write is logged; the request runs all the same.
+// waited New at least wait, before the request sees the inbox (a bounded
+// number, csr.Office). A failure is logged once; the request runs all the
+// same.
 func (s *Server) officeConverts(c *gin.Context, call *api.Call, wait time.Duration) {
-	if _, err := csr.ConvertWaiting(call.Store, call.Tenant, call.Now, wait); err != nil {
+	if _, err := s.office.ConvertWaiting(call.Store, call.Tenant, call.Now, wait); err != nil {
 		s.log.Error("the office could not convert waiting bookings", "trace", traceID(c), "tenant", call.Tenant, "error", err)
 	}
 }

@@ -47,6 +47,7 @@ import (
 	"github.com/stsim/stsim/sim/clock"
 	"github.com/stsim/stsim/sim/config"
 	"github.com/stsim/stsim/sim/control"
+	"github.com/stsim/stsim/sim/csr"
 	"github.com/stsim/stsim/sim/env"
 	"github.com/stsim/stsim/sim/fixture"
 	"github.com/stsim/stsim/sim/journal"
@@ -89,6 +90,7 @@ type Server struct {
 	control      *control.Plane
 	journal      *journal.Journal
 	scenarios    *scenario.Engine
+	office       csr.Office         // the office-converts scenario's office, for every tenant
 	stop         context.CancelFunc // ends background work started by New
 	// seeded is closed once the demo tenant's data is written (seeding runs
 	// in the background so the token endpoint answers at once); seedErr is

@@ -265,6 +265,18 @@ func testConvertBookingRefusals(t *testing.T, backend simtest.Option) {
 	if n := in.count(t, simtest.CRM+"/customers"); n != customers {
 		t.Errorf("%d customers after refused conversions, want %d", n, customers)
 	}
+	// A returning caller at a new address: the location created for the
+	// job goes with the refused job.
+	moved := in.file(t, map[string]any{"address": newAddress, "contacts": []any{map[string]any{"type": "Phone", "value": "630.555.0187"}}})
+	locations := simtest.CRM + "/locations?customerId=6"
+	before := in.count(t, locations)
+	in.srv.Control(t, "POST", csrPath(simtest.Tenant, moved.ID, "convert"), map[string]any{"jobTypeId": 1519}).WantError(t, 400, "jobTypeId")
+	if n := in.count(t, locations); n != before {
+		t.Errorf("customer 6 has %d locations after a refused conversion, want %d", n, before)
+	}
+	if got := in.get(t, moved.ID); got.Status != "New" || got.JobID != nil {
+		t.Errorf("after a refused conversion of a returning caller's booking: %+v, want New without a job", got)
+	}
 	// A booking without an address whose phone nobody has needs a location.
 	bare := in.file(t, map[string]any{"contacts": []any{map[string]any{"type": "Email", "value": "nobody@example.com"}}})
 	in.srv.Control(t, "POST", csrPath(simtest.Tenant, bare.ID, "convert"), nil).WantError(t, 400, "locationId")

@@ -42,20 +42,28 @@ func OpenBooking(tx *resource.Tx, id int64) (*Booking, error) {
 	return b, nil
 }
 
+// WaitingBooking is a New booking waiting for the office: its ID and the
+// change sequence of its last write (any later write changes it).
+type WaitingBooking struct {
+	ID  int64
+	Seq uint64
+}
+
 // WaitingBookings are the New bookings created at or before cutoff,
-// oldest first: those an office that answers within some time converts.
-func WaitingBookings(tx *resource.Tx, cutoff time.Time) ([]int64, error) {
+// oldest first, of every booking provider (the office works one inbox):
+// those an office that answers within some time converts.
+func WaitingBookings(tx *resource.Tx, cutoff time.Time) ([]WaitingBooking, error) {
 	waiting, err := resource.All(tx, &bookings, func(b *Booking) bool {
 		return b.Status == bookingStatusNew && !b.CreatedOn.After(cutoff)
 	})
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]int64, len(waiting))
+	out := make([]WaitingBooking, len(waiting))
 	for i, b := range waiting {
-		ids[i] = b.ID
+		out[i] = WaitingBooking{ID: b.ID, Seq: b.Seq}
 	}
-	return ids, nil
+	return out, nil
 }
 
 // MarkConverted records that b's job was booked: Converted, with the job,

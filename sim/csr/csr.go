@@ -9,7 +9,9 @@ package csr
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/stsim/stsim/sim/apierr"
@@ -82,14 +84,44 @@ func Convert(st store.Store, tenant int64, now time.Time, bookingID int64, in Co
 	return out, err
 }
 
-// ConvertWaiting is an office that converts every booking within wait:
-// each New booking of tenant created at least wait before now is converted
-// as Convert does with no changes, each in its own transaction. A booking
-// the office cannot convert (no address and no phone of a customer, a
-// full slot on a strict tenant) stays New. It returns the bookings
-// converted.
-func ConvertWaiting(st store.Store, tenant int64, now time.Time, wait time.Duration) ([]int64, error) {
-	var due []int64
+// Office is a tenant's office working the Bookings inbox on its own (the
+// office-converts scenario): it converts the bookings that have waited,
+// every booking provider's alike, as one office works one inbox. Its work
+// per look is bounded: at most MaxAttempts conversions, and a booking it
+// could not convert is not tried again until it changes or wait more has
+// passed. It is safe for concurrent use; its zero value is ready.
+type Office struct {
+	mu   sync.Mutex
+	left map[leftKey]left // bookings it could not convert, at most MaxLeft
+}
+
+// Bounds of an Office's work: conversions tried per look, and bookings
+// remembered as not convertible (past it, one is forgotten and may be
+// tried once more).
+const (
+	MaxAttempts = 20
+	MaxLeft     = 10000
+)
+
+type leftKey struct{ tenant, booking int64 }
+
+// left is a booking the office could not convert: as it was then (its
+// change sequence), and when it looks again.
+type left struct {
+	seq     uint64
+	retryAt time.Time
+}
+
+// ConvertWaiting converts the New bookings of tenant created at least wait
+// before now, oldest first, as Convert does with no changes, each in its
+// own transaction, at most MaxAttempts of them. A booking the office
+// cannot convert (no address and no phone of a customer, a full slot on
+// a strict tenant) stays New and is left until it changes or wait more
+// has passed; one that fails otherwise is left the same way, and its
+// error is returned the first time only (joined with the others), so a
+// caller that logs it logs it once. It returns the bookings converted.
+func (o *Office) ConvertWaiting(st store.Store, tenant int64, now time.Time, wait time.Duration) ([]int64, error) {
+	var due []crm.WaitingBooking
 	err := resource.View(st, tenant, now, func(tx *resource.Tx) (err error) {
 		due, err = crm.WaitingBookings(tx, now.Add(-wait))
 		return err
@@ -98,19 +130,83 @@ func ConvertWaiting(st store.Store, tenant int64, now time.Time, wait time.Durat
 		return nil, err
 	}
 	var converted []int64
-	for _, id := range due {
-		_, err := Convert(st, tenant, now, id, Conversion{})
+	var failed []error
+	try := func(b crm.WaitingBooking) {
+		_, err := Convert(st, tenant, now, b.ID, Conversion{})
 		var refused *apierr.Error
 		switch {
 		case err == nil:
-			converted = append(converted, id)
-		case errors.Is(err, resource.ErrNotFound), errors.As(err, &refused) && refused.Status < http.StatusInternalServerError:
-			// gone, decided meanwhile, or not convertible: the office leaves it
+			converted = append(converted, b.ID)
+		case errors.Is(err, resource.ErrNotFound):
+			// gone meanwhile
+		case errors.As(err, &refused) && refused.Status < http.StatusInternalServerError:
+			o.leave(tenant, b, now.Add(wait)) // decided meanwhile, or not convertible
 		default:
-			return converted, err
+			if o.leave(tenant, b, now.Add(wait)) {
+				failed = append(failed, fmt.Errorf("booking %d: %w", b.ID, err))
+			}
 		}
 	}
-	return converted, nil
+	// Bookings not tried as they are first, then the ones left earlier
+	// whose time to look again has come.
+	var again []crm.WaitingBooking
+	attempts := 0
+	for _, b := range due {
+		if attempts == MaxAttempts {
+			break
+		}
+		switch o.look(tenant, b, now) {
+		case lookNow:
+			attempts++
+			try(b)
+		case lookAgain:
+			again = append(again, b)
+		}
+	}
+	for _, b := range again[:min(len(again), MaxAttempts-attempts)] {
+		try(b)
+	}
+	return converted, errors.Join(failed...)
+}
+
+// How the office treats a waiting booking.
+const (
+	lookNow   = iota // not tried as it is
+	lookAgain        // left as it is, and the time to look again has come
+	leaveIt          // left as it is, until later
+)
+
+// look tells how the office treats b at now.
+func (o *Office) look(tenant int64, b crm.WaitingBooking, now time.Time) int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	switch l, ok := o.left[leftKey{tenant, b.ID}]; {
+	case !ok || l.seq != b.Seq:
+		return lookNow
+	case now.Before(l.retryAt):
+		return leaveIt
+	}
+	return lookAgain
+}
+
+// leave remembers that the office could not convert b, until retryAt; it
+// reports whether b is newly left (not left before as it is).
+func (o *Office) leave(tenant int64, b crm.WaitingBooking, retryAt time.Time) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.left == nil {
+		o.left = map[leftKey]left{}
+	}
+	k := leftKey{tenant, b.ID}
+	prev, known := o.left[k]
+	if !known && len(o.left) >= MaxLeft {
+		for old := range o.left { // forget any one: it is tried once more
+			delete(o.left, old)
+			break
+		}
+	}
+	o.left[k] = left{seq: b.Seq, retryAt: retryAt}
+	return !known || prev.seq != b.Seq
 }
 
 // Dismiss dismisses a New booking of tenant at now for a call reason: the
