@@ -21,7 +21,7 @@ import (
 const noHeat = 1494
 
 // officeClock is the simulator clock with the office at work: the first
-// time the client sleeps between polls, the CSR acts.
+// time the client sleeps between polls, the CSR acts (act, once set).
 type officeClock struct {
 	*simClock
 	once sync.Once
@@ -30,17 +30,22 @@ type officeClock struct {
 
 func (c *officeClock) Sleep(ctx context.Context, d time.Duration) error {
 	err := c.simClock.Sleep(ctx, d)
-	c.once.Do(c.act)
+	if c.act != nil {
+		c.once.Do(c.act)
+	}
 	return err
 }
 
-// startOffice starts stsim and a client whose clock lets the office act
-// (set its act) while the client sleeps between polls.
-func startOffice(t *testing.T) (*stsim, *scheduleengine.Client, *officeClock, work) {
-	s := startSim(t, tenantSettings{})
+// startInbox starts stsim (with settings) and a client whose clock lets
+// the office act (set its act) while the client sleeps between polls, and
+// picks the work the client books and n open slots tomorrow.
+func startInbox(t *testing.T, settings tenantSettings, n int) (*stsim, *scheduleengine.Client, *officeClock, work, []scheduleengine.Slot) {
+	s := startSim(t, settings)
 	office := &officeClock{simClock: s.clock}
 	c := s.client(func(cfg *scheduleengine.Config) { cfg.Clock = office })
-	return s, c, office, pickWork(t, context.Background(), c)
+	ctx := context.Background()
+	w := pickWork(t, ctx, c)
+	return s, c, office, w, slots(t, ctx, c, tomorrow(s, c), n, w)
 }
 
 // csr has the tenant's CSR convert (body: the CSR's changes, or nil) or
@@ -66,9 +71,8 @@ func fileInbox(t *testing.T, ctx context.Context, c *scheduleengine.Client, w wo
 // modifiedOnOrAfter finds the jobId and reads the job; a resubmission
 // finds the converted booking instead of filing another.
 func TestBookingsInboxConverted(t *testing.T) {
-	s, c, office, w := startOffice(t)
-	ctx := context.Background()
-	slot := slots(t, ctx, c, tomorrow(s, c), 1, w)[0]
+	s, c, office, w, open := startInbox(t, tenantSettings{}, 1)
+	ctx, slot := context.Background(), open[0]
 	req, filed := fileInbox(t, ctx, c, w, slot)
 	office.act = func() { s.csr("convert", filed.Booking.ID, nil) }
 
@@ -113,9 +117,8 @@ func TestBookingsInboxConverted(t *testing.T) {
 
 // The office dismisses the booking: the client says so, and no job comes.
 func TestBookingsInboxDismissed(t *testing.T) {
-	s, c, office, w := startOffice(t)
-	ctx := context.Background()
-	slot := slots(t, ctx, c, tomorrow(s, c), 1, w)[0]
+	s, c, office, w, open := startInbox(t, tenantSettings{}, 1)
+	ctx, slot := context.Background(), open[0]
 	req, filed := fileInbox(t, ctx, c, w, slot)
 	office.act = func() { s.csr("dismiss", filed.Booking.ID, map[string]any{"dismissingReasonId": noHeat}) }
 
@@ -138,11 +141,8 @@ func TestBookingsInboxDismissed(t *testing.T) {
 // still New stay pending, decided ones are reported once, and a poll
 // with nothing new reports nothing.
 func TestInboxWatchFollowsSeveral(t *testing.T) {
-	s := startSim(t, tenantSettings{})
-	c := s.client()
+	s, c, _, w, open := startInbox(t, tenantSettings{}, 2)
 	ctx := context.Background()
-	w := pickWork(t, ctx, c)
-	open := slots(t, ctx, c, tomorrow(s, c), 2, w)
 	watch, err := c.WatchInbox(ctx, s.clock.Now())
 	if err != nil {
 		t.Fatal(err)
@@ -150,7 +150,9 @@ func TestInboxWatchFollowsSeveral(t *testing.T) {
 	var filed []*scheduleengine.InboxBooked
 	for i := range 3 {
 		req, b := fileInbox(t, ctx, c, w, open[i%len(open)])
-		watch.Follow(req.BookingID)
+		if err := watch.Follow(req.BookingID); err != nil {
+			t.Fatal(err)
+		}
 		filed = append(filed, b)
 	}
 	before := s.counts()
@@ -191,11 +193,8 @@ func TestInboxWatchFollowsSeveral(t *testing.T) {
 // has waited 10 minutes, with no control call: the client polling every
 // 5 minutes finds the job on its second poll.
 func TestBookingsInboxOfficeScenario(t *testing.T) {
-	s := startSim(t, tenantSettings{})
-	c := s.client()
-	ctx := context.Background()
-	w := pickWork(t, ctx, c)
-	slot := slots(t, ctx, c, tomorrow(s, c), 1, w)[0]
+	s, c, _, w, open := startInbox(t, tenantSettings{}, 1)
+	ctx, slot := context.Background(), open[0]
 	s.activate("office-converts")
 	req, filed := fileInbox(t, ctx, c, w, slot)
 	before := s.counts()
@@ -213,4 +212,55 @@ func TestBookingsInboxOfficeScenario(t *testing.T) {
 	n.want(t, "crm.Bookings_GetList2", 3) // the first look, then a poll at 5 and at 10 minutes
 	n.want(t, "jpm.Jobs_Get", 1)
 	s.lintClean()
+}
+
+// A poll whose read of a job fails reports nothing and loses nothing: the
+// next poll reports every booking decided meanwhile.
+func TestInboxWatchPollFailsWhole(t *testing.T) {
+	s, c, _, w, open := startInbox(t, tenantSettings{Scenario: `name: second-job-read-fails
+description: The second read of a job is refused.
+rules:
+  - match: {operation: jpm.Jobs_Get, nth: 2}
+    effect: {status: 403, title: "Access denied."}
+`}, 2)
+	ctx := context.Background()
+	watch, err := c.WatchInbox(ctx, s.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var filed []*scheduleengine.InboxBooked
+	for i := range 2 {
+		req, b := fileInbox(t, ctx, c, w, open[i])
+		if err := watch.Follow(req.BookingID); err != nil {
+			t.Fatal(err)
+		}
+		filed = append(filed, b)
+	}
+	s.advance(time.Minute)
+	s.csr("convert", filed[0].Booking.ID, nil)
+	s.csr("convert", filed[1].Booking.ID, nil)
+	s.activate("second-job-read-fails")
+	if got, err := watch.Poll(ctx); err == nil || len(got) != 0 || watch.Pending() != 2 {
+		t.Fatalf("failing poll: %+v, %v, %d pending; want only the error, both still pending", got, err, watch.Pending())
+	}
+	got, err := watch.Poll(ctx)
+	if err != nil || len(got) != 2 || watch.Pending() != 0 {
+		t.Fatalf("next poll: %+v, %v, %d pending; want both converted bookings", got, err, watch.Pending())
+	}
+	for _, o := range got {
+		if o.Job == nil || o.Job.BookingID == nil || *o.Job.BookingID != o.Booking.ID {
+			t.Errorf("outcome %+v (job %+v), want the booking's job", o.Booking, o.Job)
+		}
+	}
+	// A booking no longer followed is not reported.
+	req, b := fileInbox(t, ctx, c, w, open[0])
+	if err := watch.Follow(req.BookingID); err != nil {
+		t.Fatal(err)
+	}
+	watch.Unfollow(req.BookingID)
+	s.advance(time.Minute)
+	s.csr("dismiss", b.Booking.ID, map[string]any{"dismissingReasonId": noHeat})
+	if got, err := watch.Poll(ctx); err != nil || len(got) != 0 || watch.Pending() != 0 {
+		t.Errorf("after unfollowing: %+v, %v, %d pending; want nothing", got, err, watch.Pending())
+	}
 }

@@ -2,6 +2,7 @@ package scheduleengine
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -145,5 +146,38 @@ func TestConfigIsChecked(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("config error %v does not mention %q", err, want)
 		}
+	}
+}
+
+// Any status but New is the office's decision: Accepted too, which stsim
+// never sets but a real tenant may.
+func TestInboxDecidedIsAnyStatusButNew(t *testing.T) {
+	for status, want := range map[string]bool{
+		BookingNew: false, "": false, BookingAccepted: true, BookingConverted: true, BookingDismissed: true, "Archived": true,
+	} {
+		if got := decided(Booking{Status: status}); got != want {
+			t.Errorf("decided(%q) = %v, want %v", status, got, want)
+		}
+	}
+}
+
+// A watch follows at most MaxFollowed bookings; unfollowing makes room,
+// and following one again changes nothing.
+func TestInboxWatchIsBounded(t *testing.T) {
+	w := (&Client{}).inboxWatch(1, time.Time{})
+	for i := range MaxFollowed {
+		if err := w.Follow(fmt.Sprint("se-", i)); err != nil {
+			t.Fatalf("following booking %d: %v", i, err)
+		}
+	}
+	if err := w.Follow("se-one-more"); err == nil || w.Pending() != MaxFollowed {
+		t.Fatalf("past the bound: %v, %d pending; want an error", err, w.Pending())
+	}
+	if err := w.Follow(" SE-7 "); err != nil || w.Pending() != MaxFollowed {
+		t.Fatalf("following one again: %v, %d pending", err, w.Pending())
+	}
+	w.Unfollow("se-7")
+	if err := w.Follow("se-one-more"); err != nil || w.Pending() != MaxFollowed {
+		t.Fatalf("after unfollowing one: %v, %d pending", err, w.Pending())
 	}
 }

@@ -12,7 +12,8 @@ import (
 
 // cmdFollow follows a booking of the Bookings inbox (by the -booking-id
 // given to book -inbox) until the office decides on it: exit 0 with its job
-// when converted, 1 when dismissed or still undecided.
+// when converted (or accepted with a job), 1 when dismissed, decided
+// without a job, or still undecided.
 func cmdFollow(ctx context.Context, a *app) error {
 	id := a.fs.String("booking-id", "", "the booking's externalId, as given to book -inbox (required)")
 	wait := a.fs.Duration("wait", 0, "how long to wait for the office's decision (0: look once)")
@@ -53,15 +54,28 @@ func printOutcome(w io.Writer, o *scheduleengine.InboxOutcome) {
 	fmt.Fprintf(w, "booking %d (externalId %s) ", b.ID, b.ExternalID)
 	switch {
 	case o.Job != nil:
-		fmt.Fprintf(w, "converted by the office: job %d (%s), customer %d, location %d, first appointment %d\n",
-			o.Job.ID, o.Job.JobStatus, o.Job.CustomerID, o.Job.LocationID, o.Job.FirstAppointmentID)
+		fmt.Fprintf(w, "%s by the office: job %d (%s), customer %d, location %d, first appointment %d\n",
+			decision(b.Status), o.Job.ID, o.Job.JobStatus, o.Job.CustomerID, o.Job.LocationID, o.Job.FirstAppointmentID)
 	case o.Dismissed():
 		reason := "no reason given"
 		if b.DismissingReasonID != nil {
 			reason = fmt.Sprintf("call reason %d", *b.DismissingReasonID)
 		}
 		fmt.Fprintf(w, "dismissed by the office (%s): no job will come of it\n", reason)
+	case b.Status == scheduleengine.BookingNew:
+		fmt.Fprintln(w, "is New: the office has not decided yet")
 	default:
-		fmt.Fprintf(w, "is %s: the office has not decided yet\n", b.Status)
+		fmt.Fprintf(w, "%s by the office, but it names no job (no jobId)\n", decision(b.Status))
 	}
+}
+
+// decision is what the office did, in words, by the booking's status.
+func decision(status string) string {
+	switch status {
+	case scheduleengine.BookingConverted:
+		return "converted"
+	case scheduleengine.BookingAccepted:
+		return "accepted"
+	}
+	return "marked " + status
 }

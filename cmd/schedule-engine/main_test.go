@@ -4,7 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -169,5 +175,66 @@ func TestFollowInboxBooking(t *testing.T) {
 	}
 	if code, _, errOut := cli(t, srv, nil, "follow"); code != 2 || errOut == "" {
 		t.Errorf("follow without -booking-id: exit %d %q", code, errOut)
+	}
+}
+
+// rewritingProxy stands between the CLI and srv and rewrites the bookings
+// the API answers: stsim's office never marks a booking Accepted, and
+// always gives a converted one its jobId, but a real tenant may not.
+func rewritingProxy(t *testing.T, srv *simtest.Server, rewrite func(body string) string) map[string]string {
+	target, err := url.Parse(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	direct := proxy.Director
+	proxy.Director = func(r *http.Request) {
+		direct(r)
+		r.Header.Del("Accept-Encoding") // bodies to rewrite, not compressed
+	}
+	proxy.ModifyResponse = func(resp *http.Response) error {
+		if !strings.Contains(resp.Request.URL.Path, "/bookings") {
+			return nil
+		}
+		data, err := io.ReadAll(resp.Body)
+		if err != nil {
+			return err
+		}
+		body := rewrite(string(data))
+		resp.Body, resp.ContentLength = io.NopCloser(strings.NewReader(body)), int64(len(body))
+		resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
+		return nil
+	}
+	front := httptest.NewServer(proxy)
+	t.Cleanup(front.Close)
+	return map[string]string{"SE_AUTH_URL": front.URL, "SE_API_URL": front.URL}
+}
+
+// follow treats any status but New as the office's decision: Accepted
+// with a job is followed to it (exit 0); a decided booking that names no
+// job says so (exit 1).
+func TestFollowAcceptedOrJoblessBooking(t *testing.T) {
+	srv := startNow(t)
+	code, out, errOut := cli(t, srv, nil, "book", "-inbox", "-json", "-booking-id", "se-accepted", "-name", "Ada Byron", "-phone", "312-555-0142",
+		"-street", "9 Analytical Way", "-city", "Chicago", "-state", "IL", "-zip", "60601")
+	var filed struct{ Booking struct{ ID int64 } }
+	if code != 0 || json.Unmarshal([]byte(out), &filed) != nil {
+		t.Fatalf("book -inbox: exit %d %s %s", code, out, errOut)
+	}
+	srv.Control(t, "POST", "/_sim/tenants/1234567/bookings/"+itoa(filed.Booking.ID)+"/convert", nil).OK(t)
+
+	accepted := rewritingProxy(t, srv, func(body string) string {
+		return strings.ReplaceAll(body, `"status":"Converted"`, `"status":"Accepted"`)
+	})
+	code, out, errOut = cli(t, srv, accepted, "follow", "-booking-id", "se-accepted")
+	if code != 0 || !strings.Contains(out, "accepted by the office: job ") {
+		t.Errorf("follow, accepted with a job: exit %d %s %s", code, out, errOut)
+	}
+	jobless := rewritingProxy(t, srv, func(body string) string {
+		return regexp.MustCompile(`"jobId":\d+`).ReplaceAllString(body, `"jobId":null`)
+	})
+	code, out, errOut = cli(t, srv, jobless, "follow", "-booking-id", "se-accepted")
+	if code != 1 || !strings.Contains(out, "converted by the office, but it names no job") {
+		t.Errorf("follow, converted without a job: exit %d %s %s", code, out, errOut)
 	}
 }

@@ -224,11 +224,13 @@ func (call *Call) Fail(c *gin.Context, err error) {
 	call.Outcome = Outcome{Problem: WriteError(c, call.TraceID, err).Code}
 }
 
-// RefError turns a failed lookup of a record a request refers to into a 400
-// naming field: the reference is the request's fault, not a missing path
-// resource. Other errors pass.
+// RefError turns a failed lookup of a record a request refers to (a
+// missing record, or a lookup's 404 answer) into a 400 naming field: the
+// reference is the request's fault, not a missing path resource. Other
+// errors pass.
 func RefError(err error, field, msg string) error {
-	if errors.Is(err, resource.ErrNotFound) {
+	var answer *apierr.Error
+	if errors.Is(err, resource.ErrNotFound) || errors.As(err, &answer) && answer.Status == http.StatusNotFound {
 		return apierr.BadRequest(field, msg)
 	}
 	return err

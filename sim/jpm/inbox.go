@@ -2,10 +2,10 @@ package jpm
 
 import (
 	"cmp"
-	"errors"
 	"slices"
 	"time"
 
+	"github.com/stsim/stsim/sim/api"
 	"github.com/stsim/stsim/sim/apierr"
 	"github.com/stsim/stsim/sim/marketing"
 	"github.com/stsim/stsim/sim/optional"
@@ -63,7 +63,7 @@ func BookInboxJob(tx *resource.Tx, in InboxJob) (jobID, appointmentID int64, err
 	if campaign == nil {
 		c, err := marketing.DefaultCampaign(tx)
 		if err != nil {
-			return 0, 0, errorOr(err, "campaignId", "The tenant has no default campaign and the booking names none: give campaignId.")
+			return 0, 0, api.RefError(err, "campaignId", "The tenant has no default campaign and the booking names none: give campaignId.")
 		}
 		campaign = &c.ID
 	}
@@ -115,14 +115,4 @@ func inboxJobType(tx *resource.Tx, id *int64) (*JobType, error) {
 		return nil, apierr.BadRequest("jobTypeId", "The tenant has no active job type.")
 	}
 	return slices.MinFunc(active, func(a, b *JobType) int { return cmp.Compare(a.ID, b.ID) }), nil
-}
-
-// errorOr turns a "not found" answer into a 400 naming field; other errors
-// pass.
-func errorOr(err error, field, msg string) error {
-	var e *apierr.Error
-	if errors.As(err, &e) && e.Status == 404 {
-		return apierr.BadRequest(field, msg)
-	}
-	return err
 }
