@@ -13,8 +13,10 @@ import (
 )
 
 // What the tenant's CSR does with a booking of the Bookings inbox (the
-// Calls screen, contract §9): no API lets an app accept or dismiss its own
-// booking, so the control API plays the CSR (package csr). These are the
+// Calls screen, contract §9): the mid-2025 API emulated here lets an app
+// neither accept nor dismiss its own booking (the 2025/26 scopes add a
+// dismiss with a call reason and memo, not emulated), so the control API
+// plays the CSR (package csr). These are the
 // CRM halves of that work: the booking's state, and the customer and
 // location its job is booked for.
 

@@ -1,8 +1,9 @@
 // Package csr plays a tenant's customer service representative at the
 // Bookings inbox (ServiceTitan's Calls screen, contract §9): converting a
-// booking into a job for a found or new customer, or dismissing it. No API
-// lets an app accept or dismiss its own booking, so the control API calls
-// this package, and a booking provider's client can test how it follows a
+// booking into a job for a found or new customer, or dismissing it. The
+// mid-2025 API stsim emulates lets an app neither accept nor dismiss its
+// own booking (the 2025/26 scopes add a dismiss, not emulated), so the
+// control API calls this package, and a booking provider's client can test how it follows a
 // booking to its job. Each decision is one transaction through the same
 // code the API's handlers use (crm's customers and locations, jpm's jobs).
 package csr
