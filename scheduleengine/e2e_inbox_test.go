@@ -67,6 +67,25 @@ func fileInbox(t *testing.T, ctx context.Context, c *scheduleengine.Client, w wo
 	return req, b
 }
 
+// watchNew starts a watch and files n bookings, in the open slots in
+// turn, for it to follow.
+func watchNew(t *testing.T, ctx context.Context, s *stsim, c *scheduleengine.Client, w work, open []scheduleengine.Slot, n int) (*scheduleengine.InboxWatch, []*scheduleengine.InboxBooked) {
+	t.Helper()
+	watch, err := c.WatchInbox(ctx, s.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var filed []*scheduleengine.InboxBooked
+	for i := range n {
+		req, b := fileInbox(t, ctx, c, w, open[i%len(open)])
+		if err := watch.Follow(req.BookingID); err != nil {
+			t.Fatal(err)
+		}
+		filed = append(filed, b)
+	}
+	return watch, filed
+}
+
 // The booking is converted while the client waits: its poll on
 // modifiedOnOrAfter finds the jobId and reads the job; a resubmission
 // finds the converted booking instead of filing another.
@@ -143,18 +162,7 @@ func TestBookingsInboxDismissed(t *testing.T) {
 func TestInboxWatchFollowsSeveral(t *testing.T) {
 	s, c, _, w, open := startInbox(t, tenantSettings{}, 2)
 	ctx := context.Background()
-	watch, err := c.WatchInbox(ctx, s.clock.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var filed []*scheduleengine.InboxBooked
-	for i := range 3 {
-		req, b := fileInbox(t, ctx, c, w, open[i%len(open)])
-		if err := watch.Follow(req.BookingID); err != nil {
-			t.Fatal(err)
-		}
-		filed = append(filed, b)
-	}
+	watch, filed := watchNew(t, ctx, s, c, w, open, 3)
 	before := s.counts()
 	if got, err := watch.Poll(ctx); err != nil || len(got) != 0 || watch.Pending() != 3 {
 		t.Fatalf("first poll: %+v, %v, %d pending; want nothing decided yet", got, err, watch.Pending())
@@ -224,18 +232,7 @@ rules:
     effect: {status: 403, title: "Access denied."}
 `}, 2)
 	ctx := context.Background()
-	watch, err := c.WatchInbox(ctx, s.clock.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var filed []*scheduleengine.InboxBooked
-	for i := range 2 {
-		req, b := fileInbox(t, ctx, c, w, open[i])
-		if err := watch.Follow(req.BookingID); err != nil {
-			t.Fatal(err)
-		}
-		filed = append(filed, b)
-	}
+	watch, filed := watchNew(t, ctx, s, c, w, open, 2)
 	s.advance(time.Minute)
 	s.csr("convert", filed[0].Booking.ID, nil)
 	s.csr("convert", filed[1].Booking.ID, nil)
