@@ -449,3 +449,33 @@ func TestOfficeConvertsWaitingBookings(t *testing.T) {
 		t.Errorf("after deactivation: %+v, want New", b)
 	}
 }
+
+// office-converts: one office works one inbox, so a read by one provider's
+// client (under an activation for that client alone) has the office
+// convert another provider's waiting booking too.
+func TestOfficeConvertsEveryProvidersBookings(t *testing.T) {
+	srv := simtest.Start(t)
+	tok := srv.Token(t)
+	var other struct{ ID int64 }
+	srv.Do(t, "POST", simtest.CRM+"/booking-provider-tags", tok, map[string]any{"tagName": "Other Desk", "description": "Another provider's bookings"}).OK(t).JSON(t, &other)
+	bind := func(provider int64) {
+		t.Helper()
+		srv.Control(t, "PUT", "/_sim/connections/"+simtest.ClientID+"/booking-provider", map[string]any{"bookingProviderId": provider}).OK(t)
+	}
+	bind(other.ID)
+	var filed struct{ ID int64 }
+	srv.Do(t, "POST", fmt.Sprintf("%s/booking-provider/%d/bookings", simtest.CRM, other.ID), tok, map[string]any{
+		"source": "Other Desk", "name": "Avery Quinn", "summary": "No heat", "isFirstTimeClient": true, "externalId": "od-1",
+		"address": map[string]any{"street": "12 Elm St", "city": "Naperville", "state": "IL", "zip": "60540", "country": "USA"}}).OK(t).JSON(t, &filed)
+	bind(1995)
+	activate(t, srv, "office-converts", map[string]any{"tenant": simtest.Tenant, "clientId": simtest.ClientID})
+
+	srv.Clock.Advance(10 * time.Minute)
+	tok = srv.Token(t)
+	srv.Do(t, "GET", simtest.CRM+"/booking-provider/1995/bookings", tok, nil).OK(t)
+	var jobs struct{ Data []struct{ BookingID *int64 } }
+	srv.Do(t, "GET", fmt.Sprintf("%s/jobs?bookingId=%d", simtest.JPM, filed.ID), tok, nil).OK(t).JSON(t, &jobs)
+	if len(jobs.Data) != 1 || jobs.Data[0].BookingID == nil || *jobs.Data[0].BookingID != filed.ID {
+		t.Fatalf("jobs for the other provider's booking %d: %+v, want the office's one", filed.ID, jobs.Data)
+	}
+}
