@@ -184,7 +184,7 @@ func New(opts Options) (*Server, error) {
 	s.envs, issuers, envs = environments(cfg)
 	s.auth = auth.NewService(reg, signing.key, issuers, cfg.TokenTTL, s.clocks)
 	s.control = &control.Plane{Registry: reg, Store: s.store, Clocks: s.clocks, Limiter: s.limiter,
-		Journal: s.journal, Scenarios: s.scenarios, Fixtures: dirFS(cfg.FixturesDir), Seed: s.seed, Reindex: s.reindex, Environments: envs,
+		Journal: s.journal, Scenarios: s.scenarios, Fixtures: dirFS(cfg.FixturesDir), Seed: s.seed, Reindex: s.reindex, Forget: s.office.Forget, Environments: envs,
 		DefaultRateLimit: cfg.RateLimit}
 	// The stored clocks first: the demo's credentials, registered when the
 	// store has no demo tenant, are stamped on the global clock.

@@ -44,6 +44,11 @@ type Plane struct {
 	// schedule index) up to date with data an older stsim wrote: run for
 	// every stored tenant at start and after a snapshot is restored.
 	Reindex func(tenant int64) error
+	// Forget (optional) drops what the server keeps in memory about a
+	// tenant's records (the office's bookings it could not convert) when
+	// the records are dropped or replaced: delete, reset, a create that
+	// reuses the ID, snapshot restore.
+	Forget func(tenant int64)
 	// Environments describes each environment for GET /_sim/environments.
 	Environments []Environment
 	// DefaultRateLimit is the server's calls per second per (app, tenant),
@@ -329,7 +334,7 @@ func (p *Plane) createTenant(c *gin.Context) {
 	t, _ := p.Registry.Tenant(set.Tenant.ID)
 	if err := p.seed(t); err != nil {
 		_ = p.Registry.RemoveTenant(t.ID)
-		_ = p.Store.DropTenant(t.ID)
+		_ = p.dropTenantData(t.ID)
 		fail(c, apierr.Internal(err))
 		return
 	}
@@ -352,7 +357,7 @@ func (p *Plane) register(set *fixture.Set, want int64) error {
 		if _, exists := p.Registry.Tenant(want); exists {
 			return apierr.Conflict("Tenant " + strconv.FormatInt(want, 10) + " already exists.")
 		}
-		if err := p.Store.DropTenant(want); err != nil {
+		if err := p.dropTenantData(want); err != nil {
 			return apierr.Internal(err)
 		}
 	}
@@ -428,7 +433,7 @@ func (p *Plane) Restore() error {
 	}
 	for _, id := range stored {
 		if !known[id] {
-			if err := p.Store.DropTenant(id); err != nil {
+			if err := p.dropTenantData(id); err != nil {
 				return err
 			}
 		}
@@ -481,7 +486,7 @@ func (p *Plane) deleteTenant(c *gin.Context) {
 		fail(c, apierr.Internal(err))
 		return
 	}
-	if err := p.Store.DropTenant(id); err != nil {
+	if err := p.dropTenantData(id); err != nil {
 		fail(c, apierr.Internal(err))
 		return
 	}
@@ -503,7 +508,7 @@ func (p *Plane) resetTenant(c *gin.Context) {
 	}
 	err := p.Registry.Change(func(c *auth.Change) error { return c.SetSeeded(id, false) })
 	if err == nil {
-		err = p.Store.DropTenant(id)
+		err = p.dropTenantData(id)
 	}
 	if err == nil {
 		err = p.seed(t)
@@ -539,11 +544,26 @@ func (p *Plane) restoreSnapshot(c *gin.Context) {
 		fail(c, storeError(err, "snapshot"))
 		return
 	}
+	p.forget(id)
 	if err := p.Reindex(id); err != nil {
 		fail(c, apierr.Internal(err))
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"tenantId": id, "snapshot": c.Param("name"), "milliseconds": time.Since(start).Milliseconds()})
+}
+
+// dropTenantData drops a tenant's records and what the server keeps in
+// memory about them.
+func (p *Plane) dropTenantData(id int64) error {
+	err := p.Store.DropTenant(id)
+	p.forget(id)
+	return err
+}
+
+func (p *Plane) forget(id int64) {
+	if p.Forget != nil {
+		p.Forget(id)
+	}
 }
 
 func storeError(err error, what string) error {

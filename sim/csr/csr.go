@@ -210,6 +210,19 @@ func (o *Office) leave(tenant int64, b crm.WaitingBooking, retryAt time.Time) bo
 	return !known || prev.seq != b.Seq
 }
 
+// Forget drops what the office remembers of a tenant's bookings, whose
+// records were dropped or replaced (a booking of the new records may have
+// an ID and change sequence the office left before).
+func (o *Office) Forget(tenant int64) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for k := range o.left {
+		if k.tenant == tenant {
+			delete(o.left, k)
+		}
+	}
+}
+
 // Dismiss dismisses a New booking of tenant at now for a call reason: the
 // booking Dismissed with its dismissingReasonId and a new modifiedOn. A
 // booking that is not New is a 409, a missing one a 404, a reason that is
