@@ -187,9 +187,10 @@ func rewritingProxy(t *testing.T, srv *simtest.Server, rewrite func(body string)
 		t.Fatal(err)
 	}
 	proxy := httputil.NewSingleHostReverseProxy(target)
-	// Its own connections to stsim: on http.DefaultTransport another
-	// test's httptest.Server.Close (which closes that transport's idle
-	// connections) could close one as the proxy took it up again.
+	// Its own connections to stsim, none kept: once, on
+	// http.DefaultTransport's pool (shared with the in-process CLI), the
+	// proxy's read of an answer failed with "use of closed network
+	// connection", cause not found; this keeps the proxy out of that pool.
 	proxy.Transport = &http.Transport{DisableKeepAlives: true}
 	direct := proxy.Director
 	proxy.Director = func(r *http.Request) {

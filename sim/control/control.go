@@ -46,8 +46,9 @@ type Plane struct {
 	Reindex func(tenant int64) error
 	// Forget (optional) drops what the server keeps in memory about a
 	// tenant's records (the office's bookings it could not convert) when
-	// the records are dropped or replaced: delete, reset, a create that
-	// reuses the ID, snapshot restore.
+	// the records are dropped (delete, reset, a create that reuses the
+	// ID): records seeded again reuse IDs. A restored snapshot does not
+	// hand out its IDs again.
 	Forget func(tenant int64)
 	// Environments describes each environment for GET /_sim/environments.
 	Environments []Environment
@@ -544,7 +545,6 @@ func (p *Plane) restoreSnapshot(c *gin.Context) {
 		fail(c, storeError(err, "snapshot"))
 		return
 	}
-	p.forget(id)
 	if err := p.Reindex(id); err != nil {
 		fail(c, apierr.Internal(err))
 		return
@@ -556,14 +556,10 @@ func (p *Plane) restoreSnapshot(c *gin.Context) {
 // memory about them.
 func (p *Plane) dropTenantData(id int64) error {
 	err := p.Store.DropTenant(id)
-	p.forget(id)
-	return err
-}
-
-func (p *Plane) forget(id int64) {
 	if p.Forget != nil {
 		p.Forget(id)
 	}
+	return err
 }
 
 func storeError(err error, what string) error {

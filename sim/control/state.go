@@ -75,7 +75,7 @@ func (p *Plane) applyClock(tenant int64, st clock.State) {
 
 // activate stores a new activation and then makes it active.
 func (p *Plane) activate(c *auth.Change, a *scenario.Activation) error {
-	if active := p.Scenarios.Active(); !slices.ContainsFunc(active, a.SameScope) && tenantActivations(active, a.Tenant) >= MaxActivations {
+	if active := p.Scenarios.Active(); a.Tenant != 0 && !slices.ContainsFunc(active, a.SameScope) && tenantActivations(active, a.Tenant) >= MaxActivations {
 		return apierr.Conflict("A tenant can have at most " + strconv.Itoa(MaxActivations) + " scenario activations on at once (its own and its clients'); deactivate some first.")
 	}
 	saved := savedActivation{Scenario: a.Scenario.Name, ClientID: a.ClientID, Since: a.Since, Seq: a.Seq}

@@ -259,14 +259,15 @@ func TestScenarioFlagIsNotStored(t *testing.T) {
 }
 
 // TestActivationsAreBounded: past MaxActivations a tenant's new scope is
-// refused (409) and left inactive, while re-activating one of its scopes
+// refused (409) and left inactive (every-tenant ones are one per scenario,
+// not bounded), while re-activating one of its scopes
 // still works and another tenant is not held back; a client ID no
 // connection has, one of another tenant's or one longer than MaxClientID
 // is a 400; a client-scoped activation is kept under its tenant and a
 // deactivation naming the client switches off only that client's.
 func TestActivationsAreBounded(t *testing.T) {
 	downs := map[string]string{}
-	for i := range control.MaxActivations {
+	for i := range control.MaxActivations + 1 { // one more than a tenant may have on
 		downs[fmt.Sprintf("down-%03d", i)] = "crm.Customers_GetList"
 	}
 	dir := scenarioDir(t, downs)
@@ -304,5 +305,17 @@ func TestActivationsAreBounded(t *testing.T) {
 	if got, want := fmt.Sprint(activeScopes(t, srv, "down-000")), fmt.Sprintf("[%d/]", simtest.Tenant); got != want {
 		t.Errorf("after the client's deactivation down-000 is active for %s, want %s", got, want)
 	}
+	// A deactivation naming the tenant switches off its clients' too.
+	activate("down-001", map[string]any{"clientId": simtest.ClientID}).OK(t)
+	srv.Control(t, "POST", "/_sim/scenarios/down-001/deactivate", map[string]any{"tenant": simtest.Tenant}).OK(t)
+	if got := activeScopes(t, srv, "down-001"); len(got) != 0 {
+		t.Errorf("after the tenant's deactivation down-001 is active for %v", got)
+	}
 	activate(last, map[string]any{"tenant": simtest.Tenant}).OK(t) // room again
+
+	// Activations for every tenant are not bounded per tenant: one per
+	// scenario, past MaxActivations scenarios too.
+	for name := range downs {
+		activate(name, nil).OK(t)
+	}
 }

@@ -94,6 +94,9 @@ func Convert(st store.Store, tenant int64, now time.Time, bookingID int64, in Co
 type Office struct {
 	mu   sync.Mutex
 	left map[leftKey]left // bookings it could not convert, at most MaxLeft
+	// forgets counts Forget's calls: a look that began before one does not
+	// leave what it read from records since dropped.
+	forgets uint64
 }
 
 // Bounds of an Office's work: conversions tried per look, and bookings
@@ -122,6 +125,9 @@ type left struct {
 // error is returned the first time only (joined with the others), so a
 // caller that logs it logs it once. It returns the bookings converted.
 func (o *Office) ConvertWaiting(st store.Store, tenant int64, now time.Time, wait time.Duration) ([]int64, error) {
+	o.mu.Lock()
+	since := o.forgets
+	o.mu.Unlock()
 	var due []crm.WaitingBooking
 	err := resource.View(st, tenant, now, func(tx *resource.Tx) (err error) {
 		due, err = crm.WaitingBookings(tx, now.Add(-wait))
@@ -141,9 +147,9 @@ func (o *Office) ConvertWaiting(st store.Store, tenant int64, now time.Time, wai
 		case errors.Is(err, resource.ErrNotFound):
 			// gone meanwhile
 		case errors.As(err, &refused) && refused.Status < http.StatusInternalServerError:
-			o.leave(tenant, b, now.Add(wait)) // decided meanwhile, or not convertible
+			o.leave(tenant, b, now.Add(wait), since) // decided meanwhile, or not convertible
 		default:
-			if o.leave(tenant, b, now.Add(wait)) {
+			if o.leave(tenant, b, now.Add(wait), since) {
 				failed = append(failed, fmt.Errorf("booking %d: %w", b.ID, err))
 			}
 		}
@@ -190,11 +196,15 @@ func (o *Office) look(tenant int64, b crm.WaitingBooking, now time.Time) int {
 	return lookAgain
 }
 
-// leave remembers that the office could not convert b, until retryAt; it
-// reports whether b is newly left (not left before as it is).
-func (o *Office) leave(tenant int64, b crm.WaitingBooking, retryAt time.Time) bool {
+// leave remembers that the office could not convert b, until retryAt,
+// unless a Forget came since the look that read b began (since: forgets
+// then); it reports whether b is newly left (not left before as it is).
+func (o *Office) leave(tenant int64, b crm.WaitingBooking, retryAt time.Time, since uint64) bool {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	if o.forgets != since {
+		return true // b may be of records dropped meanwhile
+	}
 	if o.left == nil {
 		o.left = map[leftKey]left{}
 	}
@@ -216,6 +226,7 @@ func (o *Office) leave(tenant int64, b crm.WaitingBooking, retryAt time.Time) bo
 func (o *Office) Forget(tenant int64) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	o.forgets++
 	for k := range o.left {
 		if k.tenant == tenant {
 			delete(o.left, k)

@@ -128,7 +128,7 @@ async function connectApp() {
 async function loadScenarios() {
   const { scenarios } = await sim("GET", "/_sim/scenarios");
   const items = scenarios.map(s => {
-    const here = s.active.some(a => a.tenant === 0 || a.tenant === state.tenant);
+    const here = s.active.some(a => !a.clientId && (a.tenant === 0 || a.tenant === state.tenant));
     const box = el("input", {
       type: "checkbox", "data-scenario": s.name,
       onchange: ev => guarded(() => toggleScenario(s.name, ev.target.checked)),
