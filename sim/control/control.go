@@ -473,11 +473,12 @@ func (p *Plane) deleteTenant(c *gin.Context) {
 	p.lifecycle.Lock()
 	defer p.lifecycle.Unlock()
 	err := p.Registry.Change(func(ch *auth.Change) error {
-		// Scenarios scoped to the tenant or to one of its clients (kept
-		// under the tenant, activationTenant) go with it.
-		ch.RemoveTenant(id) // and its settings: its clock, its activations
-		p.deactivate(ch, func(a *scenario.Activation) bool { return a.Tenant == id })
+		// RemoveTenant removes its settings too: its clock and the
+		// activations scoped to it or to one of its clients (kept under the
+		// tenant, activationTenant).
+		ch.RemoveTenant(id)
 		ch.AfterCommit(func() {
+			p.Scenarios.DeactivateWhere(func(a *scenario.Activation) bool { return a.Tenant == id })
 			p.Clocks.Drop(id)
 			p.Limiter.ResetTenant(id)
 		})
